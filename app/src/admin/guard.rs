@@ -1,0 +1,35 @@
+//! Loads the acting person and checks an administration action against the rules.
+
+use super::db::memberships_of;
+use super::domain::{may, Actor, AdminAction};
+use crate::auth::domain::Person;
+use crate::auth::session::require_person;
+use crate::db::Db;
+use crate::error::AppError;
+
+/// The logged-in person as an [`Actor`] for the administration rules.
+pub async fn actor(db: &Db) -> Result<(Person, Actor), AppError> {
+    let person = require_person(db).await?;
+    let memberships = memberships_of(db, person.id)
+        .await?
+        .into_iter()
+        .map(|m| (m.org_id, m.role))
+        .collect();
+    let actor = Actor {
+        person_id: person.id,
+        platform_role: person.platform_role,
+        active: person.active,
+        memberships,
+    };
+    Ok((person, actor))
+}
+
+/// `Forbidden` unless the rules allow `action`; refusals are logged for the audit trail.
+pub fn authorize(actor: &Actor, action: AdminAction) -> Result<(), AppError> {
+    if may(actor, action) {
+        Ok(())
+    } else {
+        tracing::warn!(person = actor.person_id, ?action, "refused");
+        Err(AppError::Forbidden)
+    }
+}

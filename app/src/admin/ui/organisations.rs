@@ -1,0 +1,260 @@
+//! The organisation list, creating one, and an organisation's own page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::invite::InviteForm;
+use super::{country_options, kind_options, org_role_options};
+use crate::admin::api::{
+    organisation, organisations, AddMember, CreateOrganisation, RemoveMember, SetMemberRole, UpdateOrganisation,
+};
+use crate::admin::domain::{country_name, OrgRole};
+use crate::admin::views::{MemberRow, OrgDetail, OrgSummary};
+use crate::ui::errors::ErrorPage;
+use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField};
+
+/// Every organisation, and a form to create one (platform administrators). Organisation
+/// admins who are not platform administrators see their own organisations.
+#[component]
+pub fn OrganisationsPage() -> impl IntoView {
+    let create = ServerAction::<CreateOrganisation>::new();
+    let errors = action_error(create);
+    let list = Resource::new(move || create.version().get(), |_| organisations());
+    let viewer = expect_context::<Resource<Option<crate::admin::views::Viewer>>>();
+    view! {
+        <Title text="Organisations" />
+        <h1>"Organisations"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(orgs) => view! {
+                        <section class="panel">
+                            <OrgTable orgs />
+                        </section>
+                        <section class="panel narrow">
+                            <h2>"Create an organisation"</h2>
+                            <ActionForm action=create>
+                                <FormStatus errors />
+                                <Field form="org-new" name="name" label="Name" errors required=true />
+                                <SelectField form="org-new" name="kind" label="Kind" errors options=kind_options() placeholder="Choose a kind" />
+                                <SelectField form="org-new" name="country" label="Country" errors options=country_options() placeholder="Choose a country" />
+                                <button type="submit" class="primary">"Create organisation"</button>
+                            </ActionForm>
+                        </section>
+                    }
+                    .into_any(),
+                    // Organisation admins cannot list every organisation: show them their own.
+                    Err(crate::error::AppError::Forbidden) => match viewer.await {
+                        Some(v) if v.is_org_admin() => view! {
+                            <section class="panel">
+                                <h2>"Organisations you manage"</h2>
+                                <ul>
+                                    {v.memberships
+                                        .into_iter()
+                                        .filter(|m| m.role == OrgRole::Admin)
+                                        .map(|m| view! {
+                                            <li><a href=format!("/admin/organisations/{}", m.org_id)>{m.org_name}</a></li>
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                        .into_any(),
+                        _ => view! { <ErrorPage error=crate::error::AppError::Forbidden /> }.into_any(),
+                    },
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrgTable(orgs: Vec<OrgSummary>) -> impl IntoView {
+    if orgs.is_empty() {
+        return view! { <p class="muted">"No organisations yet."</p> }.into_any();
+    }
+    view! {
+        <table class="data">
+            <caption class="visually-hidden">"Organisations"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Kind"</th>
+                    <th scope="col">"Country"</th>
+                    <th scope="col" class="num">"Members"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {orgs
+                    .into_iter()
+                    .map(|o| view! {
+                        <tr>
+                            <td><a href=format!("/admin/organisations/{}", o.id)>{o.name}</a></td>
+                            <td><span class=format!("badge kind-{}", o.kind.as_str())>{o.kind.label()}</span></td>
+                            <td>{country_name(&o.country)}</td>
+                            <td class="num">{o.member_count}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// One organisation: its details, its members, and (for those allowed) forms to change them.
+#[component]
+pub fn OrganisationPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).and_then(|s| s.parse::<i64>().ok());
+    let update = ServerAction::<UpdateOrganisation>::new();
+    let add = ServerAction::<AddMember>::new();
+    let set_role = ServerAction::<SetMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let invited = RwSignal::new(0u32);
+    let detail = Resource::new(
+        move || (id(), update.version().get(), add.version().get(), set_role.version().get(), remove.version().get(), invited.get()),
+        |(id, ..)| async move {
+            match id {
+                Some(id) => organisation(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    let actions = MemberActions { update, add, set_role, remove, invited };
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <OrgView detail=d actions /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct MemberActions {
+    update: ServerAction<UpdateOrganisation>,
+    add: ServerAction<AddMember>,
+    set_role: ServerAction<SetMemberRole>,
+    remove: ServerAction<RemoveMember>,
+    invited: RwSignal<u32>,
+}
+
+#[component]
+fn OrgView(detail: OrgDetail, actions: MemberActions) -> impl IntoView {
+    let org = detail.org.clone();
+    let org_id = org.id;
+    let update_errors = action_error(actions.update);
+    let update_ok = action_succeeded(actions.update);
+    let add_errors = action_error(actions.add);
+    let add_ok = action_succeeded(actions.add);
+    let role_errors = action_error(actions.set_role);
+    let remove_errors = action_error(actions.remove);
+    let can_manage = detail.can_manage_members;
+    let on_invited = Callback::new(move |_| actions.invited.update(|n| *n += 1));
+    view! {
+        <Title text=org.name.clone() />
+        <h1>{org.name.clone()}</h1>
+        <p class="lede">
+            <span class=format!("badge kind-{}", org.kind.as_str())>{org.kind.label()}</span>
+            " · " {country_name(&org.country)} " · " {org.member_count} " member(s)"
+        </p>
+        <section class="panel">
+            <h2>"Members"</h2>
+            <FormStatus errors=role_errors />
+            <FormStatus errors=remove_errors />
+            <MemberTable org_id members=detail.members.clone() can_manage actions />
+        </section>
+        {can_manage.then(|| view! {
+            <div class="columns">
+                <section class="panel">
+                    <h2>"Invite someone new"</h2>
+                    <InviteForm fixed_org=org_id on_done=on_invited />
+                </section>
+                <section class="panel">
+                    <h2>"Add an existing account"</h2>
+                    <ActionForm action=actions.add>
+                        <FormStatus errors=add_errors succeeded=add_ok done="member-added" success="Member added." />
+                        <input type="hidden" name="org_id" value=org_id.to_string() />
+                        <Field form="add" name="email" label="Email" kind="email" errors=add_errors required=true />
+                        <SelectField form="add" name="role" label="Role" errors=add_errors options=org_role_options() />
+                        <button type="submit">"Add member"</button>
+                    </ActionForm>
+                </section>
+            </div>
+        }.into_any())}
+        {detail.can_edit.then(|| view! {
+            <section class="panel narrow">
+                <h2>"Edit details"</h2>
+                <ActionForm action=actions.update>
+                    <FormStatus errors=update_errors succeeded=update_ok done="org-saved" success="Saved." />
+                    <input type="hidden" name="id" value=org_id.to_string() />
+                    <Field form="org-edit" name="name" label="Name" errors=update_errors value=org.name.clone() required=true />
+                    <SelectField form="org-edit" name="kind" label="Kind" errors=update_errors options=kind_options() selected=org.kind.as_str().to_owned() />
+                    <SelectField form="org-edit" name="country" label="Country" errors=update_errors options=country_options() selected=org.country.clone() />
+                    <button type="submit" class="primary">"Save changes"</button>
+                </ActionForm>
+            </section>
+        }.into_any())}
+    }
+    .into_any()
+}
+
+#[component]
+fn MemberTable(org_id: i64, members: Vec<MemberRow>, can_manage: bool, actions: MemberActions) -> impl IntoView {
+    if members.is_empty() {
+        return view! { <p class="muted">"No members yet."</p> }.into_any();
+    }
+    view! {
+        <table class="data">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Email"</th>
+                    <th scope="col">"Role"</th>
+                    {can_manage.then(|| view! { <th scope="col">"Manage"</th> })}
+                </tr>
+            </thead>
+            <tbody>
+                {members
+                    .into_iter()
+                    .map(|m| {
+                        let other_role = if m.role == OrgRole::Admin { OrgRole::Member } else { OrgRole::Admin };
+                        let label = if other_role == OrgRole::Admin { "Make organisation admin" } else { "Make member" };
+                        view! {
+                            <tr>
+                                <td>
+                                    {m.display_name.clone()}
+                                    {(!m.active).then(|| view! { " " <span class="badge muted">"deactivated"</span> })}
+                                </td>
+                                <td>{m.email.clone()}</td>
+                                <td>{m.role.label()}</td>
+                                {can_manage.then(|| view! {
+                                    <td class="row-actions">
+                                        <ActionForm action=actions.set_role attr:class="inline">
+                                            <input type="hidden" name="org_id" value=org_id.to_string() />
+                                            <input type="hidden" name="person_id" value=m.person_id.to_string() />
+                                            <input type="hidden" name="role" value=other_role.as_str() />
+                                            <button type="submit" class="small">{label}</button>
+                                        </ActionForm>
+                                        <ActionForm action=actions.remove attr:class="inline">
+                                            <input type="hidden" name="org_id" value=org_id.to_string() />
+                                            <input type="hidden" name="person_id" value=m.person_id.to_string() />
+                                            <button type="submit" class="small danger">"Remove"</button>
+                                        </ActionForm>
+                                    </td>
+                                })}
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,156 @@
+//! Queries for people, passwords, sessions and login throttling.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::domain::{Person, PlatformRole};
+use super::password::PasswordHash;
+use crate::db::{flag, Db, DbError, DbResult};
+
+/// What a login attempt needs to know about an account.
+pub struct LoginRecord {
+    /// The person's id.
+    pub id: i64,
+    /// Their stored hash.
+    pub password_hash: PasswordHash,
+    /// Deactivated accounts cannot log in.
+    pub active: bool,
+}
+
+pub(crate) const PERSON_COLUMNS: &str = "id, email, display_name, platform_role, active";
+
+/// Maps a row selected with [`PERSON_COLUMNS`].
+pub(crate) fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
+    let role: String = row.try_get("platform_role")?;
+    Ok(Person {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        platform_role: PlatformRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        active: flag(row, "active")?,
+    })
+}
+
+/// The login facts for `email`, if such an account exists.
+pub async fn find_login(db: &Db, email: &str) -> DbResult<Option<LoginRecord>> {
+    let row = sqlx::query("SELECT id, password_hash, active FROM people WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok::<_, sqlx::Error>(LoginRecord {
+            id: r.try_get("id")?,
+            password_hash: PasswordHash::from_stored(r.try_get("password_hash")?),
+            active: flag(&r, "active")?,
+        })
+    })
+    .transpose()
+    .map_err(DbError::from)
+}
+
+/// The stored hash of person `id`.
+pub async fn password_hash(db: &Db, id: i64) -> DbResult<PasswordHash> {
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(PasswordHash::from_stored(hash))
+}
+
+/// Person `id`.
+pub async fn find_person(db: &Db, id: i64) -> DbResult<Person> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_one(db.pool()).await?;
+    Ok(person_from_row(&row)?)
+}
+
+/// True when an account with `email` exists.
+pub async fn email_taken(db: &Db, email: &str) -> DbResult<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE email = $1")
+        .bind(email)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n > 0)
+}
+
+/// Creates an account and returns its id.
+pub async fn insert_person(
+    db: &Db,
+    email: &str,
+    name: &str,
+    hash: &PasswordHash,
+    role: PlatformRole,
+    now: i64,
+) -> DbResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (email, display_name, password_hash, platform_role, active, created_at, password_changed_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(hash.as_stored())
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(id)
+}
+
+/// Replaces person `id`'s password.
+pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> DbResult<()> {
+    let done = sqlx::query("UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash.as_stored())
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Ends every session of person `id`, except `keep` when given (the one making the change).
+pub async fn delete_sessions_of(db: &Db, person_id: i64, keep: Option<&str>) -> DbResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2")
+        .bind(person_id)
+        .bind(keep.unwrap_or(""))
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Records a failed login against `subject` (an email or a client address).
+pub async fn record_failure(db: &Db, scope: &str, subject: &str, at: i64) -> DbResult<()> {
+    sqlx::query("INSERT INTO login_failures (scope, subject, at) VALUES ($1, $2, $3)")
+        .bind(scope)
+        .bind(subject)
+        .bind(at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Times of failed logins against `subject` since `since`, oldest first.
+pub async fn failures_since(db: &Db, scope: &str, subject: &str, since: i64) -> DbResult<Vec<i64>> {
+    let rows: Vec<i64> = sqlx::query_scalar(
+        "SELECT at FROM login_failures WHERE scope = $1 AND subject = $2 AND at > $3 ORDER BY at",
+    )
+    .bind(scope)
+    .bind(subject)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows)
+}
+
+/// Forgets failures against `subject` (after a successful login) and any older than `before`.
+pub async fn clear_failures(db: &Db, scope: &str, subject: &str, before: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE (scope = $1 AND subject = $2) OR at < $3")
+        .bind(scope)
+        .bind(subject)
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! Sessions kept in our own database table. The published sqlx store for tower-sessions links
+//! a different sqlx than ours (only one can link SQLite), and keeping sessions beside people
+//! lets a deactivation or a password change end them in one `DELETE`.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::Row;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, Result};
+use tower_sessions::SessionStore;
+
+use super::session::PERSON_KEY;
+use crate::db::{now, Db, DbError};
+
+/// A [`SessionStore`] over the `sessions` table.
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    /// A store over `db`.
+    pub fn new(db: Db) -> Self {
+        DbSessionStore { db }
+    }
+
+    /// Deletes sessions past their expiry; run periodically.
+    pub async fn delete_expired(&self) -> std::result::Result<u64, DbError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now())
+            .execute(self.db.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> Error {
+    Error::Backend(e.to_string())
+}
+
+fn columns(record: &Record) -> Result<(String, Option<i64>, i64)> {
+    let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+    let person = record.data.get(PERSON_KEY).and_then(|v| v.as_i64());
+    Ok((data, person, record.expiry_date.unix_timestamp()))
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let (data, person, expires) = columns(record)?;
+        // A collision of 128-bit random ids is next to impossible, but cheap to survive.
+        for _ in 0..4 {
+            let inserted = sqlx::query(
+                "INSERT INTO sessions (id, person_id, data, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(record.id.to_string())
+            .bind(person)
+            .bind(&data)
+            .bind(expires)
+            .execute(self.db.pool())
+            .await
+            .map_err(DbError::from);
+            match inserted {
+                Ok(_) => return Ok(()),
+                Err(DbError::Duplicate(_)) => record.id = Id::default(),
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        Err(backend("could not allocate a session id"))
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        // UPDATE only: a session deleted meanwhile (logout elsewhere, deactivation, password
+        // change) must stay deleted even if a request still holding it writes to it.
+        let (data, person, expires) = columns(record)?;
+        sqlx::query("UPDATE sessions SET person_id = $1, data = $2, expires_at = $3 WHERE id = $4")
+            .bind(person)
+            .bind(&data)
+            .bind(expires)
+            .bind(record.id.to_string())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id.to_string())
+            .bind(now())
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let data: String = row.try_get("data").map_err(backend)?;
+        let expires: i64 = row.try_get("expires_at").map_err(backend)?;
+        let data: HashMap<String, serde_json::Value> =
+            serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires).map_err(|e| Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date }))
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

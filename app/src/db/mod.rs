@@ -1,0 +1,154 @@
+//! The one door to the database. Every query in the app goes through [`Db`], written in SQL that
+//! SQLite and PostgreSQL both accept (`$1` placeholders, integers for times and flags), over
+//! sqlx's `Any` driver so the engine is chosen by the URL at start-up. Adding PostgreSQL means
+//! adding `migrations/postgres` and the driver feature, not touching callers.
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor};
+
+use crate::error::AppError;
+
+/// The database engines the app knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded, single file, WAL mode: the default.
+    Sqlite,
+}
+
+/// Errors of the database layer. `RowNotFound` becomes [`DbError::NotFound`] so callers can
+/// answer 404 without inspecting sqlx.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The row asked for does not exist.
+    #[error("row not found")]
+    NotFound,
+    /// A unique constraint refused the write.
+    #[error("duplicate value: {0}")]
+    Duplicate(String),
+    /// An optimistic-concurrency check found the row changed since it was read.
+    #[error("the row changed since it was read")]
+    Stale,
+    /// The URL names an engine this build does not support.
+    #[error("unsupported database URL (expected sqlite://...): {0}")]
+    UnsupportedUrl(String),
+    /// Anything else from the driver.
+    #[error("database error")]
+    Sqlx(#[source] sqlx::Error),
+    /// A migration failed to apply.
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Preparing the database file failed.
+    #[error("could not prepare the database file")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => DbError::NotFound,
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => {
+                DbError::Duplicate(db.message().to_owned())
+            }
+            other => DbError::Sqlx(other),
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound,
+            DbError::Duplicate(_) => AppError::Conflict("That already exists.".into()),
+            DbError::Stale => {
+                AppError::Conflict("Someone else changed this in the meantime. Reload and try again.".into())
+            }
+            other => {
+                tracing::error!(error = %other, cause = ?std::error::Error::source(&other), "database failure");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// Result of a database call.
+pub type DbResult<T> = Result<T, DbError>;
+
+/// A pool of connections to the configured database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path/to/file.db`), creating the SQLite file and its folder
+    /// when missing, and turns on WAL, foreign keys and a busy timeout for every connection.
+    pub async fn connect(url: &str) -> DbResult<Db> {
+        sqlx::any::install_default_drivers();
+        let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+            return Err(DbError::UnsupportedUrl(url.to_owned()));
+        };
+        let file = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(file).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let url = if url.contains("mode=") {
+            url.to_owned()
+        } else if url.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        // WAL is a property of the file, so setting it once is enough.
+        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        Ok(Db { pool, backend: Backend::Sqlite })
+    }
+
+    /// Applies the embedded, forward-only migrations for this engine.
+    pub async fn migrate(&self) -> DbResult<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The pool, for the feature modules' queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (at shutdown, so the WAL is checkpointed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Seconds since the Unix epoch: the one time representation both engines store the same way.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Reads a 0/1 integer column as a bool (SQLite has no boolean type).
+pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}

@@ -1,0 +1,85 @@
+//! The HTML document, the router and the list of pages.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
+use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
+use crate::ui::errors::NotFoundPage;
+use crate::ui::layout::{provide_viewer, Header};
+
+/// The whole document, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // A fresh nonce per response: the Content-Security-Policy allows only scripts carrying it.
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            let policy = format!(
+                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+                 style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+            );
+            if let Ok(value) = http::HeaderValue::from_str(&policy) {
+                response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+            }
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, then the page for the current address.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="upstream" href="/pkg/upstream.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Upstream".to_owned() } else { format!("{page} · Upstream") }
+        } />
+        <Router>
+            <AppFrame />
+        </Router>
+    }
+}
+
+#[component]
+fn AppFrame() -> impl IntoView {
+    provide_viewer();
+    // Async SSR: every page waits for its data so the status code (403, 404) can still be set.
+    view! {
+        <Header />
+        <main id="main" class="page">
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/organisations") view=OrganisationsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
+            </Routes>
+        </main>
+        <footer class="site-footer">
+            <p>"Upstream · country atrocity-prevention plans, written together."</p>
+        </footer>
+    }
+}

@@ -1,0 +1,195 @@
+//! Form fields that show their validation message beside them and keep what was typed.
+
+use leptos::prelude::*;
+use server_fn::ServerFn;
+
+use crate::error::AppError;
+
+/// The error of the last run of `action`, as a signal fields can read.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// True once `action` has succeeded at least once and its last run succeeded.
+pub fn action_succeeded<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
+}
+
+fn message_for(errors: Signal<Option<AppError>>, name: &'static str) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        errors.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.form_errors())
+                .and_then(|f| f.message(name).map(str::to_owned))
+        })
+    }
+}
+
+fn refill(errors: Signal<Option<AppError>>, name: &'static str, initial: Option<String>) -> impl Fn() -> Option<String> {
+    move || {
+        errors
+            .with(|e| {
+                e.as_ref()
+                    .and_then(|e| e.form_errors())
+                    .and_then(|f| f.value(name).map(str::to_owned))
+            })
+            .or_else(|| initial.clone())
+    }
+}
+
+/// A labelled input with its error message underneath.
+#[component]
+pub fn Field(
+    /// Prefix that keeps element ids unique when a page has several forms.
+    form: &'static str,
+    /// The input's `name`, matching the server function's argument.
+    name: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Errors of the form's action.
+    errors: Signal<Option<AppError>>,
+    /// The input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// Value to start with.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// The `autocomplete` hint.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// Whether the browser should insist on a value.
+    #[prop(optional)]
+    required: bool,
+    /// A hint shown under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = message_for(errors, name);
+    let keep = kind != "password";
+    let value = refill(errors, name, value);
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || match (message().is_some(), hint.is_some()) {
+            (true, _) => Some(error_id.clone()),
+            (false, true) => Some(hint_id.clone()),
+            _ => None,
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                value=move || if keep { value() } else { None }
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || message().map(|_| "true")
+                aria-describedby=described
+            />
+            {move || {
+                message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A labelled `<select>` with its error message underneath.
+#[component]
+pub fn SelectField(
+    /// Prefix that keeps element ids unique.
+    form: &'static str,
+    /// The select's `name`.
+    name: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Errors of the form's action.
+    errors: Signal<Option<AppError>>,
+    /// `(value, label)` pairs.
+    options: Vec<(String, String)>,
+    /// Value selected at first.
+    #[prop(optional, into)]
+    selected: Option<String>,
+    /// A first, empty choice with this label.
+    #[prop(optional)]
+    placeholder: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let message = message_for(errors, name);
+    let chosen = refill(errors, name, selected);
+    let chosen = Signal::derive(move || chosen());
+    view! {
+        <div class="field" class:invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || message().map(|_| "true")
+                aria-describedby=move || message().map(|_| error_id.clone())
+            >
+                {placeholder.map(|p| view! { <option value="">{p}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let v = value.clone();
+                        view! {
+                            <option value=value selected=move || chosen.get().as_deref() == Some(v.as_str())>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {
+                let error_id = format!("{form}-{name}-error");
+                move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })
+            }
+        </div>
+    }
+}
+
+/// The form-wide outcome: an error that belongs to no single field, or a success note.
+#[component]
+pub fn FormStatus(
+    /// Errors of the form's action.
+    errors: Signal<Option<AppError>>,
+    /// Whether the last run succeeded.
+    #[prop(optional, into)]
+    succeeded: Option<Signal<bool>>,
+    /// What to say on success.
+    #[prop(optional)]
+    success: Option<&'static str>,
+    /// The `done` query value a plain (no-JavaScript) post of this form comes back with.
+    #[prop(optional)]
+    done: Option<&'static str>,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let came_back_done = move || done.is_some() && query.with(|q| q.get("done")).as_deref() == done;
+    move || {
+        let error = errors.get();
+        match error {
+            Some(AppError::Invalid(f)) if f.fields.len() > 1 => Some(
+                view! { <p class="alert alert-error" role="alert">{f.to_string()}</p> }.into_any(),
+            ),
+            Some(AppError::Invalid(_)) => None,
+            Some(other) => Some(view! { <p class="alert alert-error" role="alert">{other.to_string()}</p> }.into_any()),
+            None if succeeded.map(|s| s.get()).unwrap_or(false) || came_back_done() => success
+                .map(|s| view! { <p class="alert alert-success" role="status">{s}</p> }.into_any()),
+            None => None,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import { expect, test } from '@playwright/test';
+import { COMMITTEE, DEMO_PASSWORD, logIn } from './helpers';
+
+test('a member who is not an administrator is refused the people page with 403 Not allowed', async ({ page }) => {
+  await logIn(page, COMMITTEE.email, DEMO_PASSWORD, COMMITTEE.name);
+
+  const response = await page.goto('/admin/people');
+  expect(response, 'navigation to /admin/people returned no response').not.toBeNull();
+  expect(response!.status()).toBe(403);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
+  await expect(page.locator('#invite-email')).toHaveCount(0);
+  await expect(page.locator('nav.main-nav').getByRole('link', { name: 'People' })).toHaveCount(0);
+});

@@ -1,0 +1,69 @@
+//! Commands of the server binary besides serving: creating the first administrator.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use app::auth::db as auth_db;
+use app::auth::domain::{Email, NewPassword, PersonName, PlatformRole};
+use app::auth::password::hash_password;
+
+use crate::config::Config;
+use crate::startup::open_database;
+
+/// What went wrong with a command; printed to the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments or input.
+    #[error("{0}")]
+    Usage(String),
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] app::db::DbError),
+    /// Hashing failed.
+    #[error("{0}")]
+    App(#[from] app::error::AppError),
+    /// Reading the password failed.
+    #[error("could not read the password: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn read_password(prompt: &str) -> Result<String, CliError> {
+    if std::io::stdin().is_terminal() {
+        Ok(rpassword::prompt_password(prompt)?)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+/// `upstream create-admin --email E [--name N]`: the password is prompted for, or read from
+/// the first line of standard input when it is not a terminal.
+pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliError> {
+    let mut email = None;
+    let mut name = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--email" => email = it.next().cloned(),
+            "--name" => name = it.next().cloned(),
+            other => return Err(CliError::Usage(format!("unknown argument {other:?}; usage: create-admin --email EMAIL [--name NAME]"))),
+        }
+    }
+    let email = Email::parse(email.as_deref().unwrap_or(""))
+        .map_err(|m| CliError::Usage(format!("--email: {m}")))?;
+    let name = PersonName::parse(name.as_deref().unwrap_or("Administrator"))
+        .map_err(|m| CliError::Usage(format!("--name: {m}")))?;
+    let first = read_password("Password (at least 12 characters): ")?;
+    let second = if std::io::stdin().is_terminal() { read_password("Password again: ")? } else { first.clone() };
+    let password = NewPassword::parse(&first, &second).map_err(|(_, m)| CliError::Usage(m.to_owned()))?;
+    let db = open_database(&config.database_url).await?;
+    if auth_db::email_taken(&db, email.as_str()).await? {
+        return Err(CliError::Usage(format!("an account with {email} already exists")));
+    }
+    let hash = hash_password(password).await?;
+    let id = auth_db::insert_person(&db, email.as_str(), name.as_str(), &hash, PlatformRole::Admin, app::db::now()).await?;
+    db.close().await;
+    let mut out = std::io::stdout();
+    writeln!(out, "Administrator {email} created (id {id}).")?;
+    Ok(())
+}

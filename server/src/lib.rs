@@ -1,0 +1,10 @@
+//! The Upstream server: configuration, start-up, middleware and operator commands.
+
+#![recursion_limit = "512"]
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod security;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,70 @@
+//! `upstream` serves the app; `upstream create-admin --email ...` creates an administrator.
+
+#![recursion_limit = "512"]
+
+use std::process::ExitCode;
+
+use server::config::Config;
+use server::startup::Application;
+use server::{cli, demo, telemetry};
+
+const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => serve(config).await,
+        Some("create-admin") => match cli::create_admin(&config, &args[1..]).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("create-admin: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
+    let app = match Application::build(&config).await {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "could not start");
+            eprintln!("could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = format!("http://{}", app.local_addr());
+    println!("\nUpstream is running at {url}");
+    if config.demo_data {
+        println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
+        for p in demo::PEOPLE.iter() {
+            let org = p.org.map(|(i, role)| format!("{} ({})", demo::ORGANISATIONS[i].0, role.label())).unwrap_or_else(|| "platform administrator".to_owned());
+            println!("  {:<30} {:<14} {}", p.email, p.name, org);
+        }
+    }
+    println!("Press Ctrl-C to stop.\n");
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

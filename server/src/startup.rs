@@ -1,0 +1,196 @@
+//! Builds the application (database, router, middleware) and serves it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::auth::session_store::DbSessionStore;
+use app::db::{Db, DbError};
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::Config;
+use crate::security;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(#[from] DbError),
+    /// The address could not be bound.
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Demo data could not be loaded.
+    #[error("demo data: {0}")]
+    Demo(String),
+}
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+    addr: SocketAddr,
+}
+
+/// Opens the database and applies migrations.
+pub async fn open_database(url: &str) -> Result<Db, DbError> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+impl Application {
+    /// Opens the database, migrates it, loads demo data if asked, binds the address.
+    pub async fn build(config: &Config) -> Result<Application, StartupError> {
+        let db = open_database(&config.database_url).await?;
+        if config.demo_data {
+            crate::demo::load(&db).await.map_err(|e| StartupError::Demo(e.to_string()))?;
+        }
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+        let router = router(config, db.clone(), addr);
+        app::auth::password::warm_up();
+        Ok(Application { listener, router, db, addr })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then closes the database cleanly.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        spawn_session_sweeper(self.db.clone());
+        let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        self.db.close().await;
+        result
+    }
+}
+
+fn spawn_session_sweeper(db: Db) {
+    let store = DbSessionStore::new(db);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match store.delete_expired().await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session sweep failed"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// The full router with every layer.
+pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("upstream")
+        .site_root(config.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        db: db.clone(),
+        throttle: Default::default(),
+        invitation_ttl_secs: config.invitation_ttl_hours * 3600,
+        public_url: config.public_url.clone(),
+    };
+    let context = move || provide_context(state.clone());
+    let routes = generate_route_list(App);
+
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+        .with_name("upstream_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ))
+        .service(ServeDir::new(config.site_root.join("pkg")).precompressed_gzip());
+
+    let fallback = leptos_axum::render_app_async_with_context(context.clone(), {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    });
+
+    // leptos_routes_with_context also mounts every server function at its `/api/...` path.
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .route("/health", get(|| async { "ok" }))
+        .nest_service("/pkg", pkg)
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn(security::api_error_status))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(security::same_origin_only))
+        .layer(axum::middleware::from_fn(security::baseline_headers))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                        let id = req
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+        .with_state(leptos_options)
+}
