@@ -46,7 +46,11 @@ pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliErr
         match arg.as_str() {
             "--email" => email = it.next().cloned(),
             "--name" => name = it.next().cloned(),
-            other => return Err(CliError::Usage(format!("unknown argument {other:?}; usage: create-admin --email EMAIL [--name NAME]"))),
+            other => {
+                return Err(CliError::Usage(format!(
+                    "unknown argument {other:?}; usage: create-admin --email EMAIL [--name NAME]"
+                )))
+            }
         }
     }
     let email = Email::parse(email.as_deref().unwrap_or(""))
@@ -54,14 +58,29 @@ pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliErr
     let name = PersonName::parse(name.as_deref().unwrap_or("Administrator"))
         .map_err(|m| CliError::Usage(format!("--name: {m}")))?;
     let first = read_password("Password (at least 12 characters): ")?;
-    let second = if std::io::stdin().is_terminal() { read_password("Password again: ")? } else { first.clone() };
-    let password = NewPassword::parse(&first, &second).map_err(|(_, m)| CliError::Usage(m.to_owned()))?;
+    let second = if std::io::stdin().is_terminal() {
+        read_password("Password again: ")?
+    } else {
+        first.clone()
+    };
+    let password =
+        NewPassword::parse(&first, &second).map_err(|(_, m)| CliError::Usage(m.to_owned()))?;
     let db = open_database(&config.database_url).await?;
     if auth_db::email_taken(&db, email.as_str()).await? {
-        return Err(CliError::Usage(format!("an account with {email} already exists")));
+        return Err(CliError::Usage(format!(
+            "an account with {email} already exists"
+        )));
     }
     let hash = hash_password(password).await?;
-    let id = auth_db::insert_person(&db, email.as_str(), name.as_str(), &hash, PlatformRole::Admin, app::db::now()).await?;
+    let id = auth_db::insert_person(
+        &db,
+        email.as_str(),
+        name.as_str(),
+        &hash,
+        PlatformRole::Admin,
+        app::db::now(),
+    )
+    .await?;
     db.close().await;
     let mut out = std::io::stdout();
     writeln!(out, "Administrator {email} created (id {id}).")?;

@@ -54,11 +54,19 @@ fn var(name: &str) -> Option<String> {
 }
 
 fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
-    match var(name).as_deref().map(str::trim).map(str::to_ascii_lowercase).as_deref() {
+    match var(name)
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError::Invalid { name, reason: format!("expected true or false, got {other:?}") }),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("expected true or false, got {other:?}"),
+        }),
     }
 }
 
@@ -68,7 +76,13 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, reason: e.to_string() }),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            }),
     }
 }
 
@@ -79,15 +93,21 @@ impl Config {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(other) => {
-                return Err(ConfigError::Invalid { name: "UPSTREAM_LOG_FORMAT", reason: format!("expected text or json, got {other:?}") })
+                return Err(ConfigError::Invalid {
+                    name: "UPSTREAM_LOG_FORMAT",
+                    reason: format!("expected text or json, got {other:?}"),
+                })
             }
         };
         Ok(Config {
-            database_url: var("UPSTREAM_DATABASE_URL").unwrap_or_else(|| "sqlite://data/upstream.db".to_owned()),
+            database_url: var("UPSTREAM_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/upstream.db".to_owned()),
             addr: parsed("UPSTREAM_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
             demo_data: flag("UPSTREAM_DEMO_DATA", false)?,
             secure_cookies: flag("UPSTREAM_SECURE_COOKIES", false)?,
-            site_root: PathBuf::from(var("UPSTREAM_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
+            site_root: PathBuf::from(
+                var("UPSTREAM_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            ),
             public_url: var("UPSTREAM_PUBLIC_URL"),
             log_format,
             max_body_bytes: parsed("UPSTREAM_MAX_BODY_BYTES", 256 * 1024)?,

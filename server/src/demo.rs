@@ -25,19 +25,56 @@ pub struct DemoPerson {
 
 /// Demo organisations: one of each kind, as in a real country plan.
 pub const ORGANISATIONS: [(&str, OrgKind, &str); 4] = [
-    ("Ministry of Justice and Human Rights", OrgKind::Government, "XV"),
-    ("National Committee for the Prevention of Atrocity Crimes", OrgKind::Government, "XV"),
-    ("Valdoria Women's Peace Network", OrgKind::CivilSociety, "XV"),
+    (
+        "Ministry of Justice and Human Rights",
+        OrgKind::Government,
+        "XV",
+    ),
+    (
+        "National Committee for the Prevention of Atrocity Crimes",
+        OrgKind::Government,
+        "XV",
+    ),
+    (
+        "Valdoria Women's Peace Network",
+        OrgKind::CivilSociety,
+        "XV",
+    ),
     ("Nordic Fund for Peaceful Societies", OrgKind::Donor, "NO"),
 ];
 
 /// Demo people; the README lists them.
 pub const PEOPLE: [DemoPerson; 5] = [
-    DemoPerson { email: "admin@upstream.example", name: "Ines Albero", role: PlatformRole::Admin, org: None },
-    DemoPerson { email: "justice@upstream.example", name: "Tomas Reyl", role: PlatformRole::Member, org: Some((0, OrgRole::Admin)) },
-    DemoPerson { email: "committee@upstream.example", name: "Grace Mbeki", role: PlatformRole::Member, org: Some((1, OrgRole::Member)) },
-    DemoPerson { email: "civil@upstream.example", name: "Lina Osei", role: PlatformRole::Member, org: Some((2, OrgRole::Admin)) },
-    DemoPerson { email: "donor@upstream.example", name: "Erik Sand", role: PlatformRole::Member, org: Some((3, OrgRole::Admin)) },
+    DemoPerson {
+        email: "admin@upstream.example",
+        name: "Ines Albero",
+        role: PlatformRole::Admin,
+        org: None,
+    },
+    DemoPerson {
+        email: "justice@upstream.example",
+        name: "Tomas Reyl",
+        role: PlatformRole::Member,
+        org: Some((0, OrgRole::Admin)),
+    },
+    DemoPerson {
+        email: "committee@upstream.example",
+        name: "Grace Mbeki",
+        role: PlatformRole::Member,
+        org: Some((1, OrgRole::Member)),
+    },
+    DemoPerson {
+        email: "civil@upstream.example",
+        name: "Lina Osei",
+        role: PlatformRole::Member,
+        org: Some((2, OrgRole::Admin)),
+    },
+    DemoPerson {
+        email: "donor@upstream.example",
+        name: "Erik Sand",
+        role: PlatformRole::Member,
+        org: Some((3, OrgRole::Admin)),
+    },
 ];
 
 /// Why demo data could not be loaded.
@@ -59,7 +96,11 @@ pub async fn load(db: &Db) -> Result<bool, DemoError> {
     let now = now();
     let mut org_ids = Vec::new();
     for (name, kind, country) in ORGANISATIONS {
-        let id = match admin_db::list_organisations(db).await?.into_iter().find(|o| o.name == name) {
+        let id = match admin_db::list_organisations(db)
+            .await?
+            .into_iter()
+            .find(|o| o.name == name)
+        {
             Some(existing) => existing.id,
             None => admin_db::insert_organisation(db, name, kind, country, now).await?,
         };

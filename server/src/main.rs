@@ -55,7 +55,10 @@ async fn serve(config: Config) -> ExitCode {
     if config.demo_data {
         println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
         for p in demo::PEOPLE.iter() {
-            let org = p.org.map(|(i, role)| format!("{} ({})", demo::ORGANISATIONS[i].0, role.label())).unwrap_or_else(|| "platform administrator".to_owned());
+            let org = p
+                .org
+                .map(|(i, role)| format!("{} ({})", demo::ORGANISATIONS[i].0, role.label()))
+                .unwrap_or_else(|| "platform administrator".to_owned());
             println!("  {:<30} {:<14} {}", p.email, p.name, org);
         }
     }

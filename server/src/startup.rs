@@ -66,15 +66,29 @@ impl Application {
     pub async fn build(config: &Config) -> Result<Application, StartupError> {
         let db = open_database(&config.database_url).await?;
         if config.demo_data {
-            crate::demo::load(&db).await.map_err(|e| StartupError::Demo(e.to_string()))?;
+            crate::demo::load(&db)
+                .await
+                .map_err(|e| StartupError::Demo(e.to_string()))?;
         }
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
-        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.addr,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
         let router = router(config, db.clone(), addr);
         app::auth::password::warm_up();
-        Ok(Application { listener, router, db, addr })
+        Ok(Application {
+            listener,
+            router,
+            db,
+            addr,
+        })
     }
 
     /// The address actually bound (useful with port 0).
@@ -85,9 +99,13 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then closes the database cleanly.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         spawn_session_sweeper(self.db.clone());
-        let result = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         self.db.close().await;
         result
     }
@@ -114,7 +132,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

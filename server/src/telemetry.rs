@@ -11,7 +11,11 @@ pub fn init(format: LogFormat) {
     let builder = fmt().with_env_filter(filter).with_target(false);
     // A second init (tests start several servers in one process) is harmless.
     let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }

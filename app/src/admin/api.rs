@@ -18,7 +18,11 @@ pub async fn organisations() -> Result<Vec<OrgSummary>, AppError> {
 
 /// Creates an organisation and opens its page.
 #[server(prefix = "/api", endpoint = "create_organisation")]
-pub async fn create_organisation(name: String, kind: String, country: String) -> Result<i64, AppError> {
+pub async fn create_organisation(
+    name: String,
+    kind: String,
+    country: String,
+) -> Result<i64, AppError> {
     use super::{db, domain::AdminAction, guard};
     let db = crate::state::app_state()?.db;
     let (person, actor) = guard::actor(&db).await?;
@@ -35,7 +39,11 @@ pub async fn create_organisation(name: String, kind: String, country: String) ->
 /// An organisation and its members (its members, its admins, platform administrators).
 #[server(prefix = "/api", endpoint = "organisation")]
 pub async fn organisation(id: i64) -> Result<OrgDetail, AppError> {
-    use super::{db, domain::{may, AdminAction}, guard};
+    use super::{
+        db,
+        domain::{may, AdminAction},
+        guard,
+    };
     let db = crate::state::app_state()?.db;
     let (_, actor) = guard::actor(&db).await?;
     guard::authorize(&actor, AdminAction::ViewOrganisation { org: id })?;
@@ -51,16 +59,28 @@ pub async fn organisation(id: i64) -> Result<OrgDetail, AppError> {
 
 /// Changes an organisation's name, kind or country.
 #[server(prefix = "/api", endpoint = "update_organisation")]
-pub async fn update_organisation(id: i64, name: String, kind: String, country: String) -> Result<(), AppError> {
+pub async fn update_organisation(
+    id: i64,
+    name: String,
+    kind: String,
+    country: String,
+) -> Result<(), AppError> {
     use super::{db, domain::AdminAction, guard};
     let db = crate::state::app_state()?.db;
     let (person, actor) = guard::actor(&db).await?;
     guard::authorize(&actor, AdminAction::EditOrganisation { org: id })?;
     db::find_organisation(&db, id).await?;
     let (name, kind, country) = parse_organisation(&db, &name, &kind, &country, Some(id)).await?;
-    db::update_organisation(&db, id, name.as_str(), kind, country.as_str(), crate::db::now())
-        .await
-        .map_err(|e| duplicate_name(e, name.as_str()))?;
+    db::update_organisation(
+        &db,
+        id,
+        name.as_str(),
+        kind,
+        country.as_str(),
+        crate::db::now(),
+    )
+    .await
+    .map_err(|e| duplicate_name(e, name.as_str()))?;
     tracing::info!(person = person.id, org = id, "organisation updated");
     Ok(())
 }
@@ -72,7 +92,14 @@ async fn parse_organisation(
     kind: &str,
     country: &str,
     except: Option<i64>,
-) -> Result<(super::domain::OrgName, super::domain::OrgKind, super::domain::CountryCode), AppError> {
+) -> Result<
+    (
+        super::domain::OrgName,
+        super::domain::OrgKind,
+        super::domain::CountryCode,
+    ),
+    AppError,
+> {
     use super::domain::{CountryCode, OrgKind, OrgName};
     let mut errors = crate::error::FormErrors::default()
         .keep("name", name)
@@ -80,7 +107,9 @@ async fn parse_organisation(
         .keep("country", country);
     let name = OrgName::parse(name).map_err(|m| errors.add("name", m)).ok();
     let kind = OrgKind::parse(kind).map_err(|m| errors.add("kind", m)).ok();
-    let country = CountryCode::parse(country).map_err(|m| errors.add("country", m)).ok();
+    let country = CountryCode::parse(country)
+        .map_err(|m| errors.add("country", m))
+        .ok();
     if let Some(n) = &name {
         if super::db::org_name_taken(db, n.as_str(), except).await? {
             errors.add("name", "An organisation with this name already exists.");
@@ -109,29 +138,42 @@ fn duplicate_name(e: crate::db::DbError, name: &str) -> AppError {
 /// Adds an existing account to an organisation.
 #[server(prefix = "/api", endpoint = "add_member")]
 pub async fn add_member(org_id: i64, email: String, role: String) -> Result<(), AppError> {
-    use super::{db, domain::{AdminAction, OrgRole}, guard};
+    use super::{
+        db,
+        domain::{AdminAction, OrgRole},
+        guard,
+    };
     use crate::auth::domain::Email;
     let db = crate::state::app_state()?.db;
     let (person, actor) = guard::actor(&db).await?;
     guard::authorize(&actor, AdminAction::ManageMembers { org: org_id })?;
     let mut errors = crate::error::FormErrors::default().keep("email", &email);
-    let email = Email::parse(&email).map_err(|m| errors.add("email", m)).ok();
-    let role = OrgRole::parse(&role).map_err(|m| errors.add("role", m)).ok();
+    let email = Email::parse(&email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
+    let role = OrgRole::parse(&role)
+        .map_err(|m| errors.add("role", m))
+        .ok();
     let (Some(email), Some(role)) = (email, role) else {
         return Err(AppError::Invalid(errors));
     };
     let Some(member) = db::person_id_by_email(&db, email.as_str()).await? else {
-        errors.add("email", "Nobody has an account with this email yet: send them an invitation instead.");
+        errors.add(
+            "email",
+            "Nobody has an account with this email yet: send them an invitation instead.",
+        );
         return Err(AppError::Invalid(errors));
     };
-    db::add_membership(&db, member, org_id, role, crate::db::now()).await.map_err(|e| match e {
-        crate::db::DbError::Duplicate(_) => {
-            let mut errors = crate::error::FormErrors::default().keep("email", email.as_str());
-            errors.add("email", "This person is already a member.");
-            AppError::Invalid(errors)
-        }
-        other => other.into(),
-    })?;
+    db::add_membership(&db, member, org_id, role, crate::db::now())
+        .await
+        .map_err(|e| match e {
+            crate::db::DbError::Duplicate(_) => {
+                let mut errors = crate::error::FormErrors::default().keep("email", email.as_str());
+                errors.add("email", "This person is already a member.");
+                AppError::Invalid(errors)
+            }
+            other => other.into(),
+        })?;
     tracing::info!(person = person.id, org = org_id, member, "member added");
     Ok(())
 }
@@ -139,13 +181,23 @@ pub async fn add_member(org_id: i64, email: String, role: String) -> Result<(), 
 /// Makes a member an organisation admin or a plain member.
 #[server(prefix = "/api", endpoint = "set_member_role")]
 pub async fn set_member_role(org_id: i64, person_id: i64, role: String) -> Result<(), AppError> {
-    use super::{db, domain::{AdminAction, OrgRole}, guard};
+    use super::{
+        db,
+        domain::{AdminAction, OrgRole},
+        guard,
+    };
     let db = crate::state::app_state()?.db;
     let (person, actor) = guard::actor(&db).await?;
     guard::authorize(&actor, AdminAction::ManageMembers { org: org_id })?;
     let role = OrgRole::parse(&role).map_err(|m| AppError::field("role", m))?;
     db::set_membership_role(&db, person_id, org_id, role).await?;
-    tracing::info!(person = person.id, org = org_id, member = person_id, role = role.as_str(), "member role set");
+    tracing::info!(
+        person = person.id,
+        org = org_id,
+        member = person_id,
+        role = role.as_str(),
+        "member role set"
+    );
     Ok(())
 }
 
@@ -157,7 +209,12 @@ pub async fn remove_member(org_id: i64, person_id: i64) -> Result<(), AppError> 
     let (person, actor) = guard::actor(&db).await?;
     guard::authorize(&actor, AdminAction::ManageMembers { org: org_id })?;
     db::remove_membership(&db, person_id, org_id).await?;
-    tracing::info!(person = person.id, org = org_id, member = person_id, "member removed");
+    tracing::info!(
+        person = person.id,
+        org = org_id,
+        member = person_id,
+        "member removed"
+    );
     Ok(())
 }
 
@@ -186,7 +243,11 @@ pub async fn invite(
     organisation_id: Option<String>,
     organisation_role: Option<String>,
 ) -> Result<InvitationCreated, AppError> {
-    use super::{db, domain::{AdminAction, OrgRole}, guard, token};
+    use super::{
+        db,
+        domain::{AdminAction, OrgRole},
+        guard, token,
+    };
     use crate::auth::domain::{Email, PersonName, PlatformRole};
     let state = crate::state::app_state()?;
     let db = state.db.clone();
@@ -194,12 +255,20 @@ pub async fn invite(
     let mut errors = crate::error::FormErrors::default()
         .keep("email", &email)
         .keep("display_name", &display_name);
-    let email = Email::parse(&email).map_err(|m| errors.add("email", m)).ok();
-    let name = PersonName::parse(&display_name).map_err(|m| errors.add("display_name", m)).ok();
+    let email = Email::parse(&email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
+    let name = PersonName::parse(&display_name)
+        .map_err(|m| errors.add("display_name", m))
+        .ok();
     let role = PlatformRole::parse(platform_role.as_deref().unwrap_or("member"))
         .map_err(|m| errors.add("platform_role", m))
         .ok();
-    let org = match organisation_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let org = match organisation_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(raw) => match raw.parse::<i64>() {
             Ok(id) => Some(id),
@@ -214,11 +283,16 @@ pub async fn invite(
         .ok();
     // Permission first, before telling anyone whether the email is taken.
     match (org, role) {
-        (Some(org), Some(PlatformRole::Member)) => guard::authorize(&actor, AdminAction::ManageMembers { org })?,
+        (Some(org), Some(PlatformRole::Member)) => {
+            guard::authorize(&actor, AdminAction::ManageMembers { org })?
+        }
         _ => guard::authorize(&actor, AdminAction::InviteToPlatform)?,
     }
     if let Some(org) = org {
-        if matches!(db::find_organisation(&db, org).await, Err(crate::db::DbError::NotFound)) {
+        if matches!(
+            db::find_organisation(&db, org).await,
+            Err(crate::db::DbError::NotFound)
+        ) {
             errors.add("organisation_id", "That organisation no longer exists.");
         }
     }
@@ -227,7 +301,8 @@ pub async fn invite(
             errors.add("email", "Someone already has an account with this email.");
         }
     }
-    let (Some(email), Some(name), Some(role), Some(org_role)) = (email, name, role, org_role) else {
+    let (Some(email), Some(name), Some(role), Some(org_role)) = (email, name, role, org_role)
+    else {
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
@@ -269,7 +344,12 @@ fn base_url(state: &crate::state::AppState) -> String {
         return url.trim_end_matches('/').to_owned();
     }
     let host = use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
+        .and_then(|p| {
+            p.headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| "localhost".to_owned());
     format!("http://{host}")
 }
@@ -291,7 +371,12 @@ pub async fn set_person_active(person_id: i64, active: bool) -> Result<(), AppEr
     if !active {
         crate::auth::db::delete_sessions_of(&db, person_id, None).await?;
     }
-    tracing::info!(person = person.id, target = person_id, active, "account active flag set");
+    tracing::info!(
+        person = person.id,
+        target = person_id,
+        active,
+        "account active flag set"
+    );
     Ok(())
 }
 
@@ -305,6 +390,11 @@ pub async fn set_platform_role(person_id: i64, role: String) -> Result<(), AppEr
     guard::authorize(&actor, AdminAction::ManagePerson { target: person_id })?;
     let role = PlatformRole::parse(&role).map_err(|m| AppError::field("role", m))?;
     db::set_platform_role(&db, person_id, role).await?;
-    tracing::info!(person = person.id, target = person_id, role = role.as_str(), "platform role set");
+    tracing::info!(
+        person = person.id,
+        target = person_id,
+        role = role.as_str(),
+        "platform role set"
+    );
     Ok(())
 }

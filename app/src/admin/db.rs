@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::domain::{OrgKind, OrgRole};
-use super::views::{Membership, MemberRow, OrgSummary, PendingInvitation, PersonRow};
+use super::views::{MemberRow, Membership, OrgSummary, PendingInvitation, PersonRow};
 use crate::auth::db::{person_from_row, PERSON_COLUMNS};
 use crate::auth::domain::PlatformRole;
 use crate::auth::password::PasswordHash;
@@ -44,16 +44,24 @@ pub async fn find_organisation(db: &Db, id: i64) -> DbResult<OrgSummary> {
 
 /// True when another organisation (not `except`) already has this name, ignoring case.
 pub async fn org_name_taken(db: &Db, name: &str, except: Option<i64>) -> DbResult<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE lower(name) = lower($1) AND id <> $2")
-        .bind(name)
-        .bind(except.unwrap_or(-1))
-        .fetch_one(db.pool())
-        .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organisations WHERE lower(name) = lower($1) AND id <> $2",
+    )
+    .bind(name)
+    .bind(except.unwrap_or(-1))
+    .fetch_one(db.pool())
+    .await?;
     Ok(n > 0)
 }
 
 /// Creates an organisation and returns its id.
-pub async fn insert_organisation(db: &Db, name: &str, kind: OrgKind, country: &str, now: i64) -> DbResult<i64> {
+pub async fn insert_organisation(
+    db: &Db,
+    name: &str,
+    kind: OrgKind,
+    country: &str,
+    now: i64,
+) -> DbResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO organisations (name, kind, country, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )
@@ -66,7 +74,14 @@ pub async fn insert_organisation(db: &Db, name: &str, kind: OrgKind, country: &s
 }
 
 /// Changes an organisation's details.
-pub async fn update_organisation(db: &Db, id: i64, name: &str, kind: OrgKind, country: &str, now: i64) -> DbResult<()> {
+pub async fn update_organisation(
+    db: &Db,
+    id: i64,
+    name: &str,
+    kind: OrgKind,
+    country: &str,
+    now: i64,
+) -> DbResult<()> {
     let done = sqlx::query("UPDATE organisations SET name = $1, kind = $2, country = $3, updated_at = $4 WHERE id = $5")
         .bind(name)
         .bind(kind.as_str())
@@ -129,7 +144,13 @@ pub async fn members_of(db: &Db, org_id: i64) -> DbResult<Vec<MemberRow>> {
 }
 
 /// Adds person `person_id` to organisation `org_id`.
-pub async fn add_membership(db: &Db, person_id: i64, org_id: i64, role: OrgRole, now: i64) -> DbResult<()> {
+pub async fn add_membership(
+    db: &Db,
+    person_id: i64,
+    org_id: i64,
+    role: OrgRole,
+    now: i64,
+) -> DbResult<()> {
     sqlx::query("INSERT INTO memberships (person_id, organisation_id, role, created_at) VALUES ($1, $2, $3, $4)")
         .bind(person_id)
         .bind(org_id)
@@ -141,13 +162,20 @@ pub async fn add_membership(db: &Db, person_id: i64, org_id: i64, role: OrgRole,
 }
 
 /// Changes a member's role; `NotFound` when they are not a member.
-pub async fn set_membership_role(db: &Db, person_id: i64, org_id: i64, role: OrgRole) -> DbResult<()> {
-    let done = sqlx::query("UPDATE memberships SET role = $1 WHERE person_id = $2 AND organisation_id = $3")
-        .bind(role.as_str())
-        .bind(person_id)
-        .bind(org_id)
-        .execute(db.pool())
-        .await?;
+pub async fn set_membership_role(
+    db: &Db,
+    person_id: i64,
+    org_id: i64,
+    role: OrgRole,
+) -> DbResult<()> {
+    let done = sqlx::query(
+        "UPDATE memberships SET role = $1 WHERE person_id = $2 AND organisation_id = $3",
+    )
+    .bind(role.as_str())
+    .bind(person_id)
+    .bind(org_id)
+    .execute(db.pool())
+    .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }
@@ -195,7 +223,10 @@ pub async fn list_people(db: &Db) -> DbResult<Vec<PersonRow>> {
                 names.push(link.try_get::<String, _>("name")?);
             }
         }
-        rows.push(PersonRow { person, organisations: names.join(", ") });
+        rows.push(PersonRow {
+            person,
+            organisations: names.join(", "),
+        });
     }
     Ok(rows)
 }
@@ -314,7 +345,9 @@ pub async fn find_invitation(db: &Db, token_hash: &str) -> DbResult<InvitationRe
         id: r.try_get("id")?,
         email: r.try_get("email")?,
         display_name: r.try_get("display_name")?,
-        platform_role: decode(PlatformRole::parse(&r.try_get::<String, _>("platform_role")?))?,
+        platform_role: decode(PlatformRole::parse(
+            &r.try_get::<String, _>("platform_role")?,
+        ))?,
         organisation,
         expires_at: r.try_get("expires_at")?,
         accepted_at: r.try_get("accepted_at")?,
@@ -370,7 +403,11 @@ pub async fn accept_invitation(
 }
 
 /// Invitations still open at `now`; only those into `org` when given.
-pub async fn pending_invitations(db: &Db, now: i64, org: Option<i64>) -> DbResult<Vec<PendingInvitation>> {
+pub async fn pending_invitations(
+    db: &Db,
+    now: i64,
+    org: Option<i64>,
+) -> DbResult<Vec<PendingInvitation>> {
     let rows = sqlx::query(
         "SELECT i.id, i.email, i.display_name, o.name AS org_name, i.expires_at
          FROM invitations i LEFT JOIN organisations o ON o.id = i.organisation_id

@@ -242,7 +242,12 @@ mod tests {
     use super::*;
 
     fn actor(role: PlatformRole, memberships: Vec<(i64, OrgRole)>) -> Actor {
-        Actor { person_id: 1, platform_role: role, active: true, memberships }
+        Actor {
+            person_id: 1,
+            platform_role: role,
+            active: true,
+            memberships,
+        }
     }
 
     #[test]
@@ -265,7 +270,10 @@ mod tests {
         assert!(OrgName::parse(" ").is_err());
         assert!(OrgName::parse("A").is_err());
         assert!(OrgName::parse(&"a".repeat(161)).is_err());
-        assert_eq!(OrgName::parse("  Ministry of Justice ").unwrap().as_str(), "Ministry of Justice");
+        assert_eq!(
+            OrgName::parse("  Ministry of Justice ").unwrap().as_str(),
+            "Ministry of Justice"
+        );
     }
 
     #[test]
@@ -287,7 +295,10 @@ mod tests {
 
     #[test]
     fn org_admin_manages_only_their_own_organisation() {
-        let org_admin = actor(PlatformRole::Member, vec![(7, OrgRole::Admin), (8, OrgRole::Member)]);
+        let org_admin = actor(
+            PlatformRole::Member,
+            vec![(7, OrgRole::Admin), (8, OrgRole::Member)],
+        );
         assert!(may(&org_admin, AdminAction::ManageMembers { org: 7 }));
         assert!(!may(&org_admin, AdminAction::ManageMembers { org: 8 }));
         assert!(!may(&org_admin, AdminAction::ManageMembers { org: 9 }));
@@ -341,7 +352,11 @@ impl InvitationProblem {
 }
 
 /// Whether an invitation can still be accepted at `now`.
-pub fn check_invitation(expires_at: i64, accepted_at: Option<i64>, now: i64) -> Result<(), InvitationProblem> {
+pub fn check_invitation(
+    expires_at: i64,
+    accepted_at: Option<i64>,
+    now: i64,
+) -> Result<(), InvitationProblem> {
     if accepted_at.is_some() {
         Err(InvitationProblem::Used)
     } else if now >= expires_at {
@@ -357,12 +372,18 @@ mod invitation_tests {
 
     #[test]
     fn used_wins_over_expired() {
-        assert_eq!(check_invitation(10, Some(5), 20), Err(InvitationProblem::Used));
+        assert_eq!(
+            check_invitation(10, Some(5), 20),
+            Err(InvitationProblem::Used)
+        );
     }
 
     #[test]
     fn expires_at_the_stated_second() {
         assert_eq!(check_invitation(10, None, 9), Ok(()));
-        assert_eq!(check_invitation(10, None, 10), Err(InvitationProblem::Expired));
+        assert_eq!(
+            check_invitation(10, None, 10),
+            Err(InvitationProblem::Expired)
+        );
     }
 }

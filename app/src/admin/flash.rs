@@ -14,10 +14,18 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 
 /// Keeps `created` for the next page.
 pub async fn put_invitation(created: &InvitationCreated) -> Result<(), AppError> {
-    session().await?.insert(INVITATION_KEY, created).await.map_err(internal)
+    session()
+        .await?
+        .insert(INVITATION_KEY, created)
+        .await
+        .map_err(internal)
 }
 
 /// Takes the kept invitation, if any; it is gone afterwards.
 pub async fn take_invitation() -> Result<Option<InvitationCreated>, AppError> {
-    session().await?.remove(INVITATION_KEY).await.map_err(internal)
+    session()
+        .await?
+        .remove(INVITATION_KEY)
+        .await
+        .map_err(internal)
 }

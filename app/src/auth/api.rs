@@ -14,7 +14,10 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
         return Ok(None);
     };
     let memberships = memberships_of(&db, person.id).await?;
-    Ok(Some(Viewer { person, memberships }))
+    Ok(Some(Viewer {
+        person,
+        memberships,
+    }))
 }
 
 /// Logs in with email and password, then redirects to `next` (a local path) or home.
@@ -59,7 +62,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     }
     let Some(id) = id.filter(|_| active) else {
         let mut errors = FormErrors::default().keep("email", email.as_str());
-        errors.add("email", "This account has been deactivated. Ask an administrator to reactivate it.");
+        errors.add(
+            "email",
+            "This account has been deactivated. Ask an administrator to reactivate it.",
+        );
         return Err(AppError::Invalid(errors));
     };
     db::clear_failures(&state.db, "account", email.as_str(), since).await?;
@@ -110,9 +116,13 @@ pub async fn change_password(
     let person = session::require_person(&state.db).await?;
     let stored = db::password_hash(&state.db, person.id).await?;
     if !password::verify_password(current_password, Some(stored)).await {
-        return Err(AppError::field("current_password", "That is not your current password."));
+        return Err(AppError::field(
+            "current_password",
+            "That is not your current password.",
+        ));
     }
-    let new = NewPassword::parse(&password, &password_confirm).map_err(|(f, m)| AppError::field(f, m))?;
+    let new =
+        NewPassword::parse(&password, &password_confirm).map_err(|(f, m)| AppError::field(f, m))?;
     let hash = password::hash_password(new).await?;
     db::set_password(&state.db, person.id, &hash, crate::db::now()).await?;
     // A new id for this session, then every other session of this person goes.
@@ -129,11 +139,16 @@ pub async fn change_password(
 pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
     use crate::admin::{db, domain::check_invitation, token::hash_token};
     let state = crate::state::app_state()?;
-    let inv = db::find_invitation(&state.db, &hash_token(&token)).await.map_err(|e| match e {
-        crate::db::DbError::NotFound => AppError::Conflict("This invitation link is not valid. Check that it was copied whole.".into()),
-        other => other.into(),
-    })?;
-    check_invitation(inv.expires_at, inv.accepted_at, crate::db::now()).map_err(|p| AppError::Conflict(p.message().into()))?;
+    let inv = db::find_invitation(&state.db, &hash_token(&token))
+        .await
+        .map_err(|e| match e {
+            crate::db::DbError::NotFound => AppError::Conflict(
+                "This invitation link is not valid. Check that it was copied whole.".into(),
+            ),
+            other => other.into(),
+        })?;
+    check_invitation(inv.expires_at, inv.accepted_at, crate::db::now())
+        .map_err(|p| AppError::Conflict(p.message().into()))?;
     Ok(InvitationPreview {
         email: inv.email,
         display_name: inv.display_name,
@@ -151,18 +166,29 @@ pub async fn accept_invitation(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use crate::admin::{db, domain::check_invitation, token::hash_token};
-    use crate::auth::{domain::{NewPassword, PersonName}, password::hash_password, session};
+    use crate::auth::{
+        domain::{NewPassword, PersonName},
+        password::hash_password,
+        session,
+    };
     use crate::db::{now, DbError};
     use crate::error::FormErrors;
     let state = crate::state::app_state()?;
-    let inv = db::find_invitation(&state.db, &hash_token(&token)).await.map_err(|e| match e {
-        DbError::NotFound => AppError::Conflict("This invitation link is not valid.".into()),
-        other => other.into(),
-    })?;
-    check_invitation(inv.expires_at, inv.accepted_at, now()).map_err(|p| AppError::Conflict(p.message().into()))?;
+    let inv = db::find_invitation(&state.db, &hash_token(&token))
+        .await
+        .map_err(|e| match e {
+            DbError::NotFound => AppError::Conflict("This invitation link is not valid.".into()),
+            other => other.into(),
+        })?;
+    check_invitation(inv.expires_at, inv.accepted_at, now())
+        .map_err(|p| AppError::Conflict(p.message().into()))?;
     let mut errors = FormErrors::default().keep("display_name", &display_name);
-    let name = PersonName::parse(&display_name).map_err(|m| errors.add("display_name", m)).ok();
-    let new = NewPassword::parse(&password, &password_confirm).map_err(|(f, m)| errors.add(f, m)).ok();
+    let name = PersonName::parse(&display_name)
+        .map_err(|m| errors.add("display_name", m))
+        .ok();
+    let new = NewPassword::parse(&password, &password_confirm)
+        .map_err(|(f, m)| errors.add(f, m))
+        .ok();
     let (Some(name), Some(new)) = (name, new) else {
         return Err(AppError::Invalid(errors));
     };
@@ -170,12 +196,20 @@ pub async fn accept_invitation(
     let person_id = db::accept_invitation(&state.db, &inv, name.as_str(), &hash, now())
         .await
         .map_err(|e| match e {
-            DbError::Stale => AppError::Conflict("This invitation has just been used or has expired.".into()),
-            DbError::Duplicate(_) => AppError::Conflict("An account with this email already exists. Log in instead.".into()),
+            DbError::Stale => {
+                AppError::Conflict("This invitation has just been used or has expired.".into())
+            }
+            DbError::Duplicate(_) => AppError::Conflict(
+                "An account with this email already exists. Log in instead.".into(),
+            ),
             other => other.into(),
         })?;
     session::log_in(person_id).await?;
-    tracing::info!(person = person_id, invitation = inv.id, "invitation accepted");
+    tracing::info!(
+        person = person_id,
+        invitation = inv.id,
+        "invitation accepted"
+    );
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -98,12 +98,13 @@ pub async fn insert_person(
 
 /// Replaces person `id`'s password.
 pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> DbResult<()> {
-    let done = sqlx::query("UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-        .bind(hash.as_stored())
-        .bind(now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    let done =
+        sqlx::query("UPDATE people SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+            .bind(hash.as_stored())
+            .bind(now)
+            .bind(id)
+            .execute(db.pool())
+            .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }

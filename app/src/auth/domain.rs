@@ -198,7 +198,16 @@ mod tests {
 
     #[test]
     fn email_without_at_or_domain_dot_is_refused() {
-        for bad in ["", "amina", "amina@", "@example.org", "amina@example", "a b@example.org", "a@b@c.org", "a@example..org"] {
+        for bad in [
+            "",
+            "amina",
+            "amina@",
+            "@example.org",
+            "amina@example",
+            "a b@example.org",
+            "a@b@c.org",
+            "a@example..org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -213,7 +222,9 @@ mod tests {
     #[test]
     fn password_under_twelve_characters_is_refused() {
         assert_eq!(
-            NewPassword::parse("short-pass1", "short-pass1").err().map(|e| e.0),
+            NewPassword::parse("short-pass1", "short-pass1")
+                .err()
+                .map(|e| e.0),
             Some("password")
         );
         assert!(NewPassword::parse("long enough pass", "long enough pass").is_ok());
@@ -229,7 +240,9 @@ mod tests {
     #[test]
     fn mismatched_confirmation_is_reported_on_the_confirmation_field() {
         assert_eq!(
-            NewPassword::parse("a long password", "a long passwore").err().map(|e| e.0),
+            NewPassword::parse("a long password", "a long passwore")
+                .err()
+                .map(|e| e.0),
             Some("password_confirm")
         );
     }
@@ -244,7 +257,11 @@ mod tests {
 
     #[test]
     fn throttle_allows_until_limit_then_waits_for_oldest_to_expire() {
-        let policy = ThrottlePolicy { per_account: 3, per_address: 10, window_secs: 100 };
+        let policy = ThrottlePolicy {
+            per_account: 3,
+            per_address: 10,
+            window_secs: 100,
+        };
         assert_eq!(policy.wait(&[10, 20], 3, 50), None);
         assert_eq!(policy.wait(&[10, 20, 30], 3, 50), Some(60));
         // Failures older than the window no longer count.

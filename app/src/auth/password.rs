@@ -71,11 +71,16 @@ pub async fn hash_password(password: NewPassword) -> Result<PasswordHash, AppErr
 /// cases cost the same.
 pub async fn verify_password(candidate: String, stored: Option<PasswordHash>) -> bool {
     tokio::task::spawn_blocking(move || {
-        let phc = stored.as_ref().map(|h| h.0.as_str()).unwrap_or_else(|| decoy());
+        let phc = stored
+            .as_ref()
+            .map(|h| h.0.as_str())
+            .unwrap_or_else(|| decoy());
         let Ok(parsed) = argon2::PasswordHash::new(phc) else {
             return false;
         };
-        let ok = hasher().verify_password(candidate.as_bytes(), &parsed).is_ok();
+        let ok = hasher()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok();
         ok && stored.is_some()
     })
     .await
@@ -98,7 +103,9 @@ mod tests {
             .map_err(|_| ())
             .unwrap();
         let hash = hash_password(pw).await.unwrap();
-        assert!(hash.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(hash
+            .as_stored()
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         let stored = || Some(PasswordHash::from_stored(hash.as_stored().to_owned()));
         assert!(verify_password("correct horse battery".into(), stored()).await);
         assert!(!verify_password("correct horse battery!".into(), stored()).await);

@@ -49,7 +49,10 @@ pub async fn require_person(db: &Db) -> Result<Person, AppError> {
 pub async fn log_in(person_id: i64) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
-    session.insert(PERSON_KEY, person_id).await.map_err(internal)
+    session
+        .insert(PERSON_KEY, person_id)
+        .await
+        .map_err(internal)
 }
 
 /// The client's address as the server saw it.

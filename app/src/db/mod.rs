@@ -59,9 +59,9 @@ impl From<DbError> for AppError {
         match e {
             DbError::NotFound => AppError::NotFound,
             DbError::Duplicate(_) => AppError::Conflict("That already exists.".into()),
-            DbError::Stale => {
-                AppError::Conflict("Someone else changed this in the meantime. Reload and try again.".into())
-            }
+            DbError::Stale => AppError::Conflict(
+                "Someone else changed this in the meantime. Reload and try again.".into(),
+            ),
             other => {
                 tracing::error!(error = %other, cause = ?std::error::Error::source(&other), "database failure");
                 AppError::Internal
@@ -85,7 +85,10 @@ impl Db {
     /// when missing, and turns on WAL, foreign keys and a busy timeout for every connection.
     pub async fn connect(url: &str) -> DbResult<Db> {
         sqlx::any::install_default_drivers();
-        let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
             return Err(DbError::UnsupportedUrl(url.to_owned()));
         };
         let file = path.split('?').next().unwrap_or(path);
@@ -114,14 +117,23 @@ impl Db {
             .connect(&url)
             .await?;
         // WAL is a property of the file, so setting it once is enough.
-        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-        Ok(Db { pool, backend: Backend::Sqlite })
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await?;
+        Ok(Db {
+            pool,
+            backend: Backend::Sqlite,
+        })
     }
 
     /// Applies the embedded, forward-only migrations for this engine.
     pub async fn migrate(&self) -> DbResult<()> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }

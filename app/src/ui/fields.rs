@@ -23,7 +23,10 @@ where
     Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
 }
 
-fn message_for(errors: Signal<Option<AppError>>, name: &'static str) -> impl Fn() -> Option<String> + Copy {
+fn message_for(
+    errors: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl Fn() -> Option<String> + Copy {
     move || {
         errors.with(|e| {
             e.as_ref()
@@ -33,7 +36,11 @@ fn message_for(errors: Signal<Option<AppError>>, name: &'static str) -> impl Fn(
     }
 }
 
-fn refill(errors: Signal<Option<AppError>>, name: &'static str, initial: Option<String>) -> impl Fn() -> Option<String> {
+fn refill(
+    errors: Signal<Option<AppError>>,
+    name: &'static str,
+    initial: Option<String>,
+) -> impl Fn() -> Option<String> {
     move || {
         errors
             .with(|e| {
@@ -131,7 +138,7 @@ pub fn SelectField(
     let error_id = format!("{id}-error");
     let message = message_for(errors, name);
     let chosen = refill(errors, name, selected);
-    let chosen = Signal::derive(move || chosen());
+    let chosen = Signal::derive(chosen);
     view! {
         <div class="field" class:invalid=move || message().is_some()>
             <label for=id.clone()>{label}</label>
@@ -186,7 +193,10 @@ pub fn FormStatus(
                 view! { <p class="alert alert-error" role="alert">{f.to_string()}</p> }.into_any(),
             ),
             Some(AppError::Invalid(_)) => None,
-            Some(other) => Some(view! { <p class="alert alert-error" role="alert">{other.to_string()}</p> }.into_any()),
+            Some(other) => Some(
+                view! { <p class="alert alert-error" role="alert">{other.to_string()}</p> }
+                    .into_any(),
+            ),
             None if succeeded.map(|s| s.get()).unwrap_or(false) || came_back_done() => success
                 .map(|s| view! { <p class="alert alert-success" role="status">{s}</p> }.into_any()),
             None => None,

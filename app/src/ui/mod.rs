@@ -9,7 +9,12 @@ pub fn format_time(unix: i64) -> String {
     use time::macros::format_description;
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .and_then(|t| {
+            t.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
         .unwrap_or_else(|| "unknown time".to_owned())
 }
 

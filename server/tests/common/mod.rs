@@ -62,8 +62,15 @@ impl TestApp {
     }
 
     /// Creates an account directly in the database, optionally in an organisation.
-    pub async fn person(&self, email: &str, role: PlatformRole, org: Option<(i64, OrgRole)>) -> i64 {
-        let pw = NewPassword::parse(PASSWORD, PASSWORD).map_err(|_| ()).expect("valid password");
+    pub async fn person(
+        &self,
+        email: &str,
+        role: PlatformRole,
+        org: Option<(i64, OrgRole)>,
+    ) -> i64 {
+        let pw = NewPassword::parse(PASSWORD, PASSWORD)
+            .map_err(|_| ())
+            .expect("valid password");
         let hash = app::auth::password::hash_password(pw).await.expect("hash");
         let id = app::auth::db::insert_person(&self.db, email, email, &hash, role, app::db::now())
             .await
@@ -88,12 +95,23 @@ impl TestApp {
 
     /// Logs `client` in; panics if that fails.
     pub async fn login(&self, client: &Client, email: &str) {
-        let res = self.call(client, "login", &[("email", email), ("password", PASSWORD)]).await;
-        assert!(res.status().is_success(), "login of {email} failed: {}", res.status());
+        let res = self
+            .call(client, "login", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(
+            res.status().is_success(),
+            "login of {email} failed: {}",
+            res.status()
+        );
     }
 
     /// A logged-in client for a new account.
-    pub async fn logged_in(&self, email: &str, role: PlatformRole, org: Option<(i64, OrgRole)>) -> (Client, i64) {
+    pub async fn logged_in(
+        &self,
+        email: &str,
+        role: PlatformRole,
+        org: Option<(i64, OrgRole)>,
+    ) -> (Client, i64) {
         let id = self.person(email, role, org).await;
         let client = self.client();
         self.login(&client, email).await;
@@ -102,8 +120,16 @@ impl TestApp {
 
     /// `whoami` for `client`: the email of the logged-in person, or None.
     pub async fn whoami(&self, client: &Client) -> Option<String> {
-        let v: Value = self.call(client, "whoami", &[]).await.json().await.expect("json");
-        v.get("person").and_then(|p| p.get("email")).and_then(|e| e.as_str()).map(str::to_owned)
+        let v: Value = self
+            .call(client, "whoami", &[])
+            .await
+            .json()
+            .await
+            .expect("json");
+        v.get("person")
+            .and_then(|p| p.get("email"))
+            .and_then(|e| e.as_str())
+            .map(str::to_owned)
     }
 
     /// A GET of a page, returning status and body.
@@ -120,7 +146,10 @@ impl TestApp {
 
     /// One number from the database.
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(self.db.pool()).await.expect("count")
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(self.db.pool())
+            .await
+            .expect("count")
     }
 }
 
@@ -146,8 +175,14 @@ pub fn field_message(body: &Value, field: &str) -> Option<String> {
 /// Headers a browser sends with a plain form post from one of our pages.
 pub fn plain_form_headers(base: &str, page: &str) -> HeaderMap {
     let mut h = HeaderMap::new();
-    h.insert("accept", HeaderValue::from_static("text/html,application/xhtml+xml"));
-    h.insert("referer", HeaderValue::from_str(&format!("{base}{page}")).expect("referer"));
+    h.insert(
+        "accept",
+        HeaderValue::from_static("text/html,application/xhtml+xml"),
+    );
+    h.insert(
+        "referer",
+        HeaderValue::from_str(&format!("{base}{page}")).expect("referer"),
+    );
     h.insert("origin", HeaderValue::from_str(base).expect("origin"));
     h
 }

@@ -34,8 +34,15 @@ pub fn InviteForm(
         Some(Ok(c)) => Some(c),
         _ => None,
     };
-    let org_options: Vec<(String, String)> = organisations.iter().map(|o| (o.id.to_string(), o.name.clone())).collect();
-    let form = if fixed_org.is_some() { "invite-org" } else { "invite" };
+    let org_options: Vec<(String, String)> = organisations
+        .iter()
+        .map(|o| (o.id.to_string(), o.name.clone()))
+        .collect();
+    let form = if fixed_org.is_some() {
+        "invite-org"
+    } else {
+        "invite"
+    };
     view! {
         <ActionForm action=invite attr:class="stacked">
             <FormStatus errors />

@@ -11,7 +11,10 @@ use super::countries::COUNTRIES;
 use super::domain::{OrgKind, OrgRole};
 
 fn kind_options() -> Vec<(String, String)> {
-    OrgKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect()
+    OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+        .collect()
 }
 
 fn country_options() -> Vec<(String, String)> {

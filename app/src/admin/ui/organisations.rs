@@ -7,7 +7,8 @@ use leptos_router::hooks::use_params_map;
 use super::invite::InviteForm;
 use super::{country_options, kind_options, org_role_options};
 use crate::admin::api::{
-    organisation, organisations, AddMember, CreateOrganisation, RemoveMember, SetMemberRole, UpdateOrganisation,
+    organisation, organisations, AddMember, CreateOrganisation, RemoveMember, SetMemberRole,
+    UpdateOrganisation,
 };
 use crate::admin::domain::{country_name, OrgRole};
 use crate::admin::views::{MemberRow, OrgDetail, OrgSummary};
@@ -108,14 +109,27 @@ fn OrgTable(orgs: Vec<OrgSummary>) -> impl IntoView {
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id")).and_then(|s| s.parse::<i64>().ok());
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
+    };
     let update = ServerAction::<UpdateOrganisation>::new();
     let add = ServerAction::<AddMember>::new();
     let set_role = ServerAction::<SetMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let invited = RwSignal::new(0u32);
     let detail = Resource::new(
-        move || (id(), update.version().get(), add.version().get(), set_role.version().get(), remove.version().get(), invited.get()),
+        move || {
+            (
+                id(),
+                update.version().get(),
+                add.version().get(),
+                set_role.version().get(),
+                remove.version().get(),
+                invited.get(),
+            )
+        },
         |(id, ..)| async move {
             match id {
                 Some(id) => organisation(id).await,
@@ -123,7 +137,13 @@ pub fn OrganisationPage() -> impl IntoView {
             }
         },
     );
-    let actions = MemberActions { update, add, set_role, remove, invited };
+    let actions = MemberActions {
+        update,
+        add,
+        set_role,
+        remove,
+        invited,
+    };
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -206,7 +226,12 @@ fn OrgView(detail: OrgDetail, actions: MemberActions) -> impl IntoView {
 }
 
 #[component]
-fn MemberTable(org_id: i64, members: Vec<MemberRow>, can_manage: bool, actions: MemberActions) -> impl IntoView {
+fn MemberTable(
+    org_id: i64,
+    members: Vec<MemberRow>,
+    can_manage: bool,
+    actions: MemberActions,
+) -> impl IntoView {
     if members.is_empty() {
         return view! { <p class="muted">"No members yet."</p> }.into_any();
     }

@@ -18,7 +18,13 @@ pub fn PeoplePage() -> impl IntoView {
     let set_role = ServerAction::<SetPlatformRole>::new();
     let invited = RwSignal::new(0u32);
     let data = Resource::new(
-        move || (set_active.version().get(), set_role.version().get(), invited.get()),
+        move || {
+            (
+                set_active.version().get(),
+                set_role.version().get(),
+                invited.get(),
+            )
+        },
         |_| people(),
     );
     let on_invited = Callback::new(move |_| invited.update(|n| *n += 1));
