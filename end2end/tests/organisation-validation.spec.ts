@@ -1,29 +1,67 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, DEMO_PASSWORD, logIn, settle } from './helpers';
+
+async function openOrganisations(page: Page) {
+  await logIn(page, ADMIN.email, DEMO_PASSWORD, ADMIN.name);
+  await page.goto('/admin/organisations');
+  await settle(page);
+  const rows = page.locator('table.data tbody tr');
+  await expect(rows.first()).toBeVisible();
+  return { rows, before: await rows.count() };
+}
+
+async function expectNothingCreated(page: Page, before: number) {
+  await expect(page.locator('table.data tbody tr')).toHaveCount(before);
+  await page.goto('/admin/organisations');
+  await expect(page.locator('table.data tbody tr')).toHaveCount(before);
+}
 
 test('creating an organisation without a name shows the message beside the name field and creates nothing', async ({
   page,
 }) => {
-  await logIn(page, ADMIN.email, DEMO_PASSWORD, ADMIN.name);
-  await page.goto('/admin/organisations');
-  await settle(page);
+  const { before } = await openOrganisations(page);
 
-  const rows = page.locator('table.data tbody tr');
-  await expect(rows.first()).toBeVisible();
-  const before = await rows.count();
-
-  await page.locator('#org-new-name').fill('');
+  const name = page.locator('#org-new-name');
+  await name.fill('');
   await page.locator('#org-new-kind').selectOption('civil_society');
   await page.locator('#org-new-country').selectOption('XV');
   await page.getByRole('button', { name: 'Create organisation' }).click();
 
-  const nameField = page.locator('.field', { has: page.locator('#org-new-name') });
+  // The app's own message must be what the person sees, not a browser bubble that stops the
+  // form before the server can answer.
+  expect
+    .soft(
+      await name.evaluate((input: HTMLInputElement) => input.validationMessage),
+      "the browser's built-in required-field check blocked the submission (the form has no novalidate)",
+    )
+    .toBe('');
+  const nameField = page.locator('.field', { has: name });
   await expect(nameField.locator('p.field-error')).toHaveText("Enter the organisation's name.");
-  await expect(page.locator('#org-new-name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
   await expect(page).toHaveURL(/\/admin\/organisations(\?.*)?$/);
 
-  // Nothing was created: the list is unchanged, also after a fresh load.
-  await expect(rows).toHaveCount(before);
-  await page.goto('/admin/organisations');
-  await expect(page.locator('table.data tbody tr')).toHaveCount(before);
+  await expectNothingCreated(page, before);
+});
+
+test('a name of only spaces is refused by the server with the message beside the name field', async ({ page }) => {
+  const { before } = await openOrganisations(page);
+
+  const name = page.locator('#org-new-name');
+  await name.fill('   ');
+  await page.locator('#org-new-kind').selectOption('civil_society');
+  await page.locator('#org-new-country').selectOption('XV');
+  const posted = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/create_organisation',
+  );
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  await posted;
+
+  const nameField = page.locator('.field', { has: name });
+  await expect(nameField.locator('p.field-error')).toHaveText("Enter the organisation's name.");
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  // The other choices are kept.
+  await expect(page.locator('#org-new-kind')).toHaveValue('civil_society');
+  await expect(page.locator('#org-new-country')).toHaveValue('XV');
+
+  await expectNothingCreated(page, before);
 });

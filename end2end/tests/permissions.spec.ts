@@ -7,7 +7,10 @@ test('a member who is not an administrator is refused the people page with 403 N
   const response = await page.goto('/admin/people');
   expect(response, 'navigation to /admin/people returned no response').not.toBeNull();
   expect(response!.status()).toBe(403);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
+  await expect(page.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeVisible();
+  // Nothing of the people page itself is shown.
+  await expect(page.locator('table.data')).toHaveCount(0);
   await expect(page.locator('#invite-email')).toHaveCount(0);
+  await expect(page.getByTestId('invitation-link')).toHaveCount(0);
   await expect(page.locator('nav.main-nav').getByRole('link', { name: 'People' })).toHaveCount(0);
 });
