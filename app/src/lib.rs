@@ -5,11 +5,16 @@
 
 #![recursion_limit = "512"]
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod flash;
+pub mod plans;
+pub mod sections;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -329,11 +329,9 @@ pub async fn invite(
         link: format!("{}/invite/{token}", base_url(&state)),
         expires_at,
     };
-    if crate::auth::session::is_plain_form_post() {
-        // Without JavaScript the response is a redirect, so the link waits in the session
-        // for the page to show it once.
-        crate::admin::flash::put_invitation(&created).await?;
-    }
+    // Without JavaScript the response is a redirect, so the link waits in the session for the
+    // page to show it once.
+    crate::flash::put_for_plain_post(INVITATION_NOTICE, &created).await?;
     Ok(created)
 }
 
@@ -357,8 +355,11 @@ fn base_url(state: &crate::state::AppState) -> String {
 /// The invitation created by the last form post without JavaScript, shown once.
 #[server(prefix = "/api", endpoint = "take_invitation_notice")]
 pub async fn take_invitation_notice() -> Result<Option<InvitationCreated>, AppError> {
-    crate::admin::flash::take_invitation().await
+    crate::flash::take(INVITATION_NOTICE).await
 }
+
+#[cfg(feature = "ssr")]
+const INVITATION_NOTICE: &str = "flash_invitation";
 
 /// Deactivates (ending every session at once) or reactivates an account.
 #[server(prefix = "/api", endpoint = "set_person_active")]

@@ -6,8 +6,6 @@ pub mod countries;
 pub mod db;
 pub mod domain;
 #[cfg(feature = "ssr")]
-pub mod flash;
-#[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod token;

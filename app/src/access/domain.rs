@@ -1,0 +1,212 @@
+//! Who may do what on a plan: one table of actions x roles and one function, [`can`].
+//! Deny by default: an action is allowed only where the table says so.
+
+use serde::{Deserialize, Serialize};
+
+/// A role on one plan. Ordered: a person's effective role is the highest of their grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PlanRole {
+    /// Reads only.
+    Viewer,
+    /// Comments only.
+    Commenter,
+    /// Approves sections or requests changes.
+    Reviewer,
+    /// Edits sections and the checklist.
+    Editor,
+    /// Manages the plan, its members and settings.
+    Lead,
+}
+
+impl PlanRole {
+    /// Every role, lowest first.
+    pub const ALL: [PlanRole; 5] = [PlanRole::Viewer, PlanRole::Commenter, PlanRole::Reviewer, PlanRole::Editor, PlanRole::Lead];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanRole::Viewer => "viewer",
+            PlanRole::Commenter => "commenter",
+            PlanRole::Reviewer => "reviewer",
+            PlanRole::Editor => "editor",
+            PlanRole::Lead => "lead",
+        }
+    }
+
+    /// Parses the stored or submitted form.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        PlanRole::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw.trim())
+            .ok_or("Choose lead, editor, reviewer, commenter or viewer.")
+    }
+
+    /// How the role is shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanRole::Viewer => "Viewer",
+            PlanRole::Commenter => "Commenter",
+            PlanRole::Reviewer => "Reviewer",
+            PlanRole::Editor => "Editor",
+            PlanRole::Lead => "Lead",
+        }
+    }
+}
+
+/// Something done to or on a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlanAction {
+    /// See that the plan exists: title, country, status, lead organisation.
+    SeeListing,
+    /// Read sections, history and the checklist.
+    Read,
+    /// Start and reply to comment threads.
+    Comment,
+    /// Approve sections or request changes.
+    Review,
+    /// Edit sections (text, titles, order, tags) and the checklist.
+    Edit,
+    /// Change the plan's settings, status, members and roles.
+    Manage,
+}
+
+impl PlanAction {
+    /// Every action, for tests and documentation.
+    pub const ALL: [PlanAction; 6] =
+        [PlanAction::SeeListing, PlanAction::Read, PlanAction::Comment, PlanAction::Review, PlanAction::Edit, PlanAction::Manage];
+}
+
+/// The table: which roles may perform each action. Platform administrators without a role
+/// may only [`PlanAction::SeeListing`]; they manage accounts, not plan content.
+pub const TABLE: [(PlanAction, &[PlanRole]); 6] = [
+    (PlanAction::SeeListing, &PlanRole::ALL),
+    (PlanAction::Read, &PlanRole::ALL),
+    (PlanAction::Comment, &[PlanRole::Commenter, PlanRole::Reviewer, PlanRole::Editor, PlanRole::Lead]),
+    (PlanAction::Review, &[PlanRole::Reviewer, PlanRole::Lead]),
+    (PlanAction::Edit, &[PlanRole::Editor, PlanRole::Lead]),
+    (PlanAction::Manage, &[PlanRole::Lead]),
+];
+
+/// The facts about the person asking that decide access to one plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// Their effective role on the plan, if any.
+    pub role: Option<PlanRole>,
+    /// Whether they are a platform administrator.
+    pub platform_admin: bool,
+    /// Deactivated accounts may do nothing.
+    pub active: bool,
+}
+
+/// Decides whether a person with `access` may perform `action` on the plan.
+pub fn can(access: Access, action: PlanAction) -> bool {
+    if !access.active {
+        return false;
+    }
+    if action == PlanAction::SeeListing && access.platform_admin {
+        return true;
+    }
+    let Some(role) = access.role else { return false };
+    TABLE
+        .iter()
+        .find(|(a, _)| *a == action)
+        .is_some_and(|(_, roles)| roles.contains(&role))
+}
+
+/// Who a grant is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Grantee {
+    /// One person.
+    Person(i64),
+    /// Everyone in an organisation, now and later.
+    Organisation(i64),
+}
+
+/// The highest role among the grants that reach `person` (directly or through one of
+/// `organisations`).
+pub fn effective_role(grants: &[(Grantee, PlanRole)], person: i64, organisations: &[i64]) -> Option<PlanRole> {
+    grants
+        .iter()
+        .filter(|(g, _)| match g {
+            Grantee::Person(id) => *id == person,
+            Grantee::Organisation(id) => organisations.contains(id),
+        })
+        .map(|(_, r)| *r)
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn access(role: Option<PlanRole>) -> Access {
+        Access { role, platform_admin: false, active: true }
+    }
+
+    #[test]
+    fn viewers_read_and_nothing_more() {
+        let a = access(Some(PlanRole::Viewer));
+        assert!(can(a, PlanAction::Read));
+        assert!(!can(a, PlanAction::Comment));
+        assert!(!can(a, PlanAction::Edit));
+    }
+
+    #[test]
+    fn admins_without_a_role_see_only_the_listing() {
+        let a = Access { role: None, platform_admin: true, active: true };
+        assert!(can(a, PlanAction::SeeListing));
+        assert!(!can(a, PlanAction::Read));
+    }
+
+    #[test]
+    fn the_highest_grant_wins() {
+        let grants = [(Grantee::Organisation(7), PlanRole::Editor), (Grantee::Person(1), PlanRole::Viewer), (Grantee::Organisation(8), PlanRole::Lead)];
+        assert_eq!(effective_role(&grants, 1, &[7]), Some(PlanRole::Editor));
+        assert_eq!(effective_role(&grants, 1, &[]), Some(PlanRole::Viewer));
+        assert_eq!(effective_role(&grants, 2, &[8, 7]), Some(PlanRole::Lead));
+        assert_eq!(effective_role(&grants, 2, &[9]), None);
+    }
+
+    /// A reference model written independently of the table: what each role may do, in words.
+    fn model(role: Option<PlanRole>, admin: bool, active: bool, action: PlanAction) -> bool {
+        use PlanAction::*;
+        use PlanRole::*;
+        if !active {
+            return false;
+        }
+        match (role, action) {
+            (None, SeeListing) => admin,
+            (None, _) => false,
+            (Some(_), SeeListing | Read) => true,
+            (Some(r), Comment) => r != Viewer,
+            (Some(r), Review) => r == Reviewer || r == Lead,
+            (Some(r), Edit) => r == Editor || r == Lead,
+            (Some(r), Manage) => r == Lead,
+        }
+    }
+
+    fn any_role() -> impl Strategy<Value = Option<PlanRole>> {
+        prop_oneof![Just(None), (0usize..5).prop_map(|i| Some(PlanRole::ALL[i]))]
+    }
+
+    proptest! {
+        #[test]
+        fn can_agrees_with_the_reference_model(role in any_role(), admin: bool, active: bool, a in 0usize..6) {
+            let action = PlanAction::ALL[a];
+            prop_assert_eq!(can(Access { role, platform_admin: admin, active }, action), model(role, admin, active, action));
+        }
+
+        #[test]
+        fn a_higher_grant_never_loses_a_permission(r1 in 0usize..5, r2 in 0usize..5, a in 0usize..6) {
+            let (low, high) = (PlanRole::ALL[r1.min(r2)], PlanRole::ALL[r1.max(r2)]);
+            let action = PlanAction::ALL[a];
+            // Reviewer and Editor are not nested (reviewers review, editors edit), so check
+            // only the pairs where the lower role's rights are a subset by design.
+            let nested = !(low == PlanRole::Reviewer && high == PlanRole::Editor);
+            if nested && can(access(Some(low)), action) {
+                prop_assert!(can(access(Some(high)), action));
+            }
+        }
+    }
+}

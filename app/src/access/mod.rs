@@ -1,0 +1,7 @@
+//! Plan roles and the one permission function every plan read and write goes through.
+
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod guard;

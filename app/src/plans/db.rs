@@ -1,0 +1,264 @@
+//! Queries for plans, their sections' table of contents, and the section template.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::domain::{parse_numbers, Period, PlanStatus};
+use super::views::{PlanHeader, SectionListItem, TemplateSection};
+use crate::db::{flag, Db, DbError, DbResult};
+
+/// True when plan `id` exists.
+pub async fn plan_exists(db: &Db, id: i64) -> DbResult<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
+    Ok(n > 0)
+}
+
+const PLAN_SELECT: &str = "SELECT p.id, p.title, p.country, p.summary, p.period_start, p.period_end, p.fragility_stage,
+        p.status, p.lead_org_id, o.name AS lead_org_name
+     FROM plans p JOIN organisations o ON o.id = p.lead_org_id";
+
+fn header_from_row(r: &AnyRow) -> Result<PlanHeader, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(PlanHeader {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        country: r.try_get("country")?,
+        summary: r.try_get("summary")?,
+        period_start: r.try_get("period_start")?,
+        period_end: r.try_get("period_end")?,
+        fragility_stage: r.try_get("fragility_stage")?,
+        status: PlanStatus::parse(&status).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        lead_org_id: r.try_get("lead_org_id")?,
+        lead_org_name: r.try_get("lead_org_name")?,
+    })
+}
+
+/// Plan `id`.
+pub async fn plan(db: &Db, id: i64) -> DbResult<PlanHeader> {
+    let sql = format!("{PLAN_SELECT} WHERE p.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_one(db.pool()).await?;
+    Ok(header_from_row(&row)?)
+}
+
+/// Every plan, newest first, optionally filtered. Callers drop those the viewer may not see.
+pub async fn list_plans(db: &Db, country: Option<&str>, status: Option<PlanStatus>, org: Option<i64>) -> DbResult<Vec<PlanHeader>> {
+    let sql = format!(
+        "{PLAN_SELECT} WHERE ($1 = '' OR p.country = $1) AND ($2 = '' OR p.status = $2) AND ($3 = -1 OR p.lead_org_id = $3)
+         ORDER BY p.updated_at DESC, p.id DESC"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(country.unwrap_or(""))
+        .bind(status.map(PlanStatus::as_str).unwrap_or(""))
+        .bind(org.unwrap_or(-1))
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.iter().map(header_from_row).collect::<Result<_, _>>()?)
+}
+
+/// A new plan's fields.
+pub struct NewPlan<'a> {
+    /// ISO code.
+    pub country: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Summary.
+    pub summary: &'a str,
+    /// Years.
+    pub period: Period,
+    /// Fragility stage 1-5.
+    pub stage: u8,
+    /// Lead organisation.
+    pub lead_org_id: i64,
+    /// Creator.
+    pub created_by: i64,
+    /// Creator's organisation, recorded on the first revisions.
+    pub creator_org: Option<i64>,
+    /// Copy the template's sections.
+    pub from_template: bool,
+    /// Now.
+    pub now: i64,
+}
+
+/// Creates a plan in one transaction: the plan, the creator as lead, the lead organisation as
+/// editors, and (when asked) a copy of the template's sections with their tags.
+pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
+    let mut tx = db.pool().begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (country, title, summary, period_start, period_end, fragility_stage, lead_org_id, status, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $9) RETURNING id",
+    )
+    .bind(p.country)
+    .bind(p.title)
+    .bind(p.summary)
+    .bind(p.period.start)
+    .bind(p.period.end)
+    .bind(i64::from(p.stage))
+    .bind(p.lead_org_id)
+    .bind(p.created_by)
+    .bind(p.now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (kind, grantee, role) in [("person", p.created_by, "lead"), ("organisation", p.lead_org_id, "editor")] {
+        sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(kind)
+            .bind(grantee)
+            .bind(role)
+            .bind(p.created_by)
+            .bind(p.now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if p.from_template {
+        let templates = sqlx::query("SELECT title, guidance, psgs, pillars FROM section_templates WHERE retired = 0 ORDER BY position, id")
+            .fetch_all(&mut *tx)
+            .await?;
+        for (i, t) in templates.iter().enumerate() {
+            let title: String = t.try_get("title")?;
+            let guidance: String = t.try_get("guidance")?;
+            let psgs = parse_numbers(&t.try_get::<String, _>("psgs")?, 5);
+            let pillars = parse_numbers(&t.try_get::<String, _>("pillars")?, 3);
+            crate::sections::db::insert_section_tx(
+                &mut tx,
+                &crate::sections::db::NewSection {
+                    plan_id: id,
+                    position: i as i64 + 1,
+                    title: &title,
+                    guidance: &guidance,
+                    body: "",
+                    psgs: &psgs,
+                    pillars: &pillars,
+                    author: p.created_by,
+                    organisation: p.creator_org,
+                    now: p.now,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes a plan's status.
+pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbResult<()> {
+    let done = sqlx::query("UPDATE plans SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Marks the plan as changed now (so lists sort by activity).
+pub async fn touch(db: &Db, id: i64, now: i64) -> DbResult<()> {
+    sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// The plan's sections in order: `(active, removed)`.
+pub async fn sections_of(db: &Db, plan_id: i64) -> DbResult<(Vec<SectionListItem>, Vec<SectionListItem>)> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.position, s.title, s.version, s.updated_at, s.removed_at, length(s.body) AS chars, p.display_name
+         FROM sections s LEFT JOIN people p ON p.id = s.updated_by
+         WHERE s.plan_id = $1 ORDER BY s.position, s.id",
+    )
+    .bind(plan_id)
+    .fetch_all(db.pool())
+    .await?;
+    let tags = sqlx::query(
+        "SELECT t.section_id, t.framework, t.no FROM section_tags t JOIN sections s ON s.id = t.section_id
+         WHERE s.plan_id = $1 ORDER BY t.no",
+    )
+    .bind(plan_id)
+    .fetch_all(db.pool())
+    .await?;
+    let (mut active, mut removed) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
+        for t in &tags {
+            if t.try_get::<i64, _>("section_id")? == id {
+                let no = u8::try_from(t.try_get::<i64, _>("no")?).unwrap_or(0);
+                if t.try_get::<String, _>("framework")? == "psg" {
+                    psgs.push(no);
+                } else {
+                    pillars.push(no);
+                }
+            }
+        }
+        let item = SectionListItem {
+            id,
+            position: r.try_get("position")?,
+            title: r.try_get("title")?,
+            psgs,
+            pillars,
+            version: r.try_get("version")?,
+            updated_at: r.try_get("updated_at")?,
+            updated_by: r.try_get("display_name")?,
+            chars: r.try_get("chars")?,
+        };
+        if r.try_get::<Option<i64>, _>("removed_at")?.is_some() {
+            removed.push(item);
+        } else {
+            active.push(item);
+        }
+    }
+    Ok((active, removed))
+}
+
+/// The section template, in order (retired sections included).
+pub async fn template(db: &Db) -> DbResult<Vec<TemplateSection>> {
+    let rows = sqlx::query("SELECT id, position, title, guidance, psgs, pillars, retired FROM section_templates ORDER BY position, id")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TemplateSection {
+                id: r.try_get("id")?,
+                position: r.try_get("position")?,
+                title: r.try_get("title")?,
+                guidance: r.try_get("guidance")?,
+                psgs: r.try_get("psgs")?,
+                pillars: r.try_get("pillars")?,
+                retired: flag(r, "retired")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Adds a template section at the end.
+pub async fn add_template_section(db: &Db, title: &str, guidance: &str, psgs: &str, pillars: &str) -> DbResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO section_templates (position, title, guidance, psgs, pillars)
+         VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM section_templates), $1, $2, $3, $4) RETURNING id",
+    )
+    .bind(title)
+    .bind(guidance)
+    .bind(psgs)
+    .bind(pillars)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Changes a template section.
+pub async fn update_template_section(db: &Db, id: i64, title: &str, guidance: &str, psgs: &str, pillars: &str, retired: bool) -> DbResult<()> {
+    let done = sqlx::query("UPDATE section_templates SET title = $1, guidance = $2, psgs = $3, pillars = $4, retired = $5 WHERE id = $6")
+        .bind(title)
+        .bind(guidance)
+        .bind(psgs)
+        .bind(pillars)
+        .bind(i64::from(retired))
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}

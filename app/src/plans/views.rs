@@ -1,0 +1,137 @@
+//! What plan pages show: plain data that crosses the wire.
+
+use serde::{Deserialize, Serialize};
+
+use super::domain::{Coverage, PlanStatus};
+use crate::access::domain::PlanRole;
+
+/// A plan in a list. Content fields are absent for those who may only see the listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanListItem {
+    /// Database id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Status.
+    pub status: PlanStatus,
+    /// Lead organisation's id.
+    pub lead_org_id: i64,
+    /// Lead organisation's name.
+    pub lead_org_name: String,
+    /// First year.
+    pub period_start: i64,
+    /// Last year.
+    pub period_end: i64,
+    /// The viewer's role, if any (None: listing only).
+    pub role: Option<PlanRole>,
+}
+
+/// The plans page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanList {
+    /// Plans matching the filter that the viewer may see.
+    pub plans: Vec<PlanListItem>,
+    /// Organisations for the filter (those leading a visible plan).
+    pub organisations: Vec<(i64, String)>,
+    /// Countries for the filter (those of visible plans).
+    pub countries: Vec<String>,
+    /// Whether the viewer may create a plan.
+    pub can_create: bool,
+}
+
+/// A plan's own fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanHeader {
+    /// Database id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Short summary.
+    pub summary: String,
+    /// First year.
+    pub period_start: i64,
+    /// Last year.
+    pub period_end: i64,
+    /// g7+ fragility stage, 1-5.
+    pub fragility_stage: i64,
+    /// Status.
+    pub status: PlanStatus,
+    /// Lead organisation's id.
+    pub lead_org_id: i64,
+    /// Lead organisation's name.
+    pub lead_org_name: String,
+}
+
+/// A section in the plan's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionListItem {
+    /// Database id.
+    pub id: i64,
+    /// Order in the plan.
+    pub position: i64,
+    /// Title.
+    pub title: String,
+    /// PSGs it serves.
+    pub psgs: Vec<u8>,
+    /// R2P pillars it serves.
+    pub pillars: Vec<u8>,
+    /// Saves so far.
+    pub version: i64,
+    /// Last change, Unix seconds.
+    pub updated_at: i64,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+    /// Length of the text in characters.
+    pub chars: i64,
+}
+
+/// The plan overview page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOverview {
+    /// The plan.
+    pub plan: PlanHeader,
+    /// Sections in order.
+    pub sections: Vec<SectionListItem>,
+    /// Removed sections, which can be restored.
+    pub removed: Vec<SectionListItem>,
+    /// PSG x pillar coverage from the sections' tags.
+    pub coverage: Coverage,
+    /// The viewer's role.
+    pub role: Option<PlanRole>,
+    /// Whether the viewer may edit sections.
+    pub can_edit: bool,
+    /// Whether the viewer may manage the plan.
+    pub can_manage: bool,
+}
+
+/// What the new-plan form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPlanOptions {
+    /// Organisations the viewer may name as lead.
+    pub organisations: Vec<(i64, String)>,
+    /// Titles of the template's sections.
+    pub template_sections: Vec<String>,
+}
+
+/// One section of the editable template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSection {
+    /// Database id.
+    pub id: i64,
+    /// Order.
+    pub position: i64,
+    /// Title.
+    pub title: String,
+    /// Guidance shown to authors.
+    pub guidance: String,
+    /// PSGs, comma separated.
+    pub psgs: String,
+    /// Pillars, comma separated.
+    pub pillars: String,
+    /// Retired sections are not copied into new plans.
+    pub retired: bool,
+}

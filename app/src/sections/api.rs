@@ -1,0 +1,212 @@
+//! Server functions for sections: read, save, history, compare, restore, and the plan's
+//! table of contents (add, rename, move, remove, restore, tags). Each checks the person's role
+//! on the plan with `can()` and that the section belongs to that plan.
+
+use leptos::prelude::*;
+
+use super::views::{Comparison, History, SaveOutcome, SectionDetail};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod support {
+    use crate::access::domain::PlanAction;
+    use crate::access::guard::{authorize_plan, PlanActor};
+    use crate::db::Db;
+    use crate::error::AppError;
+    use crate::sections::db::{section, SectionRow};
+    use crate::sections::save::Author;
+
+    /// The actor and the section, after checking `action` on the plan and that the section
+    /// is the plan's own.
+    pub async fn section_for(db: &Db, plan_id: i64, section_id: i64, action: PlanAction) -> Result<(PlanActor, SectionRow), AppError> {
+        let actor = authorize_plan(db, plan_id, action).await?;
+        let row = section(db, plan_id, section_id).await?;
+        Ok((actor, row))
+    }
+
+    /// The revision author for `actor`: their first organisation.
+    pub fn author(actor: &PlanActor) -> Author {
+        Author { person: actor.person.id, organisation: actor.organisations.first().copied() }
+    }
+
+    /// The state, or an internal error.
+    pub fn db() -> Result<Db, AppError> {
+        Ok(crate::state::app_state()?.db)
+    }
+}
+
+/// A section and what the viewer may do with it.
+#[server(prefix = "/api", endpoint = "section")]
+pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
+    let (psgs, pillars) = super::db::tags(&db, section_id).await?;
+    let plan = crate::plans::db::plan(&db, plan_id).await?;
+    Ok(SectionDetail {
+        id: row.id,
+        plan_id,
+        plan_title: plan.title,
+        html: super::markdown::to_safe_html(&row.body),
+        title: row.title,
+        guidance: row.guidance,
+        body: row.body,
+        version: row.version,
+        psgs,
+        pillars,
+        updated_by: row.updated_by,
+        updated_by_org: row.updated_by_org,
+        updated_at: row.updated_at,
+        removed: row.removed_at.is_some(),
+        can_edit: actor.may(PlanAction::Edit),
+    })
+}
+
+/// Saves a new version of the body, based on version `base_version`: saved, merged with what
+/// others saved meanwhile, or (overlapping changes) a conflict that writes nothing.
+#[server(prefix = "/api", endpoint = "save_section")]
+pub async fn save_section(plan_id: i64, section_id: i64, base_version: i64, body: String) -> Result<SaveOutcome, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let body = super::domain::parse_body(&body).map_err(|m| AppError::field("body", m))?;
+    let outcome = super::save::save(&db, plan_id, section_id, base_version, &body, &support::author(&actor)).await?;
+    crate::plans::db::touch(&db, plan_id, crate::db::now()).await?;
+    tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, ?base_version, outcome = ?std::mem::discriminant(&outcome), "section saved");
+    crate::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
+    Ok(outcome)
+}
+
+#[cfg(feature = "ssr")]
+fn notice_key(section_id: i64) -> String {
+    format!("flash_section_{section_id}")
+}
+
+/// The outcome of the last save of this section posted without JavaScript, shown once.
+#[server(prefix = "/api", endpoint = "take_save_notice")]
+pub async fn take_save_notice(section_id: i64) -> Result<Option<SaveOutcome>, AppError> {
+    crate::flash::take(&notice_key(section_id)).await
+}
+
+/// The section's revisions, newest first.
+#[server(prefix = "/api", endpoint = "section_history")]
+pub async fn section_history(plan_id: i64, section_id: i64) -> Result<History, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
+    let plan = crate::plans::db::plan(&db, plan_id).await?;
+    Ok(History {
+        plan_id,
+        plan_title: plan.title,
+        section_id,
+        section_title: row.title,
+        revisions: super::db::revisions(&db, section_id).await?,
+        can_edit: actor.may(PlanAction::Edit),
+    })
+}
+
+/// Two revisions compared word by word (older first, whatever order they are given in).
+#[server(prefix = "/api", endpoint = "compare")]
+pub async fn compare(plan_id: i64, section_id: i64, from: i64, to: i64) -> Result<Comparison, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
+    let (from, to) = (from.min(to), from.max(to));
+    let old = super::db::revision_body(&db, section_id, from).await?;
+    let new = super::db::revision_body(&db, section_id, to).await?;
+    Ok(Comparison { from, to, parts: super::diff::word_diff(&old, &new) })
+}
+
+/// Restores an old revision as a new one (nothing is rewritten).
+#[server(prefix = "/api", endpoint = "restore_revision")]
+pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Result<i64, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let version = super::save::restore(&db, plan_id, section_id, number, &support::author(&actor)).await?;
+    tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, number, version, "revision restored");
+    crate::auth::session::confirm_plain_post("restored");
+    Ok(version)
+}
+
+/// Adds an empty section at the end of the plan.
+#[server(prefix = "/api", endpoint = "add_section")]
+pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
+    let title = super::domain::parse_title(&title).map_err(|m| {
+        let mut e = crate::error::FormErrors::default().keep("title", &title);
+        e.add("title", m);
+        AppError::Invalid(e)
+    })?;
+    let id = super::db::add_section(&db, plan_id, &title, actor.person.id, actor.organisations.first().copied(), crate::db::now()).await?;
+    tracing::info!(person = actor.person.id, plan = plan_id, section = id, "section added");
+    Ok(id)
+}
+
+/// Renames a section.
+#[server(prefix = "/api", endpoint = "rename_section")]
+pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let title = super::domain::parse_title(&title).map_err(|m| AppError::field("title", m))?;
+    super::db::rename(&db, plan_id, section_id, &title).await?;
+    crate::auth::session::confirm_plain_post("renamed");
+    Ok(())
+}
+
+/// Moves a section up or down one place.
+#[server(prefix = "/api", endpoint = "move_section")]
+pub async fn move_section(plan_id: i64, section_id: i64, direction: String) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let up = match direction.as_str() {
+        "up" => true,
+        "down" => false,
+        _ => return Err(AppError::field("direction", "Move up or down.")),
+    };
+    super::db::move_section(&db, plan_id, section_id, up).await?;
+    Ok(())
+}
+
+/// Removes a section (`remove = true`) or restores a removed one; text and history stay.
+#[server(prefix = "/api", endpoint = "set_section_removed")]
+pub async fn set_section_removed(plan_id: i64, section_id: i64, remove: bool) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    super::db::set_removed(&db, plan_id, section_id, remove.then_some(actor.person.id), crate::db::now()).await?;
+    tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, remove, "section removal set");
+    Ok(())
+}
+
+/// Sets which PSGs and R2P pillars a section serves (checkbox names `psg1`..`psg5`, `pillar1`..`pillar3`).
+#[server(prefix = "/api", endpoint = "set_section_tags")]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_section_tags(
+    plan_id: i64,
+    section_id: i64,
+    psg1: Option<String>,
+    psg2: Option<String>,
+    psg3: Option<String>,
+    psg4: Option<String>,
+    psg5: Option<String>,
+    pillar1: Option<String>,
+    pillar2: Option<String>,
+    pillar3: Option<String>,
+) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = support::db()?;
+    support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let pick = |boxes: &[&Option<String>]| -> Vec<u8> {
+        boxes.iter().enumerate().filter(|(_, b)| b.is_some()).map(|(i, _)| i as u8 + 1).collect()
+    };
+    let psgs = pick(&[&psg1, &psg2, &psg3, &psg4, &psg5]);
+    let pillars = pick(&[&pillar1, &pillar2, &pillar3]);
+    super::db::set_tags(&db, plan_id, section_id, &psgs, &pillars).await?;
+    crate::auth::session::confirm_plain_post("tags");
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! Queries for sections and their revisions. Every section query names the plan too, so an id
+//! from another plan finds nothing.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::views::RevisionSummary;
+use crate::db::{Db, DbError, DbResult};
+
+/// A section as stored.
+#[derive(Debug, Clone)]
+pub struct SectionRow {
+    /// Database id.
+    pub id: i64,
+    /// Plan.
+    pub plan_id: i64,
+    /// Title.
+    pub title: String,
+    /// Guidance.
+    pub guidance: String,
+    /// Markdown.
+    pub body: String,
+    /// Saves so far.
+    pub version: i64,
+    /// Last change.
+    pub updated_at: i64,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+    /// Their organisation on that revision.
+    pub updated_by_org: Option<String>,
+    /// Removal time.
+    pub removed_at: Option<i64>,
+}
+
+/// A new section's fields.
+pub struct NewSection<'a> {
+    /// Plan.
+    pub plan_id: i64,
+    /// Position.
+    pub position: i64,
+    /// Title.
+    pub title: &'a str,
+    /// Guidance.
+    pub guidance: &'a str,
+    /// First body.
+    pub body: &'a str,
+    /// PSG tags.
+    pub psgs: &'a [u8],
+    /// Pillar tags.
+    pub pillars: &'a [u8],
+    /// Creator.
+    pub author: i64,
+    /// Creator's organisation.
+    pub organisation: Option<i64>,
+    /// Now.
+    pub now: i64,
+}
+
+/// Inserts a section with its first revision and tags inside `tx`.
+pub async fn insert_section_tx(tx: &mut Transaction<'static, Any>, s: &NewSection<'_>) -> DbResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sections (plan_id, position, title, guidance, body, version, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+    )
+    .bind(s.plan_id)
+    .bind(s.position)
+    .bind(s.title)
+    .bind(s.guidance)
+    .bind(s.body)
+    .bind(s.author)
+    .bind(s.now)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("INSERT INTO revisions (section_id, number, kind, author_id, organisation_id, created_at, body) VALUES ($1, 1, 'create', $2, $3, $4, $5)")
+        .bind(id)
+        .bind(s.author)
+        .bind(s.organisation)
+        .bind(s.now)
+        .bind(s.body)
+        .execute(&mut **tx)
+        .await?;
+    write_tags(tx, id, s.psgs, s.pillars).await?;
+    Ok(id)
+}
+
+async fn write_tags(tx: &mut Transaction<'static, Any>, section: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
+    sqlx::query("DELETE FROM section_tags WHERE section_id = $1").bind(section).execute(&mut **tx).await?;
+    for (framework, numbers) in [("psg", psgs), ("pillar", pillars)] {
+        for no in numbers {
+            sqlx::query("INSERT INTO section_tags (section_id, framework, no) VALUES ($1, $2, $3)")
+                .bind(section)
+                .bind(framework)
+                .bind(i64::from(*no))
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds a section at the end of the plan.
+pub async fn add_section(db: &Db, plan_id: i64, title: &str, author: i64, organisation: Option<i64>, now: i64) -> DbResult<i64> {
+    let mut tx = db.pool().begin().await?;
+    let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let id = insert_section_tx(
+        &mut tx,
+        &NewSection { plan_id, position, title, guidance: "", body: "", psgs: &[], pillars: &[], author, organisation, now },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Section `id` of plan `plan_id`, or `NotFound`.
+pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
+    let r = sqlx::query(
+        "SELECT s.id, s.plan_id, s.title, s.guidance, s.body, s.version, s.updated_at, s.removed_at,
+                p.display_name, o.name AS org_name
+         FROM sections s
+         LEFT JOIN people p ON p.id = s.updated_by
+         LEFT JOIN revisions r ON r.section_id = s.id AND r.number = s.version
+         LEFT JOIN organisations o ON o.id = r.organisation_id
+         WHERE s.id = $1 AND s.plan_id = $2",
+    )
+    .bind(id)
+    .bind(plan_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(SectionRow {
+        id: r.try_get("id")?,
+        plan_id: r.try_get("plan_id")?,
+        title: r.try_get("title")?,
+        guidance: r.try_get("guidance")?,
+        body: r.try_get("body")?,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+        updated_by: r.try_get("display_name")?,
+        updated_by_org: r.try_get("org_name")?,
+        removed_at: r.try_get("removed_at")?,
+    })
+}
+
+/// The section's tags: `(psgs, pillars)`.
+pub async fn tags(db: &Db, section_id: i64) -> DbResult<(Vec<u8>, Vec<u8>)> {
+    let rows = sqlx::query("SELECT framework, no FROM section_tags WHERE section_id = $1 ORDER BY no")
+        .bind(section_id)
+        .fetch_all(db.pool())
+        .await?;
+    let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let no = u8::try_from(r.try_get::<i64, _>("no")?).unwrap_or(0);
+        if r.try_get::<String, _>("framework")? == "psg" {
+            psgs.push(no);
+        } else {
+            pillars.push(no);
+        }
+    }
+    Ok((psgs, pillars))
+}
+
+/// A revision to write.
+pub struct NewRevision<'a> {
+    /// Section.
+    pub section_id: i64,
+    /// The version the writer read; the write happens only if it is still current.
+    pub expected_version: i64,
+    /// The new body.
+    pub body: &'a str,
+    /// edit, merge or restore.
+    pub kind: &'a str,
+    /// Author.
+    pub author: i64,
+    /// Author's organisation.
+    pub organisation: Option<i64>,
+    /// Note.
+    pub note: &'a str,
+    /// Now.
+    pub now: i64,
+}
+
+/// Writes a new version of the body and its revision in one transaction. The `UPDATE` only
+/// matches while the version is still the one the writer read, so two writers can never both
+/// succeed from the same version: the loser gets `Stale` and nothing is written for it.
+pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
+    let mut tx = db.pool().begin().await?;
+    let updated = sqlx::query("UPDATE sections SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5")
+        .bind(r.body)
+        .bind(r.author)
+        .bind(r.now)
+        .bind(r.section_id)
+        .bind(r.expected_version)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() != 1 {
+        return Err(DbError::Stale);
+    }
+    let number = r.expected_version + 1;
+    sqlx::query(
+        "INSERT INTO revisions (section_id, number, kind, author_id, organisation_id, created_at, body, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(r.section_id)
+    .bind(number)
+    .bind(r.kind)
+    .bind(r.author)
+    .bind(r.organisation)
+    .bind(r.now)
+    .bind(r.body)
+    .bind(r.note)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// The body of revision `number` of section `section_id`.
+pub async fn revision_body(db: &Db, section_id: i64, number: i64) -> DbResult<String> {
+    Ok(sqlx::query_scalar("SELECT body FROM revisions WHERE section_id = $1 AND number = $2")
+        .bind(section_id)
+        .bind(number)
+        .fetch_one(db.pool())
+        .await?)
+}
+
+/// The section's revisions, newest first.
+pub async fn revisions(db: &Db, section_id: i64) -> DbResult<Vec<RevisionSummary>> {
+    let rows = sqlx::query(
+        "SELECT r.number, r.kind, r.created_at, r.note, length(r.body) AS chars, p.display_name, o.name AS org_name
+         FROM revisions r LEFT JOIN people p ON p.id = r.author_id LEFT JOIN organisations o ON o.id = r.organisation_id
+         WHERE r.section_id = $1 ORDER BY r.number DESC",
+    )
+    .bind(section_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RevisionSummary {
+                number: r.try_get("number")?,
+                kind: r.try_get("kind")?,
+                author: r.try_get("display_name")?,
+                organisation: r.try_get("org_name")?,
+                created_at: r.try_get("created_at")?,
+                chars: r.try_get("chars")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Names of the people who saved versions after `after` (for "merged with changes by ...").
+pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec<String>> {
+    let names: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT DISTINCT p.display_name FROM revisions r LEFT JOIN people p ON p.id = r.author_id WHERE r.section_id = $1 AND r.number > $2",
+    )
+    .bind(section_id)
+    .bind(after)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(names.into_iter().flatten().collect())
+}
+
+/// Renames a section of plan `plan_id`.
+pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str) -> DbResult<()> {
+    let done = sqlx::query("UPDATE sections SET title = $1 WHERE id = $2 AND plan_id = $3")
+        .bind(title)
+        .bind(id)
+        .bind(plan_id)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
+pub async fn move_section(db: &Db, plan_id: i64, id: i64, up: bool) -> DbResult<()> {
+    let mut tx = db.pool().begin().await?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM sections WHERE plan_id = $1 AND removed_at IS NULL ORDER BY position, id")
+        .bind(plan_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let Some(at) = ids.iter().position(|s| *s == id) else {
+        return Err(DbError::NotFound);
+    };
+    let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < ids.len()) };
+    let mut order = ids.clone();
+    if let Some(other) = other {
+        order.swap(at, other);
+    }
+    // Renumber the whole plan: positions stay dense whatever happened before.
+    for (i, sid) in order.iter().enumerate() {
+        sqlx::query("UPDATE sections SET position = $1 WHERE id = $2").bind(i as i64 + 1).bind(sid).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes (`Some(by)`) or restores (`None`) a section; its text and history stay.
+pub async fn set_removed(db: &Db, plan_id: i64, id: i64, removed_by: Option<i64>, now: i64) -> DbResult<()> {
+    let done = sqlx::query("UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4")
+        .bind(removed_by.map(|_| now))
+        .bind(removed_by)
+        .bind(id)
+        .bind(plan_id)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Replaces a section's PSG and pillar tags.
+pub async fn set_tags(db: &Db, plan_id: i64, id: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
+    let mut tx = db.pool().begin().await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sections WHERE id = $1 AND plan_id = $2")
+        .bind(id)
+        .bind(plan_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    write_tags(&mut tx, id, psgs, pillars).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Sections: Markdown bodies with full revision history, merged saves and conflicts.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod diff;
+pub mod domain;
+pub mod markdown;
+pub mod merge;
+#[cfg(feature = "ssr")]
+pub mod save;
+pub mod ui;
+pub mod views;

@@ -1,0 +1,141 @@
+//! What section pages show and what a save answers.
+
+use serde::{Deserialize, Serialize};
+
+use super::diff::DiffPart;
+
+/// A section with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionDetail {
+    /// Database id.
+    pub id: i64,
+    /// The plan it belongs to.
+    pub plan_id: i64,
+    /// The plan's title.
+    pub plan_title: String,
+    /// Title.
+    pub title: String,
+    /// Guidance from the template.
+    pub guidance: String,
+    /// Markdown source.
+    pub body: String,
+    /// Sanitised HTML of the body.
+    pub html: String,
+    /// Saves so far (the version a save must be based on).
+    pub version: i64,
+    /// PSGs it serves.
+    pub psgs: Vec<u8>,
+    /// R2P pillars it serves.
+    pub pillars: Vec<u8>,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+    /// Their organisation at the time.
+    pub updated_by_org: Option<String>,
+    /// When, Unix seconds.
+    pub updated_at: i64,
+    /// Whether it was removed (it can be restored from the plan page).
+    pub removed: bool,
+    /// Whether the viewer may edit it.
+    pub can_edit: bool,
+}
+
+/// One conflicting passage: what each side wrote where the other also wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictPassage {
+    /// The text the section had before either change.
+    pub original: String,
+    /// The person saving.
+    pub mine: String,
+    /// The text now saved.
+    pub theirs: String,
+}
+
+/// A save that could not be merged: nothing was written, and the person sees both versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditConflict {
+    /// The section.
+    pub section_id: i64,
+    /// The version to base the resolved save on.
+    pub current_version: i64,
+    /// The text they tried to save.
+    pub mine: String,
+    /// The text saved meanwhile.
+    pub theirs: String,
+    /// Who saved meanwhile.
+    pub theirs_by: Vec<String>,
+    /// The passages both changed.
+    pub passages: Vec<ConflictPassage>,
+    /// A starting point: everything merged, conflicts filled with their own wording.
+    pub proposal: String,
+}
+
+/// What happened to a save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    /// Saved as a new revision.
+    Saved {
+        /// The new version.
+        version: i64,
+    },
+    /// Someone saved in between; both changes were merged and saved.
+    Merged {
+        /// The new version.
+        version: i64,
+        /// Who saved in between.
+        with: Vec<String>,
+    },
+    /// The text was already saved; nothing new was written.
+    Unchanged {
+        /// The current version.
+        version: i64,
+    },
+    /// Overlapping changes: nothing was written.
+    Conflict(Box<EditConflict>),
+}
+
+/// One revision in a section's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionSummary {
+    /// 1, 2, 3... (equals the version it produced).
+    pub number: i64,
+    /// create, edit, merge or restore.
+    pub kind: String,
+    /// Author's name.
+    pub author: Option<String>,
+    /// Author's organisation.
+    pub organisation: Option<String>,
+    /// When, Unix seconds.
+    pub created_at: i64,
+    /// Length in characters.
+    pub chars: i64,
+    /// A note (for restores: which revision).
+    pub note: String,
+}
+
+/// A section's history page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// The plan.
+    pub plan_id: i64,
+    /// Its title.
+    pub plan_title: String,
+    /// The section.
+    pub section_id: i64,
+    /// Its title.
+    pub section_title: String,
+    /// Newest first.
+    pub revisions: Vec<RevisionSummary>,
+    /// Whether the viewer may restore revisions.
+    pub can_edit: bool,
+}
+
+/// Two revisions compared word by word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The older revision number.
+    pub from: i64,
+    /// The newer revision number.
+    pub to: i64,
+    /// The text, marked.
+    pub parts: Vec<DiffPart>,
+}
