@@ -7,6 +7,8 @@ use leptos_router::{path, SsrMode};
 
 use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
+use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
+use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
 use crate::ui::layout::{provide_viewer, Header};
 
@@ -76,6 +78,12 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/admin/organisations") view=OrganisationsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/template") view=TemplatePage ssr=SsrMode::Async />
+                <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/new") view=NewPlanPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/sections/:section") view=SectionPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/sections/:section/history") view=HistoryPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <footer class="site-footer">

@@ -118,6 +118,116 @@ pub async fn load(db: &Db) -> Result<bool, DemoError> {
             admin_db::add_membership(db, id, org_ids[org], role, now).await?;
         }
     }
+    let people = demo_people(db).await?;
+    load_plan(db, &org_ids, &people).await?;
     tracing::info!("demo data loaded");
     Ok(true)
 }
+
+async fn demo_people(db: &Db) -> Result<Vec<i64>, DemoError> {
+    let mut ids = Vec::new();
+    for p in PEOPLE.iter() {
+        let id = admin_db::person_id_by_email(db, p.email)
+            .await?
+            .ok_or(app::db::DbError::NotFound)?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// The demo plan: a fictional country's plan with sections drafted by people from each kind
+/// of organisation, so history, comparison and coverage have something to show.
+async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoError> {
+    use app::access::domain::{Grantee, PlanRole};
+    use app::plans::domain::Period;
+    let now = now();
+    let (justice, committee, civil, donor) = (people[1], people[2], people[3], people[4]);
+    let plan = app::plans::db::insert_plan(
+        db,
+        &app::plans::db::NewPlan {
+            country: "XV",
+            title: "Valdoria national plan for the prevention of atrocity crimes 2026-2030",
+            summary: PLAN_SUMMARY,
+            period: Period {
+                start: 2026,
+                end: 2030,
+            },
+            stage: 2,
+            lead_org_id: orgs[0],
+            created_by: justice,
+            creator_org: Some(orgs[0]),
+            from_template: true,
+            now,
+        },
+    )
+    .await?;
+    for (org, role) in [
+        (orgs[1], PlanRole::Reviewer),
+        (orgs[2], PlanRole::Editor),
+        (orgs[3], PlanRole::Editor),
+    ] {
+        app::access::db::grant(db, plan, Grantee::Organisation(org), role, justice, now).await?;
+    }
+    let (sections, _) = app::plans::db::sections_of(db, plan).await?;
+    let author_of = |i: usize| match i {
+        0 => (justice, orgs[0]),
+        1 => (civil, orgs[2]),
+        2 => (donor, orgs[3]),
+        _ => (committee, orgs[1]),
+    };
+    for (title_start, drafts) in SECTION_TEXT {
+        let Some(section) = sections.iter().find(|s| s.title.starts_with(title_start)) else {
+            continue;
+        };
+        for (i, text) in drafts.iter().enumerate() {
+            let (author, org) = author_of(i);
+            let version = app::sections::db::section(db, plan, section.id)
+                .await?
+                .version;
+            app::sections::db::save_body(
+                db,
+                &app::sections::db::NewRevision {
+                    section_id: section.id,
+                    expected_version: version,
+                    body: &app::sections::merge::normalise(text),
+                    kind: "edit",
+                    author,
+                    organisation: Some(org),
+                    note: "",
+                    now: now + i as i64,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+const PLAN_SUMMARY: &str = "A five-year plan, agreed between the Government of Valdoria, civil society and international partners, to reduce the risk of atrocity crimes as the country rebuilds after the 2019-2022 conflict. It puts the prevention lens into security sector reform, justice and the distribution of public resources, and sets out how warnings will reach decision makers in time.";
+
+/// Section texts, each a list of successive drafts (by the ministry, civil society, the donor).
+const SECTION_TEXT: &[(&str, &[&str])] = &[
+    ("Context", &[
+        "Valdoria is rebuilding after three years of armed conflict. Of the 14 risk factors in the UN Framework of Analysis, the assessment found six present: armed conflict and instability (1), a record of serious violations (2), weakness of State structures (3), motives linked to land and identity (4), intergroup tensions (9) and triggering factors around the 2027 census and elections (8).\n\nSources of resilience are real: a free press in the capital, religious leaders who mediated local ceasefires, and women's networks present in every province.",
+        "Valdoria is rebuilding after three years of armed conflict. Of the 14 risk factors in the UN Framework of Analysis, the assessment found six present: armed conflict and instability (1), a record of serious violations (2), weakness of State structures (3), motives linked to land and identity (4), intergroup tensions (9) and triggering factors around the 2027 census and elections (8).\n\nSources of resilience are real: a free press in the capital, religious leaders who mediated local ceasefires, and women's networks present in every province.\n\nThe groups most at risk are the northern pastoralist communities, who experience the widest horizontal inequalities: a third of the national average income, two secondary schools for the whole region, and almost no representation in the officer corps.",
+    ]),
+    ("PSG 2", &[
+        "Security sector reform is the plan's first structural measure. Done well, it raises the State's capacity to stop violence by non-state groups while lowering the risk that its own forces take part in atrocities. Done badly, it entrenches the patterns of exclusion that fed the conflict.\n\nPriorities: civilian oversight of the military, police and intelligence services in law and in practice; a binding code of conduct with sanctions; vetting of personnel for past abuses.",
+        "Security sector reform is the plan's first structural measure. Done well, it raises the State's capacity to stop violence by non-state groups while lowering the risk that its own forces take part in atrocities. Done badly, it entrenches the patterns of exclusion that fed the conflict.\n\nPriorities: civilian oversight of the military, police and intelligence services in law and in practice; a binding code of conduct with sanctions; vetting of personnel for past abuses.\n\nCommunities need a working channel to complain about the security forces and be heard. Provincial security committees will include women's and youth representatives, and their minutes will be public.",
+        "Security sector reform is the plan's first structural measure. Done well, it raises the State's capacity to stop violence by non-state groups while lowering the risk that its own forces take part in atrocities. Done badly, it entrenches the patterns of exclusion that fed the conflict.\n\nPriorities: civilian oversight of the military, police and intelligence services in law and in practice; a binding code of conduct with sanctions; vetting of personnel for past abuses; measuring and controlling the spread of small arms.\n\nCommunities need a working channel to complain about the security forces and be heard. Provincial security committees will include women's and youth representatives, and their minutes will be public.",
+    ]),
+    ("PSG 3", &[
+        "Justice for the violations of 2019-2022 is a condition of lasting peace. The Ministry will table a transitional justice bill in 2026 covering truth-seeking, reparations and the prosecution of those most responsible.",
+        "Justice for the violations of 2019-2022 is a condition of lasting peace. The Ministry will table a transitional justice bill in 2026 covering truth-seeking, reparations and the prosecution of those most responsible.\n\nVictims' associations must be consulted on the bill before it is tabled, and witnesses need protection that works outside the capital.",
+    ]),
+    ("PSG 4", &[
+        "Horizontal inequality between groups, not only poverty, drives the risk of mass violence. The plan pairs redistribution with employment and safety-net programmes aimed at the northern provinces, and tracks income, schooling and public employment by region and group every year.",
+    ]),
+    ("International assistance", &[
+        "Partners commit to use and strengthen country systems: budget support for the oversight bodies, and technical assistance that is requested, timed and reported through the national plan rather than beside it.",
+        "Partners commit to use and strengthen country systems: budget support for the oversight bodies, and technical assistance that is requested, timed and reported through the national plan rather than beside it.\n\nThe Nordic Fund will finance the provincial security committees for three years, with a joint review in 2028.",
+    ]),
+    ("Early warning", &[
+        "The National Committee keeps the early-warning dashboard: indicators for risk factors 8 and 9 are reported monthly by provincial monitors, and any red indicator reaches the Prime Minister's office within 48 hours with a pre-agreed response option.",
+    ]),
+];

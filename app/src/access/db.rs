@@ -7,16 +7,21 @@ use crate::db::{Db, DbError, DbResult};
 
 /// Every grant on plan `plan_id`.
 pub async fn grants(db: &Db, plan_id: i64) -> DbResult<Vec<(Grantee, PlanRole)>> {
-    let rows = sqlx::query("SELECT grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1")
-        .bind(plan_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_all(db.pool())
+            .await?;
     rows.iter()
         .map(|r| {
             let kind: String = r.try_get("grantee_kind")?;
             let id: i64 = r.try_get("grantee_id")?;
             let role: String = r.try_get("role")?;
-            let grantee = if kind == "person" { Grantee::Person(id) } else { Grantee::Organisation(id) };
+            let grantee = if kind == "person" {
+                Grantee::Person(id)
+            } else {
+                Grantee::Organisation(id)
+            };
             let role = PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?;
             Ok((grantee, role))
         })
@@ -25,7 +30,14 @@ pub async fn grants(db: &Db, plan_id: i64) -> DbResult<Vec<(Grantee, PlanRole)>>
 }
 
 /// Grants `role` to `grantee` on the plan, replacing an earlier grant to the same grantee.
-pub async fn grant(db: &Db, plan_id: i64, grantee: Grantee, role: PlanRole, by: i64, now: i64) -> DbResult<()> {
+pub async fn grant(
+    db: &Db,
+    plan_id: i64,
+    grantee: Grantee,
+    role: PlanRole,
+    by: i64,
+    now: i64,
+) -> DbResult<()> {
     let (kind, id) = match grantee {
         Grantee::Person(id) => ("person", id),
         Grantee::Organisation(id) => ("organisation", id),

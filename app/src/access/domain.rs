@@ -20,7 +20,13 @@ pub enum PlanRole {
 
 impl PlanRole {
     /// Every role, lowest first.
-    pub const ALL: [PlanRole; 5] = [PlanRole::Viewer, PlanRole::Commenter, PlanRole::Reviewer, PlanRole::Editor, PlanRole::Lead];
+    pub const ALL: [PlanRole; 5] = [
+        PlanRole::Viewer,
+        PlanRole::Commenter,
+        PlanRole::Reviewer,
+        PlanRole::Editor,
+        PlanRole::Lead,
+    ];
 
     /// The stored form.
     pub fn as_str(self) -> &'static str {
@@ -72,8 +78,14 @@ pub enum PlanAction {
 
 impl PlanAction {
     /// Every action, for tests and documentation.
-    pub const ALL: [PlanAction; 6] =
-        [PlanAction::SeeListing, PlanAction::Read, PlanAction::Comment, PlanAction::Review, PlanAction::Edit, PlanAction::Manage];
+    pub const ALL: [PlanAction; 6] = [
+        PlanAction::SeeListing,
+        PlanAction::Read,
+        PlanAction::Comment,
+        PlanAction::Review,
+        PlanAction::Edit,
+        PlanAction::Manage,
+    ];
 }
 
 /// The table: which roles may perform each action. Platform administrators without a role
@@ -81,7 +93,15 @@ impl PlanAction {
 pub const TABLE: [(PlanAction, &[PlanRole]); 6] = [
     (PlanAction::SeeListing, &PlanRole::ALL),
     (PlanAction::Read, &PlanRole::ALL),
-    (PlanAction::Comment, &[PlanRole::Commenter, PlanRole::Reviewer, PlanRole::Editor, PlanRole::Lead]),
+    (
+        PlanAction::Comment,
+        &[
+            PlanRole::Commenter,
+            PlanRole::Reviewer,
+            PlanRole::Editor,
+            PlanRole::Lead,
+        ],
+    ),
     (PlanAction::Review, &[PlanRole::Reviewer, PlanRole::Lead]),
     (PlanAction::Edit, &[PlanRole::Editor, PlanRole::Lead]),
     (PlanAction::Manage, &[PlanRole::Lead]),
@@ -106,7 +126,9 @@ pub fn can(access: Access, action: PlanAction) -> bool {
     if action == PlanAction::SeeListing && access.platform_admin {
         return true;
     }
-    let Some(role) = access.role else { return false };
+    let Some(role) = access.role else {
+        return false;
+    };
     TABLE
         .iter()
         .find(|(a, _)| *a == action)
@@ -124,7 +146,11 @@ pub enum Grantee {
 
 /// The highest role among the grants that reach `person` (directly or through one of
 /// `organisations`).
-pub fn effective_role(grants: &[(Grantee, PlanRole)], person: i64, organisations: &[i64]) -> Option<PlanRole> {
+pub fn effective_role(
+    grants: &[(Grantee, PlanRole)],
+    person: i64,
+    organisations: &[i64],
+) -> Option<PlanRole> {
     grants
         .iter()
         .filter(|(g, _)| match g {
@@ -141,7 +167,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn access(role: Option<PlanRole>) -> Access {
-        Access { role, platform_admin: false, active: true }
+        Access {
+            role,
+            platform_admin: false,
+            active: true,
+        }
     }
 
     #[test]
@@ -154,14 +184,22 @@ mod tests {
 
     #[test]
     fn admins_without_a_role_see_only_the_listing() {
-        let a = Access { role: None, platform_admin: true, active: true };
+        let a = Access {
+            role: None,
+            platform_admin: true,
+            active: true,
+        };
         assert!(can(a, PlanAction::SeeListing));
         assert!(!can(a, PlanAction::Read));
     }
 
     #[test]
     fn the_highest_grant_wins() {
-        let grants = [(Grantee::Organisation(7), PlanRole::Editor), (Grantee::Person(1), PlanRole::Viewer), (Grantee::Organisation(8), PlanRole::Lead)];
+        let grants = [
+            (Grantee::Organisation(7), PlanRole::Editor),
+            (Grantee::Person(1), PlanRole::Viewer),
+            (Grantee::Organisation(8), PlanRole::Lead),
+        ];
         assert_eq!(effective_role(&grants, 1, &[7]), Some(PlanRole::Editor));
         assert_eq!(effective_role(&grants, 1, &[]), Some(PlanRole::Viewer));
         assert_eq!(effective_role(&grants, 2, &[8, 7]), Some(PlanRole::Lead));

@@ -27,8 +27,16 @@ impl PlanActor {
 }
 
 /// The access `person` has to plan `plan_id`.
-pub async fn access_for(db: &Db, person: &Person, plan_id: i64) -> Result<(Access, Vec<i64>), AppError> {
-    let organisations: Vec<i64> = memberships_of(db, person.id).await?.into_iter().map(|m| m.org_id).collect();
+pub async fn access_for(
+    db: &Db,
+    person: &Person,
+    plan_id: i64,
+) -> Result<(Access, Vec<i64>), AppError> {
+    let organisations: Vec<i64> = memberships_of(db, person.id)
+        .await?
+        .into_iter()
+        .map(|m| m.org_id)
+        .collect();
     let grants = grants(db, plan_id).await?;
     let access = Access {
         role: effective_role(&grants, person.id, &organisations),
@@ -40,7 +48,11 @@ pub async fn access_for(db: &Db, person: &Person, plan_id: i64) -> Result<(Acces
 
 /// The logged-in person, if they may perform `action` on plan `plan_id`: `NotFound` when the
 /// plan does not exist, `Forbidden` when they may not. Every plan server function starts here.
-pub async fn authorize_plan(db: &Db, plan_id: i64, action: PlanAction) -> Result<PlanActor, AppError> {
+pub async fn authorize_plan(
+    db: &Db,
+    plan_id: i64,
+    action: PlanAction,
+) -> Result<PlanActor, AppError> {
     let person = require_person(db).await?;
     match crate::plans::db::plan_exists(db, plan_id).await {
         Ok(true) => {}
@@ -52,5 +64,9 @@ pub async fn authorize_plan(db: &Db, plan_id: i64, action: PlanAction) -> Result
         tracing::warn!(person = person.id, plan = plan_id, ?action, role = ?access.role, "plan action refused");
         return Err(AppError::Forbidden);
     }
-    Ok(PlanActor { person, access, organisations })
+    Ok(PlanActor {
+        person,
+        access,
+        organisations,
+    })
 }

@@ -7,14 +7,23 @@ use crate::error::AppError;
 
 /// Plans the viewer may see, filtered by country, status and lead organisation (empty = any).
 #[server(prefix = "/api", endpoint = "plans")]
-pub async fn plans(country: Option<String>, status: Option<String>, org: Option<String>) -> Result<PlanList, AppError> {
+pub async fn plans(
+    country: Option<String>,
+    status: Option<String>,
+    org: Option<String>,
+) -> Result<PlanList, AppError> {
     use super::domain::PlanStatus;
     use super::views::PlanListItem;
     use crate::access::domain::{can, effective_role, Access, PlanAction};
     let db = crate::state::app_state()?.db;
     let person = crate::auth::session::require_person(&db).await?;
-    let country = country.map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
-    let status = status.as_deref().filter(|s| !s.is_empty()).and_then(|s| PlanStatus::parse(s).ok());
+    let country = country
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty());
+    let status = status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| PlanStatus::parse(s).ok());
     let org = org.and_then(|o| o.trim().parse::<i64>().ok());
     let memberships = crate::admin::db::memberships_of(&db, person.id).await?;
     let my_orgs: Vec<i64> = memberships.iter().map(|m| m.org_id).collect();
@@ -24,11 +33,19 @@ pub async fn plans(country: Option<String>, status: Option<String>, org: Option<
     for p in all {
         // Roles are only looked up for plans the person has a grant on.
         let role = if reachable.contains(&p.id) {
-            effective_role(&crate::access::db::grants(&db, p.id).await?, person.id, &my_orgs)
+            effective_role(
+                &crate::access::db::grants(&db, p.id).await?,
+                person.id,
+                &my_orgs,
+            )
         } else {
             None
         };
-        let access = Access { role, platform_admin: person.is_admin(), active: person.active };
+        let access = Access {
+            role,
+            platform_admin: person.is_admin(),
+            active: person.active,
+        };
         if can(access, PlanAction::SeeListing) {
             visible.push(PlanListItem {
                 id: p.id,
@@ -43,7 +60,10 @@ pub async fn plans(country: Option<String>, status: Option<String>, org: Option<
             });
         }
     }
-    let mut organisations: Vec<(i64, String)> = visible.iter().map(|p| (p.lead_org_id, p.lead_org_name.clone())).collect();
+    let mut organisations: Vec<(i64, String)> = visible
+        .iter()
+        .map(|p| (p.lead_org_id, p.lead_org_name.clone()))
+        .collect();
     organisations.sort_by(|a, b| a.1.cmp(&b.1));
     organisations.dedup();
     let mut countries: Vec<String> = visible.iter().map(|p| p.country.clone()).collect();
@@ -55,7 +75,12 @@ pub async fn plans(country: Option<String>, status: Option<String>, org: Option<
         .filter(|p| status.is_none_or(|s| p.status == s))
         .filter(|p| org.is_none_or(|o| p.lead_org_id == o))
         .collect();
-    Ok(PlanList { plans, organisations, countries, can_create: person.is_admin() || !memberships.is_empty() })
+    Ok(PlanList {
+        plans,
+        organisations,
+        countries,
+        can_create: person.is_admin() || !memberships.is_empty(),
+    })
 }
 
 /// What the new-plan form offers this person.
@@ -64,15 +89,31 @@ pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
     let db = crate::state::app_state()?.db;
     let person = crate::auth::session::require_person(&db).await?;
     let organisations: Vec<(i64, String)> = if person.is_admin() {
-        crate::admin::db::list_organisations(&db).await?.into_iter().map(|o| (o.id, o.name)).collect()
+        crate::admin::db::list_organisations(&db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect()
     } else {
-        crate::admin::db::memberships_of(&db, person.id).await?.into_iter().map(|m| (m.org_id, m.org_name)).collect()
+        crate::admin::db::memberships_of(&db, person.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.org_id, m.org_name))
+            .collect()
     };
     if organisations.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let template_sections = super::db::template(&db).await?.into_iter().filter(|t| !t.retired).map(|t| t.title).collect();
-    Ok(NewPlanOptions { organisations, template_sections })
+    let template_sections = super::db::template(&db)
+        .await?
+        .into_iter()
+        .filter(|t| !t.retired)
+        .map(|t| t.title)
+        .collect();
+    Ok(NewPlanOptions {
+        organisations,
+        template_sections,
+    })
 }
 
 /// Creates a plan (the creator becomes its lead, the lead organisation its editors) and opens it.
@@ -105,11 +146,21 @@ pub async fn create_plan(
         .keep("period_end", &period_end)
         .keep("fragility_stage", &fragility_stage)
         .keep("lead_org_id", &lead_org_id);
-    let country = CountryCode::parse(&country).map_err(|m| errors.add("country", m)).ok();
-    let title_ok = PlanTitle::parse(&title).map_err(|m| errors.add("title", m)).ok();
-    let summary = parse_summary(&summary).map_err(|m| errors.add("summary", m)).ok();
-    let period = Period::parse(&period_start, &period_end).map_err(|(f, m)| errors.add(f, m)).ok();
-    let stage = parse_stage(&fragility_stage).map_err(|m| errors.add("fragility_stage", m)).ok();
+    let country = CountryCode::parse(&country)
+        .map_err(|m| errors.add("country", m))
+        .ok();
+    let title_ok = PlanTitle::parse(&title)
+        .map_err(|m| errors.add("title", m))
+        .ok();
+    let summary = parse_summary(&summary)
+        .map_err(|m| errors.add("summary", m))
+        .ok();
+    let period = Period::parse(&period_start, &period_end)
+        .map_err(|(f, m)| errors.add(f, m))
+        .ok();
+    let stage = parse_stage(&fragility_stage)
+        .map_err(|m| errors.add("fragility_stage", m))
+        .ok();
     let lead = lead_org_id.trim().parse::<i64>().ok();
     let lead_allowed = match lead {
         Some(id) if person.is_admin() => crate::admin::db::find_organisation(&db, id).await.is_ok(),
@@ -119,7 +170,9 @@ pub async fn create_plan(
     if !lead_allowed {
         errors.add("lead_org_id", "Choose the lead organisation from the list.");
     }
-    let (Some(country), Some(title), Some(summary), Some(period), Some(stage), Some(lead)) = (country, title_ok, summary, period, stage, lead) else {
+    let (Some(country), Some(title), Some(summary), Some(period), Some(stage), Some(lead)) =
+        (country, title_ok, summary, period, stage, lead)
+    else {
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
@@ -133,7 +186,11 @@ pub async fn create_plan(
             stage,
             lead_org_id: lead,
             created_by: person.id,
-            creator_org: memberships.iter().find(|m| m.org_id == lead).or(memberships.first()).map(|m| m.org_id),
+            creator_org: memberships
+                .iter()
+                .find(|m| m.org_id == lead)
+                .or(memberships.first())
+                .map(|m| m.org_id),
             from_template: use_template.is_some(),
             now: crate::db::now(),
         },
@@ -153,7 +210,11 @@ pub async fn plan(plan_id: i64) -> Result<PlanOverview, AppError> {
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let plan = super::db::plan(&db, plan_id).await?;
     let (sections, removed) = super::db::sections_of(&db, plan_id).await?;
-    let coverage = Coverage::from_tags(sections.iter().map(|s| (s.psgs.as_slice(), s.pillars.as_slice())));
+    let coverage = Coverage::from_tags(
+        sections
+            .iter()
+            .map(|s| (s.psgs.as_slice(), s.pillars.as_slice())),
+    );
     Ok(PlanOverview {
         plan,
         sections,
@@ -171,9 +232,15 @@ pub async fn set_plan_status(plan_id: i64, status: String) -> Result<(), AppErro
     use crate::access::domain::PlanAction;
     let db = crate::state::app_state()?.db;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
-    let status = super::domain::PlanStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
+    let status =
+        super::domain::PlanStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
     super::db::set_status(&db, plan_id, status, crate::db::now()).await?;
-    tracing::info!(person = actor.person.id, plan = plan_id, status = status.as_str(), "plan status set");
+    tracing::info!(
+        person = actor.person.id,
+        plan = plan_id,
+        status = status.as_str(),
+        "plan status set"
+    );
     crate::auth::session::confirm_plain_post("status");
     Ok(())
 }
@@ -197,10 +264,21 @@ async fn require_admin(db: &crate::db::Db) -> Result<crate::auth::domain::Person
 }
 
 #[cfg(feature = "ssr")]
-fn parse_template_fields(title: &str, guidance: &str, psgs: &str, pillars: &str) -> Result<(String, String, String, String), AppError> {
+fn parse_template_fields(
+    title: &str,
+    guidance: &str,
+    psgs: &str,
+    pillars: &str,
+) -> Result<(String, String, String, String), AppError> {
     use super::domain::parse_numbers;
-    let mut errors = crate::error::FormErrors::default().keep("title", title).keep("guidance", guidance).keep("psgs", psgs).keep("pillars", pillars);
-    let title = crate::sections::domain::parse_title(title).map_err(|m| errors.add("title", m)).ok();
+    let mut errors = crate::error::FormErrors::default()
+        .keep("title", title)
+        .keep("guidance", guidance)
+        .keep("psgs", psgs)
+        .keep("pillars", pillars);
+    let title = crate::sections::domain::parse_title(title)
+        .map_err(|m| errors.add("title", m))
+        .ok();
     let guidance = guidance.trim().to_owned();
     if guidance.chars().count() > 4000 {
         errors.add("guidance", "Guidance can be at most 4,000 characters.");
@@ -211,7 +289,10 @@ fn parse_template_fields(title: &str, guidance: &str, psgs: &str, pillars: &str)
         errors.add("psgs", "List PSG numbers from 1 to 5, separated by commas.");
     }
     if !pillars.trim().is_empty() && q.is_empty() {
-        errors.add("pillars", "List pillar numbers from 1 to 3, separated by commas.");
+        errors.add(
+            "pillars",
+            "List pillar numbers from 1 to 3, separated by commas.",
+        );
     }
     match title {
         Some(t) if errors.is_empty() => Ok((t, guidance, join(p), join(q))),
@@ -221,24 +302,55 @@ fn parse_template_fields(title: &str, guidance: &str, psgs: &str, pillars: &str)
 
 /// Adds a section to the template.
 #[server(prefix = "/api", endpoint = "add_template_section")]
-pub async fn add_template_section(title: String, guidance: String, psgs: String, pillars: String) -> Result<i64, AppError> {
+pub async fn add_template_section(
+    title: String,
+    guidance: String,
+    psgs: String,
+    pillars: String,
+) -> Result<i64, AppError> {
     let db = crate::state::app_state()?.db;
     let person = require_admin(&db).await?;
-    let (title, guidance, psgs, pillars) = parse_template_fields(&title, &guidance, &psgs, &pillars)?;
+    let (title, guidance, psgs, pillars) =
+        parse_template_fields(&title, &guidance, &psgs, &pillars)?;
     let id = super::db::add_template_section(&db, &title, &guidance, &psgs, &pillars).await?;
-    tracing::info!(person = person.id, template_section = id, "template section added");
+    tracing::info!(
+        person = person.id,
+        template_section = id,
+        "template section added"
+    );
     crate::auth::session::confirm_plain_post("template-added");
     Ok(id)
 }
 
 /// Changes or retires a template section.
 #[server(prefix = "/api", endpoint = "update_template_section")]
-pub async fn update_template_section(id: i64, title: String, guidance: String, psgs: String, pillars: String, retired: Option<String>) -> Result<(), AppError> {
+pub async fn update_template_section(
+    id: i64,
+    title: String,
+    guidance: String,
+    psgs: String,
+    pillars: String,
+    retired: Option<String>,
+) -> Result<(), AppError> {
     let db = crate::state::app_state()?.db;
     let person = require_admin(&db).await?;
-    let (title, guidance, psgs, pillars) = parse_template_fields(&title, &guidance, &psgs, &pillars)?;
-    super::db::update_template_section(&db, id, &title, &guidance, &psgs, &pillars, retired.is_some()).await?;
-    tracing::info!(person = person.id, template_section = id, "template section updated");
+    let (title, guidance, psgs, pillars) =
+        parse_template_fields(&title, &guidance, &psgs, &pillars)?;
+    super::db::update_template_section(
+        &db,
+        id,
+        &title,
+        &guidance,
+        &psgs,
+        &pillars,
+        retired.is_some(),
+    )
+    .await?;
+    tracing::info!(
+        person = person.id,
+        template_section = id,
+        "template section updated"
+    );
     crate::auth::session::confirm_plain_post("template-saved");
     Ok(())
 }

@@ -9,11 +9,15 @@ use crate::db::{flag, Db, DbError, DbResult};
 
 /// True when plan `id` exists.
 pub async fn plan_exists(db: &Db, id: i64) -> DbResult<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
     Ok(n > 0)
 }
 
-const PLAN_SELECT: &str = "SELECT p.id, p.title, p.country, p.summary, p.period_start, p.period_end, p.fragility_stage,
+const PLAN_SELECT: &str =
+    "SELECT p.id, p.title, p.country, p.summary, p.period_start, p.period_end, p.fragility_stage,
         p.status, p.lead_org_id, o.name AS lead_org_name
      FROM plans p JOIN organisations o ON o.id = p.lead_org_id";
 
@@ -41,7 +45,12 @@ pub async fn plan(db: &Db, id: i64) -> DbResult<PlanHeader> {
 }
 
 /// Every plan, newest first, optionally filtered. Callers drop those the viewer may not see.
-pub async fn list_plans(db: &Db, country: Option<&str>, status: Option<PlanStatus>, org: Option<i64>) -> DbResult<Vec<PlanHeader>> {
+pub async fn list_plans(
+    db: &Db,
+    country: Option<&str>,
+    status: Option<PlanStatus>,
+    org: Option<i64>,
+) -> DbResult<Vec<PlanHeader>> {
     let sql = format!(
         "{PLAN_SELECT} WHERE ($1 = '' OR p.country = $1) AND ($2 = '' OR p.status = $2) AND ($3 = -1 OR p.lead_org_id = $3)
          ORDER BY p.updated_at DESC, p.id DESC"
@@ -98,7 +107,10 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
     .bind(p.now)
     .fetch_one(&mut *tx)
     .await?;
-    for (kind, grantee, role) in [("person", p.created_by, "lead"), ("organisation", p.lead_org_id, "editor")] {
+    for (kind, grantee, role) in [
+        ("person", p.created_by, "lead"),
+        ("organisation", p.lead_org_id, "editor"),
+    ] {
         sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(kind)
@@ -156,12 +168,19 @@ pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbRes
 
 /// Marks the plan as changed now (so lists sort by activity).
 pub async fn touch(db: &Db, id: i64, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await?;
+    sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
 /// The plan's sections in order: `(active, removed)`.
-pub async fn sections_of(db: &Db, plan_id: i64) -> DbResult<(Vec<SectionListItem>, Vec<SectionListItem>)> {
+pub async fn sections_of(
+    db: &Db,
+    plan_id: i64,
+) -> DbResult<(Vec<SectionListItem>, Vec<SectionListItem>)> {
     let rows = sqlx::query(
         "SELECT s.id, s.position, s.title, s.version, s.updated_at, s.removed_at, length(s.body) AS chars, p.display_name
          FROM sections s LEFT JOIN people p ON p.id = s.updated_by
@@ -233,7 +252,13 @@ pub async fn template(db: &Db) -> DbResult<Vec<TemplateSection>> {
 }
 
 /// Adds a template section at the end.
-pub async fn add_template_section(db: &Db, title: &str, guidance: &str, psgs: &str, pillars: &str) -> DbResult<i64> {
+pub async fn add_template_section(
+    db: &Db,
+    title: &str,
+    guidance: &str,
+    psgs: &str,
+    pillars: &str,
+) -> DbResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO section_templates (position, title, guidance, psgs, pillars)
          VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM section_templates), $1, $2, $3, $4) RETURNING id",
@@ -247,7 +272,15 @@ pub async fn add_template_section(db: &Db, title: &str, guidance: &str, psgs: &s
 }
 
 /// Changes a template section.
-pub async fn update_template_section(db: &Db, id: i64, title: &str, guidance: &str, psgs: &str, pillars: &str, retired: bool) -> DbResult<()> {
+pub async fn update_template_section(
+    db: &Db,
+    id: i64,
+    title: &str,
+    guidance: &str,
+    psgs: &str,
+    pillars: &str,
+    retired: bool,
+) -> DbResult<()> {
     let done = sqlx::query("UPDATE section_templates SET title = $1, guidance = $2, psgs = $3, pillars = $4, retired = $5 WHERE id = $6")
         .bind(title)
         .bind(guidance)

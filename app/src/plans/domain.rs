@@ -12,11 +12,20 @@ pub const PSGS: [(u8, &str); 5] = [
 ];
 
 /// The three pillars of the Responsibility to Protect: (number, short name).
-pub const PILLARS: [(u8, &str); 3] = [(1, "State responsibility"), (2, "International assistance"), (3, "Timely response")];
+pub const PILLARS: [(u8, &str); 3] = [
+    (1, "State responsibility"),
+    (2, "International assistance"),
+    (3, "Timely response"),
+];
 
 /// The g7+ fragility spectrum, from 1 (crisis) to 5 (resilience).
-pub const FRAGILITY_STAGES: [(u8, &str); 5] =
-    [(1, "Crisis"), (2, "Rebuild and Reform"), (3, "Transition"), (4, "Transformation"), (5, "Resilience")];
+pub const FRAGILITY_STAGES: [(u8, &str); 5] = [
+    (1, "Crisis"),
+    (2, "Rebuild and Reform"),
+    (3, "Transition"),
+    (4, "Transformation"),
+    (5, "Resilience"),
+];
 
 /// A plan's title: 3 to 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +39,9 @@ impl PlanTitle {
             0 => Err("Give the plan a title."),
             1..=2 => Err("Titles need at least 3 characters."),
             n if n > 200 => Err("Titles can be at most 200 characters."),
-            _ if t.chars().any(char::is_control) => Err("Titles cannot contain control characters."),
+            _ if t.chars().any(char::is_control) => {
+                Err("Titles cannot contain control characters.")
+            }
             _ => Ok(PlanTitle(t.to_owned())),
         }
     }
@@ -64,7 +75,10 @@ impl Period {
     /// Parses two submitted years; errors name the field they belong to.
     pub fn parse(start: &str, end: &str) -> Result<Self, (&'static str, &'static str)> {
         let year = |raw: &str, field| -> Result<i64, (&'static str, &'static str)> {
-            let y: i64 = raw.trim().parse().map_err(|_| (field, "Enter a year such as 2026."))?;
+            let y: i64 = raw
+                .trim()
+                .parse()
+                .map_err(|_| (field, "Enter a year such as 2026."))?;
             if (2000..=2100).contains(&y) {
                 Ok(y)
             } else {
@@ -93,7 +107,11 @@ pub fn parse_stage(raw: &str) -> Result<u8, &'static str> {
 
 /// The name of fragility stage `no`.
 pub fn stage_name(no: i64) -> &'static str {
-    FRAGILITY_STAGES.iter().find(|(n, _)| i64::from(*n) == no).map(|(_, s)| *s).unwrap_or("Unknown")
+    FRAGILITY_STAGES
+        .iter()
+        .find(|(n, _)| i64::from(*n) == no)
+        .map(|(_, s)| *s)
+        .unwrap_or("Unknown")
 }
 
 /// Where a plan is in its life.
@@ -111,7 +129,12 @@ pub enum PlanStatus {
 
 impl PlanStatus {
     /// Every status, in life order.
-    pub const ALL: [PlanStatus; 4] = [PlanStatus::Draft, PlanStatus::InReview, PlanStatus::Approved, PlanStatus::Archived];
+    pub const ALL: [PlanStatus; 4] = [
+        PlanStatus::Draft,
+        PlanStatus::InReview,
+        PlanStatus::Approved,
+        PlanStatus::Archived,
+    ];
 
     /// The stored form.
     pub fn as_str(self) -> &'static str {
@@ -125,7 +148,10 @@ impl PlanStatus {
 
     /// Parses the stored or submitted form.
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        PlanStatus::ALL.into_iter().find(|s| s.as_str() == raw.trim()).ok_or("Choose a status from the list.")
+        PlanStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw.trim())
+            .ok_or("Choose a status from the list.")
     }
 
     /// How the status is shown.
@@ -187,14 +213,26 @@ mod tests {
         assert!(PlanTitle::parse("  ").is_err());
         assert!(PlanTitle::parse("ab").is_err());
         assert!(PlanTitle::parse(&"a".repeat(201)).is_err());
-        assert_eq!(PlanTitle::parse(" Valdoria 2026 ").unwrap().as_str(), "Valdoria 2026");
+        assert_eq!(
+            PlanTitle::parse(" Valdoria 2026 ").unwrap().as_str(),
+            "Valdoria 2026"
+        );
     }
 
     #[test]
     fn period_must_be_ordered_years() {
-        assert_eq!(Period::parse("2026", "2030"), Ok(Period { start: 2026, end: 2030 }));
+        assert_eq!(
+            Period::parse("2026", "2030"),
+            Ok(Period {
+                start: 2026,
+                end: 2030
+            })
+        );
         assert_eq!(Period::parse("2030", "2026").unwrap_err().0, "period_end");
-        assert_eq!(Period::parse("twenty", "2026").unwrap_err().0, "period_start");
+        assert_eq!(
+            Period::parse("twenty", "2026").unwrap_err().0,
+            "period_start"
+        );
         assert_eq!(Period::parse("1990", "2026").unwrap_err().0, "period_start");
         assert!(Period::parse("2026", "2060").is_err());
     }

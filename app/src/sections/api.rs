@@ -18,7 +18,12 @@ mod support {
 
     /// The actor and the section, after checking `action` on the plan and that the section
     /// is the plan's own.
-    pub async fn section_for(db: &Db, plan_id: i64, section_id: i64, action: PlanAction) -> Result<(PlanActor, SectionRow), AppError> {
+    pub async fn section_for(
+        db: &Db,
+        plan_id: i64,
+        section_id: i64,
+        action: PlanAction,
+    ) -> Result<(PlanActor, SectionRow), AppError> {
         let actor = authorize_plan(db, plan_id, action).await?;
         let row = section(db, plan_id, section_id).await?;
         Ok((actor, row))
@@ -26,7 +31,10 @@ mod support {
 
     /// The revision author for `actor`: their first organisation.
     pub fn author(actor: &PlanActor) -> Author {
-        Author { person: actor.person.id, organisation: actor.organisations.first().copied() }
+        Author {
+            person: actor.person.id,
+            organisation: actor.organisations.first().copied(),
+        }
     }
 
     /// The state, or an internal error.
@@ -65,12 +73,25 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
 /// Saves a new version of the body, based on version `base_version`: saved, merged with what
 /// others saved meanwhile, or (overlapping changes) a conflict that writes nothing.
 #[server(prefix = "/api", endpoint = "save_section")]
-pub async fn save_section(plan_id: i64, section_id: i64, base_version: i64, body: String) -> Result<SaveOutcome, AppError> {
+pub async fn save_section(
+    plan_id: i64,
+    section_id: i64,
+    base_version: i64,
+    body: String,
+) -> Result<SaveOutcome, AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let body = super::domain::parse_body(&body).map_err(|m| AppError::field("body", m))?;
-    let outcome = super::save::save(&db, plan_id, section_id, base_version, &body, &support::author(&actor)).await?;
+    let outcome = super::save::save(
+        &db,
+        plan_id,
+        section_id,
+        base_version,
+        &body,
+        &support::author(&actor),
+    )
+    .await?;
     crate::plans::db::touch(&db, plan_id, crate::db::now()).await?;
     tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, ?base_version, outcome = ?std::mem::discriminant(&outcome), "section saved");
     crate::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
@@ -107,14 +128,23 @@ pub async fn section_history(plan_id: i64, section_id: i64) -> Result<History, A
 
 /// Two revisions compared word by word (older first, whatever order they are given in).
 #[server(prefix = "/api", endpoint = "compare")]
-pub async fn compare(plan_id: i64, section_id: i64, from: i64, to: i64) -> Result<Comparison, AppError> {
+pub async fn compare(
+    plan_id: i64,
+    section_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Comparison, AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (from, to) = (from.min(to), from.max(to));
     let old = super::db::revision_body(&db, section_id, from).await?;
     let new = super::db::revision_body(&db, section_id, to).await?;
-    Ok(Comparison { from, to, parts: super::diff::word_diff(&old, &new) })
+    Ok(Comparison {
+        from,
+        to,
+        parts: super::diff::word_diff(&old, &new),
+    })
 }
 
 /// Restores an old revision as a new one (nothing is rewritten).
@@ -123,8 +153,16 @@ pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Res
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
-    let version = super::save::restore(&db, plan_id, section_id, number, &support::author(&actor)).await?;
-    tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, number, version, "revision restored");
+    let version =
+        super::save::restore(&db, plan_id, section_id, number, &support::author(&actor)).await?;
+    tracing::info!(
+        person = actor.person.id,
+        plan = plan_id,
+        section = section_id,
+        number,
+        version,
+        "revision restored"
+    );
     crate::auth::session::confirm_plain_post("restored");
     Ok(version)
 }
@@ -140,8 +178,21 @@ pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
         e.add("title", m);
         AppError::Invalid(e)
     })?;
-    let id = super::db::add_section(&db, plan_id, &title, actor.person.id, actor.organisations.first().copied(), crate::db::now()).await?;
-    tracing::info!(person = actor.person.id, plan = plan_id, section = id, "section added");
+    let id = super::db::add_section(
+        &db,
+        plan_id,
+        &title,
+        actor.person.id,
+        actor.organisations.first().copied(),
+        crate::db::now(),
+    )
+    .await?;
+    tracing::info!(
+        person = actor.person.id,
+        plan = plan_id,
+        section = id,
+        "section added"
+    );
     Ok(id)
 }
 
@@ -159,7 +210,11 @@ pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Res
 
 /// Moves a section up or down one place.
 #[server(prefix = "/api", endpoint = "move_section")]
-pub async fn move_section(plan_id: i64, section_id: i64, direction: String) -> Result<(), AppError> {
+pub async fn move_section(
+    plan_id: i64,
+    section_id: i64,
+    direction: String,
+) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
@@ -174,12 +229,29 @@ pub async fn move_section(plan_id: i64, section_id: i64, direction: String) -> R
 
 /// Removes a section (`remove = true`) or restores a removed one; text and history stay.
 #[server(prefix = "/api", endpoint = "set_section_removed")]
-pub async fn set_section_removed(plan_id: i64, section_id: i64, remove: bool) -> Result<(), AppError> {
+pub async fn set_section_removed(
+    plan_id: i64,
+    section_id: i64,
+    remove: bool,
+) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
-    super::db::set_removed(&db, plan_id, section_id, remove.then_some(actor.person.id), crate::db::now()).await?;
-    tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, remove, "section removal set");
+    super::db::set_removed(
+        &db,
+        plan_id,
+        section_id,
+        remove.then_some(actor.person.id),
+        crate::db::now(),
+    )
+    .await?;
+    tracing::info!(
+        person = actor.person.id,
+        plan = plan_id,
+        section = section_id,
+        remove,
+        "section removal set"
+    );
     Ok(())
 }
 
@@ -202,7 +274,12 @@ pub async fn set_section_tags(
     let db = support::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let pick = |boxes: &[&Option<String>]| -> Vec<u8> {
-        boxes.iter().enumerate().filter(|(_, b)| b.is_some()).map(|(i, _)| i as u8 + 1).collect()
+        boxes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_some())
+            .map(|(i, _)| i as u8 + 1)
+            .collect()
     };
     let psgs = pick(&[&psg1, &psg2, &psg3, &psg4, &psg5]);
     let pillars = pick(&[&pillar1, &pillar2, &pillar3]);

@@ -56,7 +56,10 @@ pub struct NewSection<'a> {
 }
 
 /// Inserts a section with its first revision and tags inside `tx`.
-pub async fn insert_section_tx(tx: &mut Transaction<'static, Any>, s: &NewSection<'_>) -> DbResult<i64> {
+pub async fn insert_section_tx(
+    tx: &mut Transaction<'static, Any>,
+    s: &NewSection<'_>,
+) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO sections (plan_id, position, title, guidance, body, version, updated_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
@@ -82,8 +85,16 @@ pub async fn insert_section_tx(tx: &mut Transaction<'static, Any>, s: &NewSectio
     Ok(id)
 }
 
-async fn write_tags(tx: &mut Transaction<'static, Any>, section: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
-    sqlx::query("DELETE FROM section_tags WHERE section_id = $1").bind(section).execute(&mut **tx).await?;
+async fn write_tags(
+    tx: &mut Transaction<'static, Any>,
+    section: i64,
+    psgs: &[u8],
+    pillars: &[u8],
+) -> DbResult<()> {
+    sqlx::query("DELETE FROM section_tags WHERE section_id = $1")
+        .bind(section)
+        .execute(&mut **tx)
+        .await?;
     for (framework, numbers) in [("psg", psgs), ("pillar", pillars)] {
         for no in numbers {
             sqlx::query("INSERT INTO section_tags (section_id, framework, no) VALUES ($1, $2, $3)")
@@ -98,15 +109,35 @@ async fn write_tags(tx: &mut Transaction<'static, Any>, section: i64, psgs: &[u8
 }
 
 /// Adds a section at the end of the plan.
-pub async fn add_section(db: &Db, plan_id: i64, title: &str, author: i64, organisation: Option<i64>, now: i64) -> DbResult<i64> {
+pub async fn add_section(
+    db: &Db,
+    plan_id: i64,
+    title: &str,
+    author: i64,
+    organisation: Option<i64>,
+    now: i64,
+) -> DbResult<i64> {
     let mut tx = db.pool().begin().await?;
-    let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE plan_id = $1")
-        .bind(plan_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let position: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_one(&mut *tx)
+    .await?;
     let id = insert_section_tx(
         &mut tx,
-        &NewSection { plan_id, position, title, guidance: "", body: "", psgs: &[], pillars: &[], author, organisation, now },
+        &NewSection {
+            plan_id,
+            position,
+            title,
+            guidance: "",
+            body: "",
+            psgs: &[],
+            pillars: &[],
+            author,
+            organisation,
+            now,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -144,10 +175,11 @@ pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
 
 /// The section's tags: `(psgs, pillars)`.
 pub async fn tags(db: &Db, section_id: i64) -> DbResult<(Vec<u8>, Vec<u8>)> {
-    let rows = sqlx::query("SELECT framework, no FROM section_tags WHERE section_id = $1 ORDER BY no")
-        .bind(section_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT framework, no FROM section_tags WHERE section_id = $1 ORDER BY no")
+            .bind(section_id)
+            .fetch_all(db.pool())
+            .await?;
     let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
     for r in &rows {
         let no = u8::try_from(r.try_get::<i64, _>("no")?).unwrap_or(0);
@@ -216,11 +248,13 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
 
 /// The body of revision `number` of section `section_id`.
 pub async fn revision_body(db: &Db, section_id: i64, number: i64) -> DbResult<String> {
-    Ok(sqlx::query_scalar("SELECT body FROM revisions WHERE section_id = $1 AND number = $2")
-        .bind(section_id)
-        .bind(number)
-        .fetch_one(db.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT body FROM revisions WHERE section_id = $1 AND number = $2")
+            .bind(section_id)
+            .bind(number)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 /// The section's revisions, newest first.
@@ -278,35 +312,53 @@ pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str) -> DbResult<()>
 /// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
 pub async fn move_section(db: &Db, plan_id: i64, id: i64, up: bool) -> DbResult<()> {
     let mut tx = db.pool().begin().await?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM sections WHERE plan_id = $1 AND removed_at IS NULL ORDER BY position, id")
-        .bind(plan_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM sections WHERE plan_id = $1 AND removed_at IS NULL ORDER BY position, id",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *tx)
+    .await?;
     let Some(at) = ids.iter().position(|s| *s == id) else {
         return Err(DbError::NotFound);
     };
-    let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < ids.len()) };
+    let other = if up {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1).filter(|i| *i < ids.len())
+    };
     let mut order = ids.clone();
     if let Some(other) = other {
         order.swap(at, other);
     }
     // Renumber the whole plan: positions stay dense whatever happened before.
     for (i, sid) in order.iter().enumerate() {
-        sqlx::query("UPDATE sections SET position = $1 WHERE id = $2").bind(i as i64 + 1).bind(sid).execute(&mut *tx).await?;
+        sqlx::query("UPDATE sections SET position = $1 WHERE id = $2")
+            .bind(i as i64 + 1)
+            .bind(sid)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 /// Removes (`Some(by)`) or restores (`None`) a section; its text and history stay.
-pub async fn set_removed(db: &Db, plan_id: i64, id: i64, removed_by: Option<i64>, now: i64) -> DbResult<()> {
-    let done = sqlx::query("UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4")
-        .bind(removed_by.map(|_| now))
-        .bind(removed_by)
-        .bind(id)
-        .bind(plan_id)
-        .execute(db.pool())
-        .await?;
+pub async fn set_removed(
+    db: &Db,
+    plan_id: i64,
+    id: i64,
+    removed_by: Option<i64>,
+    now: i64,
+) -> DbResult<()> {
+    let done = sqlx::query(
+        "UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4",
+    )
+    .bind(removed_by.map(|_| now))
+    .bind(removed_by)
+    .bind(id)
+    .bind(plan_id)
+    .execute(db.pool())
+    .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }

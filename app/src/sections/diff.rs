@@ -35,7 +35,10 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffPart> {
         };
         match parts.last_mut() {
             Some(last) if last.change == kind => last.text.push_str(change.value()),
-            _ => parts.push(DiffPart { change: kind, text: change.value().to_owned() }),
+            _ => parts.push(DiffPart {
+                change: kind,
+                text: change.value().to_owned(),
+            }),
         }
     }
     parts
@@ -47,16 +50,33 @@ mod tests {
 
     #[test]
     fn marks_changed_words_only() {
-        let parts = word_diff("civilian oversight of the police", "civilian oversight of the army and police");
-        let added: String = parts.iter().filter(|p| p.change == Change::Added).map(|p| p.text.as_str()).collect();
+        let parts = word_diff(
+            "civilian oversight of the police",
+            "civilian oversight of the army and police",
+        );
+        let added: String = parts
+            .iter()
+            .filter(|p| p.change == Change::Added)
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(added.trim(), "army and");
         assert!(parts.iter().all(|p| p.change != Change::Removed));
-        let rebuilt_new: String = parts.iter().filter(|p| p.change != Change::Removed).map(|p| p.text.as_str()).collect();
+        let rebuilt_new: String = parts
+            .iter()
+            .filter(|p| p.change != Change::Removed)
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(rebuilt_new, "civilian oversight of the army and police");
     }
 
     #[test]
     fn identical_texts_are_one_same_run() {
-        assert_eq!(word_diff("a b", "a b"), vec![DiffPart { change: Change::Same, text: "a b".into() }]);
+        assert_eq!(
+            word_diff("a b", "a b"),
+            vec![DiffPart {
+                change: Change::Same,
+                text: "a b".into()
+            }]
+        );
     }
 }

@@ -19,7 +19,9 @@ pub fn parse_title(raw: &str) -> Result<String, &'static str> {
 /// Parses a submitted body into its stored form.
 pub fn parse_body(raw: &str) -> Result<String, &'static str> {
     if raw.chars().count() > MAX_BODY_CHARS {
-        return Err("This section is longer than 200,000 characters; split it into several sections.");
+        return Err(
+            "This section is longer than 200,000 characters; split it into several sections.",
+        );
     }
     Ok(normalise(raw))
 }
@@ -42,18 +44,30 @@ pub enum SavePlan {
 
 /// Decides a save of `mine`, based on version `base` whose body was `base_body`, when the
 /// section is now at `current` with `current_body`.
-pub fn plan_save(base: i64, base_body: &str, current: i64, current_body: &str, mine: &str) -> SavePlan {
+pub fn plan_save(
+    base: i64,
+    base_body: &str,
+    current: i64,
+    current_body: &str,
+    mine: &str,
+) -> SavePlan {
     if base == current {
         return if mine == current_body {
             SavePlan::NoChange
         } else {
-            SavePlan::Write { body: mine.to_owned(), merged: false }
+            SavePlan::Write {
+                body: mine.to_owned(),
+                merged: false,
+            }
         };
     }
     let merge = merge3(base_body, mine, current_body);
     match merge.clean_text() {
         Some(text) if text == current_body => SavePlan::NoChange,
-        Some(text) => SavePlan::Write { body: text, merged: true },
+        Some(text) => SavePlan::Write {
+            body: text,
+            merged: true,
+        },
         None => SavePlan::Conflict(merge),
     }
 }
@@ -64,24 +78,42 @@ mod tests {
 
     #[test]
     fn save_on_the_current_version_writes_directly() {
-        assert_eq!(plan_save(3, "a", 3, "a", "b"), SavePlan::Write { body: "b".into(), merged: false });
+        assert_eq!(
+            plan_save(3, "a", 3, "a", "b"),
+            SavePlan::Write {
+                body: "b".into(),
+                merged: false
+            }
+        );
         assert_eq!(plan_save(3, "a", 3, "a", "a"), SavePlan::NoChange);
     }
 
     #[test]
     fn stale_save_of_another_paragraph_merges() {
         let plan = plan_save(1, "p1\n\np2", 2, "p1 theirs\n\np2", "p1\n\np2 mine");
-        assert_eq!(plan, SavePlan::Write { body: "p1 theirs\n\np2 mine".into(), merged: true });
+        assert_eq!(
+            plan,
+            SavePlan::Write {
+                body: "p1 theirs\n\np2 mine".into(),
+                merged: true
+            }
+        );
     }
 
     #[test]
     fn stale_save_repeating_what_is_saved_changes_nothing() {
-        assert_eq!(plan_save(1, "p1", 2, "p1 fixed", "p1 fixed"), SavePlan::NoChange);
+        assert_eq!(
+            plan_save(1, "p1", 2, "p1 fixed", "p1 fixed"),
+            SavePlan::NoChange
+        );
     }
 
     #[test]
     fn stale_save_of_the_same_paragraph_conflicts() {
-        assert!(matches!(plan_save(1, "p1", 2, "p1 theirs", "p1 mine"), SavePlan::Conflict(_)));
+        assert!(matches!(
+            plan_save(1, "p1", 2, "p1 theirs", "p1 mine"),
+            SavePlan::Conflict(_)
+        ));
     }
 
     #[test]

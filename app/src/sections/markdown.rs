@@ -5,7 +5,12 @@
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 fn safe_url(url: &str) -> bool {
-    let lower: String = url.trim().chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect::<String>().to_lowercase();
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
     match lower.split_once(':') {
         // No scheme, or the scheme is after a path/query/fragment character: a relative link.
         None => true,
@@ -17,15 +22,32 @@ fn safe_url(url: &str) -> bool {
 /// Renders Markdown: raw HTML in the source is shown as text, and links or images with a
 /// scheme other than http, https or mailto lose their target.
 pub fn to_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: CowStr::Borrowed("#"), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-            Event::Start(Tag::Image { link_type, dest_url: CowStr::Borrowed(""), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed(""),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -69,15 +91,34 @@ mod tests {
 
     /// Every real tag in the output (text `<` is escaped as `&lt;`, so a literal `<` opens one).
     fn tags(html: &str) -> Vec<String> {
-        html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("").to_lowercase()).collect()
+        html.split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or("").to_lowercase())
+            .collect()
     }
 
     fn assert_harmless(html: &str) {
         for tag in tags(html) {
-            let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").to_owned();
-            assert!(!["script", "iframe", "object", "embed", "style"].contains(&name.as_str()), "tag {tag} in {html}");
-            assert!(!tag.contains("javascript:") && !tag.contains("data:"), "url in {tag}");
-            assert!(!tag.split_whitespace().skip(1).any(|attr| attr.starts_with("on") || attr.starts_with("style=")), "attribute in {tag}");
+            let name = tag
+                .trim_start_matches('/')
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            assert!(
+                !["script", "iframe", "object", "embed", "style"].contains(&name.as_str()),
+                "tag {tag} in {html}"
+            );
+            assert!(
+                !tag.contains("javascript:") && !tag.contains("data:"),
+                "url in {tag}"
+            );
+            assert!(
+                !tag.split_whitespace()
+                    .skip(1)
+                    .any(|attr| attr.starts_with("on") || attr.starts_with("style=")),
+                "attribute in {tag}"
+            );
         }
     }
 
@@ -87,7 +128,10 @@ mod tests {
         assert_harmless(&html);
         // The links are still links, just without a dangerous target.
         assert!(html.contains("<a href=\"#\">link</a>"), "{html}");
-        assert!(html.contains("<a href=\"https://example.org\">ok</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org\">ok</a>"),
+            "{html}"
+        );
     }
 
     #[cfg(feature = "ssr")]
@@ -100,7 +144,8 @@ mod tests {
 
     #[test]
     fn ordinary_markdown_renders() {
-        let html = to_html("Some **bold** and a [link](https://example.org/a?b=c) and [rel](/plans/1).");
+        let html =
+            to_html("Some **bold** and a [link](https://example.org/a?b=c) and [rel](/plans/1).");
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains("href=\"https://example.org/a?b=c\""));
         assert!(html.contains("href=\"/plans/1\""));

@@ -87,7 +87,9 @@ impl Merge {
     /// The conflicting passages.
     pub fn conflicts(&self) -> impl Iterator<Item = (&[String], &[String], &[String])> {
         self.chunks.iter().filter_map(|c| match c {
-            Chunk::Conflict { base, mine, theirs } => Some((base.as_slice(), mine.as_slice(), theirs.as_slice())),
+            Chunk::Conflict { base, mine, theirs } => {
+                Some((base.as_slice(), mine.as_slice(), theirs.as_slice()))
+            }
             Chunk::Resolved(_) => None,
         })
     }
@@ -107,9 +109,25 @@ fn hunks(base: &[String], other: &[String], mine: bool) -> Vec<Hunk> {
     for op in capture_diff_slices(Algorithm::Myers, base, other) {
         let (old, new) = match op {
             DiffOp::Equal { .. } => continue,
-            DiffOp::Delete { old_index, old_len, new_index } => (old_index..old_index + old_len, new_index..new_index),
-            DiffOp::Insert { old_index, new_index, new_len } => (old_index..old_index, new_index..new_index + new_len),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => (old_index..old_index + old_len, new_index..new_index + new_len),
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index..old_index + old_len, new_index..new_index),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index..old_index, new_index..new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
         };
         match out.last_mut() {
             // Consecutive edit operations form one change.
@@ -117,7 +135,12 @@ fn hunks(base: &[String], other: &[String], mine: bool) -> Vec<Hunk> {
                 last.end = old.end;
                 last.with.extend_from_slice(&other[new]);
             }
-            _ => out.push(Hunk { start: old.start, end: old.end, with: other[new].to_vec(), mine }),
+            _ => out.push(Hunk {
+                start: old.start,
+                end: old.end,
+                with: other[new].to_vec(),
+                mine,
+            }),
         }
     }
     out
@@ -185,10 +208,18 @@ pub fn merge3(base: &str, mine: &str, theirs: &str) -> Merge {
         let mine_text = apply(&base, *start, *end, &mine_hunks);
         let their_text = apply(&base, *start, *end, &their_hunks);
         if mine_hunks.is_empty() || their_hunks.is_empty() || mine_text == their_text {
-            let text = if mine_hunks.is_empty() { their_text } else { mine_text };
+            let text = if mine_hunks.is_empty() {
+                their_text
+            } else {
+                mine_text
+            };
             push_resolved(&mut chunks, text);
         } else {
-            chunks.push(Chunk::Conflict { base: base[*start..*end].to_vec(), mine: mine_text, theirs: their_text });
+            chunks.push(Chunk::Conflict {
+                base: base[*start..*end].to_vec(),
+                mine: mine_text,
+                theirs: their_text,
+            });
         }
         pos = *end;
     }
@@ -236,8 +267,14 @@ mod tests {
 
     #[test]
     fn empty_base_with_one_side_writing_takes_that_side() {
-        assert_eq!(merge3("", "First draft.", "").clean_text().as_deref(), Some("First draft."));
-        assert_eq!(merge3("", "", "Their draft.").clean_text().as_deref(), Some("Their draft."));
+        assert_eq!(
+            merge3("", "First draft.", "").clean_text().as_deref(),
+            Some("First draft.")
+        );
+        assert_eq!(
+            merge3("", "", "Their draft.").clean_text().as_deref(),
+            Some("Their draft.")
+        );
     }
 
     #[test]
@@ -249,7 +286,8 @@ mod tests {
     #[test]
     fn insertions_at_different_places_both_survive() {
         let mine = "New opening.\n\nIntro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.";
-        let theirs = "Intro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.\n\nNew closing.";
+        let theirs =
+            "Intro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.\n\nNew closing.";
         assert_eq!(
             merge3(BASE, mine, theirs).clean_text().as_deref(),
             Some("New opening.\n\nIntro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.\n\nNew closing.")
@@ -260,7 +298,10 @@ mod tests {
     fn deletion_and_edit_of_another_paragraph_merge() {
         let mine = "Intro paragraph.\n\nJustice paragraph.";
         let theirs = "Intro paragraph, edited.\n\nSecurity paragraph.\n\nJustice paragraph.";
-        assert_eq!(merge3(BASE, mine, theirs).clean_text().as_deref(), Some("Intro paragraph, edited.\n\nJustice paragraph."));
+        assert_eq!(
+            merge3(BASE, mine, theirs).clean_text().as_deref(),
+            Some("Intro paragraph, edited.\n\nJustice paragraph.")
+        );
     }
 
     #[test]

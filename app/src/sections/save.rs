@@ -20,18 +20,36 @@ pub struct Author {
 }
 
 /// Saves `mine` as the next version of the section, based on version `base`.
-pub async fn save(db: &Db, plan_id: i64, section_id: i64, base: i64, mine: &str, author: &Author) -> Result<SaveOutcome, AppError> {
+pub async fn save(
+    db: &Db,
+    plan_id: i64,
+    section_id: i64,
+    base: i64,
+    mine: &str,
+    author: &Author,
+) -> Result<SaveOutcome, AppError> {
     for _ in 0..ATTEMPTS {
         let current = db::section(db, plan_id, section_id).await?;
         if current.removed_at.is_some() {
-            return Err(AppError::Conflict("This section was removed. Restore it from the plan page to edit it.".into()));
+            return Err(AppError::Conflict(
+                "This section was removed. Restore it from the plan page to edit it.".into(),
+            ));
         }
         if base < 1 || base > current.version {
             return Err(AppError::field("body", "This edit refers to a version of the section that does not exist. Reload the page."));
         }
-        let base_body = if base == current.version { current.body.clone() } else { db::revision_body(db, section_id, base).await? };
-        let (body, merged) = match plan_save(base, &base_body, current.version, &current.body, mine) {
-            SavePlan::NoChange => return Ok(SaveOutcome::Unchanged { version: current.version }),
+        let base_body = if base == current.version {
+            current.body.clone()
+        } else {
+            db::revision_body(db, section_id, base).await?
+        };
+        let (body, merged) = match plan_save(base, &base_body, current.version, &current.body, mine)
+        {
+            SavePlan::NoChange => {
+                return Ok(SaveOutcome::Unchanged {
+                    version: current.version,
+                })
+            }
             SavePlan::Conflict(merge) => {
                 let passages = merge
                     .conflicts()
@@ -42,7 +60,10 @@ pub async fn save(db: &Db, plan_id: i64, section_id: i64, base: i64, mine: &str,
                     })
                     .collect();
                 let theirs_by = db::authors_after(db, section_id, base).await?;
-                debug_assert!(merge.chunks.iter().any(|c| matches!(c, Chunk::Conflict { .. })));
+                debug_assert!(merge
+                    .chunks
+                    .iter()
+                    .any(|c| matches!(c, Chunk::Conflict { .. })));
                 return Ok(SaveOutcome::Conflict(Box::new(EditConflict {
                     section_id,
                     current_version: current.version,
@@ -67,8 +88,15 @@ pub async fn save(db: &Db, plan_id: i64, section_id: i64, base: i64, mine: &str,
         };
         match db::save_body(db, &revision).await {
             Ok(version) if merged => {
-                let with = db::authors_after(db, section_id, base).await?.into_iter().collect();
-                return Ok(SaveOutcome::Merged { version, with });
+                let with = db::authors_after(db, section_id, base)
+                    .await?
+                    .into_iter()
+                    .collect();
+                return Ok(SaveOutcome::Merged {
+                    version,
+                    with,
+                    body,
+                });
             }
             Ok(version) => return Ok(SaveOutcome::Saved { version }),
             // Someone wrote between our read and our write: decide again against their text.
@@ -80,7 +108,13 @@ pub async fn save(db: &Db, plan_id: i64, section_id: i64, base: i64, mine: &str,
 }
 
 /// Restores revision `number` as a new revision on top of the current one.
-pub async fn restore(db: &Db, plan_id: i64, section_id: i64, number: i64, author: &Author) -> Result<i64, AppError> {
+pub async fn restore(
+    db: &Db,
+    plan_id: i64,
+    section_id: i64,
+    number: i64,
+    author: &Author,
+) -> Result<i64, AppError> {
     let old = db::revision_body(db, section_id, number).await?;
     for _ in 0..ATTEMPTS {
         let current = db::section(db, plan_id, section_id).await?;
@@ -101,5 +135,7 @@ pub async fn restore(db: &Db, plan_id: i64, section_id: i64, number: i64, author
             Err(e) => return Err(e.into()),
         }
     }
-    Err(AppError::Conflict("The section is being saved by others right now. Try again in a moment.".into()))
+    Err(AppError::Conflict(
+        "The section is being saved by others right now. Try again in a moment.".into(),
+    ))
 }

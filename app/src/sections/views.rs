@@ -83,6 +83,8 @@ pub enum SaveOutcome {
         version: i64,
         /// Who saved in between.
         with: Vec<String>,
+        /// The merged text now saved.
+        body: String,
     },
     /// The text was already saved; nothing new was written.
     Unchanged {

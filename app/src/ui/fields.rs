@@ -56,7 +56,8 @@ fn refill(
 #[component]
 pub fn Field(
     /// Prefix that keeps element ids unique when a page has several forms.
-    form: &'static str,
+    #[prop(into)]
+    form: String,
     /// The input's `name`, matching the server function's argument.
     name: &'static str,
     /// Visible label.
@@ -118,7 +119,8 @@ pub fn Field(
 #[component]
 pub fn SelectField(
     /// Prefix that keeps element ids unique.
-    form: &'static str,
+    #[prop(into)]
+    form: String,
     /// The select's `name`.
     name: &'static str,
     /// Visible label.
@@ -139,6 +141,7 @@ pub fn SelectField(
     let message = message_for(errors, name);
     let chosen = refill(errors, name, selected);
     let chosen = Signal::derive(chosen);
+    let id2 = id.clone();
     view! {
         <div class="field" class:invalid=move || message().is_some()>
             <label for=id.clone()>{label}</label>
@@ -162,7 +165,7 @@ pub fn SelectField(
                     .collect_view()}
             </select>
             {
-                let error_id = format!("{form}-{name}-error");
+                let error_id = format!("{id2}-error");
                 move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })
             }
         </div>
@@ -201,5 +204,40 @@ pub fn FormStatus(
                 .map(|s| view! { <p class="alert alert-success" role="status">{s}</p> }.into_any()),
             None => None,
         }
+    }
+}
+
+/// A labelled `<textarea>` with its error message underneath.
+#[component]
+pub fn TextArea(
+    /// Prefix that keeps element ids unique.
+    #[prop(into)]
+    form: String,
+    /// The textarea's `name`.
+    name: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Errors of the form's action.
+    errors: Signal<Option<AppError>>,
+    /// Text to start with.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// Visible rows.
+    #[prop(default = 4)]
+    rows: u32,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let message = message_for(errors, name);
+    let text = refill(errors, name, value)().unwrap_or_default();
+    let text = crate::ui::textarea_text(&text);
+    view! {
+        <div class="field" class:invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=name rows=rows aria-invalid=move || message().map(|_| "true")>
+                {text}
+            </textarea>
+            {move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
     }
 }

@@ -46,12 +46,12 @@ pub fn InviteForm(
     view! {
         <ActionForm action=invite attr:class="stacked">
             <FormStatus errors />
-            <Field form=form name="email" label="Email" kind="email" errors required=true />
-            <Field form=form name="display_name" label="Name" errors required=true />
+            <Field form=form.to_owned() name="email" label="Email" kind="email" errors required=true />
+            <Field form=form.to_owned() name="display_name" label="Name" errors required=true />
             {match fixed_org {
                 Some(id) => view! { <input type="hidden" name="organisation_id" value=id.to_string() /> }.into_any(),
                 None => view! {
-                    <SelectField form=form name="organisation_id" label="Organisation" errors options=org_options placeholder="No organisation" />
+                    <SelectField form=form.to_owned() name="organisation_id" label="Organisation" errors options=org_options placeholder="No organisation" />
                     <SelectField
                         form=form
                         name="platform_role"
@@ -65,7 +65,7 @@ pub fn InviteForm(
                 }
                 .into_any(),
             }}
-            <SelectField form=form name="organisation_role" label="Role in the organisation" errors options=super::org_role_options() />
+            <SelectField form=form.to_owned() name="organisation_role" label="Role in the organisation" errors options=super::org_role_options() />
             <button type="submit" class="primary">"Create invitation link"</button>
         </ActionForm>
         {move || created().map(|c| view! { <InvitationLink created=c /> })}

@@ -1,0 +1,73 @@
+//! The section template new plans start from (platform administrators).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::plans::api::{template, AddTemplateSection, UpdateTemplateSection};
+use crate::plans::views::TemplateSection;
+use crate::ui::errors::ErrorPage;
+use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, TextArea};
+
+/// Lists and edits the template.
+#[component]
+pub fn TemplatePage() -> impl IntoView {
+    let add = ServerAction::<AddTemplateSection>::new();
+    let update = ServerAction::<UpdateTemplateSection>::new();
+    let data = Resource::new(
+        move || (add.version().get(), update.version().get()),
+        |_| template(),
+    );
+    let add_errors = action_error(add);
+    view! {
+        <Title text="Plan template" />
+        <h1>"Plan template"</h1>
+        <p class="muted">"New plans copy these sections (unless retired). Tags: PSG numbers 1-5 and R2P pillar numbers 1-3, comma separated."</p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) => list.into_iter().map(|t| view! { <TemplateItem item=t update /> }).collect_view().into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="panel narrow">
+            <h2>"Add a section"</h2>
+            <ActionForm action=add>
+                <FormStatus errors=add_errors done="template-added" success="Section added to the template." />
+                <Field form="tpl-new" name="title" label="Title" errors=add_errors required=true />
+                <TextArea form="tpl-new" name="guidance" label="Guidance for authors" errors=add_errors />
+                <Field form="tpl-new" name="psgs" label="PSGs" errors=add_errors />
+                <Field form="tpl-new" name="pillars" label="Pillars" errors=add_errors />
+                <button type="submit" class="primary">"Add to template"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn TemplateItem(
+    item: TemplateSection,
+    update: ServerAction<UpdateTemplateSection>,
+) -> impl IntoView {
+    let errors = action_error(update);
+    let ok = action_succeeded(update);
+    let form = format!("tpl-{}", item.id);
+    view! {
+        <details class="panel" class:inactive=item.retired>
+            <summary>{format!("{}. {}", item.position, item.title)} {item.retired.then_some(" (retired)")}</summary>
+            <ActionForm action=update>
+                <FormStatus errors succeeded=ok done="template-saved" success="Saved." />
+                <input type="hidden" name="id" value=item.id.to_string() />
+                <Field form=form.clone() name="title" label="Title" errors value=item.title.clone() required=true />
+                <TextArea form=form.clone() name="guidance" label="Guidance for authors" errors value=item.guidance.clone() />
+                <Field form=form.clone() name="psgs" label="PSGs" errors value=item.psgs.clone() />
+                <Field form=form.clone() name="pillars" label="Pillars" errors value=item.pillars.clone() />
+                <div class="field checkbox">
+                    <input type="checkbox" id=format!("{form}-retired") name="retired" value="yes" checked=item.retired />
+                    <label for=format!("{form}-retired")>"Retired (not copied into new plans)"</label>
+                </div>
+                <button type="submit">"Save"</button>
+            </ActionForm>
+        </details>
+    }
+}
