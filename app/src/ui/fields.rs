@@ -104,7 +104,9 @@ pub fn Field(
                 type=kind
                 value=move || if keep { value() } else { None }
                 autocomplete=autocomplete
-                required=required
+                // Not `required`: the browser's own check would pre-empt the server's message,
+                // which is the one shown next to the field, with or without JavaScript.
+                aria-required=required.then_some("true")
                 aria-invalid=move || message().map(|_| "true")
                 aria-describedby=described
             />

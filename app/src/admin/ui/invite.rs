@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::admin::api::{take_invitation_notice, Invite};
+use crate::admin::api::Invite;
 use crate::admin::views::{InvitationCreated, OrgSummary};
 use crate::auth::domain::PlatformRole;
 use crate::ui::fields::{action_error, Field, FormStatus, SelectField};
@@ -10,29 +10,26 @@ use crate::ui::format_time;
 
 /// Invites a person. With `fixed_org`, they join that organisation as member or admin;
 /// otherwise (platform administrators) any organisation or none, with a platform role.
+///
+/// The action belongs to the page, not to this form: the page reloads its lists after an
+/// invitation and rebuilds this form, and the link must survive that.
 #[component]
 pub fn InviteForm(
+    /// The page's invite action.
+    invite: ServerAction<Invite>,
+    /// The invitation made by the last post without JavaScript, kept in the session for this page.
+    notice: Option<InvitationCreated>,
     /// Organisations to choose from, when not fixed.
     #[prop(optional)]
     organisations: Vec<OrgSummary>,
     /// The organisation the invitation is for, on an organisation's page.
     #[prop(optional)]
     fixed_org: Option<i64>,
-    /// Called after a successful invitation so lists can refresh.
-    on_done: Callback<()>,
 ) -> impl IntoView {
-    let invite = ServerAction::<Invite>::new();
     let errors = action_error(invite);
-    // Without JavaScript the link comes back through the session, shown once.
-    let notice = Resource::new(|| (), |_| take_invitation_notice());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = invite.value().get() {
-            on_done.run(());
-        }
-    });
     let created = move || match invite.value().get() {
         Some(Ok(c)) => Some(c),
-        _ => None,
+        _ => notice.clone(),
     };
     let org_options: Vec<(String, String)> = organisations
         .iter()
@@ -69,11 +66,6 @@ pub fn InviteForm(
             <button type="submit" class="primary">"Create invitation link"</button>
         </ActionForm>
         {move || created().map(|c| view! { <InvitationLink created=c /> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                notice.await.ok().flatten().map(|c| view! { <InvitationLink created=c /> })
-            })}
-        </Suspense>
     }
 }
 

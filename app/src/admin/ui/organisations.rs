@@ -7,11 +7,11 @@ use leptos_router::hooks::use_params_map;
 use super::invite::InviteForm;
 use super::{country_options, kind_options, org_role_options};
 use crate::admin::api::{
-    organisation, organisations, AddMember, CreateOrganisation, RemoveMember, SetMemberRole,
-    UpdateOrganisation,
+    organisation, organisations, take_invitation_notice, AddMember, CreateOrganisation, Invite,
+    RemoveMember, SetMemberRole, UpdateOrganisation,
 };
 use crate::admin::domain::{country_name, OrgRole};
-use crate::admin::views::{MemberRow, OrgDetail, OrgSummary};
+use crate::admin::views::{InvitationCreated, MemberRow, OrgDetail, OrgSummary};
 use crate::ui::errors::ErrorPage;
 use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField};
 
@@ -25,11 +25,11 @@ pub fn OrganisationsPage() -> impl IntoView {
     let viewer = expect_context::<Resource<Option<crate::admin::views::Viewer>>>();
     view! {
         <Title text="Organisations" />
-        <h1>"Organisations"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(orgs) => view! {
+                        <h1>"Organisations"</h1>
                         <section class="panel">
                             <OrgTable orgs />
                         </section>
@@ -118,7 +118,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let add = ServerAction::<AddMember>::new();
     let set_role = ServerAction::<SetMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
-    let invited = RwSignal::new(0u32);
+    let invite = ServerAction::<Invite>::new();
     let detail = Resource::new(
         move || {
             (
@@ -127,14 +127,17 @@ pub fn OrganisationPage() -> impl IntoView {
                 add.version().get(),
                 set_role.version().get(),
                 remove.version().get(),
-                invited.get(),
+                invite.version().get(),
             )
         },
         |(id, ..)| async move {
-            match id {
-                Some(id) => organisation(id).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
+            let Some(id) = id else {
+                return Err(crate::error::AppError::NotFound);
+            };
+            let detail = organisation(id).await?;
+            // Without JavaScript, the invitation link waits in the session for this page.
+            let notice = take_invitation_notice().await.ok().flatten();
+            Ok((detail, notice))
         },
     );
     let actions = MemberActions {
@@ -142,13 +145,13 @@ pub fn OrganisationPage() -> impl IntoView {
         add,
         set_role,
         remove,
-        invited,
+        invite,
     };
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <OrgView detail=d actions /> }.into_any(),
+                    Ok((d, notice)) => view! { <OrgView detail=d notice actions /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -162,11 +165,11 @@ struct MemberActions {
     add: ServerAction<AddMember>,
     set_role: ServerAction<SetMemberRole>,
     remove: ServerAction<RemoveMember>,
-    invited: RwSignal<u32>,
+    invite: ServerAction<Invite>,
 }
 
 #[component]
-fn OrgView(detail: OrgDetail, actions: MemberActions) -> impl IntoView {
+fn OrgView(detail: OrgDetail, notice: Option<InvitationCreated>, actions: MemberActions) -> impl IntoView {
     let org = detail.org.clone();
     let org_id = org.id;
     let update_errors = action_error(actions.update);
@@ -176,7 +179,6 @@ fn OrgView(detail: OrgDetail, actions: MemberActions) -> impl IntoView {
     let role_errors = action_error(actions.set_role);
     let remove_errors = action_error(actions.remove);
     let can_manage = detail.can_manage_members;
-    let on_invited = Callback::new(move |_| actions.invited.update(|n| *n += 1));
     view! {
         <Title text=org.name.clone() />
         <h1>{org.name.clone()}</h1>
@@ -194,7 +196,7 @@ fn OrgView(detail: OrgDetail, actions: MemberActions) -> impl IntoView {
             <div class="columns">
                 <section class="panel">
                     <h2>"Invite someone new"</h2>
-                    <InviteForm fixed_org=org_id on_done=on_invited />
+                    <InviteForm invite=actions.invite notice fixed_org=org_id />
                 </section>
                 <section class="panel">
                     <h2>"Add an existing account"</h2>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::invite::InviteForm;
-use crate::admin::api::{people, SetPersonActive, SetPlatformRole};
+use crate::admin::api::{people, take_invitation_notice, Invite, SetPersonActive, SetPlatformRole};
 use crate::admin::views::PeopleOverview;
 use crate::auth::domain::PlatformRole;
 use crate::ui::errors::ErrorPage;
@@ -16,29 +16,33 @@ use crate::ui::format_time;
 pub fn PeoplePage() -> impl IntoView {
     let set_active = ServerAction::<SetPersonActive>::new();
     let set_role = ServerAction::<SetPlatformRole>::new();
-    let invited = RwSignal::new(0u32);
+    let invite = ServerAction::<Invite>::new();
     let data = Resource::new(
         move || {
             (
                 set_active.version().get(),
                 set_role.version().get(),
-                invited.get(),
+                invite.version().get(),
             )
         },
-        |_| people(),
+        |_| async move {
+            let overview = people().await?;
+            // Without JavaScript, the invitation link waits in the session for this page.
+            let notice = take_invitation_notice().await.ok().flatten();
+            Ok::<_, crate::error::AppError>((overview, notice))
+        },
     );
-    let on_invited = Callback::new(move |_| invited.update(|n| *n += 1));
     view! {
         <Title text="People" />
-        <h1>"People"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(overview) => view! {
+                    Ok((overview, notice)) => view! {
+                        <h1>"People"</h1>
                         <People overview=overview.clone() set_active set_role />
                         <section class="panel narrow">
                             <h2>"Invite someone"</h2>
-                            <InviteForm organisations=overview.organisations on_done=on_invited />
+                            <InviteForm invite notice organisations=overview.organisations />
                         </section>
                     }
                     .into_any(),

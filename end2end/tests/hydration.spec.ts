@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, DEMO_PASSWORD, logIn, settle } from './helpers';
+
+test('the WebAssembly bundle hydrates pages without errors, so forms submit without a page load', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  const panics: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('panicked at')) {
+      panics.push(`${page.url()}: ${message.text().split('\n').slice(0, 2).join(' ')}`);
+    }
+  });
+
+  await page.goto('/login');
+  await settle(page);
+  await logIn(page, ADMIN.email, DEMO_PASSWORD, ADMIN.name);
+  await page.goto('/admin/organisations');
+  await settle(page);
+
+  expect(panics, 'Rust panics in the browser console').toEqual([]);
+  expect(pageErrors, 'uncaught errors in the page (hydration did not finish)').toEqual([]);
+
+  // A hydrated ActionForm posts with fetch and stays on the page; an unhydrated one navigates.
+  await page.locator('#org-new-name').fill('   ');
+  await page.locator('#org-new-kind').selectOption('donor');
+  await page.locator('#org-new-country').selectOption('SL');
+  const request = page.waitForRequest(
+    (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/create_organisation',
+  );
+  await page.getByRole('button', { name: 'Create organisation' }).click();
+  expect((await request).resourceType(), 'how the create-organisation form was sent').toBe('fetch');
+  await expect(page.locator('.field', { has: page.locator('#org-new-name') }).locator('p.field-error')).toHaveText(
+    "Enter the organisation's name.",
+  );
+  expect(pageErrors).toEqual([]);
+});
