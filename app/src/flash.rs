@@ -22,5 +22,11 @@ pub async fn put_for_plain_post<T: Serialize>(key: &str, value: &T) -> Result<()
 
 /// Takes the value kept under `key`, if any; it is gone afterwards.
 pub async fn take<T: DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
-    session().await?.remove(key).await.map_err(internal)
+    let session = session().await?;
+    // Looking first: removing an absent key would still mark the session changed and cost a
+    // database write on every page view.
+    if session.get_value(key).await.map_err(internal)?.is_none() {
+        return Ok(None);
+    }
+    session.remove(key).await.map_err(internal)
 }

@@ -1,9 +1,37 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'upstream-demo-2026';
 
-export const ADMIN = { email: 'admin@upstream.example', name: 'Ines Albero' };
-export const COMMITTEE = { email: 'committee@upstream.example', name: 'Grace Mbeki' };
+export type DemoPerson = { email: string; name: string; org?: string };
+
+export const ADMIN: DemoPerson = { email: 'admin@upstream.example', name: 'Ines Albero' };
+export const COMMITTEE: DemoPerson = {
+  email: 'committee@upstream.example',
+  name: 'Grace Mbeki',
+  org: 'National Committee for the Prevention of Atrocity Crimes',
+};
+export const JUSTICE: DemoPerson = {
+  email: 'justice@upstream.example',
+  name: 'Tomas Reyl',
+  org: 'Ministry of Justice and Human Rights',
+};
+export const CIVIL: DemoPerson = {
+  email: 'civil@upstream.example',
+  name: 'Lina Osei',
+  org: "Valdoria Women's Peace Network",
+};
+export const DONOR: DemoPerson = {
+  email: 'donor@upstream.example',
+  name: 'Erik Sand',
+  org: 'Nordic Fund for Peaceful Societies',
+};
+
+/** The demo plan every fresh database starts with. */
+export const DEMO_PLAN = {
+  id: 1,
+  title: 'Valdoria national plan for the prevention of atrocity crimes 2026-2030',
+  lead: 'Ministry of Justice and Human Rights',
+};
 
 /** Waits until the page has loaded and the WebAssembly bundle has had time to hydrate it. */
 export async function settle(page: Page): Promise<void> {
@@ -20,4 +48,94 @@ export async function logIn(page: Page, email: string, password: string, name: s
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${name}`);
   await settle(page);
+}
+
+/** Logs a demo person in with the shared demo password. */
+export async function logInAs(page: Page, person: DemoPerson): Promise<void> {
+  await logIn(page, person.email, DEMO_PASSWORD, person.name);
+}
+
+/** A fresh browser context (own cookies and local storage) with a demo person logged in. */
+export async function loggedInContext(browser: Browser, person: DemoPerson): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logInAs(page, person);
+  return { context, page };
+}
+
+/** Collects uncaught page errors and Rust panics, so a test can insist hydration went cleanly. */
+export function watchForErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('panicked at')) {
+      problems.push(`${page.url()}: ${message.text().split('\n').slice(0, 2).join(' ')}`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * Opens a plan's overview, follows the link of the section whose title starts with
+ * `titleStart`, and waits for the section page to hydrate. Returns the section's URL path.
+ */
+export async function openSection(page: Page, planId: number, titleStart: string): Promise<string> {
+  await page.goto(`/plans/${planId}`);
+  const link = page
+    .locator('ol.sections li.section-item > a')
+    .filter({ hasText: new RegExp(`^${escapeRegExp(titleStart)}`) });
+  await expect(link).toHaveCount(1);
+  const href = await link.getAttribute('href');
+  expect(href).toMatch(new RegExp(`^/plans/${planId}/sections/\\d+$`));
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`${escapeRegExp(href!)}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(new RegExp(`^${escapeRegExp(titleStart)}`));
+  await settle(page);
+  return href!;
+}
+
+/** The section editor's parts. */
+export function editor(page: Page): {
+  form: Locator;
+  body: Locator;
+  preview: Locator;
+  save: Locator;
+  state: Locator;
+  alert: Locator;
+  conflict: Locator;
+} {
+  const form = page.locator('form.editor');
+  return {
+    form,
+    body: form.locator('textarea#section-body'),
+    preview: form.locator('div.preview'),
+    save: form.getByRole('button', { name: 'Save', exact: true }),
+    state: form.locator('span.save-state'),
+    alert: form.locator('p.alert'),
+    conflict: form.locator('div.conflict'),
+  };
+}
+
+/**
+ * Types into the editor and proves the page is hydrated: the live preview must show the new
+ * text (only the WebAssembly side updates it) and the state must say there are unsaved changes.
+ */
+export async function typeInEditor(page: Page, text: string, previewShows: string): Promise<void> {
+  const e = editor(page);
+  await e.body.fill(text);
+  await expect(e.preview).toContainText(previewShows);
+  await expect(e.state).toHaveText('Unsaved changes (kept in this browser until saved)');
+}
+
+/** Splits a section body into paragraphs the way the app does (blank-line separated). */
+export function paragraphs(text: string): string[] {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.split('\n').map((l) => l.trimEnd()).join('\n').trim())
+    .filter((p) => p.length > 0);
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

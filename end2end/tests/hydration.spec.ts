@@ -11,6 +11,13 @@ test('the WebAssembly bundle hydrates pages without errors, so forms submit with
     }
   });
 
+  // Every request the pages make must succeed (no missing favicon, script or stylesheet).
+  const failed: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => failed.push(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+
   await page.goto('/login');
   await settle(page);
   await logIn(page, ADMIN.email, DEMO_PASSWORD, ADMIN.name);
@@ -19,6 +26,7 @@ test('the WebAssembly bundle hydrates pages without errors, so forms submit with
 
   expect(panics, 'Rust panics in the browser console').toEqual([]);
   expect(pageErrors, 'uncaught errors in the page (hydration did not finish)').toEqual([]);
+  expect(failed, 'requests that failed while loading the pages').toEqual([]);
 
   // A hydrated ActionForm posts with fetch and stays on the page; an unhydrated one navigates.
   await page.locator('#org-new-name').fill('   ');

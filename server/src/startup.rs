@@ -160,7 +160,10 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         invitation_ttl_secs: config.invitation_ttl_hours * 3600,
         public_url: config.public_url.clone(),
     };
-    let context = move || provide_context(state.clone());
+    let context = move || {
+        provide_context(state.clone());
+        provide_context(app::auth::session::RequestCache::default());
+    };
     let routes = generate_route_list(App);
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))

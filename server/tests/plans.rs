@@ -342,7 +342,11 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
     )
     .await;
     assert_eq!(out["Merged"]["version"], 4, "{out}");
-    assert_eq!(out["Merged"]["with"][0], "ana@example.org");
+    assert_eq!(
+        out["Merged"]["with"],
+        serde_json::json!(["ana@example.org"]),
+        "names the others, not the saver"
+    );
     assert_eq!(
         section(&app, &ana, plan, sid).await["body"],
         "Oversight by parliament.\n\nVetting.\n\nSmall arms, measured yearly."

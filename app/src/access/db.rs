@@ -69,3 +69,28 @@ pub async fn plans_reaching(db: &Db, person: i64) -> DbResult<Vec<i64>> {
     .fetch_all(db.pool())
     .await?)
 }
+
+/// The roles that reach `person` on plan `plan_id` (directly or through an organisation), or
+/// `None` when the plan does not exist. One query: this runs on every plan request.
+pub async fn roles_reaching(db: &Db, plan_id: i64, person: i64) -> DbResult<Option<Vec<PlanRole>>> {
+    let rows: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT g.role FROM plans p
+         LEFT JOIN plan_grants g ON g.plan_id = p.id AND (
+             (g.grantee_kind = 'person' AND g.grantee_id = $2)
+             OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $2)))
+         WHERE p.id = $1",
+    )
+    .bind(plan_id)
+    .bind(person)
+    .fetch_all(db.pool())
+    .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let roles = rows
+        .into_iter()
+        .flatten()
+        .map(|r| PlanRole::parse(&r).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into()))))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(roles))
+}

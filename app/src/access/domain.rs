@@ -151,14 +151,16 @@ pub fn effective_role(
     person: i64,
     organisations: &[i64],
 ) -> Option<PlanRole> {
-    grants
-        .iter()
-        .filter(|(g, _)| match g {
-            Grantee::Person(id) => *id == person,
-            Grantee::Organisation(id) => organisations.contains(id),
-        })
-        .map(|(_, r)| *r)
-        .max()
+    let reaching = grants.iter().filter(|(g, _)| match g {
+        Grantee::Person(id) => *id == person,
+        Grantee::Organisation(id) => organisations.contains(id),
+    });
+    highest(reaching.map(|(_, r)| *r))
+}
+
+/// A person's effective role given the roles of every grant that reaches them: the highest.
+pub fn highest(roles: impl IntoIterator<Item = PlanRole>) -> Option<PlanRole> {
+    roles.into_iter().max()
 }
 
 #[cfg(test)]

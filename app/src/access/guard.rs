@@ -1,11 +1,10 @@
 //! Loads the person, their role on a plan, and checks an action with [`can`].
 
-use super::db::grants;
-use super::domain::{can, effective_role, Access, PlanAction};
-use crate::admin::db::memberships_of;
+use super::db::roles_reaching;
+use super::domain::{can, highest, Access, PlanAction};
 use crate::auth::domain::Person;
-use crate::auth::session::require_person;
-use crate::db::{Db, DbError};
+use crate::auth::session::{memberships, require_person};
+use crate::db::Db;
 use crate::error::AppError;
 
 /// The person acting on a plan, with what they may do there.
@@ -26,26 +25,6 @@ impl PlanActor {
     }
 }
 
-/// The access `person` has to plan `plan_id`.
-pub async fn access_for(
-    db: &Db,
-    person: &Person,
-    plan_id: i64,
-) -> Result<(Access, Vec<i64>), AppError> {
-    let organisations: Vec<i64> = memberships_of(db, person.id)
-        .await?
-        .into_iter()
-        .map(|m| m.org_id)
-        .collect();
-    let grants = grants(db, plan_id).await?;
-    let access = Access {
-        role: effective_role(&grants, person.id, &organisations),
-        platform_admin: person.is_admin(),
-        active: person.active,
-    };
-    Ok((access, organisations))
-}
-
 /// The logged-in person, if they may perform `action` on plan `plan_id`: `NotFound` when the
 /// plan does not exist, `Forbidden` when they may not. Every plan server function starts here.
 pub async fn authorize_plan(
@@ -54,16 +33,23 @@ pub async fn authorize_plan(
     action: PlanAction,
 ) -> Result<PlanActor, AppError> {
     let person = require_person(db).await?;
-    match crate::plans::db::plan_exists(db, plan_id).await {
-        Ok(true) => {}
-        Ok(false) | Err(DbError::NotFound) => return Err(AppError::NotFound),
-        Err(e) => return Err(e.into()),
-    }
-    let (access, organisations) = access_for(db, &person, plan_id).await?;
+    let Some(roles) = roles_reaching(db, plan_id, person.id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let access = Access {
+        role: highest(roles),
+        platform_admin: person.is_admin(),
+        active: person.active,
+    };
     if !can(access, action) {
         tracing::warn!(person = person.id, plan = plan_id, ?action, role = ?access.role, "plan action refused");
         return Err(AppError::Forbidden);
     }
+    let organisations = memberships(db, person.id)
+        .await?
+        .into_iter()
+        .map(|m| m.org_id)
+        .collect();
     Ok(PlanActor {
         person,
         access,

@@ -8,12 +8,15 @@ use crate::error::AppError;
 /// The logged-in person and their organisations, or `None`.
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Viewer>, AppError> {
-    use crate::{admin::db::memberships_of, auth::session::current_person, state::app_state};
+    use crate::{
+        auth::session::{current_person, memberships},
+        state::app_state,
+    };
     let db = app_state()?.db;
     let Some(person) = current_person(&db).await? else {
         return Ok(None);
     };
-    let memberships = memberships_of(&db, person.id).await?;
+    let memberships = memberships(&db, person.id).await?;
     Ok(Some(Viewer {
         person,
         memberships,

@@ -23,9 +23,52 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
+/// Facts looked up once per request and shared by every server function the request runs
+/// (a page calls several). The server provides a fresh one per request.
+#[derive(Clone, Default, Debug)]
+pub struct RequestCache {
+    person: std::sync::Arc<tokio::sync::OnceCell<Option<Person>>>,
+    memberships: std::sync::Arc<tokio::sync::OnceCell<(i64, Vec<crate::admin::views::Membership>)>>,
+}
+
+/// The organisations `person_id` belongs to, looked up at most once per request.
+pub async fn memberships(
+    db: &Db,
+    person_id: i64,
+) -> Result<Vec<crate::admin::views::Membership>, AppError> {
+    let load = || async {
+        Ok::<_, AppError>((
+            person_id,
+            crate::admin::db::memberships_of(db, person_id).await?,
+        ))
+    };
+    match leptos::prelude::use_context::<RequestCache>() {
+        Some(cache) => {
+            let (cached_for, list) = cache.memberships.get_or_try_init(load).await?;
+            if *cached_for == person_id {
+                Ok(list.clone())
+            } else {
+                Ok(crate::admin::db::memberships_of(db, person_id).await?)
+            }
+        }
+        None => Ok(load().await?.1),
+    }
+}
+
 /// The logged-in, active person, if any. A session pointing at a deactivated or deleted
 /// account is flushed on the spot, so access ends on the very next request.
 pub async fn current_person(db: &Db) -> Result<Option<Person>, AppError> {
+    match leptos::prelude::use_context::<RequestCache>() {
+        Some(cache) => cache
+            .person
+            .get_or_try_init(|| load_person(db))
+            .await
+            .cloned(),
+        None => load_person(db).await,
+    }
+}
+
+async fn load_person(db: &Db) -> Result<Option<Person>, AppError> {
     let session = session().await?;
     let Some(id) = session.get::<i64>(PERSON_KEY).await.map_err(internal)? else {
         return Ok(None);

@@ -49,6 +49,7 @@ fn columns(record: &Record) -> Result<(String, Option<i64>, i64)> {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         let (data, person, expires) = columns(record)?;
+        let _turn = self.db.write_turn().await;
         // A collision of 128-bit random ids is next to impossible, but cheap to survive.
         for _ in 0..4 {
             let inserted = sqlx::query(
@@ -74,6 +75,7 @@ impl SessionStore for DbSessionStore {
         // UPDATE only: a session deleted meanwhile (logout elsewhere, deactivation, password
         // change) must stay deleted even if a request still holding it writes to it.
         let (data, person, expires) = columns(record)?;
+        let _turn = self.db.write_turn().await;
         sqlx::query("UPDATE sessions SET person_id = $1, data = $2, expires_at = $3 WHERE id = $4")
             .bind(person)
             .bind(&data)
@@ -108,6 +110,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
+        let _turn = self.db.write_turn().await;
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .execute(self.db.pool())

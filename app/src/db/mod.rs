@@ -78,6 +78,7 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -123,6 +124,7 @@ impl Db {
         Ok(Db {
             pool,
             backend: Backend::Sqlite,
+            writer: Default::default(),
         })
     }
 
@@ -141,6 +143,13 @@ impl Db {
     /// The pool, for the feature modules' queries.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Waits for this process's turn to write. SQLite admits one writer at a time and makes
+    /// the others sleep and retry (with growing back-off) when they collide; queueing hot
+    /// writes here first keeps that wait short and fair instead.
+    pub async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writer.lock().await
     }
 
     /// Which engine this is.

@@ -166,16 +166,6 @@ pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbRes
     Ok(())
 }
 
-/// Marks the plan as changed now (so lists sort by activity).
-pub async fn touch(db: &Db, id: i64, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
 /// The plan's sections in order: `(active, removed)`.
 pub async fn sections_of(
     db: &Db,

@@ -50,11 +50,10 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
     let db = support::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (psgs, pillars) = super::db::tags(&db, section_id).await?;
-    let plan = crate::plans::db::plan(&db, plan_id).await?;
     Ok(SectionDetail {
         id: row.id,
         plan_id,
-        plan_title: plan.title,
+        plan_title: row.plan_title,
         html: super::markdown::to_safe_html(&row.body),
         title: row.title,
         guidance: row.guidance,
@@ -92,7 +91,6 @@ pub async fn save_section(
         &support::author(&actor),
     )
     .await?;
-    crate::plans::db::touch(&db, plan_id, crate::db::now()).await?;
     tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, ?base_version, outcome = ?std::mem::discriminant(&outcome), "section saved");
     crate::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
     Ok(outcome)
@@ -115,10 +113,9 @@ pub async fn section_history(plan_id: i64, section_id: i64) -> Result<History, A
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
-    let plan = crate::plans::db::plan(&db, plan_id).await?;
     Ok(History {
         plan_id,
-        plan_title: plan.title,
+        plan_title: row.plan_title,
         section_id,
         section_title: row.title,
         revisions: super::db::revisions(&db, section_id).await?,

@@ -13,6 +13,8 @@ pub struct SectionRow {
     pub id: i64,
     /// Plan.
     pub plan_id: i64,
+    /// The plan's title.
+    pub plan_title: String,
     /// Title.
     pub title: String,
     /// Guidance.
@@ -147,9 +149,10 @@ pub async fn add_section(
 /// Section `id` of plan `plan_id`, or `NotFound`.
 pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
     let r = sqlx::query(
-        "SELECT s.id, s.plan_id, s.title, s.guidance, s.body, s.version, s.updated_at, s.removed_at,
+        "SELECT s.id, s.plan_id, pl.title AS plan_title, s.title, s.guidance, s.body, s.version, s.updated_at, s.removed_at,
                 p.display_name, o.name AS org_name
          FROM sections s
+         JOIN plans pl ON pl.id = s.plan_id
          LEFT JOIN people p ON p.id = s.updated_by
          LEFT JOIN revisions r ON r.section_id = s.id AND r.number = s.version
          LEFT JOIN organisations o ON o.id = r.organisation_id
@@ -162,6 +165,7 @@ pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
     Ok(SectionRow {
         id: r.try_get("id")?,
         plan_id: r.try_get("plan_id")?,
+        plan_title: r.try_get("plan_title")?,
         title: r.try_get("title")?,
         guidance: r.try_get("guidance")?,
         body: r.try_get("body")?,
@@ -216,6 +220,7 @@ pub struct NewRevision<'a> {
 /// matches while the version is still the one the writer read, so two writers can never both
 /// succeed from the same version: the loser gets `Stale` and nothing is written for it.
 pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
+    let _turn = db.write_turn().await;
     let mut tx = db.pool().begin().await?;
     let updated = sqlx::query("UPDATE sections SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5")
         .bind(r.body)
@@ -240,6 +245,14 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .bind(r.now)
     .bind(r.body)
     .bind(r.note)
+    .execute(&mut *tx)
+    .await?;
+    // The plan list sorts by activity.
+    sqlx::query(
+        "UPDATE plans SET updated_at = $1 WHERE id = (SELECT plan_id FROM sections WHERE id = $2)",
+    )
+    .bind(r.now)
+    .bind(r.section_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -283,10 +296,13 @@ pub async fn revisions(db: &Db, section_id: i64) -> DbResult<Vec<RevisionSummary
         .map_err(DbError::from)
 }
 
-/// Names of the people who saved versions after `after` (for "merged with changes by ...").
+/// Names of the people who saved versions after `after`, in the order they first did
+/// (for "merged with changes by ...").
 pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec<String>> {
     let names: Vec<Option<String>> = sqlx::query_scalar(
-        "SELECT DISTINCT p.display_name FROM revisions r LEFT JOIN people p ON p.id = r.author_id WHERE r.section_id = $1 AND r.number > $2",
+        "SELECT p.display_name FROM revisions r LEFT JOIN people p ON p.id = r.author_id
+         WHERE r.section_id = $1 AND r.number > $2
+         GROUP BY r.author_id, p.display_name ORDER BY MIN(r.number)",
     )
     .bind(section_id)
     .bind(after)

@@ -76,6 +76,12 @@ pub async fn save(
             }
             SavePlan::Write { body, merged } => (body, merged),
         };
+        // Asked before writing, so the list names the others, not the person saving.
+        let others = if merged {
+            db::authors_after(db, section_id, base).await?
+        } else {
+            Vec::new()
+        };
         let revision = NewRevision {
             section_id,
             expected_version: current.version,
@@ -88,15 +94,11 @@ pub async fn save(
         };
         match db::save_body(db, &revision).await {
             Ok(version) if merged => {
-                let with = db::authors_after(db, section_id, base)
-                    .await?
-                    .into_iter()
-                    .collect();
                 return Ok(SaveOutcome::Merged {
                     version,
-                    with,
+                    with: others,
                     body,
-                });
+                })
             }
             Ok(version) => return Ok(SaveOutcome::Saved { version }),
             // Someone wrote between our read and our write: decide again against their text.

@@ -169,7 +169,11 @@ struct MemberActions {
 }
 
 #[component]
-fn OrgView(detail: OrgDetail, notice: Option<InvitationCreated>, actions: MemberActions) -> impl IntoView {
+fn OrgView(
+    detail: OrgDetail,
+    notice: Option<InvitationCreated>,
+    actions: MemberActions,
+) -> impl IntoView {
     let org = detail.org.clone();
     let org_id = org.id;
     let update_errors = action_error(actions.update);

@@ -21,6 +21,16 @@ pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoVi
         _ => (detail.body.clone(), detail.version),
     };
     let body = RwSignal::new(start_body.clone());
+    // The server's sanitised rendering to start with; re-rendered in the browser as text changes.
+    let preview = RwSignal::new(if start_body == detail.body {
+        detail.html.clone()
+    } else {
+        to_html(&start_body)
+    });
+    let set_text = move |text: String| {
+        preview.set(to_html(&text));
+        body.set(text);
+    };
     let base = RwSignal::new(start_version);
     let saved = RwSignal::new(detail.body.clone());
     let outcome = RwSignal::new(notice);
@@ -30,7 +40,7 @@ pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoVi
     Effect::new(move |_| {
         if let Some(d) = drafts::load(section) {
             if d.body != saved.get_untracked() {
-                body.set(d.body);
+                set_text(d.body);
                 base.set(d.base_version);
                 restored.set(true);
             } else {
@@ -54,7 +64,7 @@ pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoVi
                 ..
             } => {
                 base.set(*version);
-                body.set(merged.clone());
+                set_text(merged.clone());
                 saved.set(merged.clone());
                 drafts::clear(section);
             }
@@ -62,7 +72,7 @@ pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoVi
                 // Keep the draft (their own text): a reload shows it again, and saving it
                 // again reaches the same conflict rather than losing anything.
                 base.set(c.current_version);
-                body.set(c.proposal.clone());
+                set_text(c.proposal.clone());
             }
         }
         restored.set(false);
@@ -78,7 +88,7 @@ pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoVi
                 body: text.clone(),
             },
         );
-        body.set(text);
+        set_text(text);
     };
     view! {
         <ActionForm action=save attr:class="editor">
@@ -99,7 +109,7 @@ pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoVi
                 </div>
                 <div class="preview-pane">
                     <p class="label">"Preview"</p>
-                    <div class="preview prose" inner_html=move || to_html(&body.get())></div>
+                    <div class="preview prose" inner_html=move || preview.get()></div>
                 </div>
             </div>
             <div class="editor-bar">

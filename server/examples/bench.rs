@@ -1,0 +1,399 @@
+//! Load benchmark: a generated plan of 40 sections of ~1,500 words with 100 revisions each,
+//! then concurrent HTTP clients against the plan overview, a section page and section saves,
+//! beside a trivial route of the same server (the machine's ceiling).
+//!
+//! Run with `scripts/bench` (release build). Figures are printed, never asserted: a slow or
+//! busy machine must not fail anything.
+
+use std::time::{Duration, Instant};
+
+use app::admin::domain::{OrgKind, OrgRole};
+use app::auth::domain::{NewPassword, PlatformRole};
+use app::db::{now, Db};
+use reqwest::Client;
+use server::config::Config;
+use server::startup::{open_database, Application};
+
+const SECTIONS: usize = 40;
+const WORDS: usize = 1500;
+const REVISIONS: i64 = 100;
+const PASSWORD: &str = "benchmark password";
+
+/// Deterministic filler text: paragraphs of plausible words.
+fn text(seed: u64, words: usize) -> String {
+    const VOCAB: &[&str] = &[
+        "civilian",
+        "oversight",
+        "security",
+        "sector",
+        "reform",
+        "justice",
+        "inequality",
+        "province",
+        "committee",
+        "early",
+        "warning",
+        "response",
+        "women",
+        "youth",
+        "census",
+        "election",
+        "police",
+        "army",
+        "vetting",
+        "accountability",
+        "budget",
+        "services",
+        "land",
+        "identity",
+        "dialogue",
+        "mediation",
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "with",
+        "is",
+        "are",
+        "will",
+        "by",
+        "plan",
+        "risk",
+        "factor",
+        "indicator",
+        "monitor",
+    ];
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut out = String::with_capacity(words * 8);
+    for i in 0..words {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.push_str(VOCAB[(x % VOCAB.len() as u64) as usize]);
+        out.push_str(if i % 120 == 119 { ".\n\n" } else { " " });
+    }
+    out
+}
+
+async fn seed(db: &Db) -> (i64, Vec<i64>) {
+    let t = now();
+    let org =
+        app::admin::db::insert_organisation(db, "Bench Ministry", OrgKind::Government, "SL", t)
+            .await
+            .expect("org");
+    let pw = NewPassword::parse(PASSWORD, PASSWORD)
+        .map_err(|_| ())
+        .expect("password");
+    let hash = app::auth::password::hash_password(pw).await.expect("hash");
+    let person = app::auth::db::insert_person(
+        db,
+        "bench@example.org",
+        "Bench",
+        &hash,
+        PlatformRole::Member,
+        t,
+    )
+    .await
+    .expect("person");
+    app::admin::db::add_membership(db, person, org, OrgRole::Member, t)
+        .await
+        .expect("member");
+    let plan = app::plans::db::insert_plan(
+        db,
+        &app::plans::db::NewPlan {
+            country: "SL",
+            title: "Benchmark plan",
+            summary: "Generated.",
+            period: app::plans::domain::Period {
+                start: 2026,
+                end: 2030,
+            },
+            stage: 2,
+            lead_org_id: org,
+            created_by: person,
+            creator_org: Some(org),
+            from_template: false,
+            now: t,
+        },
+    )
+    .await
+    .expect("plan");
+    let mut sections = Vec::new();
+    for s in 0..SECTIONS {
+        let id =
+            app::sections::db::add_section(db, plan, &format!("Section {s}"), person, Some(org), t)
+                .await
+                .expect("section");
+        for r in 1..REVISIONS {
+            let body = app::sections::merge::normalise(&text((s as u64) << 32 | r as u64, WORDS));
+            app::sections::db::save_body(
+                db,
+                &app::sections::db::NewRevision {
+                    section_id: id,
+                    expected_version: r,
+                    body: &body,
+                    kind: "edit",
+                    author: person,
+                    organisation: Some(org),
+                    note: "",
+                    now: t,
+                },
+            )
+            .await
+            .expect("revision");
+        }
+        sections.push(id);
+    }
+    (plan, sections)
+}
+
+/// GETs a page and reads it whole; true when it succeeded.
+async fn fetch_page(client: &Client, url: String) -> bool {
+    match client.get(url).header("accept", "text/html").send().await {
+        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+        _ => false,
+    }
+}
+
+struct Figures {
+    name: &'static str,
+    concurrency: usize,
+    requests: usize,
+    errors: usize,
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Runs `workers` loops for `duration`, each calling `request(worker, iteration)`.
+async fn load<F, Fut>(name: &'static str, workers: usize, duration: Duration, request: F) -> Figures
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..workers {
+        let request = request.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut lat, mut errors, mut i) = (Vec::new(), 0usize, 0usize);
+            while start.elapsed() < duration {
+                let t = Instant::now();
+                if !request(w, i).await {
+                    errors += 1;
+                }
+                lat.push(t.elapsed());
+                i += 1;
+            }
+            (lat, errors)
+        }));
+    }
+    let (mut all, mut errors) = (Vec::new(), 0);
+    for t in tasks {
+        let (lat, e) = t.await.expect("worker");
+        all.extend(lat);
+        errors += e;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.sort();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Figures {
+        name,
+        concurrency: workers,
+        requests: all.len(),
+        errors,
+        rps: all.len() as f64 / elapsed,
+        p50: pct(0.50),
+        p99: pct(0.99),
+    }
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse::<f64>()
+                    .unwrap_or(0.0)
+            })
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+#[tokio::main]
+async fn main() {
+    let secs: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let duration = Duration::from_secs(secs);
+    let dir = std::env::temp_dir().join(format!("upstream-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}/bench.db", dir.display());
+    let seeding = Instant::now();
+    let db = open_database(&url).await.expect("database");
+    let (plan, sections) = seed(&db).await;
+    println!(
+        "seeded {SECTIONS} sections x ~{WORDS} words x {REVISIONS} revisions in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+
+    let sample = text(7, WORDS);
+    let t = Instant::now();
+    for _ in 0..200 {
+        std::hint::black_box(app::sections::markdown::to_safe_html(&sample));
+    }
+    println!(
+        "render + sanitise of one ~{WORDS}-word section: {:.0} µs",
+        t.elapsed().as_secs_f64() * 1e6 / 200.0
+    );
+
+    let app = Application::build(&Config::for_tests(url))
+        .await
+        .expect("server");
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until_stopped());
+    let client = Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
+    let login = client
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "bench@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "login failed");
+
+    let get = |path: String| {
+        let (client, base) = (client.clone(), base.clone());
+        move |_w: usize, _i: usize| {
+            let (client, url) = (client.clone(), format!("{base}{path}"));
+            async move { fetch_page(&client, url).await }
+        }
+    };
+    let mut results = Vec::new();
+    results.push(
+        load(
+            "trivial route (/health)",
+            32,
+            duration,
+            get("/health".into()),
+        )
+        .await,
+    );
+    results.push(
+        load(
+            "plan overview page",
+            32,
+            duration,
+            get(format!("/plans/{plan}")),
+        )
+        .await,
+    );
+    let section_pages = {
+        let (client, base, sections) = (client.clone(), base.clone(), sections.clone());
+        move |w: usize, i: usize| {
+            let url = format!(
+                "{base}/plans/{plan}/sections/{}",
+                sections[(w + i) % sections.len()]
+            );
+            let client = client.clone();
+            async move { fetch_page(&client, url).await }
+        }
+    };
+    results.push(load("section page", 32, duration, section_pages).await);
+
+    // 32 writers, each saving its own section in turn from the version it last saw.
+    let versions: std::sync::Arc<Vec<std::sync::atomic::AtomicI64>> = std::sync::Arc::new(
+        (0..32)
+            .map(|_| std::sync::atomic::AtomicI64::new(REVISIONS))
+            .collect(),
+    );
+    let saves = {
+        let (client, base, sections, versions) = (
+            client.clone(),
+            base.clone(),
+            sections.clone(),
+            versions.clone(),
+        );
+        move |w: usize, i: usize| {
+            let (client, base, versions) = (client.clone(), base.clone(), versions.clone());
+            let section = sections[w % sections.len()];
+            async move {
+                let version = versions[w].load(std::sync::atomic::Ordering::Relaxed);
+                let body = text(((w as u64) << 40) | i as u64, WORDS);
+                let res = client
+                    .post(format!("{base}/api/save_section"))
+                    .form(&[
+                        ("plan_id", plan.to_string()),
+                        ("section_id", section.to_string()),
+                        ("base_version", version.to_string()),
+                        ("body", body),
+                    ])
+                    .send()
+                    .await;
+                let Ok(res) = res else { return false };
+                let Ok(v) = res.json::<serde_json::Value>().await else {
+                    return false;
+                };
+                match v
+                    .get("Saved")
+                    .or_else(|| v.get("Merged"))
+                    .and_then(|s| s["version"].as_i64())
+                {
+                    Some(n) => {
+                        versions[w].store(n, std::sync::atomic::Ordering::Relaxed);
+                        true
+                    }
+                    None => false,
+                }
+            }
+        }
+    };
+    results.push(load("section save", 32, duration, saves).await);
+
+    println!(
+        "\n{:<28} {:>5} {:>9} {:>7} {:>10} {:>10} {:>10}",
+        "scenario", "conc", "requests", "errors", "req/s", "p50 ms", "p99 ms"
+    );
+    for f in &results {
+        println!(
+            "{:<28} {:>5} {:>9} {:>7} {:>10.1} {:>10.2} {:>10.2}",
+            f.name,
+            f.concurrency,
+            f.requests,
+            f.errors,
+            f.rps,
+            f.p50.as_secs_f64() * 1000.0,
+            f.p99.as_secs_f64() * 1000.0
+        );
+    }
+    let ceiling = results[0].rps;
+    println!(
+        "\nsection page throughput: {:.1}% of the trivial route (target >= 20%)",
+        results[2].rps / ceiling * 100.0
+    );
+    println!(
+        "section save p99 at 32 writers: {:.1} ms (target < 50 ms)",
+        results[3].p99.as_secs_f64() * 1000.0
+    );
+    println!(
+        "peak RSS of the benchmark process (server + clients): {:.0} MiB",
+        peak_rss_mib()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
