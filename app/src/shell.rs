@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::access::ui::MembersPage;
 use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
@@ -84,6 +85,7 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/new") view=NewPlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section") view=SectionPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section/history") view=HistoryPage ssr=SsrMode::Async />
             </Routes>

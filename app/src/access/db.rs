@@ -2,7 +2,8 @@
 
 use sqlx::Row;
 
-use super::domain::{Grantee, PlanRole};
+use super::domain::{keeps_a_lead, Grantee, PlanRole};
+use super::views::PlanMember;
 use crate::db::{Db, DbError, DbResult};
 
 /// Every grant on plan `plan_id`.
@@ -93,4 +94,150 @@ pub async fn roles_reaching(db: &Db, plan_id: i64, person: i64) -> DbResult<Opti
         .map(|r| PlanRole::parse(&r).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into()))))
         .collect::<Result<_, _>>()?;
     Ok(Some(roles))
+}
+
+/// Every grant on the plan with the grantee's name, organisations first.
+pub async fn members(db: &Db, plan_id: i64) -> DbResult<Vec<PlanMember>> {
+    let rows = sqlx::query(
+        "SELECT g.id, g.grantee_kind, g.role,
+                COALESCE(o.name, p.display_name) AS name,
+                COALESCE(o.kind, p.email) AS detail
+         FROM plan_grants g
+         LEFT JOIN organisations o ON g.grantee_kind = 'organisation' AND o.id = g.grantee_id
+         LEFT JOIN people p ON g.grantee_kind = 'person' AND p.id = g.grantee_id
+         WHERE g.plan_id = $1
+         ORDER BY g.grantee_kind DESC, name",
+    )
+    .bind(plan_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok(PlanMember {
+                grant_id: r.try_get("id")?,
+                organisation: r.try_get::<String, _>("grantee_kind")? == "organisation",
+                name: r.try_get::<Option<String>, _>("name")?.unwrap_or_default(),
+                detail: r
+                    .try_get::<Option<String>, _>("detail")?
+                    .unwrap_or_default(),
+                role: PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Why a change to a plan's grants was refused.
+#[derive(Debug)]
+pub enum GrantChangeError {
+    /// The grant is not on this plan.
+    NotFound,
+    /// The change would leave the plan without a lead.
+    LastLead,
+    /// The database failed.
+    Db(DbError),
+}
+
+impl From<DbError> for GrantChangeError {
+    fn from(e: DbError) -> Self {
+        GrantChangeError::Db(e)
+    }
+}
+
+impl From<sqlx::Error> for GrantChangeError {
+    fn from(e: sqlx::Error) -> Self {
+        GrantChangeError::Db(e.into())
+    }
+}
+
+/// Changes (`Some(role)`) or revokes (`None`) grant `grant_id` of plan `plan_id`, in one
+/// transaction that refuses to leave the plan without a lead.
+pub async fn change_grant(
+    db: &Db,
+    plan_id: i64,
+    grant_id: i64,
+    role: Option<PlanRole>,
+) -> Result<(), GrantChangeError> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.pool().begin().await?;
+    let rows = sqlx::query(
+        "SELECT id, grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut after = Vec::new();
+    let mut found = false;
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let kind: String = r.try_get("grantee_kind")?;
+        let grantee_id: i64 = r.try_get("grantee_id")?;
+        let grantee = if kind == "person" {
+            Grantee::Person(grantee_id)
+        } else {
+            Grantee::Organisation(grantee_id)
+        };
+        let current = PlanRole::parse(&r.try_get::<String, _>("role")?)
+            .map_err(|e| sqlx::Error::Decode(e.into()))?;
+        if id == grant_id {
+            found = true;
+            if let Some(new) = role {
+                after.push((grantee, new));
+            }
+        } else {
+            after.push((grantee, current));
+        }
+    }
+    if !found {
+        return Err(GrantChangeError::NotFound);
+    }
+    if !keeps_a_lead(&after) {
+        return Err(GrantChangeError::LastLead);
+    }
+    match role {
+        Some(role) => {
+            sqlx::query("UPDATE plan_grants SET role = $1 WHERE id = $2 AND plan_id = $3")
+                .bind(role.as_str())
+                .bind(grant_id)
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM plan_grants WHERE id = $1 AND plan_id = $2")
+                .bind(grant_id)
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a grant; `Duplicate` when the grantee already has one on this plan.
+pub async fn insert_grant(
+    db: &Db,
+    plan_id: i64,
+    grantee: Grantee,
+    role: PlanRole,
+    by: i64,
+    now: i64,
+) -> DbResult<()> {
+    let (kind, id) = match grantee {
+        Grantee::Person(id) => ("person", id),
+        Grantee::Organisation(id) => ("organisation", id),
+    };
+    let _turn = db.write_turn().await;
+    sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(plan_id)
+        .bind(kind)
+        .bind(id)
+        .bind(role.as_str())
+        .bind(by)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }

@@ -163,6 +163,12 @@ pub fn highest(roles: impl IntoIterator<Item = PlanRole>) -> Option<PlanRole> {
     roles.into_iter().max()
 }
 
+/// Whether a plan whose grants would become `grants` still has a lead: a plan must always
+/// keep someone who can manage it.
+pub fn keeps_a_lead(grants: &[(Grantee, PlanRole)]) -> bool {
+    grants.iter().any(|(_, r)| *r == PlanRole::Lead)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +212,19 @@ mod tests {
         assert_eq!(effective_role(&grants, 1, &[]), Some(PlanRole::Viewer));
         assert_eq!(effective_role(&grants, 2, &[8, 7]), Some(PlanRole::Lead));
         assert_eq!(effective_role(&grants, 2, &[9]), None);
+    }
+
+    #[test]
+    fn a_plan_must_keep_a_lead() {
+        assert!(keeps_a_lead(&[
+            (Grantee::Person(1), PlanRole::Lead),
+            (Grantee::Organisation(2), PlanRole::Editor)
+        ]));
+        assert!(!keeps_a_lead(&[(
+            Grantee::Organisation(2),
+            PlanRole::Editor
+        )]));
+        assert!(!keeps_a_lead(&[]));
     }
 
     /// A reference model written independently of the table: what each role may do, in words.

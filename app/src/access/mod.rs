@@ -1,7 +1,10 @@
 //! Plan roles and the one permission function every plan read and write goes through.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod ui;
+pub mod views;

@@ -246,7 +246,7 @@ pub async fn invite(
     use super::{
         db,
         domain::{AdminAction, OrgRole},
-        guard, token,
+        guard,
     };
     use crate::auth::domain::{Email, PersonName, PlatformRole};
     let state = crate::state::app_state()?;
@@ -306,50 +306,23 @@ pub async fn invite(
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
-    let token = token::new_token();
-    let now = crate::db::now();
-    let expires_at = now + state.invitation_ttl_secs;
-    db::insert_invitation(
-        &db,
-        &db::NewInvitation {
-            token_hash: &token::hash_token(&token),
-            email: email.as_str(),
-            display_name: name.as_str(),
+    let created = super::invitations::create(
+        &state,
+        &super::invitations::Invitation {
+            email: &email,
+            name: &name,
             platform_role: role,
             organisation: org.map(|id| (id, org_role)),
+            plan: None,
             invited_by: person.id,
-            now,
-            expires_at,
         },
     )
     .await?;
     tracing::info!(person = person.id, invited = %email, org, "invitation created");
-    let created = InvitationCreated {
-        email: email.as_str().to_owned(),
-        link: format!("{}/invite/{token}", base_url(&state)),
-        expires_at,
-    };
     // Without JavaScript the response is a redirect, so the link waits in the session for the
     // page to show it once.
     crate::flash::put_for_plain_post(INVITATION_NOTICE, &created).await?;
     Ok(created)
-}
-
-/// The configured public URL, else the scheme and host this request came to.
-#[cfg(feature = "ssr")]
-fn base_url(state: &crate::state::AppState) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("http://{host}")
 }
 
 /// The invitation created by the last form post without JavaScript, shown once.

@@ -269,6 +269,8 @@ pub struct NewInvitation<'a> {
     pub platform_role: PlatformRole,
     /// Organisation joined on acceptance.
     pub organisation: Option<(i64, OrgRole)>,
+    /// Plan role granted on acceptance.
+    pub plan: Option<(i64, crate::access::domain::PlanRole)>,
     /// Who invited.
     pub invited_by: i64,
     /// Creation time.
@@ -287,8 +289,8 @@ pub async fn insert_invitation(db: &Db, inv: &NewInvitation<'_>) -> DbResult<i64
         .execute(&mut *tx)
         .await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO invitations (token_hash, email, display_name, platform_role, organisation_id, organisation_role, invited_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO invitations (token_hash, email, display_name, platform_role, organisation_id, organisation_role, invited_by, created_at, expires_at, plan_id, plan_role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(inv.token_hash)
     .bind(inv.email)
@@ -299,6 +301,8 @@ pub async fn insert_invitation(db: &Db, inv: &NewInvitation<'_>) -> DbResult<i64
     .bind(inv.invited_by)
     .bind(inv.now)
     .bind(inv.expires_at)
+    .bind(inv.plan.map(|(id, _)| id))
+    .bind(inv.plan.map(|(_, role)| role.as_str()))
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -317,6 +321,8 @@ pub struct InvitationRecord {
     pub platform_role: PlatformRole,
     /// Organisation joined, with its name.
     pub organisation: Option<(i64, String, OrgRole)>,
+    /// Plan role granted, with the plan's title.
+    pub plan: Option<(i64, String, crate::access::domain::PlanRole)>,
     /// Expiry.
     pub expires_at: i64,
     /// Acceptance time.
@@ -327,8 +333,9 @@ pub struct InvitationRecord {
 pub async fn find_invitation(db: &Db, token_hash: &str) -> DbResult<InvitationRecord> {
     let r = sqlx::query(
         "SELECT i.id, i.email, i.display_name, i.platform_role, i.organisation_id, i.organisation_role,
-                o.name AS org_name, i.expires_at, i.accepted_at
+                o.name AS org_name, i.expires_at, i.accepted_at, i.plan_id, i.plan_role, pl.title AS plan_title
          FROM invitations i LEFT JOIN organisations o ON o.id = i.organisation_id
+         LEFT JOIN plans pl ON pl.id = i.plan_id
          WHERE i.token_hash = $1",
     )
     .bind(token_hash)
@@ -341,7 +348,19 @@ pub async fn find_invitation(db: &Db, token_hash: &str) -> DbResult<InvitationRe
         (Some(id), Some(name), Some(role)) => Some((id, name, decode(OrgRole::parse(&role))?)),
         _ => None,
     };
+    let plan_id: Option<i64> = r.try_get("plan_id")?;
+    let plan_title: Option<String> = r.try_get("plan_title")?;
+    let plan_role: Option<String> = r.try_get("plan_role")?;
+    let plan = match (plan_id, plan_title, plan_role) {
+        (Some(id), Some(title), Some(role)) => Some((
+            id,
+            title,
+            decode(crate::access::domain::PlanRole::parse(&role))?,
+        )),
+        _ => None,
+    };
     Ok(InvitationRecord {
+        plan,
         id: r.try_get("id")?,
         email: r.try_get("email")?,
         display_name: r.try_get("display_name")?,
@@ -392,6 +411,19 @@ pub async fn accept_invitation(
             .bind(now)
             .execute(&mut *tx)
             .await?;
+    }
+    if let Some((plan_id, _, role)) = &inv.plan {
+        sqlx::query(
+            "INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at)
+             SELECT $1, 'person', $2, $3, invited_by, $4 FROM invitations WHERE id = $5",
+        )
+        .bind(plan_id)
+        .bind(person_id)
+        .bind(role.as_str())
+        .bind(now)
+        .bind(inv.id)
+        .execute(&mut *tx)
+        .await?;
     }
     sqlx::query("UPDATE invitations SET accepted_person_id = $1 WHERE id = $2")
         .bind(person_id)

@@ -8,6 +8,8 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
+pub mod invitations;
+#[cfg(feature = "ssr")]
 pub mod token;
 pub mod ui;
 pub mod views;

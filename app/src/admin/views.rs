@@ -134,6 +134,8 @@ pub struct InvitationPreview {
     pub display_name: String,
     /// Organisation joined, if any.
     pub org_name: Option<String>,
+    /// Plan joined, if any, and the role there.
+    pub plan: Option<(String, String)>,
     /// Platform role granted.
     pub platform_role: PlatformRole,
 }

@@ -156,6 +156,9 @@ pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
         email: inv.email,
         display_name: inv.display_name,
         org_name: inv.organisation.map(|(_, name, _)| name),
+        plan: inv
+            .plan
+            .map(|(_, title, role)| (title, role.label().to_owned())),
         platform_role: inv.platform_role,
     })
 }

@@ -135,6 +135,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                             <p>
                                 "This invitation is for " <strong>{p.email.clone()}</strong>
                                 {p.org_name.clone().map(|o| view! { ", joining " <strong>{o}</strong> })}
+                                {p.plan.clone().map(|(title, role)| view! { ", as " {role} " on " <strong>{title}</strong> })}
                                 ". Choose the name others will see and a password."
                             </p>
                             <form method="post" action=AcceptInvitation::PATH novalidate>

@@ -84,7 +84,8 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
             {format!("Fragility stage: {}", stage_name(plan.fragility_stage))} " · "
             <span class=format!("badge status-{}", plan.status.as_str())>{plan.status.label()}</span>
         </p>
-        <p>"Lead organisation: " {plan.lead_org_name.clone()} {overview.role.map(|r| format!(" · Your role: {}", r.label()))}</p>
+        <p>"Lead organisation: " {plan.lead_org_name.clone()} {overview.role.map(|r| format!(" · Your role: {}", r.label()))}
+            " · " <a href=format!("/plans/{plan_id}/members")>"Members and roles"</a></p>
         {(!plan.summary.is_empty()).then(|| view! { <p class="summary">{plan.summary.clone()}</p> })}
         <div class="columns">
             <section class="panel">
