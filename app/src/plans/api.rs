@@ -118,7 +118,6 @@ pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
 
 /// Creates a plan (the creator becomes its lead, the lead organisation its editors) and opens it.
 #[server(prefix = "/api", endpoint = "create_plan")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_plan(
     country: String,
     title: String,

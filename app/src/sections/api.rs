@@ -254,7 +254,6 @@ pub async fn set_section_removed(
 
 /// Sets which PSGs and R2P pillars a section serves (checkbox names `psg1`..`psg5`, `pillar1`..`pillar3`).
 #[server(prefix = "/api", endpoint = "set_section_tags")]
-#[allow(clippy::too_many_arguments)]
 pub async fn set_section_tags(
     plan_id: i64,
     section_id: i64,
