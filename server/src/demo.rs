@@ -166,7 +166,8 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
         (orgs[2], PlanRole::Editor),
         (orgs[3], PlanRole::Editor),
     ] {
-        app::access::db::grant(db, plan, Grantee::Organisation(org), role, justice, now).await?;
+        app::access::db::insert_grant(db, plan, Grantee::Organisation(org), role, justice, now)
+            .await?;
     }
     let (sections, _) = app::plans::db::sections_of(db, plan).await?;
     let author_of = |i: usize| match i {

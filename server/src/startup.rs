@@ -20,6 +20,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -199,6 +200,9 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn(security::baseline_headers))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // A request stuck behind something (a lock, a slow disk) gets an answer rather than
+        // holding its connection forever.
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

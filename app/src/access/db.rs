@@ -30,35 +30,6 @@ pub async fn grants(db: &Db, plan_id: i64) -> DbResult<Vec<(Grantee, PlanRole)>>
         .map_err(DbError::from)
 }
 
-/// Grants `role` to `grantee` on the plan, replacing an earlier grant to the same grantee.
-pub async fn grant(
-    db: &Db,
-    plan_id: i64,
-    grantee: Grantee,
-    role: PlanRole,
-    by: i64,
-    now: i64,
-) -> DbResult<()> {
-    let (kind, id) = match grantee {
-        Grantee::Person(id) => ("person", id),
-        Grantee::Organisation(id) => ("organisation", id),
-    };
-    sqlx::query(
-        "INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (plan_id, grantee_kind, grantee_id) DO UPDATE SET role = excluded.role, granted_by = excluded.granted_by, granted_at = excluded.granted_at",
-    )
-    .bind(plan_id)
-    .bind(kind)
-    .bind(id)
-    .bind(role.as_str())
-    .bind(by)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
-    Ok(())
-}
-
 /// Ids of the plans on which `person` holds a grant, directly or through an organisation.
 pub async fn plans_reaching(db: &Db, person: i64) -> DbResult<Vec<i64>> {
     Ok(sqlx::query_scalar(

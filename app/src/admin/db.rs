@@ -8,7 +8,7 @@ use super::views::{MemberRow, Membership, OrgSummary, PendingInvitation, PersonR
 use crate::auth::db::{person_from_row, PERSON_COLUMNS};
 use crate::auth::domain::PlatformRole;
 use crate::auth::password::PasswordHash;
-use crate::db::{flag, Db, DbError, DbResult};
+use crate::db::{flag, one_or_more, Db, DbError, DbResult};
 
 fn decode<T>(parsed: Result<T, &'static str>) -> Result<T, sqlx::Error> {
     parsed.map_err(|e| sqlx::Error::Decode(e.into()))
@@ -82,18 +82,14 @@ pub async fn update_organisation(
     country: &str,
     now: i64,
 ) -> DbResult<()> {
-    let done = sqlx::query("UPDATE organisations SET name = $1, kind = $2, country = $3, updated_at = $4 WHERE id = $5")
+    one_or_more(sqlx::query("UPDATE organisations SET name = $1, kind = $2, country = $3, updated_at = $4 WHERE id = $5")
         .bind(name)
         .bind(kind.as_str())
         .bind(country)
         .bind(now)
         .bind(id)
         .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+        .await?)
 }
 
 /// The organisations person `id` belongs to, by name.
@@ -168,31 +164,27 @@ pub async fn set_membership_role(
     org_id: i64,
     role: OrgRole,
 ) -> DbResult<()> {
-    let done = sqlx::query(
-        "UPDATE memberships SET role = $1 WHERE person_id = $2 AND organisation_id = $3",
+    one_or_more(
+        sqlx::query(
+            "UPDATE memberships SET role = $1 WHERE person_id = $2 AND organisation_id = $3",
+        )
+        .bind(role.as_str())
+        .bind(person_id)
+        .bind(org_id)
+        .execute(db.pool())
+        .await?,
     )
-    .bind(role.as_str())
-    .bind(person_id)
-    .bind(org_id)
-    .execute(db.pool())
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
 }
 
 /// Removes a member; `NotFound` when they are not a member.
 pub async fn remove_membership(db: &Db, person_id: i64, org_id: i64) -> DbResult<()> {
-    let done = sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND organisation_id = $2")
-        .bind(person_id)
-        .bind(org_id)
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    one_or_more(
+        sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND organisation_id = $2")
+            .bind(person_id)
+            .bind(org_id)
+            .execute(db.pool())
+            .await?,
+    )
 }
 
 /// The id of the account with `email`, if any.
@@ -233,28 +225,24 @@ pub async fn list_people(db: &Db) -> DbResult<Vec<PersonRow>> {
 
 /// Activates or deactivates person `id`.
 pub async fn set_active(db: &Db, id: i64, active: bool) -> DbResult<()> {
-    let done = sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    one_or_more(
+        sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(db.pool())
+            .await?,
+    )
 }
 
 /// Changes person `id`'s platform role.
 pub async fn set_platform_role(db: &Db, id: i64, role: PlatformRole) -> DbResult<()> {
-    let done = sqlx::query("UPDATE people SET platform_role = $1 WHERE id = $2")
-        .bind(role.as_str())
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    one_or_more(
+        sqlx::query("UPDATE people SET platform_role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id)
+            .execute(db.pool())
+            .await?,
+    )
 }
 
 /// A new invitation's fields.

@@ -163,6 +163,15 @@ impl Db {
     }
 }
 
+/// `NotFound` when a write matched no row: the id named nothing (or nothing the caller owns).
+pub fn one_or_more(done: sqlx::any::AnyQueryResult) -> DbResult<()> {
+    if done.rows_affected() == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// Seconds since the Unix epoch: the one time representation both engines store the same way.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

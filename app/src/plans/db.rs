@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::domain::{parse_numbers, Period, PlanStatus};
 use super::views::{PlanHeader, SectionListItem, TemplateSection};
-use crate::db::{flag, Db, DbError, DbResult};
+use crate::db::{flag, one_or_more, Db, DbError, DbResult};
 
 /// True when plan `id` exists.
 pub async fn plan_exists(db: &Db, id: i64) -> DbResult<bool> {
@@ -154,16 +154,14 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
 
 /// Changes a plan's status.
 pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbResult<()> {
-    let done = sqlx::query("UPDATE plans SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status.as_str())
-        .bind(now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    one_or_more(
+        sqlx::query("UPDATE plans SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(now)
+            .bind(id)
+            .execute(db.pool())
+            .await?,
+    )
 }
 
 /// The plan's sections in order: `(active, removed)`.
@@ -271,7 +269,7 @@ pub async fn update_template_section(
     pillars: &str,
     retired: bool,
 ) -> DbResult<()> {
-    let done = sqlx::query("UPDATE section_templates SET title = $1, guidance = $2, psgs = $3, pillars = $4, retired = $5 WHERE id = $6")
+    one_or_more(sqlx::query("UPDATE section_templates SET title = $1, guidance = $2, psgs = $3, pillars = $4, retired = $5 WHERE id = $6")
         .bind(title)
         .bind(guidance)
         .bind(psgs)
@@ -279,9 +277,5 @@ pub async fn update_template_section(
         .bind(i64::from(retired))
         .bind(id)
         .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+        .await?)
 }

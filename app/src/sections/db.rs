@@ -4,7 +4,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use super::views::RevisionSummary;
-use crate::db::{Db, DbError, DbResult};
+use crate::db::{one_or_more, Db, DbError, DbResult};
 
 /// A section as stored.
 #[derive(Debug, Clone)]
@@ -313,16 +313,14 @@ pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec
 
 /// Renames a section of plan `plan_id`.
 pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str) -> DbResult<()> {
-    let done = sqlx::query("UPDATE sections SET title = $1 WHERE id = $2 AND plan_id = $3")
-        .bind(title)
-        .bind(id)
-        .bind(plan_id)
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    one_or_more(
+        sqlx::query("UPDATE sections SET title = $1 WHERE id = $2 AND plan_id = $3")
+            .bind(title)
+            .bind(id)
+            .bind(plan_id)
+            .execute(db.pool())
+            .await?,
+    )
 }
 
 /// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
@@ -366,19 +364,17 @@ pub async fn set_removed(
     removed_by: Option<i64>,
     now: i64,
 ) -> DbResult<()> {
-    let done = sqlx::query(
-        "UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4",
+    one_or_more(
+        sqlx::query(
+            "UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4",
+        )
+        .bind(removed_by.map(|_| now))
+        .bind(removed_by)
+        .bind(id)
+        .bind(plan_id)
+        .execute(db.pool())
+        .await?,
     )
-    .bind(removed_by.map(|_| now))
-    .bind(removed_by)
-    .bind(id)
-    .bind(plan_id)
-    .execute(db.pool())
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
 }
 
 /// Replaces a section's PSG and pillar tags.
