@@ -86,6 +86,7 @@ fn Members(
 ) -> impl IntoView {
     let plan = members.plan_id;
     let change_errors = action_error(actions.change);
+    let change_ok = action_succeeded(actions.change);
     let org_errors = action_error(actions.to_org);
     let person_errors = action_error(actions.to_person);
     let invite_errors = action_error(actions.invite);
@@ -109,7 +110,7 @@ fn Members(
             "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person's effective role is the highest of their grants."
         </p>
         <section class="panel">
-            <FormStatus errors=change_errors done="role-changed" success="Role changed." />
+            <FormStatus errors=change_errors succeeded=change_ok done="role-changed" success="Role changed." />
             <table class="data members">
                 <thead>
                     <tr>

@@ -33,7 +33,7 @@ pub fn TemplatePage() -> impl IntoView {
         <section class="panel narrow">
             <h2>"Add a section"</h2>
             <ActionForm action=add>
-                <FormStatus errors=add_errors done="template-added" success="Section added to the template." />
+                <FormStatus errors=add_errors succeeded=action_succeeded(add) done="template-added" success="Section added to the template." />
                 <Field form="tpl-new" name="title" label="Title" errors=add_errors required=true />
                 <TextArea form="tpl-new" name="guidance" label="Guidance for authors" errors=add_errors />
                 <Field form="tpl-new" name="psgs" label="PSGs" errors=add_errors />

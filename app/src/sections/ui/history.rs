@@ -8,7 +8,7 @@ use crate::sections::api::{compare, section_history, RestoreRevision};
 use crate::sections::diff::Change;
 use crate::sections::views::{Comparison, History};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, FormStatus};
+use crate::ui::fields::{action_error, action_succeeded, FormStatus};
 use crate::ui::format_time;
 
 /// The history page; `?from=N&to=M` adds a comparison.
@@ -81,7 +81,7 @@ fn HistoryView(
         <h1>"History of “" {history.section_title.clone()} "”"</h1>
         {comparison.map(|c| view! { <ComparisonView comparison=c /> })}
         <section class="panel">
-            <FormStatus errors done="restored" success="Restored as a new revision." />
+            <FormStatus errors succeeded=action_succeeded(restore) done="restored" success="Restored as a new revision." />
             <form method="get" action=format!("/plans/{plan}/sections/{sid}/history")>
                 <table class="data">
                     <thead>

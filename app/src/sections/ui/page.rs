@@ -111,7 +111,7 @@ fn SectionSettings(
             <summary>"Section settings: title and tags"</summary>
             <div class="columns">
                 <ActionForm action=rename>
-                    <FormStatus errors=rename_errors done="renamed" success="Renamed." />
+                    <FormStatus errors=rename_errors succeeded=action_succeeded(rename) done="renamed" success="Renamed." />
                     <input type="hidden" name="plan_id" value=plan2 />
                     <input type="hidden" name="section_id" value=sid2 />
                     <Field form="rename" name="title" label="Title" errors=rename_errors value=detail.title.clone() required=true />
