@@ -6,40 +6,26 @@ use super::domain::{keeps_a_lead, Grantee, PlanRole};
 use super::views::PlanMember;
 use crate::db::{Db, DbError, DbResult};
 
-/// Every grant on plan `plan_id`.
-pub async fn grants(db: &Db, plan_id: i64) -> DbResult<Vec<(Grantee, PlanRole)>> {
-    let rows =
-        sqlx::query("SELECT grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1")
-            .bind(plan_id)
-            .fetch_all(db.pool())
-            .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("grantee_kind")?;
-            let id: i64 = r.try_get("grantee_id")?;
-            let role: String = r.try_get("role")?;
-            let grantee = if kind == "person" {
-                Grantee::Person(id)
-            } else {
-                Grantee::Organisation(id)
-            };
-            let role = PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?;
-            Ok((grantee, role))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
-}
-
-/// Ids of the plans on which `person` holds a grant, directly or through an organisation.
-pub async fn plans_reaching(db: &Db, person: i64) -> DbResult<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT plan_id FROM plan_grants
+/// `(plan, role)` for every grant reaching `person`, directly or through an organisation.
+pub async fn roles_reaching_any_plan(db: &Db, person: i64) -> DbResult<Vec<(i64, PlanRole)>> {
+    let rows = sqlx::query(
+        "SELECT plan_id, role FROM plan_grants
          WHERE (grantee_kind = 'person' AND grantee_id = $1)
             OR (grantee_kind = 'organisation' AND grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $1))",
     )
     .bind(person)
     .fetch_all(db.pool())
-    .await?)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok((
+                r.try_get("plan_id")?,
+                PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
 }
 
 /// The roles that reach `person` on plan `plan_id` (directly or through an organisation), or

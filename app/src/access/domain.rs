@@ -144,20 +144,6 @@ pub enum Grantee {
     Organisation(i64),
 }
 
-/// The highest role among the grants that reach `person` (directly or through one of
-/// `organisations`).
-pub fn effective_role(
-    grants: &[(Grantee, PlanRole)],
-    person: i64,
-    organisations: &[i64],
-) -> Option<PlanRole> {
-    let reaching = grants.iter().filter(|(g, _)| match g {
-        Grantee::Person(id) => *id == person,
-        Grantee::Organisation(id) => organisations.contains(id),
-    });
-    highest(reaching.map(|(_, r)| *r))
-}
-
 /// A person's effective role given the roles of every grant that reaches them: the highest.
 pub fn highest(roles: impl IntoIterator<Item = PlanRole>) -> Option<PlanRole> {
     roles.into_iter().max()
@@ -203,15 +189,15 @@ mod tests {
 
     #[test]
     fn the_highest_grant_wins() {
-        let grants = [
-            (Grantee::Organisation(7), PlanRole::Editor),
-            (Grantee::Person(1), PlanRole::Viewer),
-            (Grantee::Organisation(8), PlanRole::Lead),
-        ];
-        assert_eq!(effective_role(&grants, 1, &[7]), Some(PlanRole::Editor));
-        assert_eq!(effective_role(&grants, 1, &[]), Some(PlanRole::Viewer));
-        assert_eq!(effective_role(&grants, 2, &[8, 7]), Some(PlanRole::Lead));
-        assert_eq!(effective_role(&grants, 2, &[9]), None);
+        assert_eq!(
+            highest([PlanRole::Viewer, PlanRole::Editor, PlanRole::Commenter]),
+            Some(PlanRole::Editor)
+        );
+        assert_eq!(
+            highest([PlanRole::Lead, PlanRole::Viewer]),
+            Some(PlanRole::Lead)
+        );
+        assert_eq!(highest([]), None);
     }
 
     #[test]

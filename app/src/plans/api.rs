@@ -14,7 +14,7 @@ pub async fn plans(
 ) -> Result<PlanList, AppError> {
     use super::domain::PlanStatus;
     use super::views::PlanListItem;
-    use crate::access::domain::{can, effective_role, Access, PlanAction};
+    use crate::access::domain::{can, highest, Access, PlanAction};
     let db = crate::state::app_state()?.db;
     let person = crate::auth::session::require_person(&db).await?;
     let country = country
@@ -25,22 +25,18 @@ pub async fn plans(
         .filter(|s| !s.is_empty())
         .and_then(|s| PlanStatus::parse(s).ok());
     let org = org.and_then(|o| o.trim().parse::<i64>().ok());
-    let memberships = crate::admin::db::memberships_of(&db, person.id).await?;
-    let my_orgs: Vec<i64> = memberships.iter().map(|m| m.org_id).collect();
-    let reachable = crate::access::db::plans_reaching(&db, person.id).await?;
+    let memberships = crate::auth::session::memberships(&db, person.id).await?;
+    // Every grant reaching the person, on any plan, in one query.
+    let grants = crate::access::db::roles_reaching_any_plan(&db, person.id).await?;
     let all = super::db::list_plans(&db, None, None, None).await?;
     let mut visible = Vec::new();
     for p in all {
-        // Roles are only looked up for plans the person has a grant on.
-        let role = if reachable.contains(&p.id) {
-            effective_role(
-                &crate::access::db::grants(&db, p.id).await?,
-                person.id,
-                &my_orgs,
-            )
-        } else {
-            None
-        };
+        let role = highest(
+            grants
+                .iter()
+                .filter(|(plan, _)| *plan == p.id)
+                .map(|(_, r)| *r),
+        );
         let access = Access {
             role,
             platform_admin: person.is_admin(),
