@@ -91,7 +91,14 @@ pub async fn save_section(
         &support::author(&actor),
     )
     .await?;
-    tracing::info!(person = actor.person.id, plan = plan_id, section = section_id, ?base_version, outcome = ?std::mem::discriminant(&outcome), "section saved");
+    tracing::info!(
+        person = actor.person.id,
+        plan = plan_id,
+        section = section_id,
+        ?base_version,
+        outcome = outcome.kind(),
+        "section saved"
+    );
     crate::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
     Ok(outcome)
 }

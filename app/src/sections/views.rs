@@ -95,6 +95,18 @@ pub enum SaveOutcome {
     Conflict(Box<EditConflict>),
 }
 
+impl SaveOutcome {
+    /// A word for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SaveOutcome::Saved { .. } => "saved",
+            SaveOutcome::Merged { .. } => "merged",
+            SaveOutcome::Unchanged { .. } => "unchanged",
+            SaveOutcome::Conflict(_) => "conflict",
+        }
+    }
+}
+
 /// One revision in a section's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionSummary {
