@@ -26,23 +26,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             Some((org, OrgRole::Member)),
         )
         .await;
-    let res = app
-        .call(
-            &lead,
-            "create_plan",
-            &[
-                ("country", "SL"),
-                ("title", "Roles plan"),
-                ("summary", ""),
-                ("period_start", "2026"),
-                ("period_end", "2030"),
-                ("fragility_stage", "2"),
-                ("lead_org_id", &org.to_string()),
-                ("use_template", "yes"),
-            ],
-        )
-        .await;
-    let plan: i64 = res.json().await.unwrap();
+    let plan = app.create_plan(&lead, org, "Roles plan", true).await;
     let o: Value = app
         .call(&lead, "plan", &[("plan_id", &plan.to_string())])
         .await
@@ -401,22 +385,7 @@ async fn grant_ids_from_another_plan_are_not_found() {
             Some((org_b, OrgRole::Member)),
         )
         .await;
-    let res = app
-        .call(
-            &lead_b,
-            "create_plan",
-            &[
-                ("country", "LR"),
-                ("title", "Plan B"),
-                ("summary", ""),
-                ("period_start", "2026"),
-                ("period_end", "2030"),
-                ("fragility_stage", "2"),
-                ("lead_org_id", &org_b.to_string()),
-            ],
-        )
-        .await;
-    let plan_b: i64 = res.json().await.unwrap();
+    let plan_b = app.create_plan(&lead_b, org_b, "Plan B", false).await;
     let members: Value = app
         .call(&lead_b, "plan_members", &[("plan_id", &plan_b.to_string())])
         .await

@@ -17,24 +17,9 @@ async fn plan_with_lead(app: &TestApp, email: &str) -> (Client, i64, i64) {
     let (client, _) = app
         .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
         .await;
-    let res = app
-        .call(
-            &client,
-            "create_plan",
-            &[
-                ("country", "SL"),
-                ("title", "National prevention plan"),
-                ("summary", "A summary."),
-                ("period_start", "2026"),
-                ("period_end", "2030"),
-                ("fragility_stage", "2"),
-                ("lead_org_id", &org.to_string()),
-                ("use_template", "yes"),
-            ],
-        )
+    let id = app
+        .create_plan(&client, org, "National prevention plan", true)
         .await;
-    assert_eq!(res.status(), 200, "create_plan");
-    let id: i64 = res.json().await.unwrap();
     (client, id, org)
 }
 

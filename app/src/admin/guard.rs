@@ -1,16 +1,15 @@
 //! Loads the acting person and checks an administration action against the rules.
 
-use super::db::memberships_of;
 use super::domain::{may, Actor, AdminAction};
 use crate::auth::domain::Person;
-use crate::auth::session::require_person;
+use crate::auth::session::{memberships, require_person};
 use crate::db::Db;
 use crate::error::AppError;
 
 /// The logged-in person as an [`Actor`] for the administration rules.
 pub async fn actor(db: &Db) -> Result<(Person, Actor), AppError> {
     let person = require_person(db).await?;
-    let memberships = memberships_of(db, person.id)
+    let memberships = memberships(db, person.id)
         .await?
         .into_iter()
         .map(|m| (m.org_id, m.role))

@@ -152,11 +152,6 @@ impl Db {
         self.writer.lock().await
     }
 
-    /// Which engine this is.
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     /// Closes every connection (at shutdown, so the WAL is checkpointed).
     pub async fn close(&self) {
         self.pool.close().await;

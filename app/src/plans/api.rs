@@ -28,7 +28,7 @@ pub async fn plans(
     let memberships = crate::auth::session::memberships(&db, person.id).await?;
     // Every grant reaching the person, on any plan, in one query.
     let grants = crate::access::db::roles_reaching_any_plan(&db, person.id).await?;
-    let all = super::db::list_plans(&db, None, None, None).await?;
+    let all = super::db::list_plans(&db).await?;
     let mut visible = Vec::new();
     for p in all {
         let role = highest(
@@ -91,7 +91,7 @@ pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
             .map(|o| (o.id, o.name))
             .collect()
     } else {
-        crate::admin::db::memberships_of(&db, person.id)
+        crate::auth::session::memberships(&db, person.id)
             .await?
             .into_iter()
             .map(|m| (m.org_id, m.org_name))
@@ -129,7 +129,7 @@ pub async fn create_plan(
     use crate::error::FormErrors;
     let db = crate::state::app_state()?.db;
     let person = crate::auth::session::require_person(&db).await?;
-    let memberships = crate::admin::db::memberships_of(&db, person.id).await?;
+    let memberships = crate::auth::session::memberships(&db, person.id).await?;
     if !person.is_admin() && memberships.is_empty() {
         return Err(AppError::Forbidden);
     }

@@ -44,23 +44,11 @@ pub async fn plan(db: &Db, id: i64) -> DbResult<PlanHeader> {
     Ok(header_from_row(&row)?)
 }
 
-/// Every plan, newest first, optionally filtered. Callers drop those the viewer may not see.
-pub async fn list_plans(
-    db: &Db,
-    country: Option<&str>,
-    status: Option<PlanStatus>,
-    org: Option<i64>,
-) -> DbResult<Vec<PlanHeader>> {
-    let sql = format!(
-        "{PLAN_SELECT} WHERE ($1 = '' OR p.country = $1) AND ($2 = '' OR p.status = $2) AND ($3 = -1 OR p.lead_org_id = $3)
-         ORDER BY p.updated_at DESC, p.id DESC"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(country.unwrap_or(""))
-        .bind(status.map(PlanStatus::as_str).unwrap_or(""))
-        .bind(org.unwrap_or(-1))
-        .fetch_all(db.pool())
-        .await?;
+/// Every plan, most recently changed first. Callers drop those the viewer may not see and
+/// apply the list's filters to what is left (the filter choices come from the visible plans).
+pub async fn list_plans(db: &Db) -> DbResult<Vec<PlanHeader>> {
+    let sql = format!("{PLAN_SELECT} ORDER BY p.updated_at DESC, p.id DESC");
+    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
     Ok(rows.iter().map(header_from_row).collect::<Result<_, _>>()?)
 }
 

@@ -118,6 +118,32 @@ impl TestApp {
         (client, id)
     }
 
+    /// Creates a plan led by `org` as `client` (optionally from the template); returns its id.
+    pub async fn create_plan(
+        &self,
+        client: &Client,
+        org: i64,
+        title: &str,
+        from_template: bool,
+    ) -> i64 {
+        let org = org.to_string();
+        let mut form = vec![
+            ("country", "SL"),
+            ("title", title),
+            ("summary", ""),
+            ("period_start", "2026"),
+            ("period_end", "2030"),
+            ("fragility_stage", "2"),
+            ("lead_org_id", org.as_str()),
+        ];
+        if from_template {
+            form.push(("use_template", "yes"));
+        }
+        let res = self.call(client, "create_plan", &form).await;
+        assert_eq!(res.status(), 200, "create_plan");
+        res.json().await.expect("plan id")
+    }
+
     /// `whoami` for `client`: the email of the logged-in person, or None.
     pub async fn whoami(&self, client: &Client) -> Option<String> {
         let v: Value = self
