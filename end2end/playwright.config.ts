@@ -14,7 +14,8 @@ if (!process.env.UPSTREAM_E2E_DB) {
 }
 const databaseFile = process.env.UPSTREAM_E2E_DB;
 
-const PORT = 3100;
+// Overridable so two checkouts on one machine can run their browser tests side by side.
+const PORT = Number(process.env.UPSTREAM_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
