@@ -64,7 +64,7 @@ async fn state(app: &TestApp, f: &Fixture) -> (i64, String, i64) {
         .await;
     let status: String =
         sqlx::query_scalar(&format!("SELECT status FROM plans WHERE id = {}", f.plan))
-            .fetch_one(app.db.pool())
+            .fetch_one(app.db.reader())
             .await
             .unwrap();
     let grants = app

@@ -495,14 +495,14 @@ async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
     let versions: Vec<i64> = sqlx::query_scalar(&format!(
         "SELECT number FROM revisions WHERE section_id = {sid} ORDER BY number"
     ))
-    .fetch_all(app.db.pool())
+    .fetch_all(app.db.reader())
     .await
     .unwrap();
     assert_eq!(versions, (1..=versions.len() as i64).collect::<Vec<_>>());
     let bodies: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT body FROM revisions WHERE section_id = {sid}"
     ))
-    .fetch_all(app.db.pool())
+    .fetch_all(app.db.reader())
     .await
     .unwrap();
     assert!(bodies.contains(&winners[0].1));

@@ -14,7 +14,7 @@ pub async fn roles_reaching_any_plan(db: &Db, person: i64) -> DbResult<Vec<(i64,
             OR (grantee_kind = 'organisation' AND grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $1))",
     )
     .bind(person)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -31,26 +31,29 @@ pub async fn roles_reaching_any_plan(db: &Db, person: i64) -> DbResult<Vec<(i64,
 /// The roles that reach `person` on plan `plan_id` (directly or through an organisation), or
 /// `None` when the plan does not exist. One query: this runs on every plan request.
 pub async fn roles_reaching(db: &Db, plan_id: i64, person: i64) -> DbResult<Option<Vec<PlanRole>>> {
-    let rows: Vec<Option<String>> = sqlx::query_scalar(
-        "SELECT g.role FROM plans p
-         LEFT JOIN plan_grants g ON g.plan_id = p.id AND (
-             (g.grantee_kind = 'person' AND g.grantee_id = $2)
-             OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $2)))
-         WHERE p.id = $1",
-    )
-    .bind(plan_id)
-    .bind(person)
-    .fetch_all(db.pool())
-    .await?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    let roles = rows
-        .into_iter()
-        .flatten()
-        .map(|r| PlanRole::parse(&r).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into()))))
-        .collect::<Result<_, _>>()?;
-    Ok(Some(roles))
+    db.memo("access.roles_reaching", format!("{plan_id}:{person}"), || async {
+        let rows: Vec<Option<String>> = sqlx::query_scalar(
+            "SELECT g.role FROM plans p
+             LEFT JOIN plan_grants g ON g.plan_id = p.id AND (
+                 (g.grantee_kind = 'person' AND g.grantee_id = $2)
+                 OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $2)))
+             WHERE p.id = $1",
+        )
+        .bind(plan_id)
+        .bind(person)
+        .fetch_all(db.reader())
+        .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let roles = rows
+            .into_iter()
+            .flatten()
+            .map(|r| PlanRole::parse(&r).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into()))))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(roles))
+    })
+    .await
 }
 
 /// Every grant on the plan with the grantee's name, organisations first.
@@ -66,7 +69,7 @@ pub async fn members(db: &Db, plan_id: i64) -> DbResult<Vec<PlanMember>> {
          ORDER BY g.grantee_kind DESC, name",
     )
     .bind(plan_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -116,8 +119,8 @@ pub async fn change_grant(
     grant_id: i64,
     role: Option<PlanRole>,
 ) -> Result<(), GrantChangeError> {
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let rows = sqlx::query(
         "SELECT id, grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1",
     )
@@ -186,7 +189,7 @@ pub async fn insert_grant(
         Grantee::Person(id) => ("person", id),
         Grantee::Organisation(id) => ("organisation", id),
     };
-    let _turn = db.write_turn().await;
+    let writer = db.write().await;
     sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(plan_id)
         .bind(kind)
@@ -194,7 +197,7 @@ pub async fn insert_grant(
         .bind(role.as_str())
         .bind(by)
         .bind(now)
-        .execute(db.pool())
+        .execute(writer.pool())
         .await?;
     Ok(())
 }

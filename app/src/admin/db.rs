@@ -31,14 +31,14 @@ const ORG_SELECT: &str = "SELECT o.id, o.name, o.kind, o.country,
 /// Every organisation, by name.
 pub async fn list_organisations(db: &Db) -> DbResult<Vec<OrgSummary>> {
     let sql = format!("{ORG_SELECT} ORDER BY o.name");
-    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    let rows = sqlx::query(&sql).fetch_all(db.reader()).await?;
     Ok(rows.iter().map(org_from_row).collect::<Result<_, _>>()?)
 }
 
 /// Organisation `id`.
 pub async fn find_organisation(db: &Db, id: i64) -> DbResult<OrgSummary> {
     let sql = format!("{ORG_SELECT} WHERE o.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_one(db.pool()).await?;
+    let row = sqlx::query(&sql).bind(id).fetch_one(db.reader()).await?;
     Ok(org_from_row(&row)?)
 }
 
@@ -49,7 +49,7 @@ pub async fn org_name_taken(db: &Db, name: &str, except: Option<i64>) -> DbResul
     )
     .bind(name)
     .bind(except.unwrap_or(-1))
-    .fetch_one(db.pool())
+    .fetch_one(db.reader())
     .await?;
     Ok(n > 0)
 }
@@ -69,7 +69,7 @@ pub async fn insert_organisation(
     .bind(kind.as_str())
     .bind(country)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(db.write().await.pool())
     .await?)
 }
 
@@ -88,31 +88,34 @@ pub async fn update_organisation(
         .bind(country)
         .bind(now)
         .bind(id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?)
 }
 
 /// The organisations person `id` belongs to, by name.
 pub async fn memberships_of(db: &Db, person_id: i64) -> DbResult<Vec<Membership>> {
-    let rows = sqlx::query(
-        "SELECT o.id, o.name, o.kind, m.role FROM memberships m
-         JOIN organisations o ON o.id = m.organisation_id
-         WHERE m.person_id = $1 ORDER BY o.name",
-    )
-    .bind(person_id)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Membership {
-                org_id: r.try_get("id")?,
-                org_name: r.try_get("name")?,
-                org_kind: decode(OrgKind::parse(&r.try_get::<String, _>("kind")?))?,
-                role: decode(OrgRole::parse(&r.try_get::<String, _>("role")?))?,
+    db.memo("memberships.of_person", person_id.to_string(), || async {
+        let rows = sqlx::query(
+            "SELECT o.id, o.name, o.kind, m.role FROM memberships m
+             JOIN organisations o ON o.id = m.organisation_id
+             WHERE m.person_id = $1 ORDER BY o.name",
+        )
+        .bind(person_id)
+        .fetch_all(db.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Membership {
+                    org_id: r.try_get("id")?,
+                    org_name: r.try_get("name")?,
+                    org_kind: decode(OrgKind::parse(&r.try_get::<String, _>("kind")?))?,
+                    role: decode(OrgRole::parse(&r.try_get::<String, _>("role")?))?,
+                })
             })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(DbError::from)
+    })
+    .await
 }
 
 /// The members of organisation `org_id`, by name.
@@ -123,7 +126,7 @@ pub async fn members_of(db: &Db, org_id: i64) -> DbResult<Vec<MemberRow>> {
          WHERE m.organisation_id = $1 ORDER BY p.display_name",
     )
     .bind(org_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -152,7 +155,7 @@ pub async fn add_membership(
         .bind(org_id)
         .bind(role.as_str())
         .bind(now)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?;
     Ok(())
 }
@@ -171,7 +174,7 @@ pub async fn set_membership_role(
         .bind(role.as_str())
         .bind(person_id)
         .bind(org_id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?,
     )
 }
@@ -182,7 +185,7 @@ pub async fn remove_membership(db: &Db, person_id: i64, org_id: i64) -> DbResult
         sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND organisation_id = $2")
             .bind(person_id)
             .bind(org_id)
-            .execute(db.pool())
+            .execute(db.write().await.pool())
             .await?,
     )
 }
@@ -191,7 +194,7 @@ pub async fn remove_membership(db: &Db, person_id: i64, org_id: i64) -> DbResult
 pub async fn person_id_by_email(db: &Db, email: &str) -> DbResult<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
         .bind(email)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.reader())
         .await?)
 }
 
@@ -200,11 +203,11 @@ pub async fn list_people(db: &Db) -> DbResult<Vec<PersonRow>> {
     // Organisation names are gathered in a second query rather than with an engine-specific
     // aggregate (group_concat / string_agg), to keep the SQL portable.
     let sql = format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY display_name, id");
-    let people = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    let people = sqlx::query(&sql).fetch_all(db.reader()).await?;
     let links = sqlx::query(
         "SELECT m.person_id, o.name FROM memberships m JOIN organisations o ON o.id = m.organisation_id ORDER BY o.name",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     let mut rows = Vec::with_capacity(people.len());
     for row in &people {
@@ -229,7 +232,7 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> DbResult<()> {
         sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
             .bind(i64::from(active))
             .bind(id)
-            .execute(db.pool())
+            .execute(db.write().await.pool())
             .await?,
     )
 }
@@ -240,7 +243,7 @@ pub async fn set_platform_role(db: &Db, id: i64, role: PlatformRole) -> DbResult
         sqlx::query("UPDATE people SET platform_role = $1 WHERE id = $2")
             .bind(role.as_str())
             .bind(id)
-            .execute(db.pool())
+            .execute(db.write().await.pool())
             .await?,
     )
 }
@@ -270,7 +273,8 @@ pub struct NewInvitation<'a> {
 /// Stores an invitation, first closing any still-open one for the same email so only the
 /// newest link works.
 pub async fn insert_invitation(db: &Db, inv: &NewInvitation<'_>) -> DbResult<i64> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     sqlx::query("UPDATE invitations SET expires_at = $1 WHERE email = $2 AND accepted_at IS NULL AND expires_at > $1")
         .bind(inv.now)
         .bind(inv.email)
@@ -327,7 +331,7 @@ pub async fn find_invitation(db: &Db, token_hash: &str) -> DbResult<InvitationRe
          WHERE i.token_hash = $1",
     )
     .bind(token_hash)
-    .fetch_one(db.pool())
+    .fetch_one(db.reader())
     .await?;
     let org_id: Option<i64> = r.try_get("organisation_id")?;
     let org_name: Option<String> = r.try_get("org_name")?;
@@ -371,7 +375,8 @@ pub async fn accept_invitation(
     hash: &PasswordHash,
     now: i64,
 ) -> DbResult<i64> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let claimed = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1")
         .bind(now)
         .bind(inv.id)
@@ -436,7 +441,7 @@ pub async fn pending_invitations(
     )
     .bind(now)
     .bind(org.unwrap_or(-1))
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {

@@ -35,7 +35,7 @@ pub(crate) fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
 pub async fn find_login(db: &Db, email: &str) -> DbResult<Option<LoginRecord>> {
     let row = sqlx::query("SELECT id, password_hash, active FROM people WHERE email = $1")
         .bind(email)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.reader())
         .await?;
     row.map(|r| {
         Ok::<_, sqlx::Error>(LoginRecord {
@@ -52,23 +52,26 @@ pub async fn find_login(db: &Db, email: &str) -> DbResult<Option<LoginRecord>> {
 pub async fn password_hash(db: &Db, id: i64) -> DbResult<PasswordHash> {
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1")
         .bind(id)
-        .fetch_one(db.pool())
+        .fetch_one(db.reader())
         .await?;
     Ok(PasswordHash::from_stored(hash))
 }
 
 /// Person `id`.
 pub async fn find_person(db: &Db, id: i64) -> DbResult<Person> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_one(db.pool()).await?;
-    Ok(person_from_row(&row)?)
+    db.memo("people.by_id", id.to_string(), || async {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
+        let row = sqlx::query(&sql).bind(id).fetch_one(db.reader()).await?;
+        Ok(person_from_row(&row)?)
+    })
+    .await
 }
 
 /// True when an account with `email` exists.
 pub async fn email_taken(db: &Db, email: &str) -> DbResult<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE email = $1")
         .bind(email)
-        .fetch_one(db.pool())
+        .fetch_one(db.reader())
         .await?;
     Ok(n > 0)
 }
@@ -91,7 +94,7 @@ pub async fn insert_person(
     .bind(hash.as_stored())
     .bind(role.as_str())
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(db.write().await.pool())
     .await?;
     Ok(id)
 }
@@ -103,7 +106,7 @@ pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> Db
             .bind(hash.as_stored())
             .bind(now)
             .bind(id)
-            .execute(db.pool())
+            .execute(db.write().await.pool())
             .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
@@ -116,7 +119,7 @@ pub async fn delete_sessions_of(db: &Db, person_id: i64, keep: Option<&str>) -> 
     let done = sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2")
         .bind(person_id)
         .bind(keep.unwrap_or(""))
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?;
     Ok(done.rows_affected())
 }
@@ -127,7 +130,7 @@ pub async fn record_failure(db: &Db, scope: &str, subject: &str, at: i64) -> DbR
         .bind(scope)
         .bind(subject)
         .bind(at)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?;
     Ok(())
 }
@@ -140,7 +143,7 @@ pub async fn failures_since(db: &Db, scope: &str, subject: &str, since: i64) -> 
     .bind(scope)
     .bind(subject)
     .bind(since)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     Ok(rows)
 }
@@ -151,7 +154,7 @@ pub async fn clear_failures(db: &Db, scope: &str, subject: &str, before: i64) ->
         .bind(scope)
         .bind(subject)
         .bind(before)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?;
     Ok(())
 }

@@ -29,7 +29,7 @@ impl DbSessionStore {
     pub async fn delete_expired(&self) -> std::result::Result<u64, DbError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now())
-            .execute(self.db.pool())
+            .execute(self.db.write().await.pool())
             .await?;
         Ok(done.rows_affected())
     }
@@ -49,7 +49,7 @@ fn columns(record: &Record) -> Result<(String, Option<i64>, i64)> {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         let (data, person, expires) = columns(record)?;
-        let _turn = self.db.write_turn().await;
+        let writer = self.db.write().await;
         // A collision of 128-bit random ids is next to impossible, but cheap to survive.
         for _ in 0..4 {
             let inserted = sqlx::query(
@@ -59,7 +59,7 @@ impl SessionStore for DbSessionStore {
             .bind(person)
             .bind(&data)
             .bind(expires)
-            .execute(self.db.pool())
+            .execute(writer.pool())
             .await
             .map_err(DbError::from);
             match inserted {
@@ -75,29 +75,41 @@ impl SessionStore for DbSessionStore {
         // UPDATE only: a session deleted meanwhile (logout elsewhere, deactivation, password
         // change) must stay deleted even if a request still holding it writes to it.
         let (data, person, expires) = columns(record)?;
-        let _turn = self.db.write_turn().await;
+        let writer = self.db.write().await;
         sqlx::query("UPDATE sessions SET person_id = $1, data = $2, expires_at = $3 WHERE id = $4")
             .bind(person)
             .bind(&data)
             .bind(expires)
             .bind(record.id.to_string())
-            .execute(self.db.pool())
+            .execute(writer.pool())
             .await
             .map_err(backend)?;
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let row =
-            sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
-                .bind(id.to_string())
-                .bind(now())
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let data: String = row.try_get("data").map_err(backend)?;
-        let expires: i64 = row.try_get("expires_at").map_err(backend)?;
+        // Every page view starts here, so the row is memoised until the next write.
+        let db = &self.db;
+        let row = db
+            .memo("sessions.row", id.to_string(), || async {
+                let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_optional(db.reader())
+                    .await?;
+                row.map(|r| {
+                    Ok((
+                        r.try_get::<String, _>("data")?,
+                        r.try_get::<i64, _>("expires_at")?,
+                    ))
+                })
+                .transpose()
+                .map_err(|e: sqlx::Error| DbError::from(e))
+            })
+            .await
+            .map_err(backend)?;
+        let Some((data, expires)) = row.filter(|(_, expires)| *expires > now()) else {
+            return Ok(None);
+        };
         let data: HashMap<String, serde_json::Value> =
             serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires)
@@ -110,10 +122,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        let _turn = self.db.write_turn().await;
+        let writer = self.db.write().await;
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
-            .execute(self.db.pool())
+            .execute(writer.pool())
             .await
             .map_err(backend)?;
         Ok(())

@@ -3,8 +3,15 @@
 //! sqlx's `Any` driver so the engine is chosen by the URL at start-up. Adding PostgreSQL means
 //! adding `migrations/postgres` and the driver feature, not touching callers.
 
+mod memo;
+
+use std::sync::Arc;
+
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor};
+
+use memo::Memos;
+pub use memo::MEMO_TTL;
 
 use crate::error::AppError;
 
@@ -78,7 +85,28 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    writer: Arc<tokio::sync::Mutex<()>>,
+    memos: Arc<Memos>,
+}
+
+/// The right to write, held for the length of one write (or one transaction). Dropping it
+/// makes every memoised read stale, so a read after a write always sees the write.
+pub struct Writer<'a> {
+    db: &'a Db,
+    _turn: tokio::sync::MutexGuard<'a, ()>,
+}
+
+impl Writer<'_> {
+    /// The pool to run the write (or begin the transaction) on.
+    pub fn pool(&self) -> &AnyPool {
+        &self.db.pool
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        self.db.memos.changed();
+    }
 }
 
 impl Db {
@@ -125,6 +153,7 @@ impl Db {
             pool,
             backend: Backend::Sqlite,
             writer: Default::default(),
+            memos: Default::default(),
         })
     }
 
@@ -140,16 +169,38 @@ impl Db {
         Ok(())
     }
 
-    /// The pool, for the feature modules' queries.
-    pub fn pool(&self) -> &AnyPool {
+    /// The pool for reading. Every write goes through [`Db::write`] instead, or memoised
+    /// reads would not learn of it.
+    pub fn reader(&self) -> &AnyPool {
         &self.pool
     }
 
     /// Waits for this process's turn to write. SQLite admits one writer at a time and makes
-    /// the others sleep and retry (with growing back-off) when they collide; queueing hot
-    /// writes here first keeps that wait short and fair instead.
-    pub async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.writer.lock().await
+    /// the others sleep and retry (with growing back-off) when they collide; queueing writes
+    /// here first keeps that wait short and fair instead. Hold the returned [`Writer`] only
+    /// for the write itself: it is not re-entrant.
+    pub async fn write(&self) -> Writer<'_> {
+        Writer {
+            db: self,
+            _turn: self.writer.lock().await,
+        }
+    }
+
+    /// `load`'s result, memoised under `(space, key)` until the next write (or [`MEMO_TTL`]).
+    /// Only for reads whose result is a function of the database and the key.
+    pub async fn memo<V, F, Fut>(&self, space: &'static str, key: String, load: F) -> DbResult<V>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = DbResult<V>>,
+    {
+        if let Some(value) = self.memos.get::<V>(space, &key) {
+            return Ok(value);
+        }
+        let generation = self.memos.generation();
+        let value = load().await?;
+        self.memos.put(space, key, generation, value.clone());
+        Ok(value)
     }
 
     /// Closes every connection (at shutdown, so the WAL is checkpointed).

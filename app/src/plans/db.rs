@@ -11,7 +11,7 @@ use crate::db::{flag, one_or_more, Db, DbError, DbResult};
 pub async fn plan_exists(db: &Db, id: i64) -> DbResult<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE id = $1")
         .bind(id)
-        .fetch_one(db.pool())
+        .fetch_one(db.reader())
         .await?;
     Ok(n > 0)
 }
@@ -40,7 +40,7 @@ fn header_from_row(r: &AnyRow) -> Result<PlanHeader, sqlx::Error> {
 /// Plan `id`.
 pub async fn plan(db: &Db, id: i64) -> DbResult<PlanHeader> {
     let sql = format!("{PLAN_SELECT} WHERE p.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_one(db.pool()).await?;
+    let row = sqlx::query(&sql).bind(id).fetch_one(db.reader()).await?;
     Ok(header_from_row(&row)?)
 }
 
@@ -48,7 +48,7 @@ pub async fn plan(db: &Db, id: i64) -> DbResult<PlanHeader> {
 /// apply the list's filters to what is left (the filter choices come from the visible plans).
 pub async fn list_plans(db: &Db) -> DbResult<Vec<PlanHeader>> {
     let sql = format!("{PLAN_SELECT} ORDER BY p.updated_at DESC, p.id DESC");
-    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    let rows = sqlx::query(&sql).fetch_all(db.reader()).await?;
     Ok(rows.iter().map(header_from_row).collect::<Result<_, _>>()?)
 }
 
@@ -79,7 +79,8 @@ pub struct NewPlan<'a> {
 /// Creates a plan in one transaction: the plan, the creator as lead, the lead organisation as
 /// editors, and (when asked) a copy of the template's sections with their tags.
 pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO plans (country, title, summary, period_start, period_end, fragility_stage, lead_org_id, status, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $9) RETURNING id",
@@ -147,7 +148,7 @@ pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbRes
             .bind(status.as_str())
             .bind(now)
             .bind(id)
-            .execute(db.pool())
+            .execute(db.write().await.pool())
             .await?,
     )
 }
@@ -163,14 +164,14 @@ pub async fn sections_of(
          WHERE s.plan_id = $1 ORDER BY s.position, s.id",
     )
     .bind(plan_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     let tags = sqlx::query(
         "SELECT t.section_id, t.framework, t.no FROM section_tags t JOIN sections s ON s.id = t.section_id
          WHERE s.plan_id = $1 ORDER BY t.no",
     )
     .bind(plan_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     let (mut active, mut removed) = (Vec::new(), Vec::new());
     for r in &rows {
@@ -209,7 +210,7 @@ pub async fn sections_of(
 /// The section template, in order (retired sections included).
 pub async fn template(db: &Db) -> DbResult<Vec<TemplateSection>> {
     let rows = sqlx::query("SELECT id, position, title, guidance, psgs, pillars, retired FROM section_templates ORDER BY position, id")
-        .fetch_all(db.pool())
+        .fetch_all(db.reader())
         .await?;
     rows.iter()
         .map(|r| {
@@ -243,7 +244,7 @@ pub async fn add_template_section(
     .bind(guidance)
     .bind(psgs)
     .bind(pillars)
-    .fetch_one(db.pool())
+    .fetch_one(db.write().await.pool())
     .await?)
 }
 
@@ -264,6 +265,6 @@ pub async fn update_template_section(
         .bind(pillars)
         .bind(i64::from(retired))
         .bind(id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?)
 }

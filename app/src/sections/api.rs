@@ -50,11 +50,19 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
     let db = support::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (psgs, pillars) = super::db::tags(&db, section_id).await?;
+    // Rendering and sanitising is the costliest step of a page view; a version renders once.
+    let html = db
+        .memo(
+            "sections.html",
+            format!("{section_id}:{}", row.version),
+            || async { Ok(super::markdown::to_safe_html(&row.body)) },
+        )
+        .await?;
     Ok(SectionDetail {
         id: row.id,
         plan_id,
         plan_title: row.plan_title,
-        html: super::markdown::to_safe_html(&row.body),
+        html,
         title: row.title,
         guidance: row.guidance,
         body: row.body,

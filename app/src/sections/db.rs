@@ -119,7 +119,8 @@ pub async fn add_section(
     organisation: Option<i64>,
     now: i64,
 ) -> DbResult<i64> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE plan_id = $1",
     )
@@ -148,52 +149,58 @@ pub async fn add_section(
 
 /// Section `id` of plan `plan_id`, or `NotFound`.
 pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
-    let r = sqlx::query(
-        "SELECT s.id, s.plan_id, pl.title AS plan_title, s.title, s.guidance, s.body, s.version, s.updated_at, s.removed_at,
-                p.display_name, o.name AS org_name
-         FROM sections s
-         JOIN plans pl ON pl.id = s.plan_id
-         LEFT JOIN people p ON p.id = s.updated_by
-         LEFT JOIN revisions r ON r.section_id = s.id AND r.number = s.version
-         LEFT JOIN organisations o ON o.id = r.organisation_id
-         WHERE s.id = $1 AND s.plan_id = $2",
-    )
-    .bind(id)
-    .bind(plan_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(SectionRow {
-        id: r.try_get("id")?,
-        plan_id: r.try_get("plan_id")?,
-        plan_title: r.try_get("plan_title")?,
-        title: r.try_get("title")?,
-        guidance: r.try_get("guidance")?,
-        body: r.try_get("body")?,
-        version: r.try_get("version")?,
-        updated_at: r.try_get("updated_at")?,
-        updated_by: r.try_get("display_name")?,
-        updated_by_org: r.try_get("org_name")?,
-        removed_at: r.try_get("removed_at")?,
+    db.memo("sections.row", format!("{plan_id}:{id}"), || async {
+        let r = sqlx::query(
+            "SELECT s.id, s.plan_id, pl.title AS plan_title, s.title, s.guidance, s.body, s.version, s.updated_at, s.removed_at,
+                    p.display_name, o.name AS org_name
+             FROM sections s
+             JOIN plans pl ON pl.id = s.plan_id
+             LEFT JOIN people p ON p.id = s.updated_by
+             LEFT JOIN revisions r ON r.section_id = s.id AND r.number = s.version
+             LEFT JOIN organisations o ON o.id = r.organisation_id
+             WHERE s.id = $1 AND s.plan_id = $2",
+        )
+        .bind(id)
+        .bind(plan_id)
+        .fetch_one(db.reader())
+        .await?;
+        Ok(SectionRow {
+            id: r.try_get("id")?,
+            plan_id: r.try_get("plan_id")?,
+            plan_title: r.try_get("plan_title")?,
+            title: r.try_get("title")?,
+            guidance: r.try_get("guidance")?,
+            body: r.try_get("body")?,
+            version: r.try_get("version")?,
+            updated_at: r.try_get("updated_at")?,
+            updated_by: r.try_get("display_name")?,
+            updated_by_org: r.try_get("org_name")?,
+            removed_at: r.try_get("removed_at")?,
+        })
     })
+    .await
 }
 
 /// The section's tags: `(psgs, pillars)`.
 pub async fn tags(db: &Db, section_id: i64) -> DbResult<(Vec<u8>, Vec<u8>)> {
-    let rows =
-        sqlx::query("SELECT framework, no FROM section_tags WHERE section_id = $1 ORDER BY no")
-            .bind(section_id)
-            .fetch_all(db.pool())
-            .await?;
-    let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
-    for r in &rows {
-        let no = u8::try_from(r.try_get::<i64, _>("no")?).unwrap_or(0);
-        if r.try_get::<String, _>("framework")? == "psg" {
-            psgs.push(no);
-        } else {
-            pillars.push(no);
+    db.memo("sections.tags", section_id.to_string(), || async {
+        let rows =
+            sqlx::query("SELECT framework, no FROM section_tags WHERE section_id = $1 ORDER BY no")
+                .bind(section_id)
+                .fetch_all(db.reader())
+                .await?;
+        let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
+        for r in &rows {
+            let no = u8::try_from(r.try_get::<i64, _>("no")?).unwrap_or(0);
+            if r.try_get::<String, _>("framework")? == "psg" {
+                psgs.push(no);
+            } else {
+                pillars.push(no);
+            }
         }
-    }
-    Ok((psgs, pillars))
+        Ok((psgs, pillars))
+    })
+    .await
 }
 
 /// A revision to write.
@@ -220,8 +227,8 @@ pub struct NewRevision<'a> {
 /// matches while the version is still the one the writer read, so two writers can never both
 /// succeed from the same version: the loser gets `Stale` and nothing is written for it.
 pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let updated = sqlx::query("UPDATE sections SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5")
         .bind(r.body)
         .bind(r.author)
@@ -265,7 +272,7 @@ pub async fn revision_body(db: &Db, section_id: i64, number: i64) -> DbResult<St
         sqlx::query_scalar("SELECT body FROM revisions WHERE section_id = $1 AND number = $2")
             .bind(section_id)
             .bind(number)
-            .fetch_one(db.pool())
+            .fetch_one(db.reader())
             .await?,
     )
 }
@@ -278,7 +285,7 @@ pub async fn revisions(db: &Db, section_id: i64) -> DbResult<Vec<RevisionSummary
          WHERE r.section_id = $1 ORDER BY r.number DESC",
     )
     .bind(section_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -306,7 +313,7 @@ pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec
     )
     .bind(section_id)
     .bind(after)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     Ok(names.into_iter().flatten().collect())
 }
@@ -318,14 +325,15 @@ pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str) -> DbResult<()>
             .bind(title)
             .bind(id)
             .bind(plan_id)
-            .execute(db.pool())
+            .execute(db.write().await.pool())
             .await?,
     )
 }
 
 /// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
 pub async fn move_section(db: &Db, plan_id: i64, id: i64, up: bool) -> DbResult<()> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM sections WHERE plan_id = $1 AND removed_at IS NULL ORDER BY position, id",
     )
@@ -372,14 +380,15 @@ pub async fn set_removed(
         .bind(removed_by)
         .bind(id)
         .bind(plan_id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?,
     )
 }
 
 /// Replaces a section's PSG and pillar tags.
 pub async fn set_tags(db: &Db, plan_id: i64, id: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sections WHERE id = $1 AND plan_id = $2")
         .bind(id)
         .bind(plan_id)

@@ -173,7 +173,7 @@ impl TestApp {
     /// One number from the database.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(self.db.pool())
+            .fetch_one(self.db.reader())
             .await
             .expect("count")
     }
