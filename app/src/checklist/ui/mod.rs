@@ -1,0 +1,1 @@
+//! Checklist pages and the progress panel of the plan overview.
