@@ -186,7 +186,8 @@ pub async fn update_checklist_item(
     use crate::error::FormErrors;
     let db = support::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
-    let mut errors = FormErrors::default();
+    // The item id travels back with the errors: every item's form on a page shares the action.
+    let mut errors = FormErrors::default().keep("item_id", &item_id.to_string());
     for (name, value) in [
         ("status", &status),
         ("na_reason", &na_reason),
@@ -261,7 +262,11 @@ pub async fn edit_checklist_item(
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
-    let (text, psg, pillar, risks) = support::definition(&text, &psg, &pillar, &risk_factors)?;
+    let (text, psg, pillar, risks) = support::definition(&text, &psg, &pillar, &risk_factors)
+        .map_err(|e| match e {
+            AppError::Invalid(f) => AppError::Invalid(f.keep("item_id", &item_id.to_string())),
+            other => other,
+        })?;
     let patch = ItemPatch {
         text: Some(text),
         psg: Some(psg),
