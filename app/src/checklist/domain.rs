@@ -221,9 +221,22 @@ pub fn parse_due_date(raw: &str) -> Result<Option<i64>, &'static str> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(raw, &format)
-        .map_err(|_| "Enter a date as YYYY-MM-DD, e.g. 2027-03-31.")?;
+    // Parsed by hand: the browser bundle's `time` has formatting but not parsing.
+    const BAD: &str = "Enter a date as YYYY-MM-DD, e.g. 2027-03-31.";
+    let mut parts = raw.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(BAD);
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(BAD);
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
+        return Err(BAD);
+    };
+    let month = time::Month::try_from(m).map_err(|_| BAD)?;
+    let date = time::Date::from_calendar_date(y, month, d).map_err(|_| BAD)?;
     if !(2000..=2100).contains(&date.year()) {
         return Err("Enter a date between 2000 and 2100.");
     }
@@ -725,6 +738,8 @@ mod tests {
         assert_eq!(format_due_date(d), "2027-03-31");
         assert_eq!(parse_due_date(""), Ok(None));
         assert!(parse_due_date("31/03/2027").is_err());
+        assert!(parse_due_date("2027-02-30").is_err());
+        assert!(parse_due_date("2027-3-1").is_err());
         assert!(parse_due_date("1999-12-31").is_err());
     }
 

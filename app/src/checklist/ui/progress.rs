@@ -44,7 +44,7 @@ fn Glance(glance: ChecklistGlance) -> impl IntoView {
                 {format!("{} of {} applicable items done. ", overall.done, overall.total)}
                 <a href=format!("/plans/{plan}/checklist")>"Open the checklist"</a>
             </p>
-            <table class="matrix progress-matrix">
+            <table class="progress-matrix">
                 <caption>"Items done / applicable items, by New Deal goal (rows) and R2P pillar (columns)"</caption>
                 <thead>
                     <tr>
