@@ -371,7 +371,23 @@ async fn status_changes_need_a_reason_only_for_not_applicable() {
         d["item"]["status"], "Done",
         "fields left out keep their value"
     );
-    // Every version is kept.
+    // Every version is kept, and the item page lists who changed what, newest first.
+    let history = d["history"].as_array().unwrap();
+    assert_eq!(history.len(), 5);
+    assert_eq!(history[0]["by"], "editor@example.org");
+    assert_eq!(
+        history[0]["changes"],
+        serde_json::json!([
+            "Responsible organisation: Ministry of Justice",
+            "Responsible person: Deputy Minister A. Dara",
+            "Due date: 2027-12-31"
+        ])
+    );
+    assert_eq!(
+        history[2]["changes"],
+        serde_json::json!(["Status: Not applicable: Valdoria has no intelligence service"])
+    );
+    assert_eq!(history[4]["changes"], serde_json::json!([]));
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM checklist_item_versions WHERE item_id = {item}"

@@ -107,13 +107,41 @@ pub async fn checklist_item_detail(plan_id: i64, item_id: i64) -> Result<ItemDet
     let today = super::domain::start_of_day(crate::db::now());
     let item = super::db::item(&db, plan_id, item_id, today).await?;
     let (sections, _) = crate::plans::db::sections_of(&db, plan_id).await?;
+    let organisations = super::db::plan_organisations(&db, plan_id).await?;
+    let org_name = |id: i64| {
+        organisations
+            .iter()
+            .find(|(o, _)| *o == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| format!("Organisation {id}"))
+    };
+    let versions = super::db::versions(&db, item_id).await?;
+    let mut history: Vec<super::views::ItemChange> = versions
+        .iter()
+        .enumerate()
+        .map(|(i, (version, fields, by, at))| super::views::ItemChange {
+            version: *version,
+            by: by.clone(),
+            at: *at,
+            changes: match i.checked_sub(1).and_then(|p| versions.get(p)) {
+                Some((_, before, ..)) => fields
+                    .changed(before)
+                    .into_iter()
+                    .map(|f| format!("{}: {}", f.label(), fields.display(f, org_name)))
+                    .collect(),
+                None => Vec::new(),
+            },
+        })
+        .collect();
+    history.reverse();
     Ok(ItemDetail {
+        history,
         plan_id,
         plan_title: crate::plans::db::plan(&db, plan_id).await?.title,
         evidence: super::db::evidence(&db, item_id).await?,
         linked_sections: super::db::linked_sections(&db, item_id).await?,
         plan_sections: sections.into_iter().map(|s| (s.id, s.title)).collect(),
-        organisations: super::db::plan_organisations(&db, plan_id).await?,
+        organisations,
         item,
         can_edit: actor.may(PlanAction::Edit),
         can_manage: actor.may(PlanAction::Manage),

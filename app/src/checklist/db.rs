@@ -246,6 +246,34 @@ pub async fn version_fields(db: &Db, item_id: i64, version: i64) -> DbResult<Ite
     serde_json::from_str(&json).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into())))
 }
 
+/// Every version of the item, oldest first: (version, fields, who, when).
+pub async fn versions(
+    db: &Db,
+    item_id: i64,
+) -> DbResult<Vec<(i64, ItemFields, Option<String>, i64)>> {
+    let rows = sqlx::query(
+        "SELECT v.version, v.fields, v.changed_at, p.display_name FROM checklist_item_versions v
+         LEFT JOIN people p ON p.id = v.changed_by WHERE v.item_id = $1 ORDER BY v.version",
+    )
+    .bind(item_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let json: String = r.try_get("fields")?;
+            let fields: ItemFields =
+                serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok((
+                r.try_get("version")?,
+                fields,
+                r.try_get("display_name")?,
+                r.try_get("changed_at")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
 /// A new version of an item's fields.
 pub struct ItemWrite<'a> {
     /// Plan.

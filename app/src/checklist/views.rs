@@ -100,10 +100,25 @@ pub struct ItemDetail {
     pub plan_sections: Vec<(i64, String)>,
     /// Organisations with a role on the plan.
     pub organisations: Vec<(i64, String)>,
+    /// Every saved version, newest first: the item's audit trail.
+    pub history: Vec<ItemChange>,
     /// Whether the viewer may change statuses and fields.
     pub can_edit: bool,
     /// Whether the viewer may edit and retire the item.
     pub can_manage: bool,
+}
+
+/// One saved version of an item: who, when, and which fields it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemChange {
+    /// The version it produced.
+    pub version: i64,
+    /// Who saved it.
+    pub by: Option<String>,
+    /// When, Unix seconds.
+    pub at: i64,
+    /// What changed, in words (`Status: Done`); empty for the first version.
+    pub changes: Vec<String>,
 }
 
 /// One field both people changed, with both values in words.

@@ -114,6 +114,7 @@ fn Item(detail: ItemDetail, notice: Option<ItemSaveOutcome>, actions: Actions) -
             <EvidenceList detail=detail.clone() action=actions.evidence />
         </div>
         <Sections detail=detail.clone() action=actions.link />
+        <History detail=detail.clone() />
         {detail.can_manage.then(|| view! { <Definition detail=detail.clone() actions /> })}
     }
     .into_any()
@@ -297,5 +298,28 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
                 <button type="submit" class=if retired { "" } else { "danger" }>{if retired { "Bring back" } else { "Retire this item" }}</button>
             </ActionForm>
         </section>
+    }
+}
+
+#[component]
+fn History(detail: ItemDetail) -> impl IntoView {
+    view! {
+        <details class="panel item-history">
+            <summary>{format!("History ({} versions)", detail.history.len())}</summary>
+            <ol class="history" reversed=true>
+                {detail.history.into_iter().map(|c| view! {
+                    <li>
+                        <span class="muted small">
+                            {format!("Version {} · {} · {}", c.version, c.by.clone().unwrap_or_else(|| "Someone".into()), format_time(c.at))}
+                        </span>
+                        {if c.changes.is_empty() {
+                            view! { <p>"First version."</p> }.into_any()
+                        } else {
+                            view! { <ul>{c.changes.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> }.into_any()
+                        }}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </details>
     }
 }
