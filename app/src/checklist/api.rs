@@ -63,7 +63,8 @@ pub async fn plan_checklist(
     org: Option<String>,
     overdue: Option<String>,
 ) -> Result<Checklist, AppError> {
-    use super::domain::{start_of_day, ItemFilter};
+    use super::domain::start_of_day;
+    use super::progress::ItemFilter;
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
@@ -151,7 +152,8 @@ pub async fn checklist_item_detail(plan_id: i64, item_id: i64) -> Result<ItemDet
 /// Progress at a glance: the PSG x pillar matrix, uncovered risk factors, overdue items.
 #[server(prefix = "/api", endpoint = "checklist_progress")]
 pub async fn checklist_progress(plan_id: i64) -> Result<ChecklistGlance, AppError> {
-    use super::domain::{start_of_day, unaddressed_risk_factors, ProgressMatrix};
+    use super::domain::start_of_day;
+    use super::progress::{unaddressed_risk_factors, ProgressMatrix};
     use super::views::OverdueItem;
     use crate::access::domain::PlanAction;
     let db = support::db()?;
@@ -209,7 +211,8 @@ pub async fn update_checklist_item(
     responsible_person: Option<String>,
     due_date: Option<String>,
 ) -> Result<ItemSaveOutcome, AppError> {
-    use super::domain::{parse_due_date, parse_person, ItemPatch, ItemStatus};
+    use super::domain::{parse_due_date, parse_person, ItemStatus};
+    use super::fields::ItemPatch;
     use crate::access::domain::PlanAction;
     use crate::error::FormErrors;
     let db = support::db()?;
@@ -286,7 +289,7 @@ pub async fn edit_checklist_item(
     pillar: String,
     risk_factors: String,
 ) -> Result<ItemSaveOutcome, AppError> {
-    use super::domain::ItemPatch;
+    use super::fields::ItemPatch;
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
@@ -330,7 +333,8 @@ pub async fn add_checklist_item(
     pillar: String,
     risk_factors: String,
 ) -> Result<i64, AppError> {
-    use super::domain::{ItemFields, ItemStatus};
+    use super::domain::ItemStatus;
+    use super::fields::ItemFields;
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;

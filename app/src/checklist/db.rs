@@ -4,7 +4,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::domain::{is_overdue, ItemFields, ItemStatus, StatusKind};
+use super::domain::{is_overdue, ItemStatus, StatusKind};
+use super::fields::ItemFields;
 use super::views::{ChecklistItem, Evidence, TemplateItem};
 use crate::db::{flag, one_or_more, Db, DbError, DbResult};
 

@@ -5,6 +5,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod domain;
+pub mod fields;
+pub mod progress;
 #[cfg(feature = "ssr")]
 pub mod save;
 pub mod ui;

@@ -2,7 +2,8 @@
 //! go round again if someone else's write landed between the read and the write.
 
 use super::db::{self, ItemWrite};
-use super::domain::{plan_item_save, start_of_day, ItemPatch, ItemSavePlan};
+use super::domain::start_of_day;
+use super::fields::{plan_item_save, ItemPatch, ItemSavePlan};
 use super::views::{FieldConflict, ItemConflict, ItemSaveOutcome};
 use crate::db::{now, Db, DbError};
 use crate::error::AppError;

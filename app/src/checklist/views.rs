@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::domain::{ItemFilter, ItemStatus, ProgressMatrix};
+use super::domain::ItemStatus;
+use super::progress::{ItemFilter, ProgressMatrix};
 
 /// One item of a plan's checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,8 +247,8 @@ pub struct TemplateItem {
 
 impl ChecklistItem {
     /// The editable fields, as the merge sees them.
-    pub fn fields(&self) -> super::domain::ItemFields {
-        super::domain::ItemFields {
+    pub fn fields(&self) -> super::fields::ItemFields {
+        super::fields::ItemFields {
             text: self.text.clone(),
             psg: self.psg,
             pillar: self.pillar,

@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use crate::checklist::api::checklist_progress;
-use crate::checklist::domain::{format_due_date, Progress, RISK_FACTORS};
+use crate::checklist::domain::{format_due_date, RISK_FACTORS};
+use crate::checklist::progress::Progress;
 use crate::checklist::views::ChecklistGlance;
 use crate::plans::domain::{PILLARS, PSGS};
 
