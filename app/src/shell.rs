@@ -8,6 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::access::ui::MembersPage;
 use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
+use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
 use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
@@ -88,6 +89,9 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section") view=SectionPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section/history") view=HistoryPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/checklist") view=ChecklistPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/checklist/:item") view=ItemPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/checklist-template") view=ChecklistTemplatePage ssr=SsrMode::Async />
             </Routes>
         </main>
         <footer class="site-footer">

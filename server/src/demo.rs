@@ -201,8 +201,205 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
             .await?;
         }
     }
+    load_checklist(db, plan, orgs, people).await?;
     Ok(())
 }
+
+/// Progress on the demo plan's checklist: some items done with evidence, some under way (one
+/// overdue), one ruled out, so the matrix, the risk-factor strip and the overdue list all show
+/// something.
+async fn load_checklist(db: &Db, plan: i64, orgs: &[i64], people: &[i64]) -> Result<(), DemoError> {
+    use app::checklist::db as checklist_db;
+    use app::checklist::domain::{start_of_day, ItemStatus};
+    let now = now();
+    let today = start_of_day(now);
+    let day = 86_400;
+    let items = checklist_db::items(db, plan, today).await?;
+    let (sections, _) = app::plans::db::sections_of(db, plan).await?;
+    for (i, demo) in CHECKLIST_PROGRESS.iter().enumerate() {
+        let Some(item) = items.iter().find(|it| it.text.starts_with(demo.text_start)) else {
+            continue;
+        };
+        let mut fields = item.fields();
+        fields.status = match demo.status {
+            "done" => ItemStatus::Done,
+            "in_progress" => ItemStatus::InProgress,
+            _ => ItemStatus::NotApplicable(demo.reason.to_owned()),
+        };
+        fields.responsible_org = demo.org.map(|o| orgs[o]);
+        fields.responsible_person = demo.person.to_owned();
+        fields.due_date = demo.due_in_days.map(|d| today + d * day);
+        let by = people[demo.by];
+        checklist_db::save_item(
+            db,
+            &checklist_db::ItemWrite {
+                plan_id: plan,
+                item_id: item.id,
+                expected_version: item.version,
+                fields: &fields,
+                by,
+                now: now + i as i64,
+            },
+        )
+        .await?;
+        if let Some((note, url)) = demo.evidence {
+            checklist_db::add_evidence(
+                db,
+                &checklist_db::NewEvidence {
+                    plan_id: plan,
+                    item_id: item.id,
+                    note,
+                    url,
+                    by,
+                    organisation: demo.org.map(|o| orgs[o]),
+                    now: now + i as i64,
+                },
+            )
+            .await?;
+        }
+        if let Some(section) = demo
+            .section
+            .and_then(|t| sections.iter().find(|s| s.title.starts_with(t)))
+        {
+            checklist_db::link_section(db, plan, item.id, section.id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One demo change to a checklist item.
+struct DemoProgress {
+    text_start: &'static str,
+    status: &'static str,
+    reason: &'static str,
+    /// Index into the demo organisations.
+    org: Option<usize>,
+    person: &'static str,
+    /// Due date relative to today (negative: past).
+    due_in_days: Option<i64>,
+    /// Index into the demo people: who made the change.
+    by: usize,
+    evidence: Option<(&'static str, Option<&'static str>)>,
+    section: Option<&'static str>,
+}
+
+const CHECKLIST_PROGRESS: &[DemoProgress] = &[
+    DemoProgress {
+        text_start: "Security personnel are vetted",
+        status: "done",
+        reason: "",
+        org: Some(0),
+        person: "Tomas Reyl",
+        due_in_days: Some(-20),
+        by: 1,
+        evidence: Some((
+            "Vetting board established by Decree 14/2026; 1,240 officers screened, 37 removed.",
+            Some("https://gazette.valdoria.example/2026/decree-14"),
+        )),
+        section: Some("PSG 2"),
+    },
+    DemoProgress {
+        text_start: "Civilian oversight of the military",
+        status: "in_progress",
+        reason: "",
+        org: Some(0),
+        person: "Deputy Minister Anselm Varo",
+        due_in_days: Some(-30),
+        by: 1,
+        evidence: Some((
+            "Draft oversight bill sent to Parliament's defence committee.",
+            None,
+        )),
+        section: Some("PSG 2"),
+    },
+    DemoProgress {
+        text_start: "Security forces and the communities",
+        status: "in_progress",
+        reason: "",
+        org: Some(2),
+        person: "Lina Osei",
+        due_in_days: Some(120),
+        by: 3,
+        evidence: Some((
+            "Provincial security committees met in 4 of 9 provinces; minutes published.",
+            Some("https://wpn.valdoria.example/committees"),
+        )),
+        section: None,
+    },
+    DemoProgress {
+        text_start: "Anti-discrimination measures",
+        status: "done",
+        reason: "",
+        org: Some(1),
+        person: "Grace Mbeki",
+        due_in_days: None,
+        by: 1,
+        evidence: Some((
+            "Equality Commission receives complaints since March; first annual report out.",
+            None,
+        )),
+        section: None,
+    },
+    DemoProgress {
+        text_start: "Known triggers such as elections",
+        status: "in_progress",
+        reason: "",
+        org: Some(1),
+        person: "Grace Mbeki",
+        due_in_days: Some(-10),
+        by: 1,
+        evidence: None,
+        section: Some("Early warning"),
+    },
+    DemoProgress {
+        text_start: "Bilateral donors, UN agencies",
+        status: "done",
+        reason: "",
+        org: Some(3),
+        person: "Erik Sand",
+        due_in_days: None,
+        by: 4,
+        evidence: Some((
+            "Joint donor matrix agreed at the partners' round table.",
+            Some("https://nordicfund.example/valdoria/matrix"),
+        )),
+        section: Some("International assistance"),
+    },
+    DemoProgress {
+        text_start: "A national mechanism or R2P focal point",
+        status: "done",
+        reason: "",
+        org: Some(1),
+        person: "",
+        due_in_days: None,
+        by: 1,
+        evidence: None,
+        section: None,
+    },
+    DemoProgress {
+        text_start: "An early-warning channel",
+        status: "in_progress",
+        reason: "",
+        org: Some(1),
+        person: "Grace Mbeki",
+        due_in_days: Some(60),
+        by: 1,
+        evidence: None,
+        section: Some("Early warning"),
+    },
+    DemoProgress {
+        text_start: "Humanitarian and peacekeeping personnel",
+        status: "not_applicable",
+        reason:
+            "No humanitarian or peacekeeping operation is deployed in Valdoria; revisit if one is.",
+        org: None,
+        person: "",
+        due_in_days: None,
+        by: 1,
+        evidence: None,
+        section: None,
+    },
+];
 
 const PLAN_SUMMARY: &str = "A five-year plan, agreed between the Government of Valdoria, civil society and international partners, to reduce the risk of atrocity crimes as the country rebuilds after the 2019-2022 conflict. It puts the prevention lens into security sector reform, justice and the distribution of public resources, and sets out how warnings will reach decision makers in time.";
 

@@ -77,7 +77,8 @@ pub struct NewPlan<'a> {
 }
 
 /// Creates a plan in one transaction: the plan, the creator as lead, the lead organisation as
-/// editors, and (when asked) a copy of the template's sections with their tags.
+/// editors, (when asked) a copy of the template's sections with their tags, and always a copy
+/// of the checklist template.
 pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
     let writer = db.write().await;
     let mut tx = writer.pool().begin().await?;
@@ -137,6 +138,7 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
             .await?;
         }
     }
+    crate::checklist::db::copy_template_tx(&mut tx, id, p.created_by, p.now).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -105,6 +105,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
                 <CoverageMatrix coverage=overview.coverage.clone() />
             </section>
         </div>
+        <crate::checklist::ui::ProgressAtAGlance plan_id />
         {(!overview.removed.is_empty()).then(move || view! {
             <section class="panel">
                 <h2>"Removed sections"</h2>

@@ -21,7 +21,7 @@ pub fn TemplatePage() -> impl IntoView {
     view! {
         <Title text="Plan template" />
         <h1>"Plan template"</h1>
-        <p class="muted">"New plans copy these sections (unless retired). Tags: PSG numbers 1-5 and R2P pillar numbers 1-3, comma separated."</p>
+        <p class="muted">"New plans copy these sections (unless retired). Tags: PSG numbers 1-5 and R2P pillar numbers 1-3, comma separated. "<a href="/admin/checklist-template">"Checklist template"</a></p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -1,0 +1,121 @@
+import { expect, test, type Page } from '@playwright/test';
+import { CIVIL, COMMITTEE, JUSTICE, loggedInContext, settle, watchForErrors } from './helpers';
+
+const EARLY_WARNING = 'An early-warning channel reaches decision makers';
+const PROTECTION = 'A named authority can order protection of civilians';
+const HUMANITARIAN = 'Humanitarian and peacekeeping personnel';
+
+/** The overview's progress matrix cell for PSG `psg` under pillar `pillar`. */
+function cell(page: Page, psg: number, pillar: number) {
+  return page.locator('table.progress-matrix tbody tr').nth(psg - 1).locator('td').nth(pillar - 1);
+}
+
+function itemRow(page: Page, text: string) {
+  return page.locator('li.checklist-item').filter({ hasText: text });
+}
+
+test('an editor marks checklist items done, the matrix follows, and a viewer sees it but cannot change it', async ({
+  browser,
+}) => {
+  const stamp = Date.now();
+  const planTitle = `Checklist plan ${stamp}`;
+  const lead = await loggedInContext(browser, JUSTICE);
+  const editor = await loggedInContext(browser, CIVIL);
+  const viewer = await loggedInContext(browser, COMMITTEE);
+  const problems = [...watchForErrors(lead.page), ...watchForErrors(editor.page), ...watchForErrors(viewer.page)];
+  try {
+    // The lead creates a fresh plan: its checklist is a copy of the template.
+    const lp = lead.page;
+    await lp.goto('/plans/new');
+    await expect(lp.locator('#plan-title')).toBeVisible();
+    await settle(lp);
+    await lp.locator('#plan-title').fill(planTitle);
+    await lp.locator('#plan-country').selectOption('SL');
+    await lp.locator('#plan-period_start').fill('2026');
+    await lp.locator('#plan-period_end').fill('2030');
+    await lp.locator('#plan-fragility_stage').selectOption('2');
+    await lp.locator('#plan-lead_org_id').selectOption({ label: JUSTICE.org! });
+    await lp.getByRole('button', { name: 'Create plan' }).click();
+    await expect(lp).toHaveURL(/\/plans\/\d+$/);
+    const planId = Number(new URL(lp.url()).pathname.split('/').pop());
+    await expect(cell(lp, 2, 3)).toHaveText('0 / 3');
+    await expect(lp.locator('ol.risk-strip li.risk-gap')).toHaveCount(0);
+
+    // Civil society becomes editor, the committee viewer.
+    await lp.goto(`/plans/${planId}/members`);
+    await settle(lp);
+    const orgPanel = lp.locator('section.panel', { has: lp.getByRole('heading', { level: 2, name: 'Add an organisation' }) });
+    for (const [org, role] of [
+      [CIVIL.org!, 'editor'],
+      [COMMITTEE.org!, 'viewer'],
+    ]) {
+      await lp.locator('#grant-org-organisation_id').selectOption({ label: org });
+      await lp.locator('#grant-org-role').selectOption(role);
+      await orgPanel.getByRole('button', { name: 'Grant role' }).click();
+      await expect(lp.locator('table.members tbody tr').filter({ hasText: org })).toHaveCount(1);
+    }
+
+    // The editor follows the matrix cell to its filtered list: PSG 2 x pillar 3, three items.
+    const ep = editor.page;
+    await ep.goto(`/plans/${planId}`);
+    await expect(cell(ep, 2, 3)).toHaveText('0 / 3');
+    await cell(ep, 2, 3).getByRole('link').click();
+    await expect(ep).toHaveURL(new RegExp(`/plans/${planId}/checklist\\?psg=2&pillar=3$`));
+    await expect(ep.locator('li.checklist-item')).toHaveCount(3);
+    await settle(ep);
+
+    // Marking N/A without a reason is refused next to that item's reason field.
+    const humanitarian = itemRow(ep, HUMANITARIAN);
+    await humanitarian.locator('select[name=status]').selectOption('not_applicable');
+    await humanitarian.getByRole('button', { name: 'Save status' }).click();
+    await expect(humanitarian.locator('p.field-error')).toHaveText('Say why this item does not apply to the country.');
+    await expect(ep.locator('p.field-error')).toHaveCount(1);
+
+    // Two items marked done, one at a time.
+    for (const text of [EARLY_WARNING, PROTECTION]) {
+      const row = itemRow(ep, text);
+      await row.locator('select[name=status]').selectOption('done');
+      await row.getByRole('button', { name: 'Save status' }).click();
+      await expect(ep.locator('p.alert-success')).toContainText('Saved.');
+      await expect(itemRow(ep, text).locator('.badge.item-status')).toHaveText('Done');
+    }
+    await expect(itemRow(ep, HUMANITARIAN).locator('.badge.item-status')).toHaveText('Not started');
+
+    // The overview's matrix now counts them.
+    await ep.goto(`/plans/${planId}`);
+    await expect(cell(ep, 2, 3)).toHaveText('2 / 3');
+    await expect(cell(ep, 2, 3)).toHaveClass(/prog-high/);
+
+    // The viewer sees the same progress, and no way to change it.
+    const vp = viewer.page;
+    await vp.goto(`/plans/${planId}`);
+    await expect(vp.locator('p', { hasText: 'Your role: Viewer' })).toHaveCount(1);
+    await expect(cell(vp, 2, 3)).toHaveText('2 / 3');
+    await vp.goto(`/plans/${planId}/checklist?psg=2&pillar=3`);
+    await settle(vp);
+    await expect(itemRow(vp, EARLY_WARNING).locator('.badge.item-status')).toHaveText('Done');
+    await expect(vp.locator('li.checklist-item select, li.checklist-item input')).toHaveCount(0);
+    await expect(vp.getByRole('button', { name: 'Save status' })).toHaveCount(0);
+    const itemHref = await itemRow(vp, HUMANITARIAN).locator('a.item-text').getAttribute('href');
+    const itemId = itemHref!.split('/').pop()!;
+    await vp.goto(itemHref!);
+    await expect(vp.getByRole('heading', { level: 1 })).toContainText(HUMANITARIAN);
+    await expect(vp.locator('dd.item-status')).toHaveText('Not started');
+    await expect(vp.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+    await expect(vp.getByRole('button', { name: 'Add evidence' })).toHaveCount(0);
+
+    // Posting directly with the viewer's own session is refused and changes nothing.
+    const response = await vp.request.post('/api/update_checklist_item', {
+      form: { plan_id: String(planId), item_id: itemId, base_version: '1', status: 'done' },
+    });
+    expect(response.status(), await response.text()).toBe(403);
+    await vp.goto(`/plans/${planId}`);
+    await expect(cell(vp, 2, 3)).toHaveText('2 / 3');
+
+    expect(problems, 'errors in the browsers').toEqual([]);
+  } finally {
+    await lead.context.close();
+    await editor.context.close();
+    await viewer.context.close();
+  }
+});
