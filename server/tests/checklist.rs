@@ -110,7 +110,7 @@ async fn status_of(app: &TestApp, item: i64) -> (String, String) {
     sqlx::query_as::<_, (String, String)>(&format!(
         "SELECT status, na_reason FROM checklist_items WHERE id = {item}"
     ))
-    .fetch_one(app.db.pool())
+    .fetch_one(app.db.reader())
     .await
     .unwrap()
 }

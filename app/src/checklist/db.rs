@@ -140,8 +140,8 @@ pub async fn insert_item(
     by: i64,
     now: i64,
 ) -> DbResult<i64> {
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_items WHERE plan_id = $1",
     )
@@ -190,13 +190,16 @@ fn item_from_row(r: &AnyRow, risks: Vec<u8>, today: i64) -> Result<ChecklistItem
 /// Every item of plan `plan_id` (retired ones too), in order. `today`: start of the current day.
 pub async fn items(db: &Db, plan_id: i64, today: i64) -> DbResult<Vec<ChecklistItem>> {
     let sql = format!("{ITEM_SELECT} WHERE i.plan_id = $1 ORDER BY i.position, i.id");
-    let rows = sqlx::query(&sql).bind(plan_id).fetch_all(db.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(plan_id)
+        .fetch_all(db.reader())
+        .await?;
     let risks = sqlx::query(
         "SELECT r.item_id, r.risk_factor FROM checklist_item_risks r
          JOIN checklist_items i ON i.id = r.item_id WHERE i.plan_id = $1 ORDER BY r.risk_factor",
     )
     .bind(plan_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     let mut by_item: std::collections::HashMap<i64, Vec<u8>> = Default::default();
     for r in &risks {
@@ -220,13 +223,13 @@ pub async fn item(db: &Db, plan_id: i64, id: i64, today: i64) -> DbResult<Checkl
     let row = sqlx::query(&sql)
         .bind(id)
         .bind(plan_id)
-        .fetch_one(db.pool())
+        .fetch_one(db.reader())
         .await?;
     let risks: Vec<i64> = sqlx::query_scalar(
         "SELECT risk_factor FROM checklist_item_risks WHERE item_id = $1 ORDER BY risk_factor",
     )
     .bind(id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     Ok(item_from_row(
         &row,
@@ -242,7 +245,7 @@ pub async fn version_fields(db: &Db, item_id: i64, version: i64) -> DbResult<Ite
     )
     .bind(item_id)
     .bind(version)
-    .fetch_one(db.pool())
+    .fetch_one(db.reader())
     .await?;
     serde_json::from_str(&json).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into())))
 }
@@ -257,7 +260,7 @@ pub async fn versions(
          LEFT JOIN people p ON p.id = v.changed_by WHERE v.item_id = $1 ORDER BY v.version",
     )
     .bind(item_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -295,8 +298,8 @@ pub struct ItemWrite<'a> {
 /// version is still the one the writer read, so of two writers from the same version only one
 /// succeeds; the other gets `Stale` and nothing is written for it.
 pub async fn save_item(db: &Db, w: &ItemWrite<'_>) -> DbResult<i64> {
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let f = w.fields;
     let updated = sqlx::query(
         "UPDATE checklist_items SET text = $1, psg = $2, pillar = $3, status = $4, na_reason = $5,
@@ -343,7 +346,7 @@ pub async fn authors_after(db: &Db, item_id: i64, after: i64) -> DbResult<Vec<St
     )
     .bind(item_id)
     .bind(after)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     Ok(names.into_iter().flatten().collect())
 }
@@ -358,7 +361,7 @@ pub async fn set_retired(db: &Db, plan_id: i64, id: i64, retired: bool, now: i64
         .bind(now)
         .bind(id)
         .bind(plan_id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?,
     )
 }
@@ -395,7 +398,7 @@ pub async fn add_evidence(db: &Db, e: &NewEvidence<'_>) -> DbResult<()> {
         .bind(e.now)
         .bind(e.item_id)
         .bind(e.plan_id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?,
     )
 }
@@ -409,7 +412,7 @@ pub async fn evidence(db: &Db, item_id: i64) -> DbResult<Vec<Evidence>> {
          WHERE e.item_id = $1 ORDER BY e.added_at, e.id",
     )
     .bind(item_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -433,7 +436,7 @@ pub async fn linked_sections(db: &Db, item_id: i64) -> DbResult<Vec<(i64, String
          WHERE l.item_id = $1 ORDER BY s.position, s.id",
     )
     .bind(item_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
@@ -451,7 +454,7 @@ pub async fn link_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64) 
     .bind(item_id)
     .bind(section_id)
     .bind(plan_id)
-    .execute(db.pool())
+    .execute(db.write().await.pool())
     .await;
     match linked.map_err(DbError::from) {
         Ok(done) => one_or_more(done),
@@ -471,7 +474,7 @@ pub async fn unlink_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64
         .bind(item_id)
         .bind(section_id)
         .bind(plan_id)
-        .execute(db.pool())
+        .execute(db.write().await.pool())
         .await?,
     )
 }
@@ -483,7 +486,7 @@ pub async fn plan_organisations(db: &Db, plan_id: i64) -> DbResult<Vec<(i64, Str
          WHERE g.plan_id = $1 AND g.grantee_kind = 'organisation' ORDER BY o.name",
     )
     .bind(plan_id)
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
@@ -496,12 +499,12 @@ pub async fn template(db: &Db) -> DbResult<Vec<TemplateItem>> {
     let rows = sqlx::query(
         "SELECT id, position, text, psg, pillar, source, retired FROM checklist_templates ORDER BY position, id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     let risks = sqlx::query(
         "SELECT template_id, risk_factor FROM checklist_template_risks ORDER BY risk_factor",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.reader())
     .await?;
     let mut by_item: std::collections::HashMap<i64, Vec<u8>> = Default::default();
     for r in &risks {
@@ -563,7 +566,8 @@ async fn write_template_risks(
 
 /// Adds an item at the end of the template.
 pub async fn add_template_item(db: &Db, f: &TemplateFields<'_>) -> DbResult<i64> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     let position: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_templates")
             .fetch_one(&mut *tx)
@@ -591,7 +595,8 @@ pub async fn update_template_item(
     f: &TemplateFields<'_>,
     retired: bool,
 ) -> DbResult<()> {
-    let mut tx = db.pool().begin().await?;
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
     one_or_more(
         sqlx::query(
             "UPDATE checklist_templates SET text = $1, psg = $2, pillar = $3, retired = $4 WHERE id = $5",
