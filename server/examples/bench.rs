@@ -291,11 +291,21 @@ async fn main() {
         t.elapsed().as_secs_f64() * 1e6 / 200.0
     );
 
-    let app = Application::build(&Config::for_tests(url))
+    let app = Application::build(&Config::for_tests(url.clone()))
         .await
         .expect("server");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
+    // The same server without its page cache, on the same database (sessions included), to
+    // show what rendering every view costs.
+    let uncached = Application::build(&Config {
+        page_cache_mib: 0,
+        ..Config::for_tests(url)
+    })
+    .await
+    .expect("server without page cache");
+    let uncached_base = format!("http://{}", uncached.local_addr());
+    tokio::spawn(uncached.run_until_stopped());
     let client = Client::builder()
         .cookie_store(true)
         .pool_max_idle_per_host(64)
@@ -356,6 +366,21 @@ async fn main() {
     };
     if wanted("section page") {
         results.push(load("section page", 32, duration, section_pages).await);
+    }
+    if wanted("section page, rendered") {
+        let pages = {
+            let (client, base, sections) =
+                (client.clone(), uncached_base.clone(), sections.clone());
+            move |w: usize, i: usize| {
+                let url = format!(
+                    "{base}/plans/{plan}/sections/{}",
+                    sections[(w + i) % sections.len()]
+                );
+                let client = client.clone();
+                async move { fetch_page(&client, url).await }
+            }
+        };
+        results.push(load("section page, rendered", 32, duration, pages).await);
     }
 
     // 32 writers, each saving its own section in turn from the version it last saw.
@@ -432,6 +457,13 @@ async fn main() {
     }
     let named = |name: &str| results.iter().find(|f| f.name.starts_with(name));
     if let (Some(trivial), Some(page)) = (named("trivial"), named("section page")) {
+        if let Some(rendered) = named("section page, rendered") {
+            println!(
+                "\nsection page rendered on every view (no page cache): {:.1}% of the trivial route, {:.1}% by CPU cost",
+                rendered.rps / trivial.rps * 100.0,
+                trivial.cpu_us / rendered.cpu_us * 100.0
+            );
+        }
         println!(
             "\nsection page throughput: {:.1}% of the trivial route (target >= 20%)",
             page.rps / trivial.rps * 100.0

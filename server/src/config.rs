@@ -47,6 +47,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `UPSTREAM_INVITATION_TTL_HOURS`, default 168 (a week).
     pub invitation_ttl_hours: i64,
+    /// `UPSTREAM_PAGE_CACHE_MIB`, default 64: memory for rendered pages kept per viewer until
+    /// the next write; 0 turns the page cache off.
+    pub page_cache_mib: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -112,6 +115,7 @@ impl Config {
             log_format,
             max_body_bytes: parsed("UPSTREAM_MAX_BODY_BYTES", 256 * 1024)?,
             invitation_ttl_hours: parsed("UPSTREAM_INVITATION_TTL_HOURS", 168)?,
+            page_cache_mib: parsed("UPSTREAM_PAGE_CACHE_MIB", 64)?,
         })
     }
 
@@ -127,6 +131,7 @@ impl Config {
             log_format: LogFormat::Text,
             max_body_bytes: 256 * 1024,
             invitation_ttl_hours: 168,
+            page_cache_mib: 64,
         }
     }
 }

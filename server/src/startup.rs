@@ -167,6 +167,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
     };
     let routes = generate_route_list(App);
 
+    let pages = crate::page_cache::PageCache::new(db.clone(), config.page_cache_mib);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
         .with_name("upstream_session")
         .with_http_only(true)
@@ -196,6 +197,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         .nest_service("/pkg", pkg)
         .fallback(fallback)
         .layer(axum::middleware::from_fn(security::api_error_status))
+        .layer(axum::middleware::from_fn_with_state(pages, crate::page_cache::serve))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn(security::baseline_headers))

@@ -180,10 +180,25 @@ impl Db {
     /// here first keeps that wait short and fair instead. Hold the returned [`Writer`] only
     /// for the write itself: it is not re-entrant.
     pub async fn write(&self) -> Writer<'_> {
+        let asked = std::time::Instant::now();
+        let turn = self.writer.lock().await;
+        if asked.elapsed() > std::time::Duration::from_secs(1) {
+            // Writes are short; a long queue means one of them is stuck.
+            tracing::warn!(
+                waited_ms = asked.elapsed().as_millis() as u64,
+                "long wait for the writer lane"
+            );
+        }
         Writer {
             db: self,
-            _turn: self.writer.lock().await,
+            _turn: turn,
         }
+    }
+
+    /// The write generation: it moves on whenever a [`Writer`] is released, so anything
+    /// derived from the database at one generation is current while it stays the same.
+    pub fn generation(&self) -> u64 {
+        self.memos.generation()
     }
 
     /// `load`'s result, memoised under `(space, key)` until the next write (or [`MEMO_TTL`]).

@@ -1,0 +1,191 @@
+//! Pages kept between views (memoised reads and rendered pages) never show anything older
+//! than the last write, never cross from one viewer to another, and never repeat a nonce.
+
+mod common;
+
+use app::access::domain::PlanRole;
+use app::admin::domain::{OrgKind, OrgRole};
+use app::auth::domain::PlatformRole;
+use common::spawn_app;
+
+fn nonce(page: &str) -> Option<String> {
+    let start = page.find("nonce=\"")? + "nonce=\"".len();
+    let len = page[start..].find('"')?;
+    Some(page[start..start + len].to_owned())
+}
+
+#[tokio::test]
+async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
+    let app = spawn_app().await;
+    let org = app.org("Ministry", OrgKind::Government).await;
+    let (lead, _) = app
+        .logged_in(
+            "lead@example.org",
+            PlatformRole::Member,
+            Some((org, OrgRole::Member)),
+        )
+        .await;
+    let plan = app.create_plan(&lead, org, "Plan", true).await;
+    let section: i64 = app
+        .count(&format!(
+            "SELECT MIN(id) FROM sections WHERE plan_id = {plan}"
+        ))
+        .await;
+    let (other, _) = app
+        .logged_in(
+            "other@example.org",
+            PlatformRole::Member,
+            Some((org, OrgRole::Member)),
+        )
+        .await;
+    let path = format!("/plans/{plan}/sections/{section}");
+
+    let (status, first) = app.page(&lead, &path).await;
+    assert_eq!(status, 200);
+    let (_, again) = app.page(&lead, &path).await;
+    assert!(!first.contains("A sentence written by someone else"));
+    assert!(!again.contains("A sentence written by someone else"));
+
+    let res = app
+        .call(
+            &other,
+            "save_section",
+            &[
+                ("plan_id", &plan.to_string()),
+                ("section_id", &section.to_string()),
+                ("base_version", "1"),
+                ("body", "A sentence written by someone else."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let (_, after) = app.page(&lead, &path).await;
+    assert!(after.contains("A sentence written by someone else"));
+}
+
+#[tokio::test]
+async fn a_page_kept_for_one_viewer_is_never_shown_to_another() {
+    let app = spawn_app().await;
+    let org = app.org("Ministry", OrgKind::Government).await;
+    let (lead, _) = app
+        .logged_in(
+            "lead@example.org",
+            PlatformRole::Member,
+            Some((org, OrgRole::Member)),
+        )
+        .await;
+    let plan = app
+        .create_plan(&lead, org, "Plan only members may read", true)
+        .await;
+    let path = format!("/plans/{plan}");
+    let (status, page) = app.page(&lead, &path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Plan only members may read"));
+    let (again_status, _) = app.page(&lead, &path).await;
+    assert_eq!(again_status, 200);
+
+    let outsider_org = app.org("Elsewhere", OrgKind::Donor).await;
+    let (outsider, _) = app
+        .logged_in(
+            "outsider@example.org",
+            PlatformRole::Member,
+            Some((outsider_org, OrgRole::Member)),
+        )
+        .await;
+    let (status, page) = app.page(&outsider, &path).await;
+    assert_eq!(status, 403);
+    assert!(
+        !page.contains("Plan only members may read"),
+        "{}",
+        page.find("Plan only members may read")
+            .map(|i| &page[i.saturating_sub(300)..(i + 100).min(page.len())])
+            .unwrap_or_default()
+    );
+
+    let anonymous = app.client();
+    let (status, page) = app.page(&anonymous, &path).await;
+    assert_ne!(status, 200);
+    assert!(!page.contains("Plan only members may read"));
+}
+
+#[tokio::test]
+async fn a_role_taken_away_takes_effect_on_the_next_view() {
+    let app = spawn_app().await;
+    let org = app.org("Ministry", OrgKind::Government).await;
+    let (lead, _) = app
+        .logged_in(
+            "lead@example.org",
+            PlatformRole::Member,
+            Some((org, OrgRole::Member)),
+        )
+        .await;
+    let plan = app.create_plan(&lead, org, "Plan", false).await;
+    let (viewer, viewer_id) = app
+        .logged_in("viewer@example.org", PlatformRole::Member, None)
+        .await;
+    let res = app
+        .call(
+            &lead,
+            "grant_to_person",
+            &[
+                ("plan_id", &plan.to_string()),
+                ("email", "viewer@example.org"),
+                ("role", PlanRole::Viewer.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "grant");
+    let path = format!("/plans/{plan}");
+    assert_eq!(app.page(&viewer, &path).await.0, 200);
+    assert_eq!(app.page(&viewer, &path).await.0, 200);
+
+    let grant: i64 = app
+        .count(&format!(
+            "SELECT id FROM plan_grants WHERE plan_id = {plan} AND grantee_kind = 'person' AND grantee_id = {viewer_id}"
+        ))
+        .await;
+    let res = app
+        .call(
+            &lead,
+            "change_grant",
+            &[
+                ("plan_id", &plan.to_string()),
+                ("grant_id", &grant.to_string()),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "revoke");
+    assert_eq!(app.page(&viewer, &path).await.0, 403);
+}
+
+#[tokio::test]
+async fn every_view_of_a_kept_page_carries_a_fresh_nonce() {
+    let app = spawn_app().await;
+    let (client, _) = app
+        .logged_in("someone@example.org", PlatformRole::Member, None)
+        .await;
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..3 {
+        let res = client
+            .get(format!("{}/plans", app.base))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(res.status(), 200);
+        let policy = res
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let page = res.text().await.unwrap_or_default();
+        let nonce = nonce(&page).expect("a script nonce");
+        assert!(
+            policy.contains(&format!("'nonce-{nonce}'")),
+            "policy matches page"
+        );
+        assert!(seen.insert(nonce), "nonce repeated");
+    }
+}
