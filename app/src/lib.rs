@@ -8,6 +8,7 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod comments;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
