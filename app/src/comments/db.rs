@@ -427,7 +427,8 @@ pub async fn open_counts(db: &Db, plan_id: i64) -> DbResult<Vec<(i64, i64)>> {
         .map_err(DbError::from)
 }
 
-/// The section's activity fingerprint, in one small query.
+/// The section's activity fingerprint, in one small query. It includes the section's version,
+/// so highlights follow edits of the text too.
 pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activity> {
     let r = sqlx::query(
         "SELECT COUNT(m.id) AS comments,
@@ -436,7 +437,8 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
                 COALESCE(MAX(m.deleted_at), 0) AS deleted,
                 COALESCE(MAX(t.resolved_at), 0) AS resolved,
                 COALESCE(MAX(t.reopened_at), 0) AS reopened,
-                COUNT(DISTINCT t.resolved_at) AS resolved_count
+                COUNT(DISTINCT t.resolved_at) AS resolved_count,
+                COALESCE((SELECT version FROM sections WHERE id = $2 AND plan_id = $1), 0) AS section_version
          FROM comment_threads t LEFT JOIN comments m ON m.thread_id = t.id
          WHERE t.plan_id = $1 AND t.section_id = $2",
     )
@@ -444,13 +446,14 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
     .bind(section_id)
     .fetch_one(db.pool())
     .await?;
-    let parts: [i64; 6] = [
+    let parts: [i64; 7] = [
         r.try_get("last_id")?,
         r.try_get("edited")?,
         r.try_get("deleted")?,
         r.try_get("resolved")?,
         r.try_get("reopened")?,
         r.try_get("resolved_count")?,
+        r.try_get("section_version")?,
     ];
     // Ids and times are both increasing; their sum changes whenever any of them does.
     Ok(Activity {

@@ -260,6 +260,18 @@ pub fn excerpt(markdown: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The name being typed after an `@` at the end of `before_caret`, for suggestions: `None`
+/// when the caret is not in a mention (no `@` starting a word, a line break, or too long).
+pub fn mention_query(before_caret: &str) -> Option<&str> {
+    let at = before_caret.rfind('@')?;
+    let starts_word = before_caret[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric() && c != '@');
+    let query = &before_caret[at + 1..];
+    (starts_word && !query.contains('\n') && query.chars().count() <= 40).then_some(query)
+}
+
 /// Only a comment's author may change its text.
 pub fn may_edit(author: i64, person: i64) -> bool {
     author == person
@@ -402,6 +414,15 @@ mod tests {
     fn excerpts_are_short_plain_lines() {
         assert_eq!(excerpt("**Bold** point\n\nnext", 100), "Bold point next");
         assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn the_name_after_an_at_sign_is_what_suggestions_look_for() {
+        assert_eq!(mention_query("Thanks @Edna Ed"), Some("Edna Ed"));
+        assert_eq!(mention_query("@"), Some(""));
+        assert_eq!(mention_query("mail me@home"), None);
+        assert_eq!(mention_query("@Edna\nnext line"), None);
+        assert_eq!(mention_query("no mention"), None);
     }
 
     #[test]

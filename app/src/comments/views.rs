@@ -65,7 +65,7 @@ pub struct ThreadView {
 }
 
 /// A cheap fingerprint of a section's comment activity: it changes whenever a comment is
-/// added, edited or deleted and whenever a thread is resolved or reopened.
+/// added, edited or deleted, a thread is resolved or reopened, or the section text is saved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     /// Comments on the section.

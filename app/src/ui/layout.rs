@@ -55,6 +55,7 @@ fn Nav(viewer: Viewer) -> impl IntoView {
         <nav aria-label="Main" class="main-nav">
             <a href="/">"Home"</a>
             <a href="/plans">"Plans"</a>
+            <crate::comments::ui::InboxLink />
             {(is_admin || org_admin).then(|| view! { <a href="/admin/organisations">"Organisations"</a> })}
             {is_admin.then(|| view! { <a href="/admin/people">"People"</a> <a href="/admin/template">"Template"</a> })}
             <a href="/account">"My account"</a>
