@@ -922,3 +922,54 @@ async fn polling_sees_new_comments_through_a_cheap_fingerprint() {
     );
     assert_ne!(fingerprint().await, one, "resolving changes it too");
 }
+
+#[tokio::test]
+async fn the_demo_plan_has_threads_with_a_mention_replies_and_a_resolved_one() {
+    let app = spawn_app().await;
+    assert!(server::demo::load(&app.db).await.unwrap());
+    let donor = app.client();
+    let res = app
+        .call(
+            &donor,
+            "login",
+            &[
+                ("email", "donor@upstream.example"),
+                ("password", server::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // The donor was mentioned on a passage that is still in the text.
+    let inbox = inbox(&app, &donor).await;
+    let mention = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "Mention")
+        .expect("a mention");
+    let link = mention["link"].as_str().unwrap().to_owned();
+    let (path, thread) = link.split_once("#thread-").unwrap();
+    let parts: Vec<&str> = path.split('/').collect();
+    let res = app
+        .call(
+            &donor,
+            "section_threads",
+            &[("plan_id", parts[2]), ("section_id", parts[4])],
+        )
+        .await;
+    let all: Value = res.json().await.unwrap();
+    let thread = thread_of(&all, thread.parse().unwrap());
+    assert_eq!(thread["anchor"], "Present");
+    assert_eq!(thread["comments"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM comment_threads WHERE resolved_at IS NOT NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM comment_threads WHERE quote IS NOT NULL")
+            .await,
+        2,
+        "both passages were found"
+    );
+}
