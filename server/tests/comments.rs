@@ -973,3 +973,66 @@ async fn the_demo_plan_has_threads_with_a_mention_replies_and_a_resolved_one() {
         "both passages were found"
     );
 }
+
+#[tokio::test]
+async fn without_javascript_a_refused_comment_comes_back_with_its_text_and_a_good_one_is_confirmed()
+{
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let (p, s) = f.ids();
+    let page = format!("/plans/{p}/sections/{s}");
+    let post = |quote: &'static str, body: &'static str| {
+        let client = f.commenter.clone();
+        let (base, page, p, s) = (app.base.clone(), page.clone(), p.clone(), s.clone());
+        async move {
+            client
+                .post(format!("{base}/api/start_thread"))
+                .headers(plain_form_headers(&base, &page))
+                .form(&[
+                    ("plan_id", p.as_str()),
+                    ("section_id", s.as_str()),
+                    ("prefix", ""),
+                    ("suffix", ""),
+                    ("quote", quote),
+                    ("body", body),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = post("words that are not there", "My careful point.").await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let back = location.trim_start_matches(&app.base).to_owned();
+    let (status, html) = app.page(&f.commenter, &back).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("not in the section&#x27;s current text")
+            || html.contains("not in the section's current text"),
+        "the quote's message is shown"
+    );
+    assert!(
+        html.contains("My careful point."),
+        "the typed comment is kept"
+    );
+    assert!(
+        html.contains("words that are not there"),
+        "the typed quote is kept"
+    );
+
+    let res = post("code of conduct", "A good point.").await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.ends_with(&format!("{page}?done=commented")),
+        "{location}"
+    );
+    let (_, html) = app
+        .page(&f.commenter, &format!("{page}?done=commented"))
+        .await;
+    assert!(html.contains("Comment added."));
+    assert!(html.contains("<mark class=\"passage\""));
+    assert!(html.contains("A good point."));
+}
