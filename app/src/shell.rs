@@ -8,7 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::access::ui::MembersPage;
 use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
-use crate::comments::ui::{provide_inbox_signal, InboxPage};
+use crate::comments::ui::{provide_inbox, InboxPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
 use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
@@ -70,7 +70,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn AppFrame() -> impl IntoView {
     provide_viewer();
-    provide_inbox_signal();
+    provide_inbox();
     // Async SSR: every page waits for its data so the status code (403, 404) can still be set.
     view! {
         <Header />

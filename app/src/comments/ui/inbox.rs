@@ -14,38 +14,48 @@ use crate::ui::format_time;
 #[derive(Clone, Copy)]
 pub struct InboxChanged(RwSignal<u32>);
 
-/// Provides [`InboxChanged`] to the header and the pages.
-pub fn provide_inbox_signal() {
-    provide_context(InboxChanged(RwSignal::new(0)));
-}
+/// The logged-in person's unread count, refetched on every navigation.
+#[derive(Clone, Copy)]
+struct Unread(Resource<i64>);
 
-/// "Inbox" in the navigation, with the number of unread items.
-#[component]
-pub fn InboxLink() -> impl IntoView {
+/// Provides the unread count for the navigation and [`InboxChanged`] to the pages; call it
+/// beside `provide_viewer` (resources belong at the top, where hydration finds their data).
+pub fn provide_inbox() {
     let location = use_location();
-    let changed = use_context::<InboxChanged>();
+    let changed = RwSignal::new(0u32);
     let unread = Resource::new(
         move || {
             (
                 location.pathname.get(),
                 location.search.get(),
-                changed.map(|c| c.0.get()),
+                changed.get(),
             )
         },
         // The count is a courtesy: a failure shows none rather than breaking the header.
         |_| async move { inbox_unread().await.unwrap_or(0) },
     );
+    provide_context(InboxChanged(changed));
+    provide_context(Unread(unread));
+}
+
+/// The logged-in person's unread count (0 without [`provide_inbox`]), for the header to await
+/// with the viewer: one boundary, so server and browser render the same.
+pub async fn unread_count() -> i64 {
+    match use_context::<Unread>() {
+        Some(Unread(r)) => r.await,
+        None => 0,
+    }
+}
+
+/// "Inbox" in the navigation, with the number of unread items.
+#[component]
+pub fn InboxLink(unread: i64) -> impl IntoView {
     view! {
         <a href="/inbox" class="inbox-link">
-            "Inbox"
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let n = unread.await;
-                    (n > 0).then(|| view! {
-                        " " <span class="badge unread-count" title=format!("{n} unread")>{n}<span class="visually-hidden">" unread"</span></span>
-                    })
-                })}
-            </Transition>
+            <span>"Inbox"</span>
+            {(unread > 0).then(|| view! {
+                <span class="badge unread-count" title=format!("{unread} unread")>{unread}<span class="visually-hidden">" unread"</span></span>
+            })}
         </a>
     }
 }
@@ -131,7 +141,7 @@ fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
     view! {
         <li class="inbox-item" class:unread=!item.read>
             <p>
-                {(!item.read).then(|| view! { <span class="badge unread">"Unread"</span> " " })}
+                {(!item.read).then(|| view! { <span class="badge unread">"Unread"</span> })}
                 <strong>{what}</strong> " in " <a href=item.link.clone()>{place}</a>
             </p>
             {if item.excerpt.is_empty() {
@@ -139,16 +149,16 @@ fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
             } else {
                 view! { <p class="excerpt">{item.excerpt.clone()}</p> }.into_any()
             }}
-            <p class="muted small">
-                {format_time(item.created_at)}
+            // A div, not a p: a form inside a paragraph ends the paragraph when parsed.
+            <div class="inbox-meta muted small">
+                <span>{format_time(item.created_at)}</span>
                 {(!item.read).then(|| view! {
-                    " "
                     <ActionForm action=mark attr:class="inline">
                         <input type="hidden" name="item_id" value=item.id.to_string() />
                         <button type="submit" class="small link-button">"Mark read"</button>
                     </ActionForm>
                 })}
-            </p>
+            </div>
         </li>
     }
 }

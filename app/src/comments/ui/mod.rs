@@ -8,5 +8,5 @@ mod poll;
 mod threads;
 
 pub use counts::{provide_open_counts, OpenThreadsBadge};
-pub use inbox::{provide_inbox_signal, InboxLink, InboxPage};
-pub use threads::SectionComments;
+pub use inbox::{provide_inbox, unread_count, InboxLink, InboxPage};
+pub use threads::{provide_section_comments, SectionComments};

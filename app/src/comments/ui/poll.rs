@@ -22,18 +22,24 @@ pub fn poll_activity(
     #[cfg(feature = "hydrate")]
     {
         use crate::comments::api::thread_activity;
+        // The fingerprint of what is on screen, followed in an effect (resources are read
+        // inside effects or boundaries, not from a timer).
+        let known = RwSignal::new(None);
+        Effect::new(move |_| {
+            if let Some(Ok(d)) = data.get() {
+                known.set(Some(d.activity));
+            }
+        });
         let tick = move || {
             if !super::browser::page_visible() {
                 return;
             }
-            let known = data
-                .try_get_untracked()
-                .flatten()
-                .and_then(|r| r.ok())
-                .map(|d| d.activity);
+            let Some(known) = known.try_get_untracked() else {
+                return;
+            };
             leptos::task::spawn_local(async move {
                 if let Ok(now) = thread_activity(plan_id, section_id).await {
-                    if known != Some(now) {
+                    if known.is_some_and(|k| k != now) {
                         refresh.try_update(|n| *n += 1);
                     }
                 }

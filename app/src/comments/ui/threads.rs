@@ -36,6 +36,8 @@ struct Drafts {
     suffix: RwSignal<String>,
     body: RwSignal<String>,
     replies: StoredValue<HashMap<i64, RwSignal<String>>>,
+    /// The comment section's owner: reply drafts must outlive the thread views that use them.
+    owner: StoredValue<Owner>,
 }
 
 impl Drafts {
@@ -43,7 +45,10 @@ impl Drafts {
         if let Some(s) = self.replies.with_value(|m| m.get(&thread).copied()) {
             return s;
         }
-        let s = RwSignal::new(initial.unwrap_or_default());
+        let text = initial.unwrap_or_default();
+        let s = self
+            .owner
+            .with_value(|o| o.with(|| RwSignal::new(text.clone())));
         self.replies.update_value(|m| {
             m.insert(thread, s);
         });
@@ -63,9 +68,27 @@ fn message_for(error: &Option<AppError>, key: &str, id: i64, field: &str) -> Opt
     (f.value(key) == Some(id.to_string().as_str())).then(|| f.message(field).map(str::to_owned))?
 }
 
-/// A section's text and its comment threads.
-#[component]
-pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
+/// What the comment part of a section page shares: its actions and the threads, loaded with
+/// the page (resources must be created at the page's top so hydration finds their data).
+#[derive(Clone, Copy)]
+struct CommentsState {
+    actions: Actions,
+    refresh: RwSignal<u32>,
+    data: Resource<Result<ThreadsOfSection, AppError>>,
+}
+
+/// Loads the threads of the section in the address (`/plans/:id/sections/:section`) for
+/// [`SectionComments`]; call it at the top of the section page.
+pub fn provide_section_comments() {
+    let params = leptos_router::hooks::use_params_map();
+    let ids = move || {
+        params.with(|p| {
+            Some((
+                p.get("id")?.parse::<i64>().ok()?,
+                p.get("section")?.parse::<i64>().ok()?,
+            ))
+        })
+    };
     let actions = Actions {
         start: ServerAction::new(),
         reply: ServerAction::new(),
@@ -73,6 +96,45 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
         delete: ServerAction::new(),
         resolve: ServerAction::new(),
         reopen: ServerAction::new(),
+    };
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || {
+            (
+                ids(),
+                actions.start.version().get(),
+                actions.reply.version().get(),
+                actions.edit.version().get(),
+                actions.delete.version().get(),
+                actions.resolve.version().get(),
+                actions.reopen.version().get(),
+                refresh.get(),
+            )
+        },
+        |(ids, ..)| async move {
+            match ids {
+                Some((plan, section)) => section_threads(plan, section).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    provide_context(CommentsState {
+        actions,
+        refresh,
+        data,
+    });
+}
+
+/// A section's text and its comment threads (needs [`provide_section_comments`]).
+#[component]
+pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
+    let Some(CommentsState {
+        actions,
+        refresh,
+        data,
+    }) = use_context::<CommentsState>()
+    else {
+        return ().into_any();
     };
     // A form posted without JavaScript that failed comes back with what was typed.
     let start_error = action_error(actions.start);
@@ -91,6 +153,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
         suffix: RwSignal::new(String::new()),
         body: RwSignal::new(refill("body")),
         replies: StoredValue::new(HashMap::new()),
+        owner: StoredValue::new(Owner::current().unwrap_or_default()),
     };
     if let Some(f) = reply_error.as_ref().and_then(|e| e.form_errors()) {
         if let (Some(t), Some(b)) = (
@@ -100,21 +163,6 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
             drafts.reply(t, Some(b.to_owned()));
         }
     }
-    let refresh = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || {
-            (
-                actions.start.version().get(),
-                actions.reply.version().get(),
-                actions.edit.version().get(),
-                actions.delete.version().get(),
-                actions.resolve.version().get(),
-                actions.reopen.version().get(),
-                refresh.get(),
-            )
-        },
-        move |_| section_threads(plan_id, section_id),
-    );
     // Successful posts clear what they sent.
     Effect::new(move |_| {
         if matches!(actions.start.value().get(), Some(Ok(_))) {
@@ -158,7 +206,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
                 <div class="comments-text">
                     <Transition fallback=|| view! { <p>"Loading…"</p> }>
                         {move || Suspend::new(async move {
-                            data.await.map(|d| view! {
+                            data.await.ok().map(|d| view! {
                                 <article
                                     class="panel prose annotated"
                                     node_ref=article
@@ -189,6 +237,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -389,8 +438,8 @@ fn Comment(comment: CommentView, ids: (i64, i64), thread: i64, actions: Actions)
         <div class="comment" id=format!("comment-{id}")>
             <p class="comment-meta small">
                 <strong>{comment.author.clone()}</strong>
-                " · " {format_time(comment.created_at)}
-                {comment.edited_at.map(|at| view! { " · " <span class="edited" title=format_time(at)>"edited"</span> })}
+                <span>{format!(" · {}", format_time(comment.created_at))}</span>
+                {comment.edited_at.map(|at| view! { <span class="edited" title=format_time(at)>" · edited"</span> })}
             </p>
             <div class="prose comment-body" inner_html=comment.html.clone()></div>
             <div class="comment-actions">

@@ -30,6 +30,7 @@ pub fn SectionPage() -> impl IntoView {
     let ids = ids();
     let rename = ServerAction::<RenameSection>::new();
     let tags = ServerAction::<SetSectionTags>::new();
+    crate::comments::ui::provide_section_comments();
     let data = Resource::new(
         move || (ids(), rename.version().get(), tags.version().get()),
         |(ids, ..)| async move {
