@@ -264,9 +264,17 @@ async fn load_comments(db: &Db, plan: i64, people: &[i64]) -> Result<(), DemoErr
 /// whom it mentions.
 type DemoComment = (usize, &'static str, &'static [usize]);
 
-/// Demo threads: section title start, quoted passage (or the whole section), the comments, and
-/// who resolved it.
-const COMMENTS: &[(&str, Option<&str>, &[DemoComment], Option<usize>)] = &[
+/// A demo thread: section title start, quoted passage (or the whole section), the comments,
+/// and who resolved it.
+type DemoThread = (
+    &'static str,
+    Option<&'static str>,
+    &'static [DemoComment],
+    Option<usize>,
+);
+
+/// Demo threads.
+const COMMENTS: &[DemoThread] = &[
     (
         "PSG 2",
         Some("vetting of personnel for past abuses"),
