@@ -437,7 +437,7 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
                 COALESCE(MAX(m.deleted_at), 0) AS deleted,
                 COALESCE(MAX(t.resolved_at), 0) AS resolved,
                 COALESCE(MAX(t.reopened_at), 0) AS reopened,
-                COUNT(DISTINCT t.resolved_at) AS resolved_count,
+                COUNT(DISTINCT CASE WHEN t.resolved_at IS NOT NULL THEN t.id END) AS resolved_count,
                 COALESCE((SELECT version FROM sections WHERE id = $2 AND plan_id = $1), 0) AS section_version
          FROM comment_threads t LEFT JOIN comments m ON m.thread_id = t.id
          WHERE t.plan_id = $1 AND t.section_id = $2",
@@ -446,7 +446,7 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
     .bind(section_id)
     .fetch_one(db.pool())
     .await?;
-    let parts: [i64; 7] = [
+    let stamp: [i64; 7] = [
         r.try_get("last_id")?,
         r.try_get("edited")?,
         r.try_get("deleted")?,
@@ -455,10 +455,9 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
         r.try_get("resolved_count")?,
         r.try_get("section_version")?,
     ];
-    // Ids and times are both increasing; their sum changes whenever any of them does.
     Ok(Activity {
         comments: r.try_get("comments")?,
-        stamp: parts.iter().sum(),
+        stamp,
     })
 }
 

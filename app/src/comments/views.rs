@@ -70,8 +70,9 @@ pub struct ThreadView {
 pub struct Activity {
     /// Comments on the section.
     pub comments: i64,
-    /// The latest change time or id seen, whichever is larger.
-    pub stamp: i64,
+    /// Latest comment id, edit, deletion, resolution and reopening times, resolved threads and
+    /// the section's version: each only grows while nothing else changes, so any change shows.
+    pub stamp: [i64; 7],
 }
 
 /// A section's threads and the section text with their passages marked.
