@@ -57,14 +57,8 @@ mod imp {
             .set_start(&range.end_container().ok()?, range.end_offset().ok()?)
             .ok()?;
         // Keep the space next to the quote: the server compares context word for word.
-        let before = String::from(before.to_string())
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let after = String::from(after.to_string())
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let before = normalise_space(&String::from(before.to_string()));
+        let after = normalise_space(&String::from(after.to_string()));
         Some(Selected {
             quote,
             prefix: tail(&format!("{before} ")),

@@ -265,7 +265,6 @@ fn Threads(data: ThreadsOfSection, actions: Actions, drafts: Drafts) -> impl Int
             <span class="badge open-threads" title="Open threads">{format!("{} open", data.open_count)}</span>
         </h2>
         <FormStatus errors=any_error />
-        {can_comment.then(|| view! { <NewThread ids actions drafts /> })}
         {(open.is_empty() && resolved.is_empty()).then(|| view! { <p class="muted">"No comments yet."</p> })}
         <ol class="thread-list">
             {open.into_iter().map(|t| view! { <li><Thread thread=t ids can_comment actions drafts /></li> }).collect_view()}
@@ -278,6 +277,7 @@ fn Threads(data: ThreadsOfSection, actions: Actions, drafts: Drafts) -> impl Int
                 </ol>
             </details>
         })}
+        {can_comment.then(|| view! { <NewThread ids actions drafts /> })}
     }
 }
 
