@@ -202,7 +202,8 @@ fn email_like(s: &str) -> Option<&str> {
 /// Finds the mentions in `body` among `people` (see the module documentation for the syntax).
 pub fn find_mentions(body: &str, people: &[Mentionable]) -> Mentions {
     let mut by_length: Vec<&Mentionable> = people.iter().collect();
-    by_length.sort_by_key(|p| std::cmp::Reverse(p.name.chars().count()));
+    // Longest names first; among namesakes, someone on the plan (the one the writer means).
+    by_length.sort_by_key(|p| (std::cmp::Reverse(p.name.chars().count()), !p.on_plan));
     let mut found = Mentions::default();
     let note = |p: &Mentionable, written: &str, found: &mut Mentions| {
         if p.on_plan {
@@ -401,6 +402,17 @@ mod tests {
         let m = find_mentions("@Erik Sand and @nobody@example.org; @someone else", &people);
         assert!(m.people.is_empty());
         assert_eq!(m.refused, vec!["@Erik Sand", "@nobody@example.org"]);
+    }
+
+    #[test]
+    fn a_namesake_off_the_plan_does_not_block_a_mention() {
+        let people = [
+            person(1, "Ana Diaz", "ana@elsewhere.org", false),
+            person(2, "Ana Diaz", "ana@example.org", true),
+        ];
+        let m = find_mentions("@Ana Diaz", &people);
+        assert_eq!(m.people, vec![2]);
+        assert!(m.refused.is_empty());
     }
 
     #[test]
