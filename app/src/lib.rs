@@ -9,6 +9,7 @@ pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod checklist;
+pub mod comments;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;

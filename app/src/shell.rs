@@ -9,6 +9,7 @@ use crate::access::ui::MembersPage;
 use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
 use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
+use crate::comments::ui::{provide_inbox, InboxPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
 use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn AppFrame() -> impl IntoView {
     provide_viewer();
+    provide_inbox();
     // Async SSR: every page waits for its data so the status code (403, 404) can still be set.
     view! {
         <Header />
@@ -84,6 +86,7 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/template") view=TemplatePage ssr=SsrMode::Async />
                 <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
+                <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/new") view=NewPlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />

@@ -202,7 +202,7 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
         }
     }
     load_checklist(db, plan, orgs, people).await?;
-    Ok(())
+    load_comments(db, plan, people).await
 }
 
 /// Progress on the demo plan's checklist: some items done with evidence, some under way (one
@@ -399,6 +399,104 @@ const CHECKLIST_PROGRESS: &[DemoProgress] = &[
         evidence: None,
         section: None,
     },
+];
+
+/// Comment threads on the demo plan: one on a passage with a mention and replies, one on a
+/// whole section that was settled and resolved, and one still waiting for an answer.
+async fn load_comments(db: &Db, plan: i64, people: &[i64]) -> Result<(), DemoError> {
+    use app::comments::db::{reply, set_resolved, start_thread, thread, NewComment};
+    let (justice, committee, civil, donor) = (people[1], people[2], people[3], people[4]);
+    let (sections, _) = app::plans::db::sections_of(db, plan).await?;
+    let now = now() + 60;
+    for (i, (title_start, quote, talk, resolved_by)) in COMMENTS.iter().enumerate() {
+        let Some(section) = sections.iter().find(|s| s.title.starts_with(title_start)) else {
+            continue;
+        };
+        let body = app::sections::db::section(db, plan, section.id).await?.body;
+        let text = app::comments::passage::plain_text(&body);
+        let passage = quote.and_then(|q| app::comments::domain::anchor_in(&text, q, "", ""));
+        let at = now + 600 * i as i64;
+        let author_of = |who: usize| [justice, committee, civil, donor][who];
+        let mut talk = talk.iter();
+        let Some((first_by, first, mentions)) = talk.next() else {
+            continue;
+        };
+        let mentioned: Vec<i64> = mentions.iter().map(|m| author_of(*m)).collect();
+        let (id, _) = start_thread(
+            db,
+            plan,
+            section.id,
+            passage.as_ref(),
+            &NewComment {
+                author: author_of(*first_by),
+                body: first,
+                mentions: &mentioned,
+                now: at,
+            },
+        )
+        .await?;
+        let row = thread(db, plan, section.id, id).await?;
+        for (n, (by, text, mentions)) in talk.enumerate() {
+            let mentioned: Vec<i64> = mentions.iter().map(|m| author_of(*m)).collect();
+            reply(
+                db,
+                &row,
+                &NewComment {
+                    author: author_of(*by),
+                    body: text,
+                    mentions: &mentioned,
+                    now: at + 60 * (n as i64 + 1),
+                },
+            )
+            .await?;
+        }
+        if let Some(by) = resolved_by {
+            set_resolved(db, id, true, author_of(*by), at + 300).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A demo comment: who (0 ministry, 1 committee, 2 civil society, 3 donor), the Markdown, and
+/// whom it mentions.
+type DemoComment = (usize, &'static str, &'static [usize]);
+
+/// A demo thread: section title start, quoted passage (or the whole section), the comments,
+/// and who resolved it.
+type DemoThread = (
+    &'static str,
+    Option<&'static str>,
+    &'static [DemoComment],
+    Option<usize>,
+);
+
+/// Demo threads.
+const COMMENTS: &[DemoThread] = &[
+    (
+        "PSG 2",
+        Some("vetting of personnel for past abuses"),
+        &[
+            (1, "Who runs the vetting, and against which records? The 2019-2022 files are incomplete in the northern provinces.\n\n@Erik Sand, could the Nordic Fund support an independent vetting panel?", &[3]),
+            (3, "Yes, for 2026-2027, if the Ministry sets out the panel's **terms of reference** and publishes them.", &[]),
+            (0, "Agreed. We will circulate draft terms of reference by the end of March.", &[]),
+        ],
+        None,
+    ),
+    (
+        "Context",
+        None,
+        &[
+            (2, "The groups at risk should also include displaced women in the camps around the capital: they are missing from the assessment.", &[]),
+            (0, "Added to the next draft, with the figures from the camp survey.", &[]),
+        ],
+        Some(2),
+    ),
+    (
+        "PSG 3",
+        Some("witnesses need protection that works outside the capital"),
+        &[(3, "Is there a budget line for witness protection in the provinces, or does this depend on new funding? @Tomas Reyl", &[0])],
+        None,
+    ),
 ];
 
 const PLAN_SUMMARY: &str = "A five-year plan, agreed between the Government of Valdoria, civil society and international partners, to reduce the risk of atrocity crimes as the country rebuilds after the 2019-2022 conflict. It puts the prevention lens into security sector reform, justice and the distribution of public resources, and sets out how warnings will reach decision makers in time.";

@@ -122,9 +122,21 @@ async fn perform(app: &TestApp, f: &Fixture, client: &Client, action: PlanAction
             )
             .await
         }
-        // Comment threads and reviews arrive with their own issues; until then the table's
-        // rows for them are proved by the unit and property tests of `can`.
-        PlanAction::Comment | PlanAction::Review => return None,
+        PlanAction::Comment => {
+            app.call(
+                client,
+                "start_thread",
+                &[
+                    ("plan_id", &p),
+                    ("section_id", &f.section.to_string()),
+                    ("body", "A comment on the whole section."),
+                ],
+            )
+            .await
+        }
+        // Reviews arrive with their own issue; until then the table's row for them is proved
+        // by the unit and property tests of `can`.
+        PlanAction::Review => return None,
     };
     Some(res.status().as_u16())
 }

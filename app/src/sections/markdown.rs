@@ -22,9 +22,17 @@ fn safe_url(url: &str) -> bool {
 /// Renders Markdown: raw HTML in the source is shown as text, and links or images with a
 /// scheme other than http, https or mailto lose their target.
 pub fn to_html(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, safe_events(markdown));
+    out
+}
+
+/// The Markdown events [`to_html`] renders, for renderers that add their own markup (comment
+/// passages highlighted in a section).
+pub fn safe_events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
@@ -49,19 +57,24 @@ pub fn to_html(markdown: &str) -> String {
             id,
         }),
         other => other,
-    });
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events);
-    out
+    })
 }
 
 /// Renders and sanitises: what the server stores and serves.
 #[cfg(feature = "ssr")]
 pub fn to_safe_html(markdown: &str) -> String {
+    sanitise(&to_html(markdown))
+}
+
+/// Sanitises rendered HTML. `<mark>` may carry the class and thread number of a highlighted
+/// comment passage; Markdown sources cannot produce such a tag (their raw HTML is text).
+#[cfg(feature = "ssr")]
+pub fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(&to_html(markdown))
+        .add_tag_attributes("mark", &["class", "data-thread"])
+        .clean(html)
         .to_string()
 }
 

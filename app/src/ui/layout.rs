@@ -32,8 +32,9 @@ pub fn Header() -> impl IntoView {
             </a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
+                    let unread = crate::comments::ui::unread_count().await;
                     match viewer.await {
-                        Some(v) => view! { <Nav viewer=v /> }.into_any(),
+                        Some(v) => view! { <Nav viewer=v unread /> }.into_any(),
                         None => view! {
                             <nav aria-label="Main">
                                 <a href="/login">"Log in"</a>
@@ -48,13 +49,14 @@ pub fn Header() -> impl IntoView {
 }
 
 #[component]
-fn Nav(viewer: Viewer) -> impl IntoView {
+fn Nav(viewer: Viewer, unread: i64) -> impl IntoView {
     let is_admin = viewer.person.is_admin();
     let org_admin = viewer.is_org_admin();
     view! {
         <nav aria-label="Main" class="main-nav">
             <a href="/">"Home"</a>
             <a href="/plans">"Plans"</a>
+            <crate::comments::ui::InboxLink unread />
             {(is_admin || org_admin).then(|| view! { <a href="/admin/organisations">"Organisations"</a> })}
             {is_admin.then(|| view! { <a href="/admin/people">"People"</a> <a href="/admin/template">"Template"</a> })}
             <a href="/account">"My account"</a>

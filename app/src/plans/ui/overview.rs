@@ -39,6 +39,7 @@ pub fn PlanPage() -> impl IntoView {
         removal: ServerAction::new(),
         status: ServerAction::new(),
     };
+    crate::comments::ui::provide_open_counts();
     let data = Resource::new(
         move || {
             (
@@ -165,6 +166,7 @@ fn SectionList(
                 view! {
                     <li class="section-item">
                         <a href=format!("/plans/{plan_id}/sections/{}", s.id)>{s.title.clone()}</a>
+                        <crate::comments::ui::OpenThreadsBadge section_id=s.id />
                         <span class="tags">
                             {tag_labels(&s.psgs, &s.pillars).into_iter().map(|(short, long)| view! { <span class="badge tag" title=long>{short}</span> }).collect_view()}
                         </span>

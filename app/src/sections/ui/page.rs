@@ -30,6 +30,7 @@ pub fn SectionPage() -> impl IntoView {
     let ids = ids();
     let rename = ServerAction::<RenameSection>::new();
     let tags = ServerAction::<SetSectionTags>::new();
+    crate::comments::ui::provide_section_comments();
     let data = Resource::new(
         move || (ids(), rename.version().get(), tags.version().get()),
         |(ids, ..)| async move {
@@ -86,11 +87,11 @@ fn Section(
         {(!d.guidance.is_empty()).then(|| view! {
             <details class="guidance"><summary>"Guidance"</summary><p>{d.guidance.clone()}</p></details>
         })}
-        {if d.can_edit && !d.removed {
-            view! { <Editor detail=detail.clone() notice /> <SectionSettings detail rename tags /> }.into_any()
-        } else {
-            view! { <article class="panel prose" inner_html=d.html.clone()></article> }.into_any()
-        }}
+        {(d.can_edit && !d.removed).then(|| {
+            view! { <Editor detail=detail.clone() notice /> <SectionSettings detail rename tags /> }
+        })}
+        // The section text for reading, with commented passages highlighted, and its threads.
+        <crate::comments::ui::SectionComments plan_id section_id=d.id />
     }
     .into_any()
 }

@@ -1,0 +1,466 @@
+//! A section's comments: the text with commented passages highlighted, the threads beside it,
+//! and the forms to start, reply, edit, delete, resolve and reopen. Every form is a plain
+//! POST without JavaScript; with it, the list refreshes itself when others comment.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use super::browser::Selected;
+use super::mention::CommentBox;
+use crate::comments::api::{
+    section_threads, DeleteComment, EditComment, ReopenThread, ReplyToThread, ResolveThread,
+    StartThread,
+};
+use crate::comments::views::{AnchorState, CommentView, ThreadView, ThreadsOfSection};
+use crate::error::AppError;
+use crate::ui::fields::{action_error, action_succeeded, FormStatus};
+use crate::ui::format_time;
+
+/// The actions of the comment forms; the threads refetch after each.
+#[derive(Clone, Copy)]
+struct Actions {
+    start: ServerAction<StartThread>,
+    reply: ServerAction<ReplyToThread>,
+    edit: ServerAction<EditComment>,
+    delete: ServerAction<DeleteComment>,
+    resolve: ServerAction<ResolveThread>,
+    reopen: ServerAction<ReopenThread>,
+}
+
+/// Text being typed, kept outside the list so a refresh of the threads loses none of it.
+#[derive(Clone, Copy)]
+struct Drafts {
+    quote: RwSignal<String>,
+    prefix: RwSignal<String>,
+    suffix: RwSignal<String>,
+    body: RwSignal<String>,
+    replies: StoredValue<HashMap<i64, RwSignal<String>>>,
+    /// The comment section's owner: reply drafts must outlive the thread views that use them.
+    owner: StoredValue<Owner>,
+}
+
+impl Drafts {
+    fn reply(&self, thread: i64, initial: Option<String>) -> RwSignal<String> {
+        if let Some(s) = self.replies.with_value(|m| m.get(&thread).copied()) {
+            return s;
+        }
+        let text = initial.unwrap_or_default();
+        let s = self
+            .owner
+            .with_value(|o| o.with(|| RwSignal::new(text.clone())));
+        self.replies.update_value(|m| {
+            m.insert(thread, s);
+        });
+        s
+    }
+}
+
+/// The submitted value of `field` when the error came back for the form identified by
+/// `key = id` (several forms share one action).
+fn kept_for(error: &Option<AppError>, key: &str, id: i64, field: &str) -> Option<String> {
+    let f = error.as_ref()?.form_errors()?;
+    (f.value(key) == Some(id.to_string().as_str())).then(|| f.value(field).map(str::to_owned))?
+}
+
+fn message_for(error: &Option<AppError>, key: &str, id: i64, field: &str) -> Option<String> {
+    let f = error.as_ref()?.form_errors()?;
+    (f.value(key) == Some(id.to_string().as_str())).then(|| f.message(field).map(str::to_owned))?
+}
+
+/// What the comment part of a section page shares: its actions and the threads, loaded with
+/// the page (resources must be created at the page's top so hydration finds their data).
+#[derive(Clone, Copy)]
+struct CommentsState {
+    actions: Actions,
+    refresh: RwSignal<u32>,
+    data: Resource<Result<ThreadsOfSection, AppError>>,
+}
+
+/// Loads the threads of the section in the address (`/plans/:id/sections/:section`) for
+/// [`SectionComments`]; call it at the top of the section page.
+pub fn provide_section_comments() {
+    let params = leptos_router::hooks::use_params_map();
+    let ids = move || {
+        params.with(|p| {
+            Some((
+                p.get("id")?.parse::<i64>().ok()?,
+                p.get("section")?.parse::<i64>().ok()?,
+            ))
+        })
+    };
+    let actions = Actions {
+        start: ServerAction::new(),
+        reply: ServerAction::new(),
+        edit: ServerAction::new(),
+        delete: ServerAction::new(),
+        resolve: ServerAction::new(),
+        reopen: ServerAction::new(),
+    };
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || {
+            (
+                ids(),
+                actions.start.version().get(),
+                actions.reply.version().get(),
+                actions.edit.version().get(),
+                actions.delete.version().get(),
+                actions.resolve.version().get(),
+                actions.reopen.version().get(),
+                refresh.get(),
+            )
+        },
+        |(ids, ..)| async move {
+            match ids {
+                Some((plan, section)) => section_threads(plan, section).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    provide_context(CommentsState {
+        actions,
+        refresh,
+        data,
+    });
+}
+
+/// A section's text and its comment threads (needs [`provide_section_comments`]).
+#[component]
+pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
+    let Some(CommentsState {
+        actions,
+        refresh,
+        data,
+    }) = use_context::<CommentsState>()
+    else {
+        return ().into_any();
+    };
+    // A form posted without JavaScript that failed comes back with what was typed.
+    let start_error = action_error(actions.start);
+    let refill = |field: &str| {
+        start_error
+            .get_untracked()
+            .as_ref()
+            .and_then(|e| e.form_errors())
+            .and_then(|f| f.value(field).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let reply_error = actions.reply.value().get_untracked().and_then(|r| r.err());
+    let drafts = Drafts {
+        quote: RwSignal::new(refill("quote")),
+        prefix: RwSignal::new(String::new()),
+        suffix: RwSignal::new(String::new()),
+        body: RwSignal::new(refill("body")),
+        replies: StoredValue::new(HashMap::new()),
+        owner: StoredValue::new(Owner::current().unwrap_or_default()),
+    };
+    if let Some(f) = reply_error.as_ref().and_then(|e| e.form_errors()) {
+        if let (Some(t), Some(b)) = (
+            f.value("thread_id").and_then(|t| t.parse().ok()),
+            f.value("body"),
+        ) {
+            drafts.reply(t, Some(b.to_owned()));
+        }
+    }
+    // Successful posts clear what they sent.
+    Effect::new(move |_| {
+        if matches!(actions.start.value().get(), Some(Ok(_))) {
+            drafts.quote.set(String::new());
+            drafts.prefix.set(String::new());
+            drafts.suffix.set(String::new());
+            drafts.body.set(String::new());
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(actions.reply.value().get(), Some(Ok(_))) {
+            drafts.replies.update_value(|m| m.clear());
+        }
+    });
+    super::poll::poll_activity(plan_id, section_id, data, refresh);
+    let selected = RwSignal::new(None::<Selected>);
+    let article = NodeRef::<leptos::html::Article>::new();
+    let read_selection = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = article.get_untracked() {
+            selected.set(super::browser::selection_in(&el));
+        }
+    };
+    let use_selection = move |_| {
+        if let Some(s) = selected.get_untracked() {
+            drafts.quote.set(s.quote);
+            drafts.prefix.set(s.prefix);
+            drafts.suffix.set(s.suffix);
+            #[cfg(feature = "hydrate")]
+            if let Some(el) = leptos::prelude::document().get_element_by_id("new-thread-body") {
+                use leptos::wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        }
+    };
+    view! {
+        <section class="comments" aria-labelledby="comments-heading">
+            <div class="comments-layout">
+                <div class="comments-text">
+                    <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                        {move || Suspend::new(async move {
+                            data.await.ok().map(|d| view! {
+                                <article
+                                    class="panel prose annotated"
+                                    node_ref=article
+                                    on:mouseup=move |_| read_selection()
+                                    on:keyup=move |_| read_selection()
+                                    inner_html=d.html
+                                ></article>
+                            })
+                        })}
+                    </Transition>
+                    {move || selected.get().map(|s| view! {
+                        <div class="selection-bar" role="region" aria-label="Selected text">
+                            <button type="button" class="primary small" on:click=use_selection>"Comment on selection"</button>
+                            <q class="muted small">{s.quote}</q>
+                        </div>
+                    })}
+                </div>
+                <aside class="threads" aria-labelledby="comments-heading">
+                    <Transition fallback=|| view! { <p>"Loading comments…"</p> }>
+                        {move || Suspend::new(async move {
+                            match data.await {
+                                Ok(d) => view! { <Threads data=d actions drafts /> }.into_any(),
+                                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </aside>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Threads(data: ThreadsOfSection, actions: Actions, drafts: Drafts) -> impl IntoView {
+    let (open, resolved): (Vec<ThreadView>, Vec<ThreadView>) =
+        data.threads.into_iter().partition(|t| t.resolved.is_none());
+    let can_comment = data.can_comment;
+    let ids = (data.plan_id, data.section_id);
+    let resolved_count = resolved.len();
+    let any_error = Signal::derive(move || {
+        [
+            actions.reply.value().get().and_then(|r| r.err()),
+            actions.edit.value().get().and_then(|r| r.err()),
+            actions.delete.value().get().and_then(|r| r.err()),
+            actions.resolve.value().get().and_then(|r| r.err()),
+            actions.reopen.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|e| e.form_errors().is_none())
+    });
+    view! {
+        <h2 id="comments-heading">
+            "Comments "
+            <span class="badge open-threads" title="Open threads">{format!("{} open", data.open_count)}</span>
+        </h2>
+        <FormStatus errors=any_error />
+        {(open.is_empty() && resolved.is_empty()).then(|| view! { <p class="muted">"No comments yet."</p> })}
+        <ol class="thread-list">
+            {open.into_iter().map(|t| view! { <li><Thread thread=t ids can_comment actions drafts /></li> }).collect_view()}
+        </ol>
+        {(resolved_count > 0).then(|| view! {
+            <details class="resolved-threads">
+                <summary>{format!("{resolved_count} resolved thread{}", if resolved_count == 1 { "" } else { "s" })}</summary>
+                <ol class="thread-list">
+                    {resolved.into_iter().map(|t| view! { <li><Thread thread=t ids can_comment actions drafts /></li> }).collect_view()}
+                </ol>
+            </details>
+        })}
+        {can_comment.then(|| view! { <NewThread ids actions drafts /> })}
+    }
+}
+
+#[component]
+fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView {
+    let errors = action_error(actions.start);
+    let quote_error = move || {
+        errors.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.form_errors())
+                .and_then(|f| f.message("quote").map(str::to_owned))
+        })
+    };
+    let body_error = Signal::derive(move || {
+        errors.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.form_errors())
+                .and_then(|f| f.message("body").map(str::to_owned))
+        })
+    });
+    let quote_now = drafts.quote.get_untracked();
+    view! {
+        <details class="panel new-thread" open=true>
+            <summary>"Start a thread"</summary>
+            <ActionForm action=actions.start attr:id="new-thread">
+                <FormStatus errors succeeded=action_succeeded(actions.start) done="commented" success="Comment added." />
+                <input type="hidden" name="plan_id" value=ids.0.to_string() />
+                <input type="hidden" name="section_id" value=ids.1.to_string() />
+                <input type="hidden" name="prefix" value="" prop:value=move || drafts.prefix.get() />
+                <input type="hidden" name="suffix" value="" prop:value=move || drafts.suffix.get() />
+                <div class="field" class:invalid=move || quote_error().is_some()>
+                    <label for="new-thread-quote">"Quoted passage (optional)"</label>
+                    <p class="hint" id="new-thread-quote-hint">"Select text in the section and choose “Comment on selection”, or paste a passage here. Leave it empty to comment on the whole section."</p>
+                    <textarea
+                        id="new-thread-quote"
+                        name="quote"
+                        rows="2"
+                        aria-describedby="new-thread-quote-hint"
+                        aria-invalid=move || quote_error().map(|_| "true")
+                        prop:value=move || drafts.quote.get()
+                        on:input=move |ev| {
+                            drafts.quote.set(event_target_value(&ev));
+                            drafts.prefix.set(String::new());
+                            drafts.suffix.set(String::new());
+                        }
+                    >{crate::ui::textarea_text(&quote_now)}</textarea>
+                    {move || quote_error().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <CommentBox id="new-thread-body".to_owned() label="Comment" plan_id=ids.0 text=drafts.body error=body_error />
+                <button type="submit" class="primary">"Comment"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn Thread(
+    thread: ThreadView,
+    ids: (i64, i64),
+    can_comment: bool,
+    actions: Actions,
+    drafts: Drafts,
+) -> impl IntoView {
+    let id = thread.id;
+    let resolved = thread.resolved.is_some();
+    let heading = match (&thread.quote, thread.anchor) {
+        (None, _) => view! { <p class="anchor muted small">"On the whole section"</p> }.into_any(),
+        (Some(q), AnchorState::Changed) => view! {
+            <p class="anchor changed small"><span class="badge">"original text changed"</span></p>
+            <blockquote class="quote changed">{q.clone()}</blockquote>
+        }
+        .into_any(),
+        (Some(q), _) => view! { <blockquote class="quote">{q.clone()}</blockquote> }.into_any(),
+    };
+    let state = match (&thread.resolved, &thread.reopened) {
+        (Some(r), _) => Some(format!("Resolved by {}, {}", r.by, format_time(r.at))),
+        (None, Some(o)) => Some(format!("Reopened by {}, {}", o.by, format_time(o.at))),
+        _ => None,
+    };
+    let reply_error = action_error(actions.reply);
+    let reply_message =
+        Signal::derive(move || reply_error.with(|e| message_for(e, "thread_id", id, "body")));
+    let reply_text = drafts.reply(id, None);
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="plan_id" value=ids.0.to_string() />
+            <input type="hidden" name="section_id" value=ids.1.to_string() />
+            <input type="hidden" name="thread_id" value=id.to_string() />
+        }
+    };
+    view! {
+        <article class="thread" class:resolved=resolved id=format!("thread-{id}") data-thread=id.to_string()>
+            {heading}
+            <p class="muted small">{format!("Started by {}, {}", thread.started.by, format_time(thread.started.at))}</p>
+            <ol class="comment-list">
+                {thread.comments.into_iter().map(|c| view! { <li><Comment comment=c ids thread=id actions /></li> }).collect_view()}
+            </ol>
+            {state.map(|s| view! { <p class="thread-state small">{s}</p> })}
+            {can_comment.then(|| view! {
+                <div class="thread-actions">
+                    {(!resolved).then(|| view! {
+                        <ActionForm action=actions.reply attr:class="reply">
+                            {hidden()}
+                            <CommentBox id=format!("reply-{id}") label="Reply" plan_id=ids.0 text=reply_text error=reply_message rows=2 />
+                            <button type="submit">"Reply"</button>
+                        </ActionForm>
+                    })}
+                    {if resolved {
+                        view! {
+                            <ActionForm action=actions.reopen attr:class="inline">
+                                {hidden()}
+                                <button type="submit" class="small">"Reopen"</button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=actions.resolve attr:class="inline">
+                                {hidden()}
+                                <button type="submit" class="small">"Resolve"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                </div>
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn Comment(comment: CommentView, ids: (i64, i64), thread: i64, actions: Actions) -> impl IntoView {
+    let id = comment.id;
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="plan_id" value=ids.0.to_string() />
+            <input type="hidden" name="section_id" value=ids.1.to_string() />
+            <input type="hidden" name="thread_id" value=thread.to_string() />
+            <input type="hidden" name="comment_id" value=id.to_string() />
+        }
+    };
+    if comment.deleted {
+        return view! {
+            <div class="comment deleted" id=format!("comment-{id}")>
+                <p class="muted"><em>"Comment deleted"</em></p>
+            </div>
+        }
+        .into_any();
+    }
+    let edit_error = action_error(actions.edit);
+    let edit_message =
+        Signal::derive(move || edit_error.with(|e| message_for(e, "comment_id", id, "body")));
+    let edit_text = RwSignal::new(
+        kept_for(&edit_error.get_untracked(), "comment_id", id, "body")
+            .or_else(|| comment.source.clone())
+            .unwrap_or_default(),
+    );
+    let confirm = format!("Delete this comment by {}?", comment.author);
+    view! {
+        <div class="comment" id=format!("comment-{id}")>
+            <p class="comment-meta small">
+                <strong>{comment.author.clone()}</strong>
+                <span>{format!(" · {}", format_time(comment.created_at))}</span>
+                {comment.edited_at.map(|at| view! { <span class="edited" title=format_time(at)>" · edited"</span> })}
+            </p>
+            <div class="prose comment-body" inner_html=comment.html.clone()></div>
+            <div class="comment-actions">
+                {comment.can_edit.then(|| view! {
+                    <details class="edit-comment" open=edit_message.get_untracked().is_some()>
+                        <summary class="small">"Edit"</summary>
+                        <ActionForm action=actions.edit>
+                            {hidden()}
+                            <CommentBox id=format!("edit-{id}") label="Edit your comment" plan_id=ids.0 text=edit_text error=edit_message rows=3 />
+                            <button type="submit" class="small">"Save comment"</button>
+                        </ActionForm>
+                    </details>
+                })}
+                {comment.can_delete.then(|| view! {
+                    <ActionForm action=actions.delete attr:class="inline">
+                        {hidden()}
+                        <button type="submit" class="small danger" title=confirm>"Delete"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}

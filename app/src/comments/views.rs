@@ -1,0 +1,169 @@
+//! What comment threads and the inbox show: plain data that crosses the wire.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a thread's passage stands in the section's current text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AnchorState {
+    /// The thread is about the whole section.
+    Section,
+    /// The quoted passage is still there (and highlighted).
+    Present,
+    /// The quoted passage was edited away.
+    Changed,
+}
+
+/// One comment in a thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    /// Database id.
+    pub id: i64,
+    /// Author's name.
+    pub author: String,
+    /// Sanitised HTML of the body; empty once deleted.
+    pub html: String,
+    /// The Markdown source, for its author's edit form only.
+    pub source: Option<String>,
+    /// When written, Unix seconds.
+    pub created_at: i64,
+    /// When last edited.
+    pub edited_at: Option<i64>,
+    /// Whether it was deleted.
+    pub deleted: bool,
+    /// Whether the viewer may edit it.
+    pub can_edit: bool,
+    /// Whether the viewer may delete it.
+    pub can_delete: bool,
+}
+
+/// Who did something and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Their name.
+    pub by: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// A thread with its comments in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadView {
+    /// Database id (the page anchor is `thread-{id}`).
+    pub id: i64,
+    /// The quoted passage, if the thread is about one.
+    pub quote: Option<String>,
+    /// Whether the passage is still in the text.
+    pub anchor: AnchorState,
+    /// Who started it.
+    pub started: Stamp,
+    /// Set while resolved.
+    pub resolved: Option<Stamp>,
+    /// The last reopening, if any.
+    pub reopened: Option<Stamp>,
+    /// Comments, oldest first.
+    pub comments: Vec<CommentView>,
+}
+
+/// A cheap fingerprint of a section's comment activity: it changes whenever a comment is
+/// added, edited or deleted, a thread is resolved or reopened, or the section text is saved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Comments on the section.
+    pub comments: i64,
+    /// Latest comment id, edit, deletion, resolution and reopening times, resolved threads and
+    /// the section's version: each only grows while nothing else changes, so any change shows.
+    pub stamp: [i64; 7],
+}
+
+/// A section's threads and the section text with their passages marked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadsOfSection {
+    /// The plan.
+    pub plan_id: i64,
+    /// The section.
+    pub section_id: i64,
+    /// The section's sanitised HTML with commented passages in `<mark>`.
+    pub html: String,
+    /// Threads, oldest first.
+    pub threads: Vec<ThreadView>,
+    /// Threads not resolved.
+    pub open_count: i64,
+    /// Whether the viewer may start threads and reply.
+    pub can_comment: bool,
+    /// The activity fingerprint these threads reflect.
+    pub activity: Activity,
+}
+
+/// Someone the `@` suggestions offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSuggestion {
+    /// Display name (what to write after `@`).
+    pub name: String,
+    /// Email address, to tell namesakes apart.
+    pub email: String,
+}
+
+/// What an inbox item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InboxKind {
+    /// Someone mentioned the person.
+    Mention,
+    /// Someone replied in a thread the person is in.
+    Reply,
+    /// Someone asked the person to review (once reviews exist).
+    ReviewRequest,
+}
+
+impl InboxKind {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxKind::Mention => "mention",
+            InboxKind::Reply => "reply",
+            InboxKind::ReviewRequest => "review_request",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            InboxKind::Mention,
+            InboxKind::Reply,
+            InboxKind::ReviewRequest,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
+    }
+}
+
+/// One item in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    /// Database id.
+    pub id: i64,
+    /// What happened.
+    pub kind: InboxKind,
+    /// Who did it.
+    pub actor: Option<String>,
+    /// The plan's title.
+    pub plan_title: String,
+    /// The section's title.
+    pub section_title: Option<String>,
+    /// Where to go: the thread on its section page.
+    pub link: String,
+    /// The start of the comment, as plain text (empty once deleted).
+    pub excerpt: String,
+    /// When, Unix seconds.
+    pub created_at: i64,
+    /// Whether it was marked read.
+    pub read: bool,
+}
+
+/// The inbox page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxView {
+    /// Newest first.
+    pub items: Vec<InboxEntry>,
+    /// How many are unread.
+    pub unread: i64,
+}
