@@ -13,7 +13,7 @@ use super::domain::PlanRole;
 use super::views::{PlanMember, PlanMembers};
 use crate::admin::views::InvitationCreated;
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField};
+use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
 use crate::ui::format_time;
 
 fn role_options() -> Vec<(String, String)> {
@@ -85,13 +85,9 @@ fn Members(
     actions: Actions,
 ) -> impl IntoView {
     let plan = members.plan_id;
-    let change_errors = action_error(actions.change);
-    let change_ok = action_succeeded(actions.change);
     let org_errors = action_error(actions.to_org);
     let person_errors = action_error(actions.to_person);
     let invite_errors = action_error(actions.invite);
-    let org_ok = action_succeeded(actions.to_org);
-    let person_ok = action_succeeded(actions.to_person);
     let created = move || match actions.invite.value().get() {
         Some(Ok(c)) => Some(c),
         _ => notice.clone(),
@@ -110,7 +106,7 @@ fn Members(
             "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person's effective role is the highest of their grants."
         </p>
         <section class="panel">
-            <FormStatus errors=change_errors succeeded=change_ok done="role-changed" success="Role changed." />
+            <ActionStatus action=actions.change done="role-changed" success="Role changed." />
             <table class="data members">
                 <thead>
                     <tr>
@@ -130,7 +126,7 @@ fn Members(
                 <section class="panel">
                     <h2>"Add an organisation"</h2>
                     <ActionForm action=actions.to_org>
-                        <FormStatus errors=org_errors succeeded=org_ok done="granted" success="Role granted." />
+                        <ActionStatus action=actions.to_org done="granted" success="Role granted." />
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <SelectField form="grant-org" name="organisation_id" label="Organisation" errors=org_errors options=orgs placeholder="Choose an organisation" />
                         <SelectField form="grant-org" name="role" label="Role" errors=org_errors options=role_options() selected="editor".to_owned() />
@@ -140,7 +136,7 @@ fn Members(
                 <section class="panel">
                     <h2>"Add a person"</h2>
                     <ActionForm action=actions.to_person>
-                        <FormStatus errors=person_errors succeeded=person_ok done="granted" success="Role granted." />
+                        <ActionStatus action=actions.to_person done="granted" success="Role granted." />
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <Field form="grant-person" name="email" label="Email of an existing account" kind="email" errors=person_errors />
                         <SelectField form="grant-person" name="role" label="Role" errors=person_errors options=role_options() selected="commenter".to_owned() />

@@ -9,7 +9,7 @@ use super::api::{invitation, AcceptInvitation, ChangePassword, Login};
 use crate::admin::views::Viewer;
 use crate::error::AppError;
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus};
+use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus};
 
 fn viewer_resource() -> Resource<Option<Viewer>> {
     expect_context::<Resource<Option<Viewer>>>()
@@ -161,7 +161,6 @@ pub fn AccountPage() -> impl IntoView {
     let viewer = viewer_resource();
     let change = ServerAction::<ChangePassword>::new();
     let errors = action_error(change);
-    let succeeded = action_succeeded(change);
     view! {
         <Title text="My account" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -201,7 +200,7 @@ pub fn AccountPage() -> impl IntoView {
             <h2>"Change password"</h2>
             <p class="muted">"Changing your password logs you out everywhere else."</p>
             <ActionForm action=change>
-                <FormStatus errors succeeded done="password" success="Your password was changed. Your other sessions were logged out." />
+                <ActionStatus action=change done="password" success="Your password was changed. Your other sessions were logged out." />
                 <Field form="pw" name="current_password" label="Current password" kind="password" errors autocomplete="current-password" required=true />
                 <Field form="pw" name="password" label="New password" kind="password" errors autocomplete="new-password" required=true hint="At least 12 characters." />
                 <Field form="pw" name="password_confirm" label="New password again" kind="password" errors autocomplete="new-password" required=true />

@@ -174,20 +174,46 @@ pub fn SelectField(
     }
 }
 
-/// The form-wide outcome: an error that belongs to no single field, or a success note.
+/// A form's error that belongs to no single field (forms whose success shows elsewhere, by a
+/// redirect or a changed page).
 #[component]
 pub fn FormStatus(
     /// Errors of the form's action.
     errors: Signal<Option<AppError>>,
-    /// Whether the last run succeeded.
-    #[prop(optional, into)]
-    succeeded: Option<Signal<bool>>,
+) -> impl IntoView {
+    outcome(errors, Signal::derive(|| false), None, "")
+}
+
+/// The outcome of the form bound to `action`: its form-wide error, or `success` once it
+/// worked, whether it was submitted hydrated (the action's value) or posted without
+/// JavaScript (the page comes back with `?done=<done>`). It takes the action itself so that a
+/// form cannot show one of the two and forget the other.
+#[component]
+pub fn ActionStatus<S>(
+    /// The form's action.
+    action: ServerAction<S>,
+    /// The `done` query value a plain post of this form comes back with.
+    done: &'static str,
     /// What to say on success.
-    #[prop(optional)]
-    success: Option<&'static str>,
-    /// The `done` query value a plain (no-JavaScript) post of this form comes back with.
-    #[prop(optional)]
+    success: &'static str,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    outcome(
+        action_error(action),
+        action_succeeded(action),
+        Some(done),
+        success,
+    )
+}
+
+fn outcome(
+    errors: Signal<Option<AppError>>,
+    succeeded: Signal<bool>,
     done: Option<&'static str>,
+    success: &'static str,
 ) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let came_back_done = move || done.is_some() && query.with(|q| q.get("done")).as_deref() == done;
@@ -202,8 +228,9 @@ pub fn FormStatus(
                 view! { <p class="alert alert-error" role="alert">{other.to_string()}</p> }
                     .into_any(),
             ),
-            None if succeeded.map(|s| s.get()).unwrap_or(false) || came_back_done() => success
-                .map(|s| view! { <p class="alert alert-success" role="status">{s}</p> }.into_any()),
+            None if succeeded.get() || came_back_done() => Some(
+                view! { <p class="alert alert-success" role="status">{success}</p> }.into_any(),
+            ),
             None => None,
         }
     }

@@ -13,7 +13,7 @@ use crate::admin::api::{
 use crate::admin::domain::{country_name, OrgRole};
 use crate::admin::views::{InvitationCreated, MemberRow, OrgDetail, OrgSummary};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField};
+use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
 
 /// Every organisation, and a form to create one (platform administrators). Organisation
 /// admins who are not platform administrators see their own organisations.
@@ -177,9 +177,7 @@ fn OrgView(
     let org = detail.org.clone();
     let org_id = org.id;
     let update_errors = action_error(actions.update);
-    let update_ok = action_succeeded(actions.update);
     let add_errors = action_error(actions.add);
-    let add_ok = action_succeeded(actions.add);
     let role_errors = action_error(actions.set_role);
     let remove_errors = action_error(actions.remove);
     let can_manage = detail.can_manage_members;
@@ -205,7 +203,7 @@ fn OrgView(
                 <section class="panel">
                     <h2>"Add an existing account"</h2>
                     <ActionForm action=actions.add>
-                        <FormStatus errors=add_errors succeeded=add_ok done="member-added" success="Member added." />
+                        <ActionStatus action=actions.add done="member-added" success="Member added." />
                         <input type="hidden" name="org_id" value=org_id.to_string() />
                         <Field form="add" name="email" label="Email" kind="email" errors=add_errors required=true />
                         <SelectField form="add" name="role" label="Role" errors=add_errors options=org_role_options() />
@@ -218,7 +216,7 @@ fn OrgView(
             <section class="panel narrow">
                 <h2>"Edit details"</h2>
                 <ActionForm action=actions.update>
-                    <FormStatus errors=update_errors succeeded=update_ok done="org-saved" success="Saved." />
+                    <ActionStatus action=actions.update done="org-saved" success="Saved." />
                     <input type="hidden" name="id" value=org_id.to_string() />
                     <Field form="org-edit" name="name" label="Name" errors=update_errors value=org.name.clone() required=true />
                     <SelectField form="org-edit" name="kind" label="Kind" errors=update_errors options=kind_options() selected=org.kind.as_str().to_owned() />

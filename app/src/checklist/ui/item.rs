@@ -17,7 +17,7 @@ use crate::checklist::api::{
 use crate::checklist::domain::format_due_date;
 use crate::checklist::views::{Evidence, ItemDetail, ItemSaveOutcome};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField, TextArea};
+use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField, TextArea};
 use crate::ui::format_time;
 
 #[derive(Clone, Copy)]
@@ -187,7 +187,7 @@ fn EvidenceList(detail: ItemDetail, action: ServerAction<AddEvidence>) -> impl I
             }}
             {(detail.can_edit).then(|| view! {
                 <ActionForm action attr:class="evidence-form">
-                    <FormStatus errors succeeded=action_succeeded(action) done="evidence" success="Evidence added." />
+                    <ActionStatus action=action done="evidence" success="Evidence added." />
                     <input type="hidden" name="plan_id" value=plan.to_string() />
                     <input type="hidden" name="item_id" value=id.to_string() />
                     <TextArea form="evidence" name="note" label="What shows progress" errors rows=3 />
@@ -272,7 +272,6 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
     let item = detail.item.clone();
     let (plan, id) = (detail.plan_id, item.id);
     let errors = errors_for(action_error(actions.edit), id);
-    let retire_errors = action_error(actions.retire);
     let retired = item.retired;
     view! {
         <section class="panel narrow">
@@ -290,7 +289,7 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
                 </ActionForm>
             })}
             <ActionForm action=actions.retire attr:class="inline-form">
-                <FormStatus errors=retire_errors succeeded=action_succeeded(actions.retire) done=if retired { "restored" } else { "retired" }
+                <ActionStatus action=actions.retire done=if retired { "restored" } else { "retired" }
                     success=if retired { "Item brought back." } else { "Item retired." } />
                 <input type="hidden" name="plan_id" value=plan.to_string() />
                 <input type="hidden" name="item_id" value=id.to_string() />

@@ -19,7 +19,7 @@ use crate::checklist::api::{
 use crate::checklist::domain::format_due_date;
 use crate::checklist::views::{Checklist, ChecklistItem, ItemSaveOutcome};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField};
+use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -232,12 +232,11 @@ fn ItemRow(
 #[component]
 fn ManageItems(plan: i64, retired: Vec<ChecklistItem>, actions: Actions) -> impl IntoView {
     let add_errors = action_error(actions.add);
-    let retire_errors = action_error(actions.retire);
     view! {
         <section class="panel narrow">
             <h2>"Add an item"</h2>
             <ActionForm action=actions.add>
-                <FormStatus errors=add_errors succeeded=action_succeeded(actions.add) done="item-added" success="Item added." />
+                <ActionStatus action=actions.add done="item-added" success="Item added." />
                 <input type="hidden" name="plan_id" value=plan.to_string() />
                 <Field form="new-item" name="text" label="Item" errors=add_errors required=true />
                 <SelectField form="new-item" name="psg" label="New Deal goal" errors=add_errors options=psg_options() />
@@ -249,7 +248,7 @@ fn ManageItems(plan: i64, retired: Vec<ChecklistItem>, actions: Actions) -> impl
         {(!retired.is_empty()).then(|| view! {
             <section class="panel">
                 <h2>"Retired items"</h2>
-                <FormStatus errors=retire_errors succeeded=action_succeeded(actions.retire) done="restored" success="Item brought back." />
+                <ActionStatus action=actions.retire done="restored" success="Item brought back." />
                 <ul class="checklist retired">
                     {retired.into_iter().map(|i| view! {
                         <li class="retired-item">

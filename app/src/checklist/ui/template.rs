@@ -9,7 +9,7 @@ use crate::checklist::api::{
 };
 use crate::checklist::views::TemplateItem;
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, SelectField};
+use crate::ui::fields::{action_error, ActionStatus, Field, SelectField};
 
 /// Lists and edits the checklist template.
 #[component]
@@ -40,7 +40,7 @@ pub fn ChecklistTemplatePage() -> impl IntoView {
         <section class="panel narrow">
             <h2>"Add an item"</h2>
             <ActionForm action=add>
-                <FormStatus errors=add_errors succeeded=action_succeeded(add) done="template-added" success="Item added to the template." />
+                <ActionStatus action=add done="template-added" success="Item added to the template." />
                 <Field form="ctpl-new" name="text" label="Item" errors=add_errors required=true />
                 <SelectField form="ctpl-new" name="psg" label="New Deal goal" errors=add_errors options=psg_options() />
                 <SelectField form="ctpl-new" name="pillar" label="R2P pillar" errors=add_errors options=pillar_options() />
@@ -72,7 +72,7 @@ fn TemplateRow(
                 {item.retired.then_some(" (retired)")}
             </summary>
             <ActionForm action=update>
-                <FormStatus errors succeeded=action_succeeded(update) done="template-saved" success="Saved." />
+                <ActionStatus action=update done="template-saved" success="Saved." />
                 <input type="hidden" name="id" value=item.id.to_string() />
                 <Field form=form.clone() name="text" label="Item" errors value=item.text.clone() required=true />
                 <SelectField form=form.clone() name="psg" label="New Deal goal" errors options=psg_options() selected=item.psg.to_string() />

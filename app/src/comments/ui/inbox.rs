@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::comments::api::{inbox_items, inbox_unread, MarkAllInboxRead, MarkInboxRead};
 use crate::comments::views::{InboxEntry, InboxKind, InboxView};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, FormStatus};
+use crate::ui::fields::ActionStatus;
 use crate::ui::format_time;
 
 /// Bumped when the inbox changes on this page, so the navigation's count follows at once.
@@ -98,12 +98,10 @@ fn Inbox(
     mark: ServerAction<MarkInboxRead>,
     all: ServerAction<MarkAllInboxRead>,
 ) -> impl IntoView {
-    let errors = action_error(mark);
-    let all_errors = action_error(all);
     view! {
         <section class="panel inbox">
-            <FormStatus errors succeeded=action_succeeded(mark) done="read" success="Marked read." />
-            <FormStatus errors=all_errors succeeded=action_succeeded(all) done="all-read" success="Everything marked read." />
+            <ActionStatus action=mark done="read" success="Marked read." />
+            <ActionStatus action=all done="all-read" success="Everything marked read." />
             <p class="lede">
                 {match inbox.unread {
                     0 => "Nothing unread.".to_owned(),

@@ -14,7 +14,7 @@ use crate::comments::api::{
 };
 use crate::comments::views::{AnchorState, CommentView, ThreadView, ThreadsOfSection};
 use crate::error::AppError;
-use crate::ui::fields::{action_error, action_succeeded, FormStatus};
+use crate::ui::fields::{action_error, ActionStatus, FormStatus};
 use crate::ui::format_time;
 
 /// The actions of the comment forms; the threads refetch after each.
@@ -303,7 +303,7 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
         <details class="panel new-thread" open=true>
             <summary>"Start a thread"</summary>
             <ActionForm action=actions.start attr:id="new-thread">
-                <FormStatus errors succeeded=action_succeeded(actions.start) done="commented" success="Comment added." />
+                <ActionStatus action=actions.start done="commented" success="Comment added." />
                 <input type="hidden" name="plan_id" value=ids.0.to_string() />
                 <input type="hidden" name="section_id" value=ids.1.to_string() />
                 <input type="hidden" name="prefix" value="" prop:value=move || drafts.prefix.get() />

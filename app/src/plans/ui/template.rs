@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::plans::api::{template, AddTemplateSection, UpdateTemplateSection};
 use crate::plans::views::TemplateSection;
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus, TextArea};
+use crate::ui::fields::{action_error, ActionStatus, Field, TextArea};
 
 /// Lists and edits the template.
 #[component]
@@ -33,7 +33,7 @@ pub fn TemplatePage() -> impl IntoView {
         <section class="panel narrow">
             <h2>"Add a section"</h2>
             <ActionForm action=add>
-                <FormStatus errors=add_errors succeeded=action_succeeded(add) done="template-added" success="Section added to the template." />
+                <ActionStatus action=add done="template-added" success="Section added to the template." />
                 <Field form="tpl-new" name="title" label="Title" errors=add_errors required=true />
                 <TextArea form="tpl-new" name="guidance" label="Guidance for authors" errors=add_errors />
                 <Field form="tpl-new" name="psgs" label="PSGs" errors=add_errors />
@@ -50,13 +50,12 @@ fn TemplateItem(
     update: ServerAction<UpdateTemplateSection>,
 ) -> impl IntoView {
     let errors = action_error(update);
-    let ok = action_succeeded(update);
     let form = format!("tpl-{}", item.id);
     view! {
         <details class="panel" class:inactive=item.retired>
             <summary>{format!("{}. {}", item.position, item.title)} {item.retired.then_some(" (retired)")}</summary>
             <ActionForm action=update>
-                <FormStatus errors succeeded=ok done="template-saved" success="Saved." />
+                <ActionStatus action=update done="template-saved" success="Saved." />
                 <input type="hidden" name="id" value=item.id.to_string() />
                 <Field form=form.clone() name="title" label="Title" errors value=item.title.clone() required=true />
                 <TextArea form=form.clone() name="guidance" label="Guidance for authors" errors value=item.guidance.clone() />

@@ -8,7 +8,7 @@ use crate::sections::api::{compare, section_history, RestoreRevision};
 use crate::sections::diff::Change;
 use crate::sections::views::{Comparison, History};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, FormStatus};
+use crate::ui::fields::ActionStatus;
 use crate::ui::format_time;
 
 /// The history page; `?from=N&to=M` adds a comparison.
@@ -65,7 +65,6 @@ fn HistoryView(
     comparison: Option<Comparison>,
     restore: ServerAction<RestoreRevision>,
 ) -> impl IntoView {
-    let errors = action_error(restore);
     let (plan, sid) = (history.plan_id, history.section_id);
     let newest = history.revisions.first().map(|r| r.number).unwrap_or(1);
     let (default_from, default_to) = comparison
@@ -81,7 +80,7 @@ fn HistoryView(
         <h1>"History of “" {history.section_title.clone()} "”"</h1>
         {comparison.map(|c| view! { <ComparisonView comparison=c /> })}
         <section class="panel">
-            <FormStatus errors succeeded=action_succeeded(restore) done="restored" success="Restored as a new revision." />
+            <ActionStatus action=restore done="restored" success="Restored as a new revision." />
             <form method="get" action=format!("/plans/{plan}/sections/{sid}/history")>
                 <table class="data">
                     <thead>

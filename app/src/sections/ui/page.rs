@@ -10,7 +10,7 @@ use crate::plans::ui::tag_labels;
 use crate::sections::api::{section, take_save_notice, RenameSection, SetSectionTags};
 use crate::sections::views::{SaveOutcome, SectionDetail};
 use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, action_succeeded, Field, FormStatus};
+use crate::ui::fields::{action_error, ActionStatus, Field};
 use crate::ui::format_time;
 
 fn ids() -> impl Fn() -> Option<(i64, i64)> + Copy + Send + Sync + 'static {
@@ -103,8 +103,6 @@ fn SectionSettings(
     tags: ServerAction<SetSectionTags>,
 ) -> impl IntoView {
     let rename_errors = action_error(rename);
-    let tag_errors = action_error(tags);
-    let tags_ok = action_succeeded(tags);
     let (plan, sid) = (detail.plan_id.to_string(), detail.id.to_string());
     let (plan2, sid2) = (plan.clone(), sid.clone());
     view! {
@@ -112,14 +110,14 @@ fn SectionSettings(
             <summary>"Section settings: title and tags"</summary>
             <div class="columns">
                 <ActionForm action=rename>
-                    <FormStatus errors=rename_errors succeeded=action_succeeded(rename) done="renamed" success="Renamed." />
+                    <ActionStatus action=rename done="renamed" success="Renamed." />
                     <input type="hidden" name="plan_id" value=plan2 />
                     <input type="hidden" name="section_id" value=sid2 />
                     <Field form="rename" name="title" label="Title" errors=rename_errors value=detail.title.clone() required=true />
                     <button type="submit">"Rename"</button>
                 </ActionForm>
                 <ActionForm action=tags>
-                    <FormStatus errors=tag_errors succeeded=tags_ok done="tags" success="Tags saved." />
+                    <ActionStatus action=tags done="tags" success="Tags saved." />
                     <input type="hidden" name="plan_id" value=plan />
                     <input type="hidden" name="section_id" value=sid />
                     <fieldset>
