@@ -353,8 +353,9 @@ async fn main() {
             .await,
         );
     }
-    let section_pages = {
-        let (client, base, sections) = (client.clone(), base.clone(), sections.clone());
+    // Each worker walks through the sections, so every page is asked for in turn.
+    let section_pages = |base: String| {
+        let (client, sections) = (client.clone(), sections.clone());
         move |w: usize, i: usize| {
             let url = format!(
                 "{base}/plans/{plan}/sections/{}",
@@ -365,21 +366,11 @@ async fn main() {
         }
     };
     if wanted("section page") {
-        results.push(load("section page", 32, duration, section_pages).await);
+        let pages = section_pages(base.clone());
+        results.push(load("section page", 32, duration, pages).await);
     }
     if wanted("section page, rendered") {
-        let pages = {
-            let (client, base, sections) =
-                (client.clone(), uncached_base.clone(), sections.clone());
-            move |w: usize, i: usize| {
-                let url = format!(
-                    "{base}/plans/{plan}/sections/{}",
-                    sections[(w + i) % sections.len()]
-                );
-                let client = client.clone();
-                async move { fetch_page(&client, url).await }
-            }
-        };
+        let pages = section_pages(uncached_base.clone());
         results.push(load("section page, rendered", 32, duration, pages).await);
     }
 

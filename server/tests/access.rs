@@ -6,7 +6,7 @@ mod common;
 use app::access::domain::{can, Access, PlanAction, PlanRole};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{spawn_app, TestApp, PASSWORD};
+use common::{spawn_app, LedPlan, TestApp, PASSWORD};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -18,15 +18,11 @@ struct Fixture {
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
-    let org = app.org("Lead Ministry", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
+    let LedPlan {
+        org, lead, plan, ..
+    } = app
+        .led_plan("Lead Ministry", "lead@example.org", "Roles plan")
         .await;
-    let plan = app.create_plan(&lead, org, "Roles plan", true).await;
     let o: Value = app
         .call(&lead, "plan", &[("plan_id", &plan.to_string())])
         .await

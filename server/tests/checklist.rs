@@ -6,7 +6,7 @@ mod common;
 
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
+use common::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -18,15 +18,11 @@ struct Fixture {
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
-    let org = app.org("Ministry of Justice", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
+    let LedPlan {
+        org, lead, plan, ..
+    } = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Checklist plan")
         .await;
-    let plan = app.create_plan(&lead, org, "Checklist plan", true).await;
     Fixture { plan, org, lead }
 }
 

@@ -4,9 +4,8 @@
 
 mod common;
 
-use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
+use common::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use reqwest::{Client, Response};
 use serde_json::Value;
 
@@ -28,15 +27,14 @@ struct Fixture {
 /// commenter, an editor and a viewer granted by email, and an outsider with no role. Display
 /// names are set so mentions can use them.
 async fn fixture(app: &TestApp) -> Fixture {
-    let org = app.org("Lead Ministry", OrgKind::Government).await;
-    let (lead, lead_id) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
+    let LedPlan {
+        lead,
+        lead_id,
+        plan,
+        ..
+    } = app
+        .led_plan("Lead Ministry", "lead@example.org", "Comments plan")
         .await;
-    let plan = app.create_plan(&lead, org, "Comments plan", true).await;
     let o: Value = app
         .call(&lead, "plan", &[("plan_id", &plan.to_string())])
         .await

@@ -6,7 +6,7 @@ mod common;
 use app::access::domain::PlanRole;
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::spawn_app;
+use common::{spawn_app, LedPlan};
 
 fn nonce(page: &str) -> Option<String> {
     let start = page.find("nonce=\"")? + "nonce=\"".len();
@@ -17,15 +17,9 @@ fn nonce(page: &str) -> Option<String> {
 #[tokio::test]
 async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
     let app = spawn_app().await;
-    let org = app.org("Ministry", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
-    let plan = app.create_plan(&lead, org, "Plan", true).await;
+    let LedPlan {
+        org, lead, plan, ..
+    } = app.led_plan("Ministry", "lead@example.org", "Plan").await;
     let section: i64 = app
         .count(&format!(
             "SELECT MIN(id) FROM sections WHERE plan_id = {plan}"

@@ -16,6 +16,18 @@ use server::startup::{open_database, Application};
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "a long test password";
 
+/// A plan and its lead, from [`TestApp::led_plan`].
+pub struct LedPlan {
+    /// The lead organisation.
+    pub org: i64,
+    /// The lead's logged-in client.
+    pub lead: Client,
+    /// The lead's person id.
+    pub lead_id: i64,
+    /// The plan.
+    pub plan: i64,
+}
+
 /// A running server with its own database.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -142,6 +154,22 @@ impl TestApp {
         let res = self.call(client, "create_plan", &form).await;
         assert_eq!(res.status(), 200, "create_plan");
         res.json().await.expect("plan id")
+    }
+
+    /// A plan created from the template by a new, logged-in lead who is a member of a new
+    /// government organisation `org_name` (which so becomes the plan's lead organisation).
+    pub async fn led_plan(&self, org_name: &str, email: &str, title: &str) -> LedPlan {
+        let org = self.org(org_name, OrgKind::Government).await;
+        let (lead, lead_id) = self
+            .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
+            .await;
+        let plan = self.create_plan(&lead, org, title, true).await;
+        LedPlan {
+            org,
+            lead,
+            lead_id,
+            plan,
+        }
     }
 
     /// `whoami` for `client`: the email of the logged-in person, or None.
