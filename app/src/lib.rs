@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod plans;
+pub mod reviews;
 pub mod sections;
 pub mod shell;
 #[cfg(feature = "ssr")]

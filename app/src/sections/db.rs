@@ -269,6 +269,8 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .details(serde_json::json!({ "version": number, "kind": r.kind, "note": r.note, "chars": r.body.chars().count() }));
     entry.ip = r.ip.map(str::to_owned);
     crate::audit::db::record_tx(&mut tx, &entry).await?;
+    // Approvals are of an exact text: any new text goes back to draft.
+    crate::reviews::db::reset_on_save_tx(&mut tx, r.section_id).await?;
     // The plan list sorts by activity.
     sqlx::query(
         "UPDATE plans SET updated_at = $1 WHERE id = (SELECT plan_id FROM sections WHERE id = $2)",

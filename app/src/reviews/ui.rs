@@ -1,0 +1,121 @@
+//! The review panel on the section page: state, approvals, the reason changes were asked
+//! for, the notice that an edit reset an approval (with the diff since it), and the submit,
+//! approve and request-changes forms (plain posts without JavaScript, actions with it).
+
+use leptos::prelude::*;
+
+use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
+use super::domain::ReviewState;
+use crate::ui::fields::{action_error, action_succeeded, FormStatus, TextArea};
+
+#[derive(Clone, Copy)]
+struct Actions {
+    submit: ServerAction<SubmitForReview>,
+    approve: ServerAction<ApproveSection>,
+    changes: ServerAction<RequestChanges>,
+}
+
+/// The review panel of section `section_id` of plan `plan_id`.
+#[component]
+pub fn ReviewPanel(plan_id: i64, section_id: i64) -> impl IntoView {
+    let actions = Actions {
+        submit: ServerAction::new(),
+        approve: ServerAction::new(),
+        changes: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            (
+                actions.submit.version().get(),
+                actions.approve.version().get(),
+                actions.changes.version().get(),
+            )
+        },
+        move |_| section_review(plan_id, section_id),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|view| view! { <Panel view actions /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
+    let (plan, sid) = (view.plan_id.to_string(), view.section_id.to_string());
+    let version = view.review_version.to_string();
+    let current = view.current_version.to_string();
+    let reset_since = view
+        .approved_version
+        .filter(|v| view.state == ReviewState::Draft && *v < view.current_version);
+    let rule = view.rule;
+    let rule_text = if rule == Default::default() {
+        "One approval from any reviewer approves a section.".to_owned()
+    } else {
+        format!(
+            "Approval needs at least {} government, {} civil-society and {} donor approval(s).",
+            rule.government, rule.civil_society, rule.donor
+        )
+    };
+    let submit_errors = action_error(actions.submit);
+    let approve_errors = action_error(actions.approve);
+    let change_errors = action_error(actions.changes);
+    let in_review = view.state == ReviewState::InReview;
+    let can_submit = view.can_submit
+        && matches!(
+            view.state,
+            ReviewState::Draft | ReviewState::ChangesRequested
+        );
+    let (plan2, sid2, plan3, sid3) = (plan.clone(), sid.clone(), plan.clone(), sid.clone());
+    let version2 = version.clone();
+    view! {
+        <section class="panel review" aria-labelledby="review-heading">
+            <h2 id="review-heading">"Review: " <span class="badge" data-testid="review-state">{view.state.label()}</span></h2>
+            <p class="muted small">{rule_text}</p>
+            {reset_since.map(|v| view! {
+                <p class="alert alert-warning" role="status">
+                    {format!("This section changed since it was approved (version {v}), so it is a draft again and its approvals no longer count. ")}
+                    <a href=format!("/plans/{}/sections/{}/history?from={v}&to={}", view.plan_id, view.section_id, view.current_version)>"See what changed since the approval"</a>
+                </p>
+            })}
+            {(view.state == ReviewState::ChangesRequested).then(|| view! {
+                <div class="alert alert-error" role="status"><p><strong>"Changes requested: "</strong>{view.reason.clone()}</p></div>
+            })}
+            {(!view.approvals.is_empty()).then(|| view! {
+                <p>{format!("Approvals of version {}: ", view.review_version)}
+                    {view.approvals.iter().map(|(name, kind)| format!("{name} ({kind})")).collect::<Vec<_>>().join(", ")}
+                </p>
+            })}
+            {can_submit.then(|| view! {
+                <ActionForm action=actions.submit>
+                    <FormStatus errors=submit_errors succeeded=action_succeeded(actions.submit) done="submitted" success="Submitted for review." />
+                    <input type="hidden" name="plan_id" value=plan.clone() />
+                    <input type="hidden" name="section_id" value=sid.clone() />
+                    <input type="hidden" name="version" value=current />
+                    <button type="submit" class="primary">"Submit for review"</button>
+                </ActionForm>
+            })}
+            {(in_review && view.can_review).then(move || view! {
+                <div class="columns">
+                    <ActionForm action=actions.approve>
+                        <FormStatus errors=approve_errors succeeded=action_succeeded(actions.approve) done="approved" success="Approval recorded." />
+                        <input type="hidden" name="plan_id" value=plan2 />
+                        <input type="hidden" name="section_id" value=sid2 />
+                        <input type="hidden" name="version" value=version />
+                        <button type="submit" class="primary">"Approve this version"</button>
+                    </ActionForm>
+                    <ActionForm action=actions.changes>
+                        <FormStatus errors=change_errors succeeded=action_succeeded(actions.changes) done="changes-requested" success="Changes requested." />
+                        <input type="hidden" name="plan_id" value=plan3 />
+                        <input type="hidden" name="section_id" value=sid3 />
+                        <input type="hidden" name="version" value=version2 />
+                        <TextArea form="review" name="reason" label="What needs to change" errors=change_errors rows=3 />
+                        <button type="submit">"Request changes"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </section>
+    }
+}
