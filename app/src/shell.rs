@@ -11,6 +11,7 @@ use crate::audit::ui::{PlanAuditPage, PlatformAuditPage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
 use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
+use crate::reviews::ui::PlanVersionPage;
 use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
 use crate::ui::layout::{provide_viewer, Header};
@@ -90,6 +91,7 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/audit") view=PlanAuditPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/versions/:n") view=PlanVersionPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section") view=SectionPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section/history") view=HistoryPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/checklist") view=ChecklistPage ssr=SsrMode::Async />

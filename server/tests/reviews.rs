@@ -323,3 +323,110 @@ async fn a_rule_no_eligible_reviewers_can_meet_is_refused() {
         .await;
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_change() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let plan = s.plan.to_string();
+    // Refused while a section is not approved.
+    let res = app
+        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .await;
+    let (status, body) = error_body(res).await;
+    assert_eq!(status, 409);
+    assert!(body.to_string().contains("Not yet approved"), "{body}");
+    let sections: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM sections WHERE plan_id = {plan} AND removed_at IS NULL"
+    ))
+    .fetch_all(app.db.reader())
+    .await
+    .unwrap();
+    for id in &sections {
+        let sid = id.to_string();
+        let res = app
+            .call(
+                &s.lead,
+                "save_section",
+                &[
+                    ("plan_id", &plan),
+                    ("section_id", &sid),
+                    ("base_version", "1"),
+                    ("body", &format!("Approved text of section {id}.")),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let res = app
+            .call(
+                &s.lead,
+                "submit_for_review",
+                &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let res = app
+            .call(
+                &s.reviewers[2],
+                "approve_section",
+                &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
+            )
+            .await;
+        assert_eq!(res.json::<Value>().await.unwrap(), "Approved");
+    }
+    // Only leads approve the plan.
+    let res = app
+        .call(&s.reviewers[0], "approve_plan", &[("plan_id", &plan)])
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap(), 1);
+    // Work goes on; the version stays as approved.
+    let first = sections[0].to_string();
+    let res = app
+        .call(
+            &s.lead,
+            "save_section",
+            &[
+                ("plan_id", &plan),
+                ("section_id", &first),
+                ("base_version", "2"),
+                ("body", "Rewritten after approval."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (status, page) = app
+        .page(&s.lead, &format!("/plans/{plan}/versions/1"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("Approved text of section {}.", sections[0])));
+    assert!(!page.contains("Rewritten after approval."));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM plan_version_checklist WHERE plan_id = {plan} AND number = 1"
+        ))
+        .await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM checklist_items WHERE plan_id = {plan} AND retired = 0"
+        ))
+        .await
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'plan_approval'")
+            .await,
+        1
+    );
+    // A second approval is refused now that a section changed.
+    let res = app
+        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .await;
+    assert_eq!(res.status(), 409);
+    let (status, _) = app
+        .page(&s.lead, &format!("/plans/{plan}/versions/2"))
+        .await;
+    assert_eq!(status, 404);
+}

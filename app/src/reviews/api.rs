@@ -237,3 +237,72 @@ pub async fn set_approval_rule(
     crate::auth::session::confirm_plain_post("rule");
     Ok(())
 }
+
+/// Approves the plan when every active section is approved: it becomes the next numbered,
+/// immutable version. Returns its number.
+#[server(prefix = "/api", endpoint = "approve_plan")]
+pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
+    use super::version_db::ApprovePlanError;
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
+    let ip = crate::auth::session::client_address().await;
+    let e = crate::audit::domain::NewEntry::new(
+        crate::audit::domain::AuditKind::PlanApproval,
+        format!("plan {plan_id}"),
+    )
+    .by(actor.person.id)
+    .plan(plan_id)
+    .from_ip(ip);
+    let number = super::version_db::approve_plan(&db, plan_id, actor.person.id, &e)
+        .await
+        .map_err(|err| match err {
+            ApprovePlanError::Unapproved(titles) => AppError::Conflict(format!(
+                "Every section must be approved first. Not yet approved: {}.",
+                titles.join("; ")
+            )),
+            ApprovePlanError::Empty => AppError::Conflict("The plan has no sections.".into()),
+            ApprovePlanError::Db(e) => e.into(),
+        })?;
+    crate::auth::session::confirm_plain_post("plan-approved");
+    Ok(number)
+}
+
+/// Approved version `number` of the plan.
+#[server(prefix = "/api", endpoint = "plan_version")]
+pub async fn plan_version(
+    plan_id: i64,
+    number: i64,
+) -> Result<super::views::PlanVersion, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
+    Ok(super::version_db::plan_version(&db, plan_id, number).await?)
+}
+
+/// The plan's approval: its rule, its approved versions, and whether the viewer leads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanApprovalView {
+    /// Plan.
+    pub plan_id: i64,
+    /// The rule.
+    pub rule: ApprovalRule,
+    /// Approved versions: (number, when).
+    pub versions: Vec<(i64, i64)>,
+    /// May set the rule and approve the plan.
+    pub can_manage: bool,
+}
+
+/// The plan's approval rule and versions.
+#[server(prefix = "/api", endpoint = "plan_approval")]
+pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
+    Ok(PlanApprovalView {
+        plan_id,
+        rule: super::db::rule(&db, plan_id).await?,
+        versions: super::version_db::versions(&db, plan_id).await?,
+        can_manage: actor.may(PlanAction::Manage),
+    })
+}

@@ -7,3 +7,6 @@ pub mod api;
 pub mod db;
 pub mod domain;
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod version_db;
+pub mod views;

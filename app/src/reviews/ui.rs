@@ -119,3 +119,127 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
         </section>
     }
 }
+
+/// The plan page's approval panel: the rule (leads set it), approved versions, and (leads)
+/// approving the plan.
+#[component]
+pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
+    let set_rule = ServerAction::<super::api::SetApprovalRule>::new();
+    let approve = ServerAction::<super::api::ApprovePlan>::new();
+    let data = Resource::new(
+        move || (set_rule.version().get(), approve.version().get()),
+        move |_| super::api::plan_approval(plan_id),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|a| view! { <ApprovalPanel a set_rule approve /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ApprovalPanel(
+    a: super::api::PlanApprovalView,
+    set_rule: ServerAction<super::api::SetApprovalRule>,
+    approve: ServerAction<super::api::ApprovePlan>,
+) -> impl IntoView {
+    use crate::ui::fields::Field;
+    let plan = a.plan_id;
+    let rule_errors = action_error(set_rule);
+    let approve_errors = action_error(approve);
+    let rule = a.rule;
+    view! {
+        <section class="panel plan-approval" aria-labelledby="approval-heading">
+            <h2 id="approval-heading">"Approval"</h2>
+            <p>{format!(
+                "Each section needs at least {} government, {} civil-society and {} donor approval(s){}.",
+                rule.government, rule.civil_society, rule.donor,
+                if rule == Default::default() { " (with none set, one approval of any kind)" } else { "" }
+            )}</p>
+            {(!a.versions.is_empty()).then(|| view! {
+                <ul class="versions">
+                    {a.versions.iter().map(|(n, at)| view! {
+                        <li><a href=format!("/plans/{plan}/versions/{n}")>{format!("Approved version {n}")}</a> {format!(" · {}", crate::ui::format_time(*at))}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {a.can_manage.then(|| view! {
+                <div class="columns">
+                    <ActionForm action=set_rule>
+                        <FormStatus errors=rule_errors succeeded=action_succeeded(set_rule) done="rule" success="Approval rule saved." />
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <Field form="rule" name="government" label="Government approvals" errors=rule_errors value=rule.government.to_string() />
+                        <Field form="rule" name="civil_society" label="Civil-society approvals" errors=rule_errors value=rule.civil_society.to_string() />
+                        <Field form="rule" name="donor" label="Donor approvals" errors=rule_errors value=rule.donor.to_string() />
+                        <button type="submit">"Save rule"</button>
+                    </ActionForm>
+                    <ActionForm action=approve>
+                        <FormStatus errors=approve_errors succeeded=action_succeeded(approve) done="plan-approved" success="Plan approved as a new version." />
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <p class="muted small">"When every section is approved, approving the plan freezes it as a numbered version; work goes on in the draft."</p>
+                        <button type="submit" class="primary">"Approve the plan"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// `/plans/:id/versions/:n`: an approved, frozen version of the plan.
+#[component]
+pub fn PlanVersionPage() -> impl IntoView {
+    use leptos_router::hooks::use_params_map;
+    let params = use_params_map();
+    let ids = move || {
+        params.with(|p| {
+            Some((
+                p.get("id")?.parse::<i64>().ok()?,
+                p.get("n")?.parse::<i64>().ok()?,
+            ))
+        })
+    };
+    let data = Resource::new(ids, |ids| async move {
+        let Some((plan, n)) = ids else {
+            return Err(crate::error::AppError::NotFound);
+        };
+        super::api::plan_version(plan, n).await
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <Version v /> }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Version(v: super::views::PlanVersion) -> impl IntoView {
+    let heading = format!("{} · approved version {}", v.title, v.number);
+    view! {
+        <leptos_meta::Title text=heading.clone() />
+        <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{}", v.plan_id)>{v.title.clone()}</a></p>
+        <h1>{heading}</h1>
+        <p class="muted">{format!("Approved by {} on {}. This version does not change; the plan's draft goes on.", v.approved_by, crate::ui::format_time(v.approved_at))}</p>
+        {v.sections.into_iter().map(|s| view! {
+            <section class="panel">
+                <h2>{s.title}</h2>
+                <p class="muted small">{format!("Section version {}", s.section_version)}</p>
+                <article class="prose" inner_html=s.html></article>
+            </section>
+        }).collect_view()}
+        <section class="panel">
+            <h2>"Checklist"</h2>
+            <ul>
+                {v.checklist.into_iter().map(|i| view! {
+                    <li>{i.text} <span class="badge">{i.status}</span> {(!i.details.is_empty()).then(|| format!(" ({})", i.details))}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
