@@ -11,7 +11,7 @@ use crate::audit::ui::{PlanAuditPage, PlatformAuditPage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
 use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
-use crate::reviews::ui::PlanVersionPage;
+use crate::reviews::ui::{PlanVersionPage, ReviewQueuePage};
 use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
 use crate::ui::layout::{provide_viewer, Header};
@@ -87,6 +87,7 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/admin/audit") view=PlatformAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/template") view=TemplatePage ssr=SsrMode::Async />
                 <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
+                <Route path=path!("/reviews") view=ReviewQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/plans/new") view=NewPlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />

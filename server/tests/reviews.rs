@@ -430,3 +430,59 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
         .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    save(&app, &s, 1, "Text for the queue.").await;
+    let (_, empty) = app.page(&s.reviewers[0], "/reviews").await;
+    assert!(empty.contains("Nothing waits for your review."));
+    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
+    let queue: Value = app
+        .call(&s.reviewers[0], "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["section_id"], s.section);
+    let (status, page) = app.page(&s.reviewers[0], "/reviews").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("/plans/{}/sections/{}", s.plan, s.section)));
+    // The author's queue leaves out their own text; an approval takes it off the approver's.
+    let queue: Value = app
+        .call(&s.lead, "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 0);
+    set_rule(&app, &s, "1", "1", "0").await;
+    act(&app, &s.reviewers[0], &s, "approve_section", 2, &[]).await;
+    let queue: Value = app
+        .call(&s.reviewers[0], "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 0);
+    let queue: Value = app
+        .call(&s.reviewers[1], "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    // Someone with no role on the plan sees nothing of it.
+    let (outsider, _) = app
+        .logged_in("out@example.org", PlatformRole::Member, None)
+        .await;
+    let queue: Value = app
+        .call(&outsider, "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 0);
+}

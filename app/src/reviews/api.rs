@@ -306,3 +306,58 @@ pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
         can_manage: actor.may(PlanAction::Manage),
     })
 }
+
+/// A section waiting for the viewer's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Plan.
+    pub plan_id: i64,
+    /// Plan title.
+    pub plan_title: String,
+    /// Section.
+    pub section_id: i64,
+    /// Section title.
+    pub title: String,
+    /// Version under review.
+    pub version: i64,
+    /// Submitted at.
+    pub submitted_at: i64,
+}
+
+/// Sections in review that the viewer may approve and has not: they review on the plan, have
+/// not approved this version, and wrote none of it.
+#[server(prefix = "/api", endpoint = "review_queue")]
+pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
+    use crate::access::domain::{can, highest, Access, PlanAction};
+    let db = crate::state::app_state()?.db;
+    let person = crate::auth::session::require_person(&db).await?;
+    let mut out = Vec::new();
+    for w in super::db::in_review_not_approved_by(&db, person.id).await? {
+        let roles = crate::access::db::roles_reaching(&db, w.plan_id, person.id)
+            .await?
+            .unwrap_or_default();
+        let access = Access {
+            role: highest(roles),
+            // The queue is what waits for this person as a reviewer, not everything an
+            // administrator could open.
+            platform_admin: false,
+            active: person.active,
+        };
+        if !can(access, PlanAction::Review) {
+            continue;
+        }
+        let authors = super::db::authors_since(&db, w.section_id, w.since_version).await?;
+        if authors.contains(&person.id) {
+            continue;
+        }
+        out.push(QueueItem {
+            plan_id: w.plan_id,
+            plan_title: w.plan_title,
+            section_id: w.section_id,
+            title: w.title,
+            version: w.version,
+            submitted_at: w.submitted_at,
+        });
+    }
+    Ok(out)
+}

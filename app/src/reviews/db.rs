@@ -111,7 +111,7 @@ pub async fn rule(db: &Db, plan_id: i64) -> DbResult<ApprovalRule> {
     Ok(rule)
 }
 
-/// One organisation kind per person who may review on the plan (reviewer, editor or lead,
+/// One organisation kind per person who may review on the plan (reviewer or lead,
 /// through a personal or an organisation grant) and belongs to an organisation of that kind.
 pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
     let rows = sqlx::query(
@@ -120,7 +120,7 @@ pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
                             OR (g.grantee_kind = 'person' AND m.person_id = g.grantee_id)
          JOIN organisations o ON o.id = m.organisation_id
          JOIN people p ON p.id = m.person_id AND p.active = 1
-         WHERE g.plan_id = $1 AND g.role IN ('reviewer', 'editor', 'lead')",
+         WHERE g.plan_id = $1 AND g.role IN ('reviewer', 'lead')",
     )
     .bind(plan_id)
     .fetch_all(db.reader())
@@ -298,4 +298,52 @@ pub async fn reset_on_save_tx(tx: &mut Transaction<'static, Any>, section_id: i6
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// A section waiting in review.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    /// Plan.
+    pub plan_id: i64,
+    /// Plan title.
+    pub plan_title: String,
+    /// Section.
+    pub section_id: i64,
+    /// Section title.
+    pub title: String,
+    /// The version under review.
+    pub version: i64,
+    /// The version of the last approval.
+    pub since_version: i64,
+    /// When it was submitted.
+    pub submitted_at: i64,
+}
+
+/// Every section in review (on active rows) that `person` has not approved yet.
+pub async fn in_review_not_approved_by(db: &Db, person: i64) -> DbResult<Vec<Waiting>> {
+    let rows = sqlx::query(
+        "SELECT s.plan_id, p.title AS plan_title, s.id, s.title, r.version, r.since_version, r.changed_at
+         FROM section_reviews r JOIN sections s ON s.id = r.section_id JOIN plans p ON p.id = s.plan_id
+         WHERE r.state = 'in_review' AND s.removed_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM section_approvals a
+                           WHERE a.section_id = r.section_id AND a.version = r.version AND a.person_id = $1)
+         ORDER BY r.changed_at, s.id",
+    )
+    .bind(person)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Waiting {
+                plan_id: r.try_get("plan_id")?,
+                plan_title: r.try_get("plan_title")?,
+                section_id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                version: r.try_get("version")?,
+                since_version: r.try_get("since_version")?,
+                submitted_at: r.try_get("changed_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
 }

@@ -243,3 +243,36 @@ fn Version(v: super::views::PlanVersion) -> impl IntoView {
         </section>
     }
 }
+
+/// `/reviews`: the sections waiting for the viewer's approval.
+#[component]
+pub fn ReviewQueuePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| super::api::review_queue());
+    view! {
+        <leptos_meta::Title text="Waiting for your review" />
+        <h1>"Waiting for your review"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(items) if items.is_empty() => view! { <p>"Nothing waits for your review."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <table class="data queue">
+                            <thead><tr><th scope="col">"Section"</th><th scope="col">"Plan"</th><th scope="col">"Version"</th><th scope="col">"Submitted"</th></tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|i| view! {
+                                    <tr>
+                                        <td><a href=format!("/plans/{}/sections/{}", i.plan_id, i.section_id)>{i.title}</a></td>
+                                        <td>{i.plan_title}</td>
+                                        <td>{i.version}</td>
+                                        <td>{crate::ui::format_time(i.submitted_at)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
