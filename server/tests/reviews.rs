@@ -486,3 +486,55 @@ async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
         .unwrap();
     assert_eq!(queue.as_array().unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    assert_eq!(set_rule(&app, &s, "0", "0", "1").await.status(), 200);
+    let flag = |v: &Value| v["unmeetable"].clone();
+    let view: Value = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(flag(&view), Value::Null);
+    // The donor reviewer's grant goes: nobody of that kind can approve any more.
+    let grant = app
+        .count(&format!(
+            "SELECT g.id FROM plan_grants g JOIN people p ON p.id = g.grantee_id
+             WHERE g.plan_id = {} AND g.grantee_kind = 'person' AND p.email = 'donor@example.org'",
+            s.plan
+        ))
+        .await;
+    let res = app
+        .call(
+            &s.lead,
+            "change_grant",
+            &[
+                ("plan_id", &s.plan.to_string()),
+                ("grant_id", &grant.to_string()),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let view: Value = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(flag(&view), "Donor");
+    let (_, page) = app.page(&s.lead, &format!("/plans/{}", s.plan)).await;
+    assert!(page.contains("The approval rule can no longer be met"));
+}

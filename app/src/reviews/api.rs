@@ -187,7 +187,9 @@ pub async fn request_changes(
         super::domain::check_changes_request(review.state, review.version, version, &reason)
             .map_err(|e| match e {
                 super::domain::ReviewError::ReasonRequired => {
-                    AppError::field("reason", "Say what needs to change.")
+                    let mut f = crate::error::FormErrors::default().keep("reason", &reason);
+                    f.add("reason", "Say what needs to change.");
+                    AppError::Invalid(f)
                 }
                 other => refused(other),
             })?;
@@ -291,6 +293,8 @@ pub struct PlanApprovalView {
     pub versions: Vec<(i64, i64)>,
     /// May set the rule and approve the plan.
     pub can_manage: bool,
+    /// The kind whose minimum the plan's current reviewers can no longer meet, if any.
+    pub unmeetable: Option<String>,
 }
 
 /// The plan's approval rule and versions.
@@ -299,9 +303,12 @@ pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::state::app_state()?.db;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
+    let rule = super::db::rule(&db, plan_id).await?;
+    let eligible = super::db::eligible_kinds(&db, plan_id).await?;
     Ok(PlanApprovalView {
         plan_id,
-        rule: super::db::rule(&db, plan_id).await?,
+        unmeetable: rule.unmeetable(&eligible).map(|k| k.label().to_owned()),
+        rule,
         versions: super::version_db::versions(&db, plan_id).await?,
         can_manage: actor.may(PlanAction::Manage),
     })

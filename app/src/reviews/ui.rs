@@ -158,6 +158,9 @@ fn ApprovalPanel(
                 rule.government, rule.civil_society, rule.donor,
                 if rule == Default::default() { " (with none set, one approval of any kind)" } else { "" }
             )}</p>
+            {a.unmeetable.clone().map(|kind| view! {
+                <p class="alert alert-error" role="status">{format!("The approval rule can no longer be met: too few reviewers of kind {kind} have a role on this plan. Grant reviewers or lower the rule.")}</p>
+            })}
             {(!a.versions.is_empty()).then(|| view! {
                 <ul class="versions">
                     {a.versions.iter().map(|(n, at)| view! {
