@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod checklist;
 pub mod comments;
@@ -16,6 +17,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod plans;
+pub mod reviews;
 pub mod sections;
 pub mod shell;
 #[cfg(feature = "ssr")]

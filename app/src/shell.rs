@@ -7,10 +7,12 @@ use leptos_router::{path, SsrMode};
 
 use crate::access::ui::MembersPage;
 use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
+use crate::audit::ui::{PlanAuditPage, PlatformAuditPage};
 use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
 use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
 use crate::comments::ui::{provide_inbox, InboxPage};
 use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
+use crate::reviews::ui::{PlanVersionPage, ReviewQueuePage};
 use crate::sections::ui::{HistoryPage, SectionPage};
 use crate::ui::errors::NotFoundPage;
 use crate::ui::layout::{provide_viewer, Header};
@@ -84,12 +86,16 @@ fn AppFrame() -> impl IntoView {
                 <Route path=path!("/admin/organisations") view=OrganisationsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=PlatformAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/template") view=TemplatePage ssr=SsrMode::Async />
                 <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
                 <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async />
+                <Route path=path!("/reviews") view=ReviewQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/plans/new") view=NewPlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/audit") view=PlanAuditPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/versions/:n") view=PlanVersionPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section") view=SectionPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/sections/:section/history") view=HistoryPage ssr=SsrMode::Async />
                 <Route path=path!("/plans/:id/checklist") view=ChecklistPage ssr=SsrMode::Async />

@@ -146,6 +146,7 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
                     organisation: Some(org),
                     note: "",
                     now: t,
+                    ip: None,
                 },
             )
             .await

@@ -1,4 +1,5 @@
-//! Commands of the server binary besides serving: creating the first administrator.
+//! Commands of the server binary besides serving: creating the first administrator and
+//! verifying the audit trail's hash chain.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -21,6 +22,9 @@ pub enum CliError {
     /// Hashing failed.
     #[error("{0}")]
     App(#[from] app::error::AppError),
+    /// The audit chain is broken.
+    #[error("audit trail broken at {0}")]
+    Broken(#[from] app::audit::domain::ChainBreak),
     /// Reading the password failed.
     #[error("could not read the password: {0}")]
     Io(#[from] std::io::Error),
@@ -84,5 +88,25 @@ pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliErr
     db.close().await;
     let mut out = std::io::stdout();
     writeln!(out, "Administrator {email} created (id {id}).")?;
+    Ok(())
+}
+
+/// Walks the audit trail's hash chain over `db`: the number of entries when it holds, or
+/// [`CliError::Broken`] naming the first entry that was altered, removed or inserted.
+pub async fn verify_audit_chain(db: &app::db::Db) -> Result<usize, CliError> {
+    Ok(app::audit::db::verify_chain(db).await??)
+}
+
+/// `upstream verify-audit`: exits non-zero, naming the first broken entry, when the chain
+/// does not hold.
+pub async fn verify_audit(config: &Config) -> Result<(), CliError> {
+    let db = open_database(&config.database_url).await?;
+    let checked = verify_audit_chain(&db).await;
+    db.close().await;
+    let n = checked?;
+    writeln!(
+        std::io::stdout(),
+        "Audit trail intact: {n} entries verified."
+    )?;
     Ok(())
 }

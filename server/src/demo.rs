@@ -196,6 +196,7 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
                     organisation: Some(org),
                     note: "",
                     now: now + i as i64,
+                    ip: None,
                 },
             )
             .await?;

@@ -1,4 +1,5 @@
-//! `upstream` serves the app; `upstream create-admin --email ...` creates an administrator.
+//! `upstream` serves the app; `upstream create-admin --email ...` creates an administrator;
+//! `upstream verify-audit` checks the audit trail's hash chain.
 
 #![recursion_limit = "512"]
 
@@ -13,7 +14,7 @@ use server::{cli, demo, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
+const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n       upstream verify-audit\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -32,6 +33,13 @@ async fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("create-admin: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("verify-audit") => match cli::verify_audit(&config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("verify-audit: {e}");
                 ExitCode::FAILURE
             }
         },

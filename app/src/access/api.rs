@@ -83,6 +83,17 @@ pub async fn grant_to_organisation(
         role = role.as_str(),
         "plan role granted to organisation"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::RoleChange,
+            format!("organisation {org}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "granted", "role": role.as_str()})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post("granted");
     Ok(())
 }
@@ -119,6 +130,17 @@ pub async fn grant_to_person(plan_id: i64, email: String, role: String) -> Resul
         role = role.as_str(),
         "plan role granted to person"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::RoleChange,
+            format!("person {person}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "granted", "role": role.as_str()})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post("granted");
     Ok(())
 }
@@ -173,6 +195,17 @@ pub async fn invite_to_plan(
     )
     .await?;
     tracing::info!(person = actor.person.id, plan = plan_id, invited = %email, role = role.as_str(), "invited to plan");
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::RoleChange,
+            email.as_str(),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "invited", "role": role.as_str()})),
+    )
+    .await?;
     crate::flash::put_for_plain_post(PLAN_INVITE_NOTICE, &created).await?;
     Ok(created)
 }
@@ -208,6 +241,7 @@ pub async fn change_grant(plan_id: i64, grant_id: i64, role: String) -> Result<(
             GrantChangeError::Db(e) => e.into(),
         })?;
     tracing::info!(person = actor.person.id, plan = plan_id, grant = grant_id, role = ?role, "plan role changed");
+    crate::audit::api::record_request(&db, crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::RoleChange, format!("grant {grant_id}")).by(actor.person.id).plan(plan_id).details(serde_json::json!({"action": if role.is_some() { "changed" } else { "revoked" }, "role": role.map(|r| r.as_str())}))).await?;
     crate::auth::session::confirm_plain_post("role-changed");
     Ok(())
 }

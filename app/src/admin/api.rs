@@ -32,6 +32,16 @@ pub async fn create_organisation(
         .await
         .map_err(|e| duplicate_name(e, name.as_str()))?;
     tracing::info!(person = person.id, org = id, "organisation created");
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Admin,
+            format!("organisation {id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"action": "organisation created", "name": name.as_str()})),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/organisations/{id}"));
     Ok(id)
 }
@@ -82,6 +92,16 @@ pub async fn update_organisation(
     .await
     .map_err(|e| duplicate_name(e, name.as_str()))?;
     tracing::info!(person = person.id, org = id, "organisation updated");
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Admin,
+            format!("organisation {id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"action": "organisation updated", "name": name.as_str()})),
+    )
+    .await?;
     Ok(())
 }
 
@@ -175,6 +195,18 @@ pub async fn add_member(org_id: i64, email: String, role: String) -> Result<(), 
             other => other.into(),
         })?;
     tracing::info!(person = person.id, org = org_id, member, "member added");
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Membership,
+            format!("person {member}"),
+        )
+        .by(person.id)
+        .details(
+            serde_json::json!({"action": "added", "organisation": org_id, "role": role.as_str()}),
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -198,6 +230,7 @@ pub async fn set_member_role(org_id: i64, person_id: i64, role: String) -> Resul
         role = role.as_str(),
         "member role set"
     );
+    crate::audit::api::record_request(&db, crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::Membership, format!("person {person_id}")).by(person.id).details(serde_json::json!({"action": "role set", "organisation": org_id, "role": role.as_str()}))).await?;
     Ok(())
 }
 
@@ -215,6 +248,16 @@ pub async fn remove_member(org_id: i64, person_id: i64) -> Result<(), AppError> 
         member = person_id,
         "member removed"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Membership,
+            format!("person {person_id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"action": "removed", "organisation": org_id})),
+    )
+    .await?;
     Ok(())
 }
 
@@ -319,6 +362,8 @@ pub async fn invite(
     )
     .await?;
     tracing::info!(person = person.id, invited = %email, org, "invitation created");
+    let db = &state.db;
+    crate::audit::api::record_request(db, crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::Admin, email.as_str()).by(person.id).details(serde_json::json!({"action": "invited", "organisation": org, "platform_role": role.as_str()}))).await?;
     // Without JavaScript the response is a redirect, so the link waits in the session for the
     // page to show it once.
     crate::flash::put_for_plain_post(INVITATION_NOTICE, &created).await?;
@@ -351,6 +396,16 @@ pub async fn set_person_active(person_id: i64, active: bool) -> Result<(), AppEr
         active,
         "account active flag set"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Admin,
+            format!("person {person_id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"action": if active { "reactivated" } else { "deactivated" }})),
+    )
+    .await?;
     Ok(())
 }
 
@@ -370,5 +425,15 @@ pub async fn set_platform_role(person_id: i64, role: String) -> Result<(), AppEr
         role = role.as_str(),
         "platform role set"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::RoleChange,
+            format!("person {person_id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"platform_role": role.as_str()})),
+    )
+    .await?;
     Ok(())
 }

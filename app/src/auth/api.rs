@@ -26,6 +26,7 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
 /// Logs in with email and password, then redirects to `next` (a local path) or home.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::audit::domain::AuditKind;
     use crate::auth::{db, domain::Email, password::verify_password, session};
     use crate::db::now;
     use crate::error::FormErrors;
@@ -59,11 +60,29 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         db::record_failure(&state.db, "account", email.as_str(), now).await?;
         db::record_failure(&state.db, "address", &address, now).await?;
         tracing::info!(email = %email, %address, "failed login");
+        record_login(
+            &state.db,
+            AuditKind::LoginFailed,
+            id,
+            email.as_str(),
+            &address,
+            "wrong password or unknown account",
+        )
+        .await?;
         let mut errors = FormErrors::default().keep("email", email.as_str());
         errors.add("password", "The email or password is wrong.");
         return Err(AppError::Invalid(errors));
     }
     let Some(id) = id.filter(|_| active) else {
+        record_login(
+            &state.db,
+            AuditKind::LoginFailed,
+            id,
+            email.as_str(),
+            &address,
+            "account deactivated",
+        )
+        .await?;
         let mut errors = FormErrors::default().keep("email", email.as_str());
         errors.add(
             "email",
@@ -74,7 +93,34 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     db::clear_failures(&state.db, "account", email.as_str(), since).await?;
     session::log_in(id).await?;
     tracing::info!(person = id, %address, "login");
+    record_login(
+        &state.db,
+        AuditKind::Login,
+        Some(id),
+        email.as_str(),
+        &address,
+        "",
+    )
+    .await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Appends a login or failed login to the audit trail.
+#[cfg(feature = "ssr")]
+async fn record_login(
+    db: &crate::db::Db,
+    kind: crate::audit::domain::AuditKind,
+    person: Option<i64>,
+    email: &str,
+    address: &str,
+    why: &str,
+) -> Result<(), AppError> {
+    let mut entry = crate::audit::domain::NewEntry::new(kind, email)
+        .from_ip(address)
+        .details(serde_json::json!({ "reason": why }));
+    entry.person = person;
+    crate::audit::db::record(db, &entry).await?;
     Ok(())
 }
 

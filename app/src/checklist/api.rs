@@ -273,6 +273,17 @@ pub async fn update_checklist_item(
         outcome = outcome.kind(),
         "checklist item updated"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::ChecklistChange,
+            format!("checklist item {item_id}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "updated", "outcome": outcome.kind()})),
+    )
+    .await?;
     crate::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
     Ok(outcome)
 }
@@ -314,6 +325,17 @@ pub async fn edit_checklist_item(
         outcome = outcome.kind(),
         "checklist item edited"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::ChecklistChange,
+            format!("checklist item {item_id}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "edited", "outcome": outcome.kind()})),
+    )
+    .await?;
     crate::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
     Ok(outcome)
 }
@@ -358,6 +380,17 @@ pub async fn add_checklist_item(
         item = id,
         "checklist item added"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::ChecklistChange,
+            format!("checklist item {id}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "added"})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post("item-added");
     Ok(id)
 }
@@ -381,6 +414,17 @@ pub async fn set_checklist_item_retired(
         retired,
         "checklist item retirement set"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::ChecklistChange,
+            format!("checklist item {item_id}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": if retired { "retired" } else { "restored" }})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post(if retired { "retired" } else { "restored" });
     Ok(())
 }
@@ -428,6 +472,17 @@ pub async fn add_evidence(
         item = item_id,
         "checklist evidence added"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::ChecklistChange,
+            format!("checklist item {item_id}"),
+        )
+        .by(actor.person.id)
+        .plan(plan_id)
+        .details(serde_json::json!({"action": "evidence added"})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post("evidence");
     Ok(())
 }
@@ -460,6 +515,7 @@ pub async fn link_checklist_section(
         link,
         "checklist section link set"
     );
+    crate::audit::api::record_request(&db, crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::ChecklistChange, format!("checklist item {item_id}")).by(actor.person.id).plan(plan_id).details(serde_json::json!({"action": if link { "section linked" } else { "section unlinked" }, "section": section}))).await?;
     crate::auth::session::confirm_plain_post(if link { "linked" } else { "unlinked" });
     Ok(())
 }
@@ -508,6 +564,16 @@ pub async fn add_checklist_template_item(
         template_item = id,
         "checklist template item added"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Admin,
+            format!("checklist template item {id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"action": "template item added"})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post("template-added");
     Ok(id)
 }
@@ -542,6 +608,16 @@ pub async fn update_checklist_template_item(
         template_item = id,
         "checklist template item updated"
     );
+    crate::audit::api::record_request(
+        &db,
+        crate::audit::domain::NewEntry::new(
+            crate::audit::domain::AuditKind::Admin,
+            format!("checklist template item {id}"),
+        )
+        .by(person.id)
+        .details(serde_json::json!({"action": "template item updated"})),
+    )
+    .await?;
     crate::auth::session::confirm_plain_post("template-saved");
     Ok(())
 }

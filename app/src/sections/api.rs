@@ -29,11 +29,12 @@ mod support {
         Ok((actor, row))
     }
 
-    /// The revision author for `actor`: their first organisation.
-    pub fn author(actor: &PlanActor) -> Author {
+    /// The revision author for `actor`: their first organisation, and where they are.
+    pub async fn author(actor: &PlanActor) -> Author {
         Author {
             person: actor.person.id,
             organisation: actor.organisations.first().copied(),
+            ip: Some(crate::auth::session::client_address().await),
         }
     }
 
@@ -96,7 +97,7 @@ pub async fn save_section(
         section_id,
         base_version,
         &body,
-        &support::author(&actor),
+        &support::author(&actor).await,
     )
     .await?;
     tracing::info!(
@@ -165,8 +166,14 @@ pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Res
     use crate::access::domain::PlanAction;
     let db = support::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
-    let version =
-        super::save::restore(&db, plan_id, section_id, number, &support::author(&actor)).await?;
+    let version = super::save::restore(
+        &db,
+        plan_id,
+        section_id,
+        number,
+        &support::author(&actor).await,
+    )
+    .await?;
     tracing::info!(
         person = actor.person.id,
         plan = plan_id,

@@ -221,6 +221,8 @@ pub struct NewRevision<'a> {
     pub note: &'a str,
     /// Now.
     pub now: i64,
+    /// The author's client address, for the audit trail.
+    pub ip: Option<&'a str>,
 }
 
 /// Writes a new version of the body and its revision in one transaction. The `UPDATE` only
@@ -254,6 +256,21 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .bind(r.note)
     .execute(&mut *tx)
     .await?;
+    let plan_id: i64 = sqlx::query_scalar("SELECT plan_id FROM sections WHERE id = $1")
+        .bind(r.section_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut entry = crate::audit::domain::NewEntry::new(
+        crate::audit::domain::AuditKind::SectionSave,
+        format!("section {}", r.section_id),
+    )
+    .by(r.author)
+    .plan(plan_id)
+    .details(serde_json::json!({ "version": number, "kind": r.kind, "note": r.note, "chars": r.body.chars().count() }));
+    entry.ip = r.ip.map(str::to_owned);
+    crate::audit::db::record_tx(&mut tx, &entry).await?;
+    // Approvals are of an exact text: any new text goes back to draft.
+    crate::reviews::db::reset_on_save_tx(&mut tx, r.section_id).await?;
     // The plan list sorts by activity.
     sqlx::query(
         "UPDATE plans SET updated_at = $1 WHERE id = (SELECT plan_id FROM sections WHERE id = $2)",

@@ -17,6 +17,8 @@ pub struct Author {
     pub person: i64,
     /// Their organisation, recorded on the revision.
     pub organisation: Option<i64>,
+    /// Their client address, for the audit trail.
+    pub ip: Option<String>,
 }
 
 /// Saves `mine` as the next version of the section, based on version `base`.
@@ -91,6 +93,7 @@ pub async fn save(
             organisation: author.organisation,
             note: "",
             now: now(),
+            ip: author.ip.as_deref(),
         };
         match db::save_body(db, &revision).await {
             Ok(version) if merged => {
@@ -130,6 +133,7 @@ pub async fn restore(
             organisation: author.organisation,
             note: &note,
             now: now(),
+            ip: author.ip.as_deref(),
         };
         match db::save_body(db, &revision).await {
             Ok(v) => return Ok(v),

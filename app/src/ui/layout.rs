@@ -57,8 +57,9 @@ fn Nav(viewer: Viewer, unread: i64) -> impl IntoView {
             <a href="/">"Home"</a>
             <a href="/plans">"Plans"</a>
             <crate::comments::ui::InboxLink unread />
+            <a href="/reviews">"Reviews"</a>
             {(is_admin || org_admin).then(|| view! { <a href="/admin/organisations">"Organisations"</a> })}
-            {is_admin.then(|| view! { <a href="/admin/people">"People"</a> <a href="/admin/template">"Template"</a> })}
+            {is_admin.then(|| view! { <a href="/admin/people">"People"</a> <a href="/admin/template">"Template"</a> <a href="/admin/audit">"Audit"</a> })}
             <a href="/account">"My account"</a>
             <span class="who" title=viewer.person.email.clone()>{viewer.person.display_name.clone()}</span>
             // A plain form: logging out reloads the whole page, JavaScript or not.

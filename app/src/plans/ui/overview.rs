@@ -88,6 +88,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
         <p>"Lead organisation: " {plan.lead_org_name.clone()} {overview.role.map(|r| format!(" · Your role: {}", r.label()))}
             " · " <a href=format!("/plans/{plan_id}/members")>"Members and roles"</a></p>
         {(!plan.summary.is_empty()).then(|| view! { <p class="summary">{plan.summary.clone()}</p> })}
+        <crate::reviews::ui::PlanApprovalPanel plan_id />
         <div class="columns">
             <section class="panel">
                 <h2>"Sections"</h2>

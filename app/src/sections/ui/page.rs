@@ -83,6 +83,7 @@ fn Section(
             {last_change} " · version " {d.version} " · "
             <a href=format!("/plans/{plan_id}/sections/{}/history", d.id)>"History"</a>
         </p>
+        <crate::reviews::ui::ReviewPanel plan_id section_id=d.id />
         {d.removed.then(|| view! { <p class="alert alert-error">"This section was removed from the plan. Restore it from the plan page to edit it."</p> })}
         {(!d.guidance.is_empty()).then(|| view! {
             <details class="guidance"><summary>"Guidance"</summary><p>{d.guidance.clone()}</p></details>

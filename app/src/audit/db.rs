@@ -1,0 +1,182 @@
+//! Appending to and reading the audit trail. Appends only ever INSERT, under the writer lane,
+//! so the chain grows one entry at a time; nothing in the app updates or deletes a row.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::chain::{entry_hash, verify, Content, GENESIS};
+use super::domain::{AuditEntry, AuditFilter, ChainBreak, NewEntry};
+use crate::db::{now, Db, DbError, DbResult};
+
+/// Appends `entry` inside `tx`, the transaction of the change it records, so the change and
+/// its record commit (or roll back) together. The caller holds the writer.
+pub async fn record_tx(tx: &mut Transaction<'static, Any>, entry: &NewEntry) -> DbResult<i64> {
+    let last = sqlx::query("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (seq, prev) = match last {
+        Some(r) => (
+            r.try_get::<i64, _>("seq")? + 1,
+            r.try_get::<String, _>("hash")?,
+        ),
+        None => (1, GENESIS.to_owned()),
+    };
+    let at = now();
+    let hash = entry_hash(
+        &prev,
+        &Content {
+            seq,
+            at,
+            person: entry.person,
+            ip: entry.ip.as_deref(),
+            kind: entry.kind.as_str(),
+            plan_id: entry.plan_id,
+            subject: &entry.subject,
+            details: &entry.details,
+        },
+    );
+    sqlx::query(
+        "INSERT INTO audit_entries (seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(seq)
+    .bind(at)
+    .bind(entry.person)
+    .bind(entry.ip.as_deref())
+    .bind(entry.kind.as_str())
+    .bind(entry.plan_id)
+    .bind(&entry.subject)
+    .bind(&entry.details)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(seq)
+}
+
+/// Appends `entry` in a transaction of its own (for events that change nothing else, such
+/// as a failed login, or changes whose own write has already committed).
+pub async fn record(db: &Db, entry: &NewEntry) -> DbResult<i64> {
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
+    let seq = record_tx(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+fn entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        person: r.try_get("person_id")?,
+        ip: r.try_get("ip")?,
+        kind: r.try_get("kind")?,
+        plan_id: r.try_get("plan_id")?,
+        subject: r.try_get("subject")?,
+        details: r.try_get("details")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+/// Walks the whole chain: `Ok(Ok(n))` when all `n` entries hold, `Ok(Err(break))` naming the
+/// first broken entry.
+pub async fn verify_chain(db: &Db) -> DbResult<Result<usize, ChainBreak>> {
+    let rows = sqlx::query(
+        "SELECT seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash
+         FROM audit_entries ORDER BY seq",
+    )
+    .fetch_all(db.reader())
+    .await?;
+    let entries = rows
+        .iter()
+        .map(entry)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(DbError::from)?;
+    Ok(verify(&entries))
+}
+
+/// One line of the trail as shown.
+#[derive(Debug, Clone)]
+pub struct ShownRow {
+    /// The entry.
+    pub entry: AuditEntry,
+    /// The person's name, if any.
+    pub person_name: Option<String>,
+}
+
+/// The newest `limit` entries matching `filter`, of plan `plan_id` or (None) of the platform.
+pub async fn list(
+    db: &Db,
+    plan_id: Option<i64>,
+    filter: &AuditFilter,
+    limit: i64,
+) -> DbResult<Vec<ShownRow>> {
+    // Only the conditions in use go into the query, each with its own placeholder.
+    let mut conditions = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if plan_id.is_some() {
+        conditions.push(format!("a.plan_id = {}", next()));
+    }
+    let person = filter
+        .person
+        .as_ref()
+        .map(|p| format!("%{}%", p.to_lowercase()));
+    if person.is_some() {
+        let (a, b) = (next(), next());
+        conditions.push(format!(
+            "(LOWER(p.display_name) LIKE {a} OR LOWER(p.email) LIKE {b})"
+        ));
+    }
+    if filter.kind.is_some() {
+        conditions.push(format!("a.kind = {}", next()));
+    }
+    if filter.from.is_some() {
+        conditions.push(format!("a.at >= {}", next()));
+    }
+    if filter.until.is_some() {
+        conditions.push(format!("a.at < {}", next()));
+    }
+    let limit_at = next();
+    let sql = format!(
+        "SELECT a.seq, a.at, a.person_id, a.ip, a.kind, a.plan_id, a.subject, a.details, a.prev_hash, a.hash,
+                p.display_name
+         FROM audit_entries a LEFT JOIN people p ON p.id = a.person_id
+         WHERE 1 = 1 {}
+         ORDER BY a.seq DESC LIMIT {limit_at}",
+        conditions
+            .iter()
+            .map(|c| format!("AND {c}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut q = sqlx::query(&sql);
+    if let Some(plan_id) = plan_id {
+        q = q.bind(plan_id);
+    }
+    if let Some(person) = &person {
+        q = q.bind(person.clone()).bind(person.clone());
+    }
+    if let Some(kind) = filter.kind {
+        q = q.bind(kind.as_str());
+    }
+    if let Some(from) = filter.from {
+        q = q.bind(from);
+    }
+    if let Some(until) = filter.until {
+        q = q.bind(until);
+    }
+    let rows = q.bind(limit).fetch_all(db.reader()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ShownRow {
+                entry: entry(r)?,
+                person_name: r.try_get("display_name")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

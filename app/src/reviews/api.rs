@@ -1,0 +1,370 @@
+//! Server functions for section review (submit, approve, request changes) and the plan's
+//! approval rule. Each checks the plan permission and that the section is the plan's own.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::domain::{ApprovalRule, ReviewState};
+use crate::error::AppError;
+
+/// A section's review as the section page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// Plan.
+    pub plan_id: i64,
+    /// Section.
+    pub section_id: i64,
+    /// State.
+    pub state: ReviewState,
+    /// The section's current version.
+    pub current_version: i64,
+    /// The version under review or approved.
+    pub review_version: i64,
+    /// The last approved version, if any.
+    pub approved_version: Option<i64>,
+    /// Why changes were requested.
+    pub reason: String,
+    /// Approvals of the version under review: (name, kind label).
+    pub approvals: Vec<(String, String)>,
+    /// The plan's rule.
+    pub rule: ApprovalRule,
+    /// May submit.
+    pub can_submit: bool,
+    /// May approve or request changes.
+    pub can_review: bool,
+}
+
+#[cfg(feature = "ssr")]
+fn refused(e: super::domain::ReviewError) -> AppError {
+    AppError::Conflict(e.to_string())
+}
+
+#[cfg(feature = "ssr")]
+fn stale(e: crate::db::DbError) -> AppError {
+    match e {
+        crate::db::DbError::Stale => AppError::Conflict(
+            "The section changed or was decided on meanwhile. Reload and try again.".into(),
+        ),
+        other => other.into(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn entry(
+    actor: &crate::access::guard::PlanActor,
+    plan_id: i64,
+    section_id: i64,
+    details: serde_json::Value,
+) -> crate::audit::domain::NewEntry {
+    crate::audit::domain::NewEntry::new(
+        crate::audit::domain::AuditKind::Review,
+        format!("section {section_id}"),
+    )
+    .by(actor.person.id)
+    .plan(plan_id)
+    .details(details)
+}
+
+/// The review of a section.
+#[server(prefix = "/api", endpoint = "section_review")]
+pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
+    let section = crate::sections::db::section(&db, plan_id, section_id).await?;
+    let review = super::db::review(&db, section_id).await?;
+    let approvals = super::db::approvals(&db, section_id, review.version).await?;
+    Ok(ReviewView {
+        plan_id,
+        section_id,
+        state: review.state,
+        current_version: section.version,
+        review_version: review.version,
+        approved_version: (review.since_version > 0).then_some(review.since_version),
+        reason: review.reason,
+        approvals: approvals
+            .into_iter()
+            .map(|a| (a.name, a.kind.label().to_owned()))
+            .collect(),
+        rule: super::db::rule(&db, plan_id).await?,
+        can_submit: actor.may(PlanAction::Edit) && section.removed_at.is_none(),
+        can_review: actor.may(PlanAction::Review),
+    })
+}
+
+/// Submits the section's current version for review.
+#[server(prefix = "/api", endpoint = "submit_for_review")]
+pub async fn submit_for_review(
+    plan_id: i64,
+    section_id: i64,
+    version: i64,
+) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
+    crate::sections::db::section(&db, plan_id, section_id).await?;
+    let review = super::db::review(&db, section_id).await?;
+    super::domain::submit(review.state).map_err(refused)?;
+    let ip = crate::auth::session::client_address().await;
+    let e = entry(
+        &actor,
+        plan_id,
+        section_id,
+        serde_json::json!({"action": "submitted", "version": version}),
+    )
+    .from_ip(ip);
+    super::db::submit(&db, section_id, version, actor.person.id, &e)
+        .await
+        .map_err(stale)?;
+    crate::auth::session::confirm_plain_post("submitted");
+    Ok(())
+}
+
+/// Approves version `version` of the section for the reviewer's organisation kind.
+#[server(prefix = "/api", endpoint = "approve_section")]
+pub async fn approve_section(
+    plan_id: i64,
+    section_id: i64,
+    version: i64,
+) -> Result<ReviewState, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Review).await?;
+    crate::sections::db::section(&db, plan_id, section_id).await?;
+    let review = super::db::review(&db, section_id).await?;
+    let authors = super::db::authors_since(&db, section_id, review.since_version).await?;
+    let approved_by: Vec<i64> = super::db::approvals(&db, section_id, review.version)
+        .await?
+        .into_iter()
+        .map(|a| a.person)
+        .collect();
+    super::domain::check_approval(&super::domain::ApprovalRequest {
+        state: review.state,
+        under_review: review.version,
+        seen: version,
+        reviewer: actor.person.id,
+        authors_since: &authors,
+        approved_by: &approved_by,
+    })
+    .map_err(refused)?;
+    let Some(kind) = crate::auth::session::memberships(&db, actor.person.id)
+        .await?
+        .first()
+        .map(|m| m.org_kind)
+    else {
+        return Err(refused(super::domain::ReviewError::NoOrganisation));
+    };
+    let rule = super::db::rule(&db, plan_id).await?;
+    let ip = crate::auth::session::client_address().await;
+    let e = entry(
+        &actor,
+        plan_id,
+        section_id,
+        serde_json::json!({"action": "approved", "version": version, "kind": kind.as_str()}),
+    )
+    .from_ip(ip);
+    let state = super::db::approve(&db, section_id, version, actor.person.id, kind, rule, &e)
+        .await
+        .map_err(stale)?;
+    crate::auth::session::confirm_plain_post("approved");
+    Ok(state)
+}
+
+/// Sends the section back with a reason.
+#[server(prefix = "/api", endpoint = "request_changes")]
+pub async fn request_changes(
+    plan_id: i64,
+    section_id: i64,
+    version: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Review).await?;
+    crate::sections::db::section(&db, plan_id, section_id).await?;
+    let review = super::db::review(&db, section_id).await?;
+    let reason =
+        super::domain::check_changes_request(review.state, review.version, version, &reason)
+            .map_err(|e| match e {
+                super::domain::ReviewError::ReasonRequired => {
+                    let mut f = crate::error::FormErrors::default().keep("reason", &reason);
+                    f.add("reason", "Say what needs to change.");
+                    AppError::Invalid(f)
+                }
+                other => refused(other),
+            })?;
+    let ip = crate::auth::session::client_address().await;
+    let e = entry(
+        &actor,
+        plan_id,
+        section_id,
+        serde_json::json!({"action": "changes requested", "version": version, "reason": reason}),
+    )
+    .from_ip(ip);
+    super::db::request_changes(&db, section_id, version, actor.person.id, &reason, &e)
+        .await
+        .map_err(stale)?;
+    crate::auth::session::confirm_plain_post("changes-requested");
+    Ok(())
+}
+
+/// Sets the plan's minimum approvals per kind of organisation; refused when the plan lacks
+/// the reviewers to meet it.
+#[server(prefix = "/api", endpoint = "set_approval_rule")]
+pub async fn set_approval_rule(
+    plan_id: i64,
+    government: String,
+    civil_society: String,
+    donor: String,
+) -> Result<(), AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
+    let rule = ApprovalRule::parse(&government, &civil_society, &donor)
+        .map_err(|(f, m)| AppError::field(f, m))?;
+    let eligible = super::db::eligible_kinds(&db, plan_id).await?;
+    if let Some(kind) = rule.unmeetable(&eligible) {
+        return Err(AppError::field(
+            kind.as_str(),
+            "Not enough people from this kind of organisation may review this plan: grant reviewers first.",
+        ));
+    }
+    let ip = crate::auth::session::client_address().await;
+    let e = crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::RuleChange, format!("plan {plan_id}"))
+        .by(actor.person.id)
+        .plan(plan_id)
+        .from_ip(ip)
+        .details(serde_json::json!({"government": rule.government, "civil_society": rule.civil_society, "donor": rule.donor}));
+    super::db::set_rule(&db, plan_id, rule, &e).await?;
+    crate::auth::session::confirm_plain_post("rule");
+    Ok(())
+}
+
+/// Approves the plan when every active section is approved: it becomes the next numbered,
+/// immutable version. Returns its number.
+#[server(prefix = "/api", endpoint = "approve_plan")]
+pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
+    use super::version_db::ApprovePlanError;
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
+    let ip = crate::auth::session::client_address().await;
+    let e = crate::audit::domain::NewEntry::new(
+        crate::audit::domain::AuditKind::PlanApproval,
+        format!("plan {plan_id}"),
+    )
+    .by(actor.person.id)
+    .plan(plan_id)
+    .from_ip(ip);
+    let number = super::version_db::approve_plan(&db, plan_id, actor.person.id, &e)
+        .await
+        .map_err(|err| match err {
+            ApprovePlanError::Unapproved(titles) => AppError::Conflict(format!(
+                "Every section must be approved first. Not yet approved: {}.",
+                titles.join("; ")
+            )),
+            ApprovePlanError::Empty => AppError::Conflict("The plan has no sections.".into()),
+            ApprovePlanError::Db(e) => e.into(),
+        })?;
+    crate::auth::session::confirm_plain_post("plan-approved");
+    Ok(number)
+}
+
+/// Approved version `number` of the plan.
+#[server(prefix = "/api", endpoint = "plan_version")]
+pub async fn plan_version(
+    plan_id: i64,
+    number: i64,
+) -> Result<super::views::PlanVersion, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
+    Ok(super::version_db::plan_version(&db, plan_id, number).await?)
+}
+
+/// The plan's approval: its rule, its approved versions, and whether the viewer leads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanApprovalView {
+    /// Plan.
+    pub plan_id: i64,
+    /// The rule.
+    pub rule: ApprovalRule,
+    /// Approved versions: (number, when).
+    pub versions: Vec<(i64, i64)>,
+    /// May set the rule and approve the plan.
+    pub can_manage: bool,
+    /// The kind whose minimum the plan's current reviewers can no longer meet, if any.
+    pub unmeetable: Option<String>,
+}
+
+/// The plan's approval rule and versions.
+#[server(prefix = "/api", endpoint = "plan_approval")]
+pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::state::app_state()?.db;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
+    let rule = super::db::rule(&db, plan_id).await?;
+    let eligible = super::db::eligible_kinds(&db, plan_id).await?;
+    Ok(PlanApprovalView {
+        plan_id,
+        unmeetable: rule.unmeetable(&eligible).map(|k| k.label().to_owned()),
+        rule,
+        versions: super::version_db::versions(&db, plan_id).await?,
+        can_manage: actor.may(PlanAction::Manage),
+    })
+}
+
+/// A section waiting for the viewer's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Plan.
+    pub plan_id: i64,
+    /// Plan title.
+    pub plan_title: String,
+    /// Section.
+    pub section_id: i64,
+    /// Section title.
+    pub title: String,
+    /// Version under review.
+    pub version: i64,
+    /// Submitted at.
+    pub submitted_at: i64,
+}
+
+/// Sections in review that the viewer may approve and has not: they review on the plan, have
+/// not approved this version, and wrote none of it.
+#[server(prefix = "/api", endpoint = "review_queue")]
+pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
+    use crate::access::domain::{can, highest, Access, PlanAction};
+    let db = crate::state::app_state()?.db;
+    let person = crate::auth::session::require_person(&db).await?;
+    let mut out = Vec::new();
+    for w in super::db::in_review_not_approved_by(&db, person.id).await? {
+        let roles = crate::access::db::roles_reaching(&db, w.plan_id, person.id)
+            .await?
+            .unwrap_or_default();
+        let access = Access {
+            role: highest(roles),
+            // The queue is what waits for this person as a reviewer, not everything an
+            // administrator could open.
+            platform_admin: false,
+            active: person.active,
+        };
+        if !can(access, PlanAction::Review) {
+            continue;
+        }
+        let authors = super::db::authors_since(&db, w.section_id, w.since_version).await?;
+        if authors.contains(&person.id) {
+            continue;
+        }
+        out.push(QueueItem {
+            plan_id: w.plan_id,
+            plan_title: w.plan_title,
+            section_id: w.section_id,
+            title: w.title,
+            version: w.version,
+            submitted_at: w.submitted_at,
+        });
+    }
+    Ok(out)
+}

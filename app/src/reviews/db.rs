@@ -1,0 +1,349 @@
+//! Queries for section review state, approvals and the plan's approval rule. Every decision
+//! is written with the state and the section version it was decided against in its `WHERE`,
+//! so a save or another decision landing in between makes it fail instead of applying to
+//! text nobody reviewed.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::domain::{ApprovalRule, ReviewState};
+use crate::admin::domain::OrgKind;
+use crate::audit::domain::NewEntry;
+use crate::db::{now, Db, DbError, DbResult};
+
+/// A section's review record (draft with no history when none is stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// State.
+    pub state: ReviewState,
+    /// The version under review (or approved).
+    pub version: i64,
+    /// The version of the last approval, 0 before any.
+    pub since_version: i64,
+    /// Why changes were requested.
+    pub reason: String,
+}
+
+/// The review record of `section_id`.
+pub async fn review(db: &Db, section_id: i64) -> DbResult<ReviewRow> {
+    let row = sqlx::query(
+        "SELECT state, version, since_version, reason FROM section_reviews WHERE section_id = $1",
+    )
+    .bind(section_id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(match row {
+        Some(r) => ReviewRow {
+            state: ReviewState::parse(&r.try_get::<String, _>("state")?),
+            version: r.try_get("version")?,
+            since_version: r.try_get("since_version")?,
+            reason: r.try_get("reason")?,
+        },
+        None => ReviewRow {
+            state: ReviewState::Draft,
+            version: 0,
+            since_version: 0,
+            reason: String::new(),
+        },
+    })
+}
+
+/// One approval.
+#[derive(Debug, Clone)]
+pub struct ApprovalRow {
+    /// Approver.
+    pub person: i64,
+    /// Their name.
+    pub name: String,
+    /// The kind they approved for.
+    pub kind: OrgKind,
+}
+
+/// The approvals of version `version`.
+pub async fn approvals(db: &Db, section_id: i64, version: i64) -> DbResult<Vec<ApprovalRow>> {
+    let rows = sqlx::query(
+        "SELECT a.person_id, a.org_kind, p.display_name FROM section_approvals a JOIN people p ON p.id = a.person_id
+         WHERE a.section_id = $1 AND a.version = $2 ORDER BY a.approved_at",
+    )
+    .bind(section_id)
+    .bind(version)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("org_kind")?;
+            Ok(ApprovalRow {
+                person: r.try_get("person_id")?,
+                name: r.try_get("display_name")?,
+                kind: OrgKind::parse(&kind).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Who wrote revisions after version `since`.
+pub async fn authors_since(db: &Db, section_id: i64, since: i64) -> DbResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT author_id FROM revisions WHERE section_id = $1 AND number > $2",
+    )
+    .bind(section_id)
+    .bind(since)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// The plan's approval rule.
+pub async fn rule(db: &Db, plan_id: i64) -> DbResult<ApprovalRule> {
+    let rows = sqlx::query("SELECT org_kind, minimum FROM plan_approval_rules WHERE plan_id = $1")
+        .bind(plan_id)
+        .fetch_all(db.reader())
+        .await?;
+    let mut rule = ApprovalRule::default();
+    for r in &rows {
+        let n = u32::try_from(r.try_get::<i64, _>("minimum")?).unwrap_or(0);
+        match OrgKind::parse(&r.try_get::<String, _>("org_kind")?) {
+            Ok(OrgKind::Government) => rule.government = n,
+            Ok(OrgKind::CivilSociety) => rule.civil_society = n,
+            Ok(OrgKind::Donor) => rule.donor = n,
+            Err(_) => {}
+        }
+    }
+    Ok(rule)
+}
+
+/// One organisation kind per person who may review on the plan (reviewer or lead,
+/// through a personal or an organisation grant) and belongs to an organisation of that kind.
+pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT m.person_id, o.kind FROM plan_grants g
+         JOIN memberships m ON (g.grantee_kind = 'organisation' AND m.organisation_id = g.grantee_id)
+                            OR (g.grantee_kind = 'person' AND m.person_id = g.grantee_id)
+         JOIN organisations o ON o.id = m.organisation_id
+         JOIN people p ON p.id = m.person_id AND p.active = 1
+         WHERE g.plan_id = $1 AND g.role IN ('reviewer', 'lead')",
+    )
+    .bind(plan_id)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>("kind").ok())
+        .filter_map(|k| OrgKind::parse(&k).ok())
+        .collect())
+}
+
+/// Replaces the plan's rule and records it.
+pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntry) -> DbResult<()> {
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
+    sqlx::query("DELETE FROM plan_approval_rules WHERE plan_id = $1")
+        .bind(plan_id)
+        .execute(&mut *tx)
+        .await?;
+    for kind in OrgKind::ALL {
+        sqlx::query(
+            "INSERT INTO plan_approval_rules (plan_id, org_kind, minimum) VALUES ($1, $2, $3)",
+        )
+        .bind(plan_id)
+        .bind(kind.as_str())
+        .bind(i64::from(rule.minimum(kind)))
+        .execute(&mut *tx)
+        .await?;
+    }
+    crate::audit::db::record_tx(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts the section, at its current version `version`, in review. `Stale` when it was saved
+/// meanwhile or is no longer a draft or awaiting changes.
+pub async fn submit(
+    db: &Db,
+    section_id: i64,
+    version: i64,
+    by: i64,
+    entry: &NewEntry,
+) -> DbResult<()> {
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
+    let current: i64 = sqlx::query_scalar("SELECT version FROM sections WHERE id = $1")
+        .bind(section_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if current != version {
+        return Err(DbError::Stale);
+    }
+    let done = sqlx::query(
+        "INSERT INTO section_reviews (section_id, state, version, since_version, reason, changed_by, changed_at)
+         VALUES ($1, 'in_review', $2, 0, '', $3, $4)
+         ON CONFLICT (section_id) DO UPDATE SET state = 'in_review', version = excluded.version,
+             reason = '', changed_by = excluded.changed_by, changed_at = excluded.changed_at
+         WHERE section_reviews.state IN ('draft', 'changes_requested')",
+    )
+    .bind(section_id)
+    .bind(version)
+    .bind(by)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(DbError::Stale);
+    }
+    crate::audit::db::record_tx(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a section in review at `version` to `to` (changes requested with `reason`).
+pub async fn request_changes(
+    db: &Db,
+    section_id: i64,
+    version: i64,
+    by: i64,
+    reason: &str,
+    entry: &NewEntry,
+) -> DbResult<()> {
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE section_reviews SET state = 'changes_requested', reason = $1, changed_by = $2, changed_at = $3
+         WHERE section_id = $4 AND state = 'in_review' AND version = $5",
+    )
+    .bind(reason)
+    .bind(by)
+    .bind(now())
+    .bind(section_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(DbError::Stale);
+    }
+    crate::audit::db::record_tx(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records `person`'s approval of `version` for `kind`; when `rule` is then met, the section
+/// becomes approved at that version. Returns the new state.
+pub async fn approve(
+    db: &Db,
+    section_id: i64,
+    version: i64,
+    person: i64,
+    kind: OrgKind,
+    rule: ApprovalRule,
+    entry: &NewEntry,
+) -> DbResult<ReviewState> {
+    let writer = db.write().await;
+    let mut tx = writer.pool().begin().await?;
+    let in_review: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM section_reviews r JOIN sections s ON s.id = r.section_id
+         WHERE r.section_id = $1 AND r.state = 'in_review' AND r.version = $2 AND s.version = $3",
+    )
+    .bind(section_id)
+    .bind(version)
+    .bind(version)
+    .fetch_one(&mut *tx)
+    .await?;
+    if in_review != 1 {
+        return Err(DbError::Stale);
+    }
+    let at = now();
+    sqlx::query(
+        "INSERT INTO section_approvals (section_id, version, person_id, org_kind, approved_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(section_id)
+    .bind(version)
+    .bind(person)
+    .bind(kind.as_str())
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "SELECT org_kind FROM section_approvals WHERE section_id = $1 AND version = $2",
+    )
+    .bind(section_id)
+    .bind(version)
+    .fetch_all(&mut *tx)
+    .await?;
+    let kinds: Vec<OrgKind> = kinds
+        .iter()
+        .filter_map(|k| OrgKind::parse(k).ok())
+        .collect();
+    let state = if rule.met(&kinds) {
+        sqlx::query(
+            "UPDATE section_reviews SET state = 'approved', since_version = $1, changed_by = $2, changed_at = $3 WHERE section_id = $4",
+        )
+        .bind(version)
+        .bind(person)
+        .bind(at)
+        .bind(section_id)
+        .execute(&mut *tx)
+        .await?;
+        ReviewState::Approved
+    } else {
+        ReviewState::InReview
+    };
+    crate::audit::db::record_tx(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+/// After a save inside `tx`: the section goes back to draft and the approvals it had no longer
+/// count (they stay stored against the version they approved).
+pub async fn reset_on_save_tx(tx: &mut Transaction<'static, Any>, section_id: i64) -> DbResult<()> {
+    sqlx::query("UPDATE section_reviews SET state = 'draft', reason = '' WHERE section_id = $1 AND state <> 'draft'")
+        .bind(section_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A section waiting in review.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    /// Plan.
+    pub plan_id: i64,
+    /// Plan title.
+    pub plan_title: String,
+    /// Section.
+    pub section_id: i64,
+    /// Section title.
+    pub title: String,
+    /// The version under review.
+    pub version: i64,
+    /// The version of the last approval.
+    pub since_version: i64,
+    /// When it was submitted.
+    pub submitted_at: i64,
+}
+
+/// Every section in review (on active rows) that `person` has not approved yet.
+pub async fn in_review_not_approved_by(db: &Db, person: i64) -> DbResult<Vec<Waiting>> {
+    let rows = sqlx::query(
+        "SELECT s.plan_id, p.title AS plan_title, s.id, s.title, r.version, r.since_version, r.changed_at
+         FROM section_reviews r JOIN sections s ON s.id = r.section_id JOIN plans p ON p.id = s.plan_id
+         WHERE r.state = 'in_review' AND s.removed_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM section_approvals a
+                           WHERE a.section_id = r.section_id AND a.version = r.version AND a.person_id = $1)
+         ORDER BY r.changed_at, s.id",
+    )
+    .bind(person)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Waiting {
+                plan_id: r.try_get("plan_id")?,
+                plan_title: r.try_get("plan_title")?,
+                section_id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                version: r.try_get("version")?,
+                since_version: r.try_get("since_version")?,
+                submitted_at: r.try_get("changed_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

@@ -1,0 +1,340 @@
+//! The review state machine, the self-approval rule and the quorum rule: no leptos, no sqlx.
+
+use serde::{Deserialize, Serialize};
+
+use crate::admin::domain::OrgKind;
+
+/// Where a section stands in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewState {
+    /// Being written; any save returns a section here.
+    Draft,
+    /// Submitted: reviewers may approve or request changes.
+    InReview,
+    /// A reviewer asked for changes (with a reason).
+    ChangesRequested,
+    /// The rule is met for the version under review.
+    Approved,
+}
+
+impl ReviewState {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Draft => "draft",
+            ReviewState::InReview => "in_review",
+            ReviewState::ChangesRequested => "changes_requested",
+            ReviewState::Approved => "approved",
+        }
+    }
+
+    /// Parses the stored form (unknown text reads as draft, the safe side).
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "in_review" => ReviewState::InReview,
+            "changes_requested" => ReviewState::ChangesRequested,
+            "approved" => ReviewState::Approved,
+            _ => ReviewState::Draft,
+        }
+    }
+
+    /// How the state is shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewState::Draft => "Draft",
+            ReviewState::InReview => "In review",
+            ReviewState::ChangesRequested => "Changes requested",
+            ReviewState::Approved => "Approved",
+        }
+    }
+}
+
+/// Why a review step is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    /// Submitting a section already in review or approved.
+    #[error("This section is already in review or approved.")]
+    NotSubmittable,
+    /// Deciding on a section that is not in review.
+    #[error("This section is not in review.")]
+    NotInReview,
+    /// The decision names a version that is no longer current.
+    #[error("The section changed since you read it. Reload and review the current text.")]
+    StaleVersion,
+    /// The reviewer wrote part of the text under review.
+    #[error(
+        "You wrote part of this text since the last approval, so someone else must approve it."
+    )]
+    OwnText,
+    /// The reviewer approved this version already.
+    #[error("You have already approved this version.")]
+    AlreadyApproved,
+    /// The reviewer belongs to no organisation, so counts for no kind.
+    #[error("Only members of an organisation can approve.")]
+    NoOrganisation,
+    /// Changes requested without saying which.
+    #[error("Say what needs to change.")]
+    ReasonRequired,
+}
+
+/// Submits a draft (or a section whose changes were requested) for review.
+pub fn submit(state: ReviewState) -> Result<ReviewState, ReviewError> {
+    match state {
+        ReviewState::Draft | ReviewState::ChangesRequested => Ok(ReviewState::InReview),
+        ReviewState::InReview | ReviewState::Approved => Err(ReviewError::NotSubmittable),
+    }
+}
+
+/// What an approval decides on.
+pub struct ApprovalRequest<'a> {
+    /// The section's state.
+    pub state: ReviewState,
+    /// The version under review.
+    pub under_review: i64,
+    /// The version the reviewer saw.
+    pub seen: i64,
+    /// The reviewer.
+    pub reviewer: i64,
+    /// Authors of the revisions since the last approval.
+    pub authors_since: &'a [i64],
+    /// Who approved this version already.
+    pub approved_by: &'a [i64],
+}
+
+/// Checks one approval: the section is in review at the version the reviewer saw, and the
+/// reviewer neither approved it already nor wrote any of the text under review.
+pub fn check_approval(r: &ApprovalRequest<'_>) -> Result<(), ReviewError> {
+    if r.state != ReviewState::InReview {
+        return Err(ReviewError::NotInReview);
+    }
+    if r.seen != r.under_review {
+        return Err(ReviewError::StaleVersion);
+    }
+    if r.authors_since.contains(&r.reviewer) {
+        return Err(ReviewError::OwnText);
+    }
+    if r.approved_by.contains(&r.reviewer) {
+        return Err(ReviewError::AlreadyApproved);
+    }
+    Ok(())
+}
+
+/// Checks a request for changes; the trimmed reason on success.
+pub fn check_changes_request(
+    state: ReviewState,
+    under_review: i64,
+    seen: i64,
+    reason: &str,
+) -> Result<String, ReviewError> {
+    if state != ReviewState::InReview {
+        return Err(ReviewError::NotInReview);
+    }
+    if seen != under_review {
+        return Err(ReviewError::StaleVersion);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ReviewError::ReasonRequired);
+    }
+    Ok(reason.chars().take(4000).collect())
+}
+
+/// The plan's approval rule: at least this many approvals from each kind of organisation.
+/// With no minimum set, one approval of any kind suffices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRule {
+    /// From government organisations.
+    pub government: u32,
+    /// From civil society.
+    pub civil_society: u32,
+    /// From donors.
+    pub donor: u32,
+}
+
+impl ApprovalRule {
+    /// The minimum for `kind`.
+    pub fn minimum(&self, kind: OrgKind) -> u32 {
+        match kind {
+            OrgKind::Government => self.government,
+            OrgKind::CivilSociety => self.civil_society,
+            OrgKind::Donor => self.donor,
+        }
+    }
+
+    /// Parses the lead's form (blank means 0).
+    pub fn parse(
+        government: &str,
+        civil_society: &str,
+        donor: &str,
+    ) -> Result<Self, (&'static str, &'static str)> {
+        fn one(field: &'static str, raw: &str) -> Result<u32, (&'static str, &'static str)> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Ok(0);
+            }
+            match raw.parse::<u32>() {
+                Ok(n) if n <= 20 => Ok(n),
+                _ => Err((field, "Enter a whole number from 0 to 20.")),
+            }
+        }
+        Ok(ApprovalRule {
+            government: one("government", government)?,
+            civil_society: one("civil_society", civil_society)?,
+            donor: one("donor", donor)?,
+        })
+    }
+
+    /// True when `approvals` (the kind each approver approved for) meet the rule.
+    pub fn met(&self, approvals: &[OrgKind]) -> bool {
+        if approvals.is_empty() {
+            return false;
+        }
+        OrgKind::ALL.into_iter().all(|kind| {
+            approvals.iter().filter(|k| **k == kind).count() as u64 >= u64::from(self.minimum(kind))
+        })
+    }
+
+    /// The first kind whose minimum exceeds the number of eligible reviewers of that kind
+    /// (`eligible` holds one kind per eligible reviewer), or none when the rule can be met.
+    pub fn unmeetable(&self, eligible: &[OrgKind]) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|kind| {
+            (eligible.iter().filter(|k| *k == kind).count() as u64) < u64::from(self.minimum(*kind))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrgKind::*;
+
+    fn request<'a>(reviewer: i64, authors: &'a [i64], approved: &'a [i64]) -> ApprovalRequest<'a> {
+        ApprovalRequest {
+            state: ReviewState::InReview,
+            under_review: 3,
+            seen: 3,
+            reviewer,
+            authors_since: authors,
+            approved_by: approved,
+        }
+    }
+
+    #[test]
+    fn drafts_and_sections_with_changes_requested_can_be_submitted_once() {
+        assert_eq!(submit(ReviewState::Draft), Ok(ReviewState::InReview));
+        assert_eq!(
+            submit(ReviewState::ChangesRequested),
+            Ok(ReviewState::InReview)
+        );
+        assert_eq!(
+            submit(ReviewState::InReview),
+            Err(ReviewError::NotSubmittable)
+        );
+        assert_eq!(
+            submit(ReviewState::Approved),
+            Err(ReviewError::NotSubmittable)
+        );
+    }
+
+    #[test]
+    fn only_sections_in_review_at_the_version_seen_can_be_approved() {
+        assert_eq!(check_approval(&request(9, &[1], &[])), Ok(()));
+        let mut r = request(9, &[1], &[]);
+        r.state = ReviewState::Draft;
+        assert_eq!(check_approval(&r), Err(ReviewError::NotInReview));
+        let mut r = request(9, &[1], &[]);
+        r.seen = 2;
+        assert_eq!(check_approval(&r), Err(ReviewError::StaleVersion));
+    }
+
+    #[test]
+    fn nobody_approves_text_they_wrote_since_the_last_approval() {
+        assert_eq!(
+            check_approval(&request(1, &[2, 1], &[])),
+            Err(ReviewError::OwnText)
+        );
+        assert_eq!(check_approval(&request(3, &[2, 1], &[])), Ok(()));
+    }
+
+    #[test]
+    fn an_approval_counts_once_per_person() {
+        assert_eq!(
+            check_approval(&request(4, &[1], &[4])),
+            Err(ReviewError::AlreadyApproved)
+        );
+    }
+
+    #[test]
+    fn changes_need_a_reason() {
+        assert_eq!(
+            check_changes_request(ReviewState::InReview, 3, 3, "   "),
+            Err(ReviewError::ReasonRequired)
+        );
+        assert_eq!(
+            check_changes_request(ReviewState::InReview, 3, 3, " Cite the 2024 census. "),
+            Ok("Cite the 2024 census.".to_owned())
+        );
+        assert_eq!(
+            check_changes_request(ReviewState::Approved, 3, 3, "x"),
+            Err(ReviewError::NotInReview)
+        );
+    }
+
+    #[test]
+    fn the_rule_needs_each_kinds_minimum() {
+        let rule = ApprovalRule {
+            government: 1,
+            civil_society: 1,
+            donor: 1,
+        };
+        assert!(!rule.met(&[Government, CivilSociety]));
+        assert!(!rule.met(&[Government, Government, Donor]));
+        assert!(rule.met(&[Donor, Government, CivilSociety]));
+    }
+
+    #[test]
+    fn with_no_minimum_one_approval_of_any_kind_suffices() {
+        let rule = ApprovalRule::default();
+        assert!(!rule.met(&[]));
+        assert!(rule.met(&[Donor]));
+    }
+
+    #[test]
+    fn a_rule_beyond_the_eligible_reviewers_is_unmeetable() {
+        let rule = ApprovalRule {
+            government: 1,
+            civil_society: 2,
+            donor: 0,
+        };
+        assert_eq!(
+            rule.unmeetable(&[Government, CivilSociety, CivilSociety]),
+            None
+        );
+        assert_eq!(
+            rule.unmeetable(&[Government, CivilSociety, Donor]),
+            Some(CivilSociety)
+        );
+        assert_eq!(rule.unmeetable(&[]), Some(Government));
+        assert_eq!(ApprovalRule::default().unmeetable(&[]), None);
+    }
+
+    #[test]
+    fn the_rule_form_refuses_what_is_not_a_small_number() {
+        assert_eq!(
+            ApprovalRule::parse("1", "", "2"),
+            Ok(ApprovalRule {
+                government: 1,
+                civil_society: 0,
+                donor: 2
+            })
+        );
+        assert_eq!(
+            ApprovalRule::parse("x", "", "").unwrap_err().0,
+            "government"
+        );
+        assert_eq!(
+            ApprovalRule::parse("", "99", "").unwrap_err().0,
+            "civil_society"
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! The review panel on the section page: state, approvals, the reason changes were asked
+//! for, the notice that an edit reset an approval (with the diff since it), and the submit,
+//! approve and request-changes forms (plain posts without JavaScript, actions with it).
+
+use leptos::prelude::*;
+
+use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
+use super::domain::ReviewState;
+use crate::ui::fields::{action_error, ActionStatus, TextArea};
+
+#[derive(Clone, Copy)]
+struct Actions {
+    submit: ServerAction<SubmitForReview>,
+    approve: ServerAction<ApproveSection>,
+    changes: ServerAction<RequestChanges>,
+}
+
+/// The review panel of section `section_id` of plan `plan_id`.
+#[component]
+pub fn ReviewPanel(plan_id: i64, section_id: i64) -> impl IntoView {
+    let actions = Actions {
+        submit: ServerAction::new(),
+        approve: ServerAction::new(),
+        changes: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            (
+                actions.submit.version().get(),
+                actions.approve.version().get(),
+                actions.changes.version().get(),
+            )
+        },
+        move |_| section_review(plan_id, section_id),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|view| view! { <Panel view actions /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
+    let (plan, sid) = (view.plan_id.to_string(), view.section_id.to_string());
+    let version = view.review_version.to_string();
+    let current = view.current_version.to_string();
+    let reset_since = view
+        .approved_version
+        .filter(|v| view.state == ReviewState::Draft && *v < view.current_version);
+    let rule = view.rule;
+    let rule_text = if rule == Default::default() {
+        "One approval from any reviewer approves a section.".to_owned()
+    } else {
+        format!(
+            "Approval needs at least {} government, {} civil-society and {} donor approval(s).",
+            rule.government, rule.civil_society, rule.donor
+        )
+    };
+    let change_errors = action_error(actions.changes);
+    let in_review = view.state == ReviewState::InReview;
+    let can_submit = view.can_submit
+        && matches!(
+            view.state,
+            ReviewState::Draft | ReviewState::ChangesRequested
+        );
+    let (plan2, sid2, plan3, sid3) = (plan.clone(), sid.clone(), plan.clone(), sid.clone());
+    let version2 = version.clone();
+    view! {
+        <section class="panel review" aria-labelledby="review-heading">
+            <h2 id="review-heading">"Review: " <span class="badge" data-testid="review-state">{view.state.label()}</span></h2>
+            <p class="muted small">{rule_text}</p>
+            {reset_since.map(|v| view! {
+                <p class="alert alert-warning" role="status">
+                    {format!("This section changed since it was approved (version {v}), so it is a draft again and its approvals no longer count. ")}
+                    <a href=format!("/plans/{}/sections/{}/history?from={v}&to={}", view.plan_id, view.section_id, view.current_version)>"See what changed since the approval"</a>
+                </p>
+            })}
+            {(view.state == ReviewState::ChangesRequested).then(|| view! {
+                <div class="alert alert-error" role="status"><p><strong>"Changes requested: "</strong>{view.reason.clone()}</p></div>
+            })}
+            {(!view.approvals.is_empty()).then(|| view! {
+                <p>{format!("Approvals of version {}: ", view.review_version)}
+                    {view.approvals.iter().map(|(name, kind)| format!("{name} ({kind})")).collect::<Vec<_>>().join(", ")}
+                </p>
+            })}
+            {can_submit.then(|| view! {
+                <ActionForm action=actions.submit>
+                    <ActionStatus action=actions.submit done="submitted" success="Submitted for review." />
+                    <input type="hidden" name="plan_id" value=plan.clone() />
+                    <input type="hidden" name="section_id" value=sid.clone() />
+                    <input type="hidden" name="version" value=current />
+                    <button type="submit" class="primary">"Submit for review"</button>
+                </ActionForm>
+            })}
+            {(in_review && view.can_review).then(move || view! {
+                <div class="columns">
+                    <ActionForm action=actions.approve>
+                        <ActionStatus action=actions.approve done="approved" success="Approval recorded." />
+                        <input type="hidden" name="plan_id" value=plan2 />
+                        <input type="hidden" name="section_id" value=sid2 />
+                        <input type="hidden" name="version" value=version />
+                        <button type="submit" class="primary">"Approve this version"</button>
+                    </ActionForm>
+                    <ActionForm action=actions.changes>
+                        <ActionStatus action=actions.changes done="changes-requested" success="Changes requested." />
+                        <input type="hidden" name="plan_id" value=plan3 />
+                        <input type="hidden" name="section_id" value=sid3 />
+                        <input type="hidden" name="version" value=version2 />
+                        <TextArea form="review" name="reason" label="What needs to change" errors=change_errors rows=3 />
+                        <button type="submit">"Request changes"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The plan page's approval panel: the rule (leads set it), approved versions, and (leads)
+/// approving the plan.
+#[component]
+pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
+    let set_rule = ServerAction::<super::api::SetApprovalRule>::new();
+    let approve = ServerAction::<super::api::ApprovePlan>::new();
+    let data = Resource::new(
+        move || (set_rule.version().get(), approve.version().get()),
+        move |_| super::api::plan_approval(plan_id),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|a| view! { <ApprovalPanel a set_rule approve /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ApprovalPanel(
+    a: super::api::PlanApprovalView,
+    set_rule: ServerAction<super::api::SetApprovalRule>,
+    approve: ServerAction<super::api::ApprovePlan>,
+) -> impl IntoView {
+    use crate::ui::fields::Field;
+    let plan = a.plan_id;
+    let rule_errors = action_error(set_rule);
+    let rule = a.rule;
+    view! {
+        <section class="panel plan-approval" aria-labelledby="approval-heading">
+            <h2 id="approval-heading">"Approval"</h2>
+            <p>{format!(
+                "Each section needs at least {} government, {} civil-society and {} donor approval(s){}.",
+                rule.government, rule.civil_society, rule.donor,
+                if rule == Default::default() { " (with none set, one approval of any kind)" } else { "" }
+            )}</p>
+            {a.unmeetable.clone().map(|kind| view! {
+                <p class="alert alert-error" role="status">{format!("The approval rule can no longer be met: too few reviewers of kind {kind} have a role on this plan. Grant reviewers or lower the rule.")}</p>
+            })}
+            {(!a.versions.is_empty()).then(|| view! {
+                <ul class="versions">
+                    {a.versions.iter().map(|(n, at)| view! {
+                        <li><a href=format!("/plans/{plan}/versions/{n}")>{format!("Approved version {n}")}</a> {format!(" · {}", crate::ui::format_time(*at))}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {a.can_manage.then(|| view! {
+                <div class="columns">
+                    <ActionForm action=set_rule>
+                        <ActionStatus action=set_rule done="rule" success="Approval rule saved." />
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <Field form="rule" name="government" label="Government approvals" errors=rule_errors value=rule.government.to_string() />
+                        <Field form="rule" name="civil_society" label="Civil-society approvals" errors=rule_errors value=rule.civil_society.to_string() />
+                        <Field form="rule" name="donor" label="Donor approvals" errors=rule_errors value=rule.donor.to_string() />
+                        <button type="submit">"Save rule"</button>
+                    </ActionForm>
+                    <ActionForm action=approve>
+                        <ActionStatus action=approve done="plan-approved" success="Plan approved as a new version." />
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <p class="muted small">"When every section is approved, approving the plan freezes it as a numbered version; work goes on in the draft."</p>
+                        <button type="submit" class="primary">"Approve the plan"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// `/plans/:id/versions/:n`: an approved, frozen version of the plan.
+#[component]
+pub fn PlanVersionPage() -> impl IntoView {
+    use leptos_router::hooks::use_params_map;
+    let params = use_params_map();
+    let ids = move || {
+        params.with(|p| {
+            Some((
+                p.get("id")?.parse::<i64>().ok()?,
+                p.get("n")?.parse::<i64>().ok()?,
+            ))
+        })
+    };
+    let data = Resource::new(ids, |ids| async move {
+        let Some((plan, n)) = ids else {
+            return Err(crate::error::AppError::NotFound);
+        };
+        super::api::plan_version(plan, n).await
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <Version v /> }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Version(v: super::views::PlanVersion) -> impl IntoView {
+    let heading = format!("{} · approved version {}", v.title, v.number);
+    view! {
+        <leptos_meta::Title text=heading.clone() />
+        <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{}", v.plan_id)>{v.title.clone()}</a></p>
+        <h1>{heading}</h1>
+        <p class="muted">{format!("Approved by {} on {}. This version does not change; the plan's draft goes on.", v.approved_by, crate::ui::format_time(v.approved_at))}</p>
+        {v.sections.into_iter().map(|s| view! {
+            <section class="panel">
+                <h2>{s.title}</h2>
+                <p class="muted small">{format!("Section version {}", s.section_version)}</p>
+                <article class="prose" inner_html=s.html></article>
+            </section>
+        }).collect_view()}
+        <section class="panel">
+            <h2>"Checklist"</h2>
+            <ul>
+                {v.checklist.into_iter().map(|i| view! {
+                    <li>{i.text} <span class="badge">{i.status}</span> {(!i.details.is_empty()).then(|| format!(" ({})", i.details))}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// `/reviews`: the sections waiting for the viewer's approval.
+#[component]
+pub fn ReviewQueuePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| super::api::review_queue());
+    view! {
+        <leptos_meta::Title text="Waiting for your review" />
+        <h1>"Waiting for your review"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(items) if items.is_empty() => view! { <p>"Nothing waits for your review."</p> }.into_any(),
+                    Ok(items) => view! {
+                        <table class="data queue">
+                            <thead><tr><th scope="col">"Section"</th><th scope="col">"Plan"</th><th scope="col">"Version"</th><th scope="col">"Submitted"</th></tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|i| view! {
+                                    <tr>
+                                        <td><a href=format!("/plans/{}/sections/{}", i.plan_id, i.section_id)>{i.title}</a></td>
+                                        <td>{i.plan_title}</td>
+                                        <td>{i.version}</td>
+                                        <td>{crate::ui::format_time(i.submitted_at)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::errors::ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

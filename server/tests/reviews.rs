@@ -1,0 +1,540 @@
+//! Section review over HTTP: submitting, approval by each kind of organisation under the
+//! plan's rule, self-approval refused, approvals reset by an edit, changes requested with a
+//! reason, unmeetable rules refused, and the audit entries of each.
+
+mod common;
+
+use app::admin::domain::{OrgKind, OrgRole};
+use app::auth::domain::PlatformRole;
+use common::{error_body, field_message, spawn_app, TestApp};
+use reqwest::Client;
+use serde_json::Value;
+
+struct Setup {
+    lead: Client,
+    reviewers: Vec<Client>,
+    plan: i64,
+    section: i64,
+}
+
+async fn setup(app: &TestApp) -> Setup {
+    let ministry = app.org("Ministry of Justice", OrgKind::Government).await;
+    let (lead, _) = app
+        .logged_in(
+            "lead@example.org",
+            PlatformRole::Member,
+            Some((ministry, OrgRole::Member)),
+        )
+        .await;
+    let plan = app
+        .create_plan(&lead, ministry, "Prevention plan", true)
+        .await;
+    let mut reviewers = Vec::new();
+    for (email, org, kind) in [
+        (
+            "gov@example.org",
+            "National Human Rights Commission",
+            OrgKind::Government,
+        ),
+        (
+            "civil@example.org",
+            "Valdoria Women's Network",
+            OrgKind::CivilSociety,
+        ),
+        (
+            "donor@example.org",
+            "Nordic Development Agency",
+            OrgKind::Donor,
+        ),
+    ] {
+        let org = app.org(org, kind).await;
+        let (client, _) = app
+            .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
+            .await;
+        let res = app
+            .call(
+                &lead,
+                "grant_to_person",
+                &[
+                    ("plan_id", &plan.to_string()),
+                    ("email", email),
+                    ("role", "reviewer"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        reviewers.push(client);
+    }
+    let section = app
+        .count(&format!(
+            "SELECT MIN(id) FROM sections WHERE plan_id = {plan}"
+        ))
+        .await;
+    Setup {
+        lead,
+        reviewers,
+        plan,
+        section,
+    }
+}
+
+async fn save(app: &TestApp, s: &Setup, base: i64, body: &str) {
+    let res = app
+        .call(
+            &s.lead,
+            "save_section",
+            &[
+                ("plan_id", &s.plan.to_string()),
+                ("section_id", &s.section.to_string()),
+                ("base_version", &base.to_string()),
+                ("body", body),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+async fn review(app: &TestApp, client: &Client, s: &Setup) -> Value {
+    let res = app
+        .call(
+            client,
+            "section_review",
+            &[
+                ("plan_id", &s.plan.to_string()),
+                ("section_id", &s.section.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn act(
+    app: &TestApp,
+    client: &Client,
+    s: &Setup,
+    name: &str,
+    version: i64,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let (plan, section, version) = (
+        s.plan.to_string(),
+        s.section.to_string(),
+        version.to_string(),
+    );
+    let mut form = vec![
+        ("plan_id", plan.as_str()),
+        ("section_id", section.as_str()),
+        ("version", version.as_str()),
+    ];
+    form.extend_from_slice(extra);
+    app.call(client, name, &form).await
+}
+
+async fn set_rule(app: &TestApp, s: &Setup, g: &str, c: &str, d: &str) -> reqwest::Response {
+    app.call(
+        &s.lead,
+        "set_approval_rule",
+        &[
+            ("plan_id", &s.plan.to_string()),
+            ("government", g),
+            ("civil_society", c),
+            ("donor", d),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_section_is_approved_once_each_kind_of_organisation_has_approved_it() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    assert_eq!(set_rule(&app, &s, "1", "1", "1").await.status(), 200);
+    save(&app, &s, 1, "Early-warning desks in every district.").await;
+    assert_eq!(review(&app, &s.lead, &s).await["state"], "Draft");
+    assert_eq!(
+        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(review(&app, &s.lead, &s).await["state"], "InReview");
+    // Submitting twice is refused.
+    assert_eq!(
+        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
+            .await
+            .status(),
+        409
+    );
+    for (i, reviewer) in s.reviewers.iter().enumerate() {
+        let res = act(&app, reviewer, &s, "approve_section", 2, &[]).await;
+        assert_eq!(res.status(), 200);
+        let state: Value = res.json().await.unwrap();
+        let expected = if i == 2 { "Approved" } else { "InReview" };
+        assert_eq!(state, expected, "after approval {i}");
+    }
+    let view = review(&app, &s.lead, &s).await;
+    assert_eq!(view["approvals"].as_array().unwrap().len(), 3);
+    assert_eq!(view["approved_version"], 2);
+    let entries = app
+        .count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'review'")
+        .await;
+    assert_eq!(entries, 4);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'rule_change'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_edit_after_approval_resets_the_section_to_draft_and_its_approvals() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    save(&app, &s, 1, "First text.").await;
+    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
+    let res = act(&app, &s.reviewers[0], &s, "approve_section", 2, &[]).await;
+    assert_eq!(res.json::<Value>().await.unwrap(), "Approved");
+    save(&app, &s, 2, "First text, amended.").await;
+    let view = review(&app, &s.lead, &s).await;
+    assert_eq!(view["state"], "Draft");
+    assert_eq!(view["approved_version"], 2);
+    assert_eq!(view["current_version"], 3);
+    let (_, page) = app
+        .page(
+            &s.lead,
+            &format!("/plans/{}/sections/{}", s.plan, s.section),
+        )
+        .await;
+    assert!(page.contains("changed since it was approved"), "{page}");
+    assert!(page.contains("history?from=2&amp;to=3") || page.contains("history?from=2&to=3"));
+    // Resubmitted, the old approval does not count for the new version.
+    act(&app, &s.lead, &s, "submit_for_review", 3, &[]).await;
+    let view = review(&app, &s.lead, &s).await;
+    assert_eq!(view["state"], "InReview");
+    assert_eq!(view["approvals"].as_array().unwrap().len(), 0);
+    // Approving the old version is refused.
+    assert_eq!(
+        act(&app, &s.reviewers[1], &s, "approve_section", 2, &[])
+            .await
+            .status(),
+        409
+    );
+}
+
+#[tokio::test]
+async fn nobody_approves_text_they_wrote_since_the_last_approval() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    save(&app, &s, 1, "The lead's own words.").await;
+    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
+    let res = act(&app, &s.lead, &s, "approve_section", 2, &[]).await;
+    let (status, body) = error_body(res).await;
+    assert_eq!(status, 409);
+    assert!(
+        body.to_string().contains("You wrote part of this text"),
+        "{body}"
+    );
+    assert_eq!(
+        review(&app, &s.lead, &s).await["approvals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn changes_are_requested_with_a_reason_that_is_stored_and_shown() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    save(&app, &s, 1, "Draft text.").await;
+    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
+    let res = act(
+        &app,
+        &s.reviewers[1],
+        &s,
+        "request_changes",
+        2,
+        &[("reason", "  ")],
+    )
+    .await;
+    let (status, body) = error_body(res).await;
+    assert_eq!(status, 422);
+    assert!(field_message(&body, "reason").is_some());
+    let res = act(
+        &app,
+        &s.reviewers[1],
+        &s,
+        "request_changes",
+        2,
+        &[("reason", "Name the districts covered.")],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let view = review(&app, &s.lead, &s).await;
+    assert_eq!(view["state"], "ChangesRequested");
+    assert_eq!(view["reason"], "Name the districts covered.");
+    let (_, page) = app
+        .page(
+            &s.lead,
+            &format!("/plans/{}/sections/{}", s.plan, s.section),
+        )
+        .await;
+    assert!(page.contains("Name the districts covered."));
+    // A reviewer cannot submit; the section can be resubmitted by an editor.
+    assert_eq!(
+        act(&app, &s.reviewers[0], &s, "submit_for_review", 2, &[])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_rule_no_eligible_reviewers_can_meet_is_refused() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let res = set_rule(&app, &s, "1", "1", "2").await;
+    let (status, body) = error_body(res).await;
+    assert_eq!(status, 422);
+    assert!(field_message(&body, "donor").is_some(), "{body}");
+    // Government counts the lead and the commission's reviewer: two are possible, three not.
+    assert_eq!(set_rule(&app, &s, "2", "1", "1").await.status(), 200);
+    assert_eq!(set_rule(&app, &s, "3", "0", "0").await.status(), 422);
+    // Only leads set the rule.
+    let res = app
+        .call(
+            &s.reviewers[0],
+            "set_approval_rule",
+            &[
+                ("plan_id", &s.plan.to_string()),
+                ("government", "0"),
+                ("civil_society", "0"),
+                ("donor", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_change() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let plan = s.plan.to_string();
+    // Refused while a section is not approved.
+    let res = app
+        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .await;
+    let (status, body) = error_body(res).await;
+    assert_eq!(status, 409);
+    assert!(body.to_string().contains("Not yet approved"), "{body}");
+    let sections: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM sections WHERE plan_id = {plan} AND removed_at IS NULL"
+    ))
+    .fetch_all(app.db.reader())
+    .await
+    .unwrap();
+    for id in &sections {
+        let sid = id.to_string();
+        let res = app
+            .call(
+                &s.lead,
+                "save_section",
+                &[
+                    ("plan_id", &plan),
+                    ("section_id", &sid),
+                    ("base_version", "1"),
+                    ("body", &format!("Approved text of section {id}.")),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let res = app
+            .call(
+                &s.lead,
+                "submit_for_review",
+                &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let res = app
+            .call(
+                &s.reviewers[2],
+                "approve_section",
+                &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
+            )
+            .await;
+        assert_eq!(res.json::<Value>().await.unwrap(), "Approved");
+    }
+    // Only leads approve the plan.
+    let res = app
+        .call(&s.reviewers[0], "approve_plan", &[("plan_id", &plan)])
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap(), 1);
+    // Work goes on; the version stays as approved.
+    let first = sections[0].to_string();
+    let res = app
+        .call(
+            &s.lead,
+            "save_section",
+            &[
+                ("plan_id", &plan),
+                ("section_id", &first),
+                ("base_version", "2"),
+                ("body", "Rewritten after approval."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (status, page) = app
+        .page(&s.lead, &format!("/plans/{plan}/versions/1"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("Approved text of section {}.", sections[0])));
+    assert!(!page.contains("Rewritten after approval."));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM plan_version_checklist WHERE plan_id = {plan} AND number = 1"
+        ))
+        .await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM checklist_items WHERE plan_id = {plan} AND retired = 0"
+        ))
+        .await
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'plan_approval'")
+            .await,
+        1
+    );
+    // A second approval is refused now that a section changed.
+    let res = app
+        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .await;
+    assert_eq!(res.status(), 409);
+    let (status, _) = app
+        .page(&s.lead, &format!("/plans/{plan}/versions/2"))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    save(&app, &s, 1, "Text for the queue.").await;
+    let (_, empty) = app.page(&s.reviewers[0], "/reviews").await;
+    assert!(empty.contains("Nothing waits for your review."));
+    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
+    let queue: Value = app
+        .call(&s.reviewers[0], "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["section_id"], s.section);
+    let (status, page) = app.page(&s.reviewers[0], "/reviews").await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("/plans/{}/sections/{}", s.plan, s.section)));
+    // The author's queue leaves out their own text; an approval takes it off the approver's.
+    let queue: Value = app
+        .call(&s.lead, "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 0);
+    set_rule(&app, &s, "1", "1", "0").await;
+    act(&app, &s.reviewers[0], &s, "approve_section", 2, &[]).await;
+    let queue: Value = app
+        .call(&s.reviewers[0], "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 0);
+    let queue: Value = app
+        .call(&s.reviewers[1], "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    // Someone with no role on the plan sees nothing of it.
+    let (outsider, _) = app
+        .logged_in("out@example.org", PlatformRole::Member, None)
+        .await;
+    let queue: Value = app
+        .call(&outsider, "review_queue", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    assert_eq!(set_rule(&app, &s, "0", "0", "1").await.status(), 200);
+    let flag = |v: &Value| v["unmeetable"].clone();
+    let view: Value = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(flag(&view), Value::Null);
+    // The donor reviewer's grant goes: nobody of that kind can approve any more.
+    let grant = app
+        .count(&format!(
+            "SELECT g.id FROM plan_grants g JOIN people p ON p.id = g.grantee_id
+             WHERE g.plan_id = {} AND g.grantee_kind = 'person' AND p.email = 'donor@example.org'",
+            s.plan
+        ))
+        .await;
+    let res = app
+        .call(
+            &s.lead,
+            "change_grant",
+            &[
+                ("plan_id", &s.plan.to_string()),
+                ("grant_id", &grant.to_string()),
+                ("role", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let view: Value = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(flag(&view), "Donor");
+    let (_, page) = app.page(&s.lead, &format!("/plans/{}", s.plan)).await;
+    assert!(page.contains("The approval rule can no longer be met"));
+}
