@@ -154,10 +154,19 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
                 .collect(),
         });
     }
-    let html = crate::sections::markdown::sanitise(&super::passage::highlighted_html(
-        &section.body,
-        &marks,
-    ));
+    // The highlighted rendering is the costliest part of a section page. The marks come from
+    // the threads, which only change by a write, and a write makes every memo stale.
+    let html = db
+        .memo(
+            "comments.highlighted",
+            format!("{section_id}:{}", section.version),
+            || async {
+                Ok(crate::sections::markdown::sanitise(
+                    &super::passage::highlighted_html(&section.body, &marks),
+                ))
+            },
+        )
+        .await?;
     Ok(ThreadsOfSection {
         plan_id,
         section_id,
