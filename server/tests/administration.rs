@@ -421,7 +421,7 @@ async fn expired_invitation_is_refused() {
     let client = admin(&app).await;
     let token = invite(&app, &client, "late@example.org", None).await;
     sqlx::query("UPDATE invitations SET expires_at = 1")
-        .execute(app.db.write().await.pool())
+        .execute(app.db.write().await.conn())
         .await
         .unwrap();
     let invitee = app.client();

@@ -181,9 +181,9 @@ async fn the_verify_command_names_an_entry_altered_in_the_database() {
     }
     assert_eq!(server::cli::verify_audit_chain(&app.db).await.unwrap(), 3);
     {
-        let writer = app.db.write().await;
+        let mut writer = app.db.write().await;
         sqlx::query("UPDATE audit_entries SET ip = '203.0.113.9' WHERE seq = 2")
-            .execute(writer.pool())
+            .execute(writer.conn())
             .await
             .unwrap();
     }
@@ -194,9 +194,9 @@ async fn the_verify_command_names_an_entry_altered_in_the_database() {
     );
     // Removing the altered row instead shows as a broken link at the next one.
     {
-        let writer = app.db.write().await;
+        let mut writer = app.db.write().await;
         sqlx::query("DELETE FROM audit_entries WHERE seq = 2")
-            .execute(writer.pool())
+            .execute(writer.conn())
             .await
             .unwrap();
     }
@@ -253,4 +253,34 @@ async fn plan_leads_read_their_plans_trail_and_administrators_the_platforms() {
     assert_eq!(status, 200);
     assert!(body.contains("editor@example.org"));
     assert!(!body.contains("lead@example.org</td>"));
+}
+
+#[tokio::test]
+async fn entries_appended_by_another_process_and_by_the_server_form_one_unbroken_chain() {
+    // `app.db` is a second handle on the server's database, as the `create-admin` command
+    // is: each remembers the trail's head, so each must notice the other's appends.
+    let app = spawn_app().await;
+    app.person("a@example.org", PlatformRole::Member, None)
+        .await;
+    let client = app.client();
+    app.login(&client, "a@example.org").await;
+    use app::audit::domain::{AuditKind, NewEntry};
+    let outside = NewEntry::new(AuditKind::Admin, "from another process");
+    assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 2);
+    app.login(&client, "a@example.org").await;
+    assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 4);
+    app.login(&client, "a@example.org").await;
+    assert_eq!(server::cli::verify_audit_chain(&app.db).await.unwrap(), 5);
+    // A head remembered from a transaction that rolled back is not trusted either.
+    {
+        let mut writer = app.db.write().await;
+        let mut tx = writer.begin().await.unwrap();
+        let rolled_back = NewEntry::new(AuditKind::Admin, "never committed");
+        app::audit::db::record_tx(&app.db, &mut tx, &rolled_back)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+    }
+    assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 6);
+    assert_eq!(server::cli::verify_audit_chain(&app.db).await.unwrap(), 6);
 }

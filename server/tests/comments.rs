@@ -103,7 +103,7 @@ async fn rename(app: &TestApp, id: i64, name: &str) {
     sqlx::query("UPDATE people SET display_name = $1 WHERE id = $2")
         .bind(name)
         .bind(id)
-        .execute(app.db.write().await.pool())
+        .execute(app.db.write().await.conn())
         .await
         .unwrap();
 }

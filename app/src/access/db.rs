@@ -119,8 +119,8 @@ pub async fn change_grant(
     grant_id: i64,
     role: Option<PlanRole>,
 ) -> Result<(), GrantChangeError> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let rows = sqlx::query(
         "SELECT id, grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1",
     )
@@ -189,7 +189,7 @@ pub async fn insert_grant(
         Grantee::Person(id) => ("person", id),
         Grantee::Organisation(id) => ("organisation", id),
     };
-    let writer = db.write().await;
+    let mut writer = db.write().await;
     sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(plan_id)
         .bind(kind)
@@ -197,7 +197,7 @@ pub async fn insert_grant(
         .bind(role.as_str())
         .bind(by)
         .bind(now)
-        .execute(writer.pool())
+        .execute(writer.conn())
         .await?;
     Ok(())
 }

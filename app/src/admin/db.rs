@@ -69,7 +69,7 @@ pub async fn insert_organisation(
     .bind(kind.as_str())
     .bind(country)
     .bind(now)
-    .fetch_one(db.write().await.pool())
+    .fetch_one(db.write().await.conn())
     .await?)
 }
 
@@ -88,7 +88,7 @@ pub async fn update_organisation(
         .bind(country)
         .bind(now)
         .bind(id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?)
 }
 
@@ -155,7 +155,7 @@ pub async fn add_membership(
         .bind(org_id)
         .bind(role.as_str())
         .bind(now)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?;
     Ok(())
 }
@@ -174,7 +174,7 @@ pub async fn set_membership_role(
         .bind(role.as_str())
         .bind(person_id)
         .bind(org_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
@@ -185,7 +185,7 @@ pub async fn remove_membership(db: &Db, person_id: i64, org_id: i64) -> DbResult
         sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND organisation_id = $2")
             .bind(person_id)
             .bind(org_id)
-            .execute(db.write().await.pool())
+            .execute(db.write().await.conn())
             .await?,
     )
 }
@@ -232,7 +232,7 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> DbResult<()> {
         sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
             .bind(i64::from(active))
             .bind(id)
-            .execute(db.write().await.pool())
+            .execute(db.write().await.conn())
             .await?,
     )
 }
@@ -243,7 +243,7 @@ pub async fn set_platform_role(db: &Db, id: i64, role: PlatformRole) -> DbResult
         sqlx::query("UPDATE people SET platform_role = $1 WHERE id = $2")
             .bind(role.as_str())
             .bind(id)
-            .execute(db.write().await.pool())
+            .execute(db.write().await.conn())
             .await?,
     )
 }
@@ -273,8 +273,8 @@ pub struct NewInvitation<'a> {
 /// Stores an invitation, first closing any still-open one for the same email so only the
 /// newest link works.
 pub async fn insert_invitation(db: &Db, inv: &NewInvitation<'_>) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     sqlx::query("UPDATE invitations SET expires_at = $1 WHERE email = $2 AND accepted_at IS NULL AND expires_at > $1")
         .bind(inv.now)
         .bind(inv.email)
@@ -375,8 +375,8 @@ pub async fn accept_invitation(
     hash: &PasswordHash,
     now: i64,
 ) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let claimed = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1")
         .bind(now)
         .bind(inv.id)

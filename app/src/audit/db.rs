@@ -1,64 +1,89 @@
 //! Appending to and reading the audit trail. Appends only ever INSERT, under the writer lane,
 //! so the chain grows one entry at a time; nothing in the app updates or deletes a row.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::chain::{entry_hash, verify, Content, GENESIS};
 use super::domain::{AuditEntry, AuditFilter, ChainBreak, NewEntry};
-use crate::db::{now, Db, DbError, DbResult};
+use crate::db::{now, AuditHead, Db, DbError, DbResult, Tx};
 
 /// Appends `entry` inside `tx`, the transaction of the change it records, so the change and
 /// its record commit (or roll back) together. The caller holds the writer.
-pub async fn record_tx(tx: &mut Transaction<'static, Any>, entry: &NewEntry) -> DbResult<i64> {
+pub async fn record_tx(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i64> {
+    // The remembered head is usually right; when it is not, nothing is written and the head
+    // is read back, so a stale hint costs one more round trip, never a broken chain.
+    let mut head = db.audit_head();
+    loop {
+        let (seq, prev) = match &head {
+            Some(h) => (h.seq + 1, h.hash.clone()),
+            None => read_head(tx).await?,
+        };
+        let at = now();
+        let hash = entry_hash(
+            &prev,
+            &Content {
+                seq,
+                at,
+                person: entry.person,
+                ip: entry.ip.as_deref(),
+                kind: entry.kind.as_str(),
+                plan_id: entry.plan_id,
+                subject: &entry.subject,
+                details: &entry.details,
+            },
+        );
+        let appended = sqlx::query(
+            "INSERT INTO audit_entries (seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+             WHERE COALESCE((SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1), $11) = $9",
+        )
+        .bind(seq)
+        .bind(at)
+        .bind(entry.person)
+        .bind(entry.ip.as_deref())
+        .bind(entry.kind.as_str())
+        .bind(entry.plan_id)
+        .bind(&entry.subject)
+        .bind(&entry.details)
+        .bind(&prev)
+        .bind(&hash)
+        .bind(GENESIS)
+        .execute(&mut **tx)
+        .await?;
+        if appended.rows_affected() == 1 {
+            // If `tx` rolls back after all, the next append finds this head wrong and reads.
+            db.set_audit_head(Some(AuditHead { seq, hash }));
+            return Ok(seq);
+        }
+        if head.take().is_none() {
+            // Read inside this transaction and still not the head: cannot happen while the
+            // caller holds the writer, so refuse rather than loop.
+            db.set_audit_head(None);
+            return Err(DbError::Stale);
+        }
+    }
+}
+
+/// The last entry's position and hash, read inside `tx` (genesis for an empty trail).
+async fn read_head(tx: &mut Tx<'_>) -> DbResult<(i64, String)> {
     let last = sqlx::query("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut **tx)
         .await?;
-    let (seq, prev) = match last {
+    Ok(match last {
         Some(r) => (
             r.try_get::<i64, _>("seq")? + 1,
             r.try_get::<String, _>("hash")?,
         ),
         None => (1, GENESIS.to_owned()),
-    };
-    let at = now();
-    let hash = entry_hash(
-        &prev,
-        &Content {
-            seq,
-            at,
-            person: entry.person,
-            ip: entry.ip.as_deref(),
-            kind: entry.kind.as_str(),
-            plan_id: entry.plan_id,
-            subject: &entry.subject,
-            details: &entry.details,
-        },
-    );
-    sqlx::query(
-        "INSERT INTO audit_entries (seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(seq)
-    .bind(at)
-    .bind(entry.person)
-    .bind(entry.ip.as_deref())
-    .bind(entry.kind.as_str())
-    .bind(entry.plan_id)
-    .bind(&entry.subject)
-    .bind(&entry.details)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    Ok(seq)
+    })
 }
 
 /// Appends `entry` in a transaction of its own (for events that change nothing else, such
 /// as a failed login, or changes whose own write has already committed).
 pub async fn record(db: &Db, entry: &NewEntry) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
-    let seq = record_tx(&mut tx, entry).await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
+    let seq = record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(seq)
 }

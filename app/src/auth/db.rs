@@ -94,7 +94,7 @@ pub async fn insert_person(
     .bind(hash.as_stored())
     .bind(role.as_str())
     .bind(now)
-    .fetch_one(db.write().await.pool())
+    .fetch_one(db.write().await.conn())
     .await?;
     Ok(id)
 }
@@ -106,7 +106,7 @@ pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> Db
             .bind(hash.as_stored())
             .bind(now)
             .bind(id)
-            .execute(db.write().await.pool())
+            .execute(db.write().await.conn())
             .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
@@ -119,7 +119,7 @@ pub async fn delete_sessions_of(db: &Db, person_id: i64, keep: Option<&str>) -> 
     let done = sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2")
         .bind(person_id)
         .bind(keep.unwrap_or(""))
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?;
     Ok(done.rows_affected())
 }
@@ -130,7 +130,7 @@ pub async fn record_failure(db: &Db, scope: &str, subject: &str, at: i64) -> DbR
         .bind(scope)
         .bind(subject)
         .bind(at)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?;
     Ok(())
 }
@@ -154,7 +154,7 @@ pub async fn clear_failures(db: &Db, scope: &str, subject: &str, before: i64) ->
         .bind(scope)
         .bind(subject)
         .bind(before)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?;
     Ok(())
 }

@@ -29,7 +29,7 @@ impl DbSessionStore {
     pub async fn delete_expired(&self) -> std::result::Result<u64, DbError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now())
-            .execute(self.db.write().await.pool())
+            .execute(self.db.write().await.conn())
             .await?;
         Ok(done.rows_affected())
     }
@@ -49,7 +49,7 @@ fn columns(record: &Record) -> Result<(String, Option<i64>, i64)> {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         let (data, person, expires) = columns(record)?;
-        let writer = self.db.write().await;
+        let mut writer = self.db.write().await;
         // A collision of 128-bit random ids is next to impossible, but cheap to survive.
         for _ in 0..4 {
             let inserted = sqlx::query(
@@ -59,7 +59,7 @@ impl SessionStore for DbSessionStore {
             .bind(person)
             .bind(&data)
             .bind(expires)
-            .execute(writer.pool())
+            .execute(writer.conn())
             .await
             .map_err(DbError::from);
             match inserted {
@@ -75,13 +75,13 @@ impl SessionStore for DbSessionStore {
         // UPDATE only: a session deleted meanwhile (logout elsewhere, deactivation, password
         // change) must stay deleted even if a request still holding it writes to it.
         let (data, person, expires) = columns(record)?;
-        let writer = self.db.write().await;
+        let mut writer = self.db.write().await;
         sqlx::query("UPDATE sessions SET person_id = $1, data = $2, expires_at = $3 WHERE id = $4")
             .bind(person)
             .bind(&data)
             .bind(expires)
             .bind(record.id.to_string())
-            .execute(writer.pool())
+            .execute(writer.conn())
             .await
             .map_err(backend)?;
         Ok(())
@@ -122,10 +122,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        let writer = self.db.write().await;
+        let mut writer = self.db.write().await;
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
-            .execute(writer.pool())
+            .execute(writer.conn())
             .await
             .map_err(backend)?;
         Ok(())

@@ -2,12 +2,12 @@
 //! item query names the plan too, so an id from another plan finds nothing.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::domain::{is_overdue, ItemStatus, StatusKind};
 use super::fields::ItemFields;
 use super::views::{ChecklistItem, Evidence, TemplateItem};
-use crate::db::{flag, one_or_more, Db, DbError, DbResult};
+use crate::db::{flag, one_or_more, Db, DbError, DbResult, Tx};
 
 fn small(n: i64) -> u8 {
     u8::try_from(n).unwrap_or(0)
@@ -20,7 +20,7 @@ fn decode(e: &'static str) -> sqlx::Error {
 /// Copies the active template items, with their risk factors, into plan `plan_id` (inside the
 /// plan's creation transaction, so a plan never exists without its checklist).
 pub async fn copy_template_tx(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     created_by: i64,
     now: i64,
@@ -63,7 +63,7 @@ pub async fn copy_template_tx(
 }
 
 async fn insert_item_tx(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     template_id: Option<i64>,
     position: i64,
@@ -96,7 +96,7 @@ async fn insert_item_tx(
     Ok(id)
 }
 
-async fn write_risks(tx: &mut Transaction<'static, Any>, item: i64, risks: &[u8]) -> DbResult<()> {
+async fn write_risks(tx: &mut Tx<'_>, item: i64, risks: &[u8]) -> DbResult<()> {
     sqlx::query("DELETE FROM checklist_item_risks WHERE item_id = $1")
         .bind(item)
         .execute(&mut **tx)
@@ -112,7 +112,7 @@ async fn write_risks(tx: &mut Transaction<'static, Any>, item: i64, risks: &[u8]
 }
 
 async fn write_version(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     item: i64,
     version: i64,
     f: &ItemFields,
@@ -140,8 +140,8 @@ pub async fn insert_item(
     by: i64,
     now: i64,
 ) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_items WHERE plan_id = $1",
     )
@@ -298,8 +298,8 @@ pub struct ItemWrite<'a> {
 /// version is still the one the writer read, so of two writers from the same version only one
 /// succeeds; the other gets `Stale` and nothing is written for it.
 pub async fn save_item(db: &Db, w: &ItemWrite<'_>) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let f = w.fields;
     let updated = sqlx::query(
         "UPDATE checklist_items SET text = $1, psg = $2, pillar = $3, status = $4, na_reason = $5,
@@ -361,7 +361,7 @@ pub async fn set_retired(db: &Db, plan_id: i64, id: i64, retired: bool, now: i64
         .bind(now)
         .bind(id)
         .bind(plan_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
@@ -398,7 +398,7 @@ pub async fn add_evidence(db: &Db, e: &NewEvidence<'_>) -> DbResult<()> {
         .bind(e.now)
         .bind(e.item_id)
         .bind(e.plan_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
@@ -454,7 +454,7 @@ pub async fn link_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64) 
     .bind(item_id)
     .bind(section_id)
     .bind(plan_id)
-    .execute(db.write().await.pool())
+    .execute(db.write().await.conn())
     .await;
     match linked.map_err(DbError::from) {
         Ok(done) => one_or_more(done),
@@ -474,7 +474,7 @@ pub async fn unlink_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64
         .bind(item_id)
         .bind(section_id)
         .bind(plan_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
@@ -543,11 +543,7 @@ pub struct TemplateFields<'a> {
     pub risk_factors: &'a [u8],
 }
 
-async fn write_template_risks(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-    risks: &[u8],
-) -> DbResult<()> {
+async fn write_template_risks(tx: &mut Tx<'_>, id: i64, risks: &[u8]) -> DbResult<()> {
     sqlx::query("DELETE FROM checklist_template_risks WHERE template_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -566,8 +562,8 @@ async fn write_template_risks(
 
 /// Adds an item at the end of the template.
 pub async fn add_template_item(db: &Db, f: &TemplateFields<'_>) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let position: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_templates")
             .fetch_one(&mut *tx)
@@ -595,8 +591,8 @@ pub async fn update_template_item(
     f: &TemplateFields<'_>,
     retired: bool,
 ) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     one_or_more(
         sqlx::query(
             "UPDATE checklist_templates SET text = $1, psg = $2, pillar = $3, retired = $4 WHERE id = $5",

@@ -1,11 +1,11 @@
 //! Queries for threads, comments, mentions and inboxes. Every thread query names the plan and
 //! the section too, and every comment query its thread, so an id from elsewhere finds nothing.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::domain::{Mentionable, Passage, ThreadState};
 use super::views::{Activity, InboxEntry, InboxKind, MemberSuggestion};
-use crate::db::{one_or_more, Db, DbError, DbResult};
+use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
 
 /// A thread as stored.
 #[derive(Debug, Clone)]
@@ -193,7 +193,7 @@ pub struct NewComment<'a> {
 }
 
 async fn insert_comment_tx(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     thread: &ThreadRow,
     c: &NewComment<'_>,
 ) -> DbResult<i64> {
@@ -226,7 +226,7 @@ async fn insert_comment_tx(
 /// Records mentions of `people` in comment `comment_id` not recorded yet, and puts one inbox
 /// item in each newly mentioned person's inbox (never the author's own).
 async fn notify_mentions_tx(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     thread: &ThreadRow,
     comment_id: i64,
     author: i64,
@@ -261,7 +261,7 @@ async fn notify_mentions_tx(
 }
 
 async fn insert_item_tx(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx<'_>,
     person: i64,
     kind: InboxKind,
     thread: &ThreadRow,
@@ -295,8 +295,8 @@ pub async fn start_thread(
     passage: Option<&Passage>,
     first: &NewComment<'_>,
 ) -> DbResult<(i64, i64)> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comment_threads (plan_id, section_id, quote, prefix, suffix, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -328,8 +328,8 @@ pub async fn start_thread(
 
 /// Adds a reply to `thread`.
 pub async fn reply(db: &Db, thread: &ThreadRow, c: &NewComment<'_>) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let id = insert_comment_tx(&mut tx, thread, c).await?;
     tx.commit().await?;
     Ok(id)
@@ -343,8 +343,8 @@ pub async fn edit_comment(
     comment_id: i64,
     c: &NewComment<'_>,
 ) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     one_or_more(
         sqlx::query(
             "UPDATE comments SET body = $1, edited_at = $2
@@ -380,7 +380,7 @@ pub async fn delete_comment(
         .bind(by)
         .bind(comment_id)
         .bind(thread_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
@@ -404,7 +404,7 @@ pub async fn set_resolved(
         .bind(by)
         .bind(now)
         .bind(thread_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::Stale);
@@ -601,7 +601,7 @@ pub async fn mark_read(db: &Db, person: i64, id: i64, now: i64) -> DbResult<()> 
         .bind(now)
         .bind(id)
         .bind(person)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
@@ -611,7 +611,7 @@ pub async fn mark_all_read(db: &Db, person: i64, now: i64) -> DbResult<()> {
     sqlx::query("UPDATE inbox_items SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL")
         .bind(now)
         .bind(person)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?;
     Ok(())
 }

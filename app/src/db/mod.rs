@@ -3,12 +3,13 @@
 //! sqlx's `Any` driver so the engine is chosen by the URL at start-up. Adding PostgreSQL means
 //! adding `migrations/postgres` and the driver feature, not touching callers.
 
+mod checkpoint;
 mod memo;
 
 use std::sync::Arc;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 use memo::Memos;
 pub use memo::MEMO_TTL;
@@ -85,21 +86,42 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// The one connection that writes: holding it is the write lane.
+    writer: Arc<tokio::sync::Mutex<AnyConnection>>,
     memos: Arc<Memos>,
+    audit_head: Arc<std::sync::Mutex<Option<AuditHead>>>,
+}
+
+/// The audit trail's last entry as this process last appended it: a hint that saves reading
+/// it back before each append. The append checks it in the same statement (another process
+/// may have appended, or the transaction that wrote it may have rolled back).
+#[derive(Debug, Clone)]
+pub struct AuditHead {
+    /// Its position.
+    pub seq: i64,
+    /// Its hash, the next entry's `prev_hash`.
+    pub hash: String,
 }
 
 /// The right to write, held for the length of one write (or one transaction). Dropping it
 /// makes every memoised read stale, so a read after a write always sees the write.
 pub struct Writer<'a> {
     db: &'a Db,
-    _turn: tokio::sync::MutexGuard<'a, ()>,
+    conn: tokio::sync::MutexGuard<'a, AnyConnection>,
 }
 
+/// A transaction on the writer's connection.
+pub type Tx<'c> = Transaction<'c, Any>;
+
 impl Writer<'_> {
-    /// The pool to run the write (or begin the transaction) on.
-    pub fn pool(&self) -> &AnyPool {
-        &self.db.pool
+    /// The connection to run a single write on.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+
+    /// Begins a transaction on the writer's connection. Dropping it uncommitted rolls it back.
+    pub async fn begin(&mut self) -> DbResult<Tx<'_>> {
+        Ok(self.conn.begin().await?)
     }
 }
 
@@ -133,27 +155,34 @@ impl Db {
         } else {
             format!("{url}?mode=rwc")
         };
+        // A local file has no connection to lose: checking one before each use would only
+        // cost a round trip to its thread.
         let pool = AnyPoolOptions::new()
             .max_connections(8)
-            .after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 5000").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
-                    Ok(())
-                })
-            })
+            .test_before_acquire(false)
+            .after_connect(|conn, _meta| Box::pin(async move { prepare(conn).await }))
             .connect(&url)
             .await?;
+        // Writes have a connection of their own, outside the pool: SQLite admits one writer at
+        // a time anyway, and a writer must never wait for a reader to hand a connection back.
+        let mut writer = AnyConnection::connect(&url).await?;
+        prepare(&mut writer).await?;
+        writer.execute(checkpoint::WRITER_AUTOCHECKPOINT).await?;
         // WAL is a property of the file, so setting it once is enough.
-        sqlx::query("PRAGMA journal_mode = WAL")
-            .execute(&pool)
-            .await?;
+        writer.execute("PRAGMA journal_mode = WAL").await?;
+        let memos: Arc<Memos> = Default::default();
+        let writer = Arc::new(tokio::sync::Mutex::new(writer));
+        checkpoint::spawn(checkpoint::Target {
+            pool: pool.clone(),
+            lane: Arc::downgrade(&writer),
+            memos: Arc::downgrade(&memos),
+        });
         Ok(Db {
             pool,
             backend: Backend::Sqlite,
-            writer: Default::default(),
-            memos: Default::default(),
+            writer,
+            memos,
+            audit_head: Default::default(),
         })
     }
 
@@ -161,8 +190,9 @@ impl Db {
     pub async fn migrate(&self) -> DbResult<()> {
         match self.backend {
             Backend::Sqlite => {
+                let mut conn = self.writer.lock().await;
                 sqlx::migrate!("../migrations/sqlite")
-                    .run(&self.pool)
+                    .run(&mut *conn)
                     .await?
             }
         }
@@ -181,7 +211,7 @@ impl Db {
     /// for the write itself: it is not re-entrant.
     pub async fn write(&self) -> Writer<'_> {
         let asked = std::time::Instant::now();
-        let turn = self.writer.lock().await;
+        let conn = self.writer.lock().await;
         if asked.elapsed() > std::time::Duration::from_secs(1) {
             // Writes are short; a long queue means one of them is stuck.
             tracing::warn!(
@@ -189,9 +219,21 @@ impl Db {
                 "long wait for the writer lane"
             );
         }
-        Writer {
-            db: self,
-            _turn: turn,
+        Writer { db: self, conn }
+    }
+
+    /// The audit trail's last entry as this process last appended it, if known.
+    pub fn audit_head(&self) -> Option<AuditHead> {
+        self.audit_head
+            .lock()
+            .map(|h| h.clone())
+            .unwrap_or_default()
+    }
+
+    /// Remembers the audit trail's last entry (or forgets it, with `None`).
+    pub fn set_audit_head(&self, head: Option<AuditHead>) {
+        if let Ok(mut h) = self.audit_head.lock() {
+            *h = head;
         }
     }
 
@@ -218,10 +260,24 @@ impl Db {
         Ok(value)
     }
 
-    /// Closes every connection (at shutdown, so the WAL is checkpointed).
+    /// Closes the readers and checkpoints the whole log into the database file (at shutdown).
+    /// The writer's connection closes when the last handle to the `Db` is dropped.
     pub async fn close(&self) {
         self.pool.close().await;
+        let mut conn = self.writer.lock().await;
+        if let Err(e) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await {
+            tracing::warn!(error = %e, "checkpoint at shutdown failed");
+        }
     }
+}
+
+/// Per-connection settings: foreign keys enforced, a busy timeout for writes from another
+/// process, and WAL's usual durability (the log is synced at checkpoints, not every commit).
+async fn prepare(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    conn.execute("PRAGMA busy_timeout = 5000").await?;
+    conn.execute("PRAGMA synchronous = NORMAL").await?;
+    Ok(())
 }
 
 /// `NotFound` when a write matched no row: the id named nothing (or nothing the caller owns).

@@ -80,8 +80,8 @@ pub struct NewPlan<'a> {
 /// editors, (when asked) a copy of the template's sections with their tags, and always a copy
 /// of the checklist template.
 pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO plans (country, title, summary, period_start, period_end, fragility_stage, lead_org_id, status, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $9) RETURNING id",
@@ -150,7 +150,7 @@ pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbRes
             .bind(status.as_str())
             .bind(now)
             .bind(id)
-            .execute(db.write().await.pool())
+            .execute(db.write().await.conn())
             .await?,
     )
 }
@@ -246,7 +246,7 @@ pub async fn add_template_section(
     .bind(guidance)
     .bind(psgs)
     .bind(pillars)
-    .fetch_one(db.write().await.pool())
+    .fetch_one(db.write().await.conn())
     .await?)
 }
 
@@ -267,6 +267,6 @@ pub async fn update_template_section(
         .bind(pillars)
         .bind(i64::from(retired))
         .bind(id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?)
 }

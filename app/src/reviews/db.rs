@@ -3,12 +3,12 @@
 //! so a save or another decision landing in between makes it fail instead of applying to
 //! text nobody reviewed.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::domain::{ApprovalRule, ReviewState};
 use crate::admin::domain::OrgKind;
 use crate::audit::domain::NewEntry;
-use crate::db::{now, Db, DbError, DbResult};
+use crate::db::{now, Db, DbError, DbResult, Tx};
 
 /// A section's review record (draft with no history when none is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,8 +134,8 @@ pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
 
 /// Replaces the plan's rule and records it.
 pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntry) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     sqlx::query("DELETE FROM plan_approval_rules WHERE plan_id = $1")
         .bind(plan_id)
         .execute(&mut *tx)
@@ -150,7 +150,7 @@ pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntr
         .execute(&mut *tx)
         .await?;
     }
-    crate::audit::db::record_tx(&mut tx, entry).await?;
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -164,8 +164,8 @@ pub async fn submit(
     by: i64,
     entry: &NewEntry,
 ) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let current: i64 = sqlx::query_scalar("SELECT version FROM sections WHERE id = $1")
         .bind(section_id)
         .fetch_one(&mut *tx)
@@ -189,7 +189,7 @@ pub async fn submit(
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
-    crate::audit::db::record_tx(&mut tx, entry).await?;
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -203,8 +203,8 @@ pub async fn request_changes(
     reason: &str,
     entry: &NewEntry,
 ) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let done = sqlx::query(
         "UPDATE section_reviews SET state = 'changes_requested', reason = $1, changed_by = $2, changed_at = $3
          WHERE section_id = $4 AND state = 'in_review' AND version = $5",
@@ -219,7 +219,7 @@ pub async fn request_changes(
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
-    crate::audit::db::record_tx(&mut tx, entry).await?;
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -235,8 +235,8 @@ pub async fn approve(
     rule: ApprovalRule,
     entry: &NewEntry,
 ) -> DbResult<ReviewState> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let in_review: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM section_reviews r JOIN sections s ON s.id = r.section_id
          WHERE r.section_id = $1 AND r.state = 'in_review' AND r.version = $2 AND s.version = $3",
@@ -285,14 +285,14 @@ pub async fn approve(
     } else {
         ReviewState::InReview
     };
-    crate::audit::db::record_tx(&mut tx, entry).await?;
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(state)
 }
 
 /// After a save inside `tx`: the section goes back to draft and the approvals it had no longer
 /// count (they stay stored against the version they approved).
-pub async fn reset_on_save_tx(tx: &mut Transaction<'static, Any>, section_id: i64) -> DbResult<()> {
+pub async fn reset_on_save_tx(tx: &mut Tx<'_>, section_id: i64) -> DbResult<()> {
     sqlx::query("UPDATE section_reviews SET state = 'draft', reason = '' WHERE section_id = $1 AND state <> 'draft'")
         .bind(section_id)
         .execute(&mut **tx)

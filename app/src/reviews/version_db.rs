@@ -25,6 +25,12 @@ impl From<sqlx::Error> for ApprovePlanError {
     }
 }
 
+impl From<DbError> for ApprovePlanError {
+    fn from(e: DbError) -> Self {
+        ApprovePlanError::Db(e)
+    }
+}
+
 /// Freezes the plan as its next numbered version, if every active section is approved at its
 /// current version; checked and written in one transaction so no save slips in between.
 pub async fn approve_plan(
@@ -33,8 +39,8 @@ pub async fn approve_plan(
     by: i64,
     entry: &NewEntry,
 ) -> Result<i64, ApprovePlanError> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let sections = sqlx::query(
         "SELECT s.id, s.position, s.title, s.body, s.version, r.state, r.version AS reviewed
          FROM sections s LEFT JOIN section_reviews r ON r.section_id = s.id
@@ -107,7 +113,7 @@ pub async fn approve_plan(
     }
     let mut entry = entry.clone();
     entry.details = serde_json::json!({ "version": number, "sections": sections.len(), "checklist_items": items.len() }).to_string();
-    crate::audit::db::record_tx(&mut tx, &entry)
+    crate::audit::db::record_tx(db, &mut tx, &entry)
         .await
         .map_err(ApprovePlanError::Db)?;
     tx.commit().await?;

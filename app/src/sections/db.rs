@@ -1,10 +1,10 @@
 //! Queries for sections and their revisions. Every section query names the plan too, so an id
 //! from another plan finds nothing.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 use super::views::RevisionSummary;
-use crate::db::{one_or_more, Db, DbError, DbResult};
+use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
 
 /// A section as stored.
 #[derive(Debug, Clone)]
@@ -58,10 +58,7 @@ pub struct NewSection<'a> {
 }
 
 /// Inserts a section with its first revision and tags inside `tx`.
-pub async fn insert_section_tx(
-    tx: &mut Transaction<'static, Any>,
-    s: &NewSection<'_>,
-) -> DbResult<i64> {
+pub async fn insert_section_tx(tx: &mut Tx<'_>, s: &NewSection<'_>) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO sections (plan_id, position, title, guidance, body, version, updated_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
@@ -87,12 +84,7 @@ pub async fn insert_section_tx(
     Ok(id)
 }
 
-async fn write_tags(
-    tx: &mut Transaction<'static, Any>,
-    section: i64,
-    psgs: &[u8],
-    pillars: &[u8],
-) -> DbResult<()> {
+async fn write_tags(tx: &mut Tx<'_>, section: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
     sqlx::query("DELETE FROM section_tags WHERE section_id = $1")
         .bind(section)
         .execute(&mut **tx)
@@ -119,8 +111,8 @@ pub async fn add_section(
     organisation: Option<i64>,
     now: i64,
 ) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE plan_id = $1",
     )
@@ -229,19 +221,20 @@ pub struct NewRevision<'a> {
 /// matches while the version is still the one the writer read, so two writers can never both
 /// succeed from the same version: the loser gets `Stale` and nothing is written for it.
 pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
-    let updated = sqlx::query("UPDATE sections SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5")
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
+    // Matches only while the version is the one read; RETURNING saves asking for the plan.
+    let plan_id: Option<i64> = sqlx::query_scalar("UPDATE sections SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5 RETURNING plan_id")
         .bind(r.body)
         .bind(r.author)
         .bind(r.now)
         .bind(r.section_id)
         .bind(r.expected_version)
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-    if updated.rows_affected() != 1 {
+    let Some(plan_id) = plan_id else {
         return Err(DbError::Stale);
-    }
+    };
     let number = r.expected_version + 1;
     sqlx::query(
         "INSERT INTO revisions (section_id, number, kind, author_id, organisation_id, created_at, body, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -256,10 +249,6 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .bind(r.note)
     .execute(&mut *tx)
     .await?;
-    let plan_id: i64 = sqlx::query_scalar("SELECT plan_id FROM sections WHERE id = $1")
-        .bind(r.section_id)
-        .fetch_one(&mut *tx)
-        .await?;
     let mut entry = crate::audit::domain::NewEntry::new(
         crate::audit::domain::AuditKind::SectionSave,
         format!("section {}", r.section_id),
@@ -268,17 +257,15 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .plan(plan_id)
     .details(serde_json::json!({ "version": number, "kind": r.kind, "note": r.note, "chars": r.body.chars().count() }));
     entry.ip = r.ip.map(str::to_owned);
-    crate::audit::db::record_tx(&mut tx, &entry).await?;
+    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
     // Approvals are of an exact text: any new text goes back to draft.
     crate::reviews::db::reset_on_save_tx(&mut tx, r.section_id).await?;
     // The plan list sorts by activity.
-    sqlx::query(
-        "UPDATE plans SET updated_at = $1 WHERE id = (SELECT plan_id FROM sections WHERE id = $2)",
-    )
-    .bind(r.now)
-    .bind(r.section_id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2")
+        .bind(r.now)
+        .bind(plan_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(number)
 }
@@ -342,15 +329,15 @@ pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str) -> DbResult<()>
             .bind(title)
             .bind(id)
             .bind(plan_id)
-            .execute(db.write().await.pool())
+            .execute(db.write().await.conn())
             .await?,
     )
 }
 
 /// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
 pub async fn move_section(db: &Db, plan_id: i64, id: i64, up: bool) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM sections WHERE plan_id = $1 AND removed_at IS NULL ORDER BY position, id",
     )
@@ -397,15 +384,15 @@ pub async fn set_removed(
         .bind(removed_by)
         .bind(id)
         .bind(plan_id)
-        .execute(db.write().await.pool())
+        .execute(db.write().await.conn())
         .await?,
     )
 }
 
 /// Replaces a section's PSG and pillar tags.
 pub async fn set_tags(db: &Db, plan_id: i64, id: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
-    let writer = db.write().await;
-    let mut tx = writer.pool().begin().await?;
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sections WHERE id = $1 AND plan_id = $2")
         .bind(id)
         .bind(plan_id)
