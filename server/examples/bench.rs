@@ -129,10 +129,14 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
     .expect("plan");
     let mut sections = Vec::new();
     for s in 0..SECTIONS {
-        let id =
-            app::sections::db::add_section(db, plan, &format!("Section {s}"), person, Some(org), t)
-                .await
-                .expect("section");
+        let entry =
+            app::audit::domain::NewEntry::new(app::audit::domain::AuditKind::PlanChange, "section")
+                .by(person)
+                .plan(plan);
+        let title = format!("Section {s}");
+        let id = app::sections::db::add_section(db, plan, &title, person, Some(org), t, &entry)
+            .await
+            .expect("section");
         for r in 1..REVISIONS {
             let body = app::sections::merge::normalise(&text((s as u64) << 32 | r as u64, WORDS));
             app::sections::db::save_body(

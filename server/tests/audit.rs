@@ -156,7 +156,12 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
     let on_plan = kinds(&app, &format!("plan_id = {plan}")).await;
     assert_eq!(
         on_plan,
-        vec!["role_change", "section_save", "checklist_change"]
+        vec![
+            "plan_change",
+            "role_change",
+            "section_save",
+            "checklist_change"
+        ]
     );
     let details: String =
         sqlx::query_scalar("SELECT details FROM audit_entries WHERE kind = 'section_save'")
@@ -283,4 +288,91 @@ async fn entries_appended_by_another_process_and_by_the_server_form_one_unbroken
     }
     assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 6);
     assert_eq!(server::cli::verify_audit_chain(&app.db).await.unwrap(), 6);
+}
+
+#[tokio::test]
+async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
+    let app = spawn_app().await;
+    let p = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    let plan = p.plan.to_string();
+    let res = app
+        .call(
+            &p.lead,
+            "add_section",
+            &[("plan_id", &plan), ("title", "Early warning")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let section = app
+        .count(&format!(
+            "SELECT MAX(id) FROM sections WHERE plan_id = {plan}"
+        ))
+        .await
+        .to_string();
+    let on_section = |extra: (&'static str, &'static str)| {
+        [
+            ("plan_id", plan.clone()),
+            ("section_id", section.clone()),
+            (extra.0, extra.1.to_owned()),
+        ]
+    };
+    for (endpoint, extra) in [
+        ("rename_section", ("title", "Early warning and response")),
+        ("move_section", ("direction", "up")),
+        ("set_section_removed", ("remove", "true")),
+        ("set_section_removed", ("remove", "false")),
+    ] {
+        let form = on_section(extra);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = app.call(&p.lead, endpoint, &form).await;
+        assert_eq!(res.status(), 200, "{endpoint}");
+    }
+    let actions: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT details FROM audit_entries WHERE kind = 'plan_change' AND plan_id = {plan} ORDER BY seq"
+    ))
+    .fetch_all(app.db.reader())
+    .await
+    .unwrap();
+    let actions: Vec<String> = actions
+        .iter()
+        .map(|d| serde_json::from_str::<serde_json::Value>(d).unwrap()["action"].to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "\"plan created\"",
+            "\"section added\"",
+            "\"section renamed\"",
+            "\"section moved up\"",
+            "\"section removed\"",
+            "\"section restored\"",
+        ]
+    );
+    let people: i64 = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_entries WHERE kind = 'plan_change' AND person_id = {} AND ip IS NOT NULL",
+            p.lead_id
+        ))
+        .await;
+    assert_eq!(people, 6, "each entry names who and from where");
+    // A refused change leaves no entry.
+    let res = app
+        .call(
+            &p.lead,
+            "rename_section",
+            &[("plan_id", &plan), ("section_id", &section), ("title", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'plan_change'")
+            .await,
+        6
+    );
+    assert_eq!(
+        server::cli::verify_audit_chain(&app.db).await.unwrap() > 6,
+        true
+    );
 }

@@ -26,11 +26,13 @@ pub enum AuditKind {
     RuleChange,
     /// The plan approved as a numbered version.
     PlanApproval,
+    /// The plan created, or its sections added, renamed, moved, removed or restored.
+    PlanChange,
 }
 
 impl AuditKind {
     /// Every kind, in the order filters list them.
-    pub const ALL: [AuditKind; 10] = [
+    pub const ALL: [AuditKind; 11] = [
         AuditKind::Login,
         AuditKind::LoginFailed,
         AuditKind::RoleChange,
@@ -41,6 +43,7 @@ impl AuditKind {
         AuditKind::Review,
         AuditKind::RuleChange,
         AuditKind::PlanApproval,
+        AuditKind::PlanChange,
     ];
 
     /// The stored form.
@@ -56,6 +59,7 @@ impl AuditKind {
             AuditKind::Review => "review",
             AuditKind::RuleChange => "rule_change",
             AuditKind::PlanApproval => "plan_approval",
+            AuditKind::PlanChange => "plan_change",
         }
     }
 
@@ -77,6 +81,7 @@ impl AuditKind {
             AuditKind::Review => "Review decision",
             AuditKind::RuleChange => "Approval rule change",
             AuditKind::PlanApproval => "Plan approval",
+            AuditKind::PlanChange => "Plan or section change",
         }
     }
 }

@@ -171,7 +171,14 @@ pub async fn create_plan(
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
-    let id = super::db::insert_plan(
+    let entry = crate::audit::domain::NewEntry::new(
+        crate::audit::domain::AuditKind::PlanChange,
+        "new plan",
+    )
+    .by(person.id)
+    .from_ip(crate::auth::session::client_address().await)
+    .details(serde_json::json!({"action": "plan created", "title": title.as_str(), "country": country.as_str()}));
+    let id = super::db::insert_plan_recorded(
         &db,
         &super::db::NewPlan {
             country: country.as_str(),
@@ -189,6 +196,7 @@ pub async fn create_plan(
             from_template: use_template.is_some(),
             now: crate::db::now(),
         },
+        entry,
     )
     .await?;
     tracing::info!(person = person.id, plan = id, "plan created");

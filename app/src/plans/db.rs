@@ -5,6 +5,7 @@ use sqlx::Row;
 
 use super::domain::{parse_numbers, Period, PlanStatus};
 use super::views::{PlanHeader, SectionListItem, TemplateSection};
+use crate::audit::domain::NewEntry;
 use crate::db::{flag, one_or_more, Db, DbError, DbResult};
 
 /// True when plan `id` exists.
@@ -80,6 +81,15 @@ pub struct NewPlan<'a> {
 /// editors, (when asked) a copy of the template's sections with their tags, and always a copy
 /// of the checklist template.
 pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
+    insert(db, p, None).await
+}
+
+/// [`insert_plan`], with `entry` (about the new plan) in the audit trail.
+pub async fn insert_plan_recorded(db: &Db, p: &NewPlan<'_>, entry: NewEntry) -> DbResult<i64> {
+    insert(db, p, Some(entry)).await
+}
+
+async fn insert(db: &Db, p: &NewPlan<'_>, entry: Option<NewEntry>) -> DbResult<i64> {
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
     let id: i64 = sqlx::query_scalar(
@@ -139,6 +149,13 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
         }
     }
     crate::checklist::db::copy_template_tx(&mut tx, id, p.created_by, p.now).await?;
+    if let Some(entry) = entry {
+        let entry = NewEntry {
+            subject: format!("plan {id}"),
+            ..entry.plan(id)
+        };
+        crate::audit::db::record_tx(db, &mut tx, &entry).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

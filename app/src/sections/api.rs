@@ -38,6 +38,22 @@ mod support {
         }
     }
 
+    /// An audit entry for a change to the plan's sections by `actor`, from where they are.
+    pub async fn change(
+        actor: &PlanActor,
+        plan_id: i64,
+        section_id: Option<i64>,
+        details: serde_json::Value,
+    ) -> crate::audit::domain::NewEntry {
+        use crate::audit::domain::{AuditKind, NewEntry};
+        let subject = section_id.map_or_else(|| "section".to_owned(), |id| format!("section {id}"));
+        NewEntry::new(AuditKind::PlanChange, subject)
+            .by(actor.person.id)
+            .plan(plan_id)
+            .from_ip(crate::auth::session::client_address().await)
+            .details(details)
+    }
+
     /// The state, or an internal error.
     pub fn db() -> Result<Db, AppError> {
         Ok(crate::state::app_state()?.db)
@@ -197,6 +213,13 @@ pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
         e.add("title", m);
         AppError::Invalid(e)
     })?;
+    let entry = support::change(
+        &actor,
+        plan_id,
+        None,
+        serde_json::json!({"action": "section added", "title": title}),
+    )
+    .await;
     let id = super::db::add_section(
         &db,
         plan_id,
@@ -204,6 +227,7 @@ pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
         actor.person.id,
         actor.organisations.first().copied(),
         crate::db::now(),
+        &entry,
     )
     .await?;
     tracing::info!(
@@ -220,9 +244,16 @@ pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
 pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
-    support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let title = super::domain::parse_title(&title).map_err(|m| AppError::field("title", m))?;
-    super::db::rename(&db, plan_id, section_id, &title).await?;
+    let entry = support::change(
+        &actor,
+        plan_id,
+        Some(section_id),
+        serde_json::json!({"action": "section renamed", "from": row.title, "to": title}),
+    )
+    .await;
+    super::db::rename(&db, plan_id, section_id, &title, &entry).await?;
     crate::auth::session::confirm_plain_post("renamed");
     Ok(())
 }
@@ -236,13 +267,20 @@ pub async fn move_section(
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
-    support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let up = match direction.as_str() {
         "up" => true,
         "down" => false,
         _ => return Err(AppError::field("direction", "Move up or down.")),
     };
-    super::db::move_section(&db, plan_id, section_id, up).await?;
+    let entry = support::change(
+        &actor,
+        plan_id,
+        Some(section_id),
+        serde_json::json!({"action": if up { "section moved up" } else { "section moved down" }}),
+    )
+    .await;
+    super::db::move_section(&db, plan_id, section_id, up, &entry).await?;
     Ok(())
 }
 
@@ -255,13 +293,21 @@ pub async fn set_section_removed(
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = support::db()?;
-    let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let entry = support::change(
+        &actor,
+        plan_id,
+        Some(section_id),
+        serde_json::json!({"action": if remove { "section removed" } else { "section restored" }, "title": row.title}),
+    )
+    .await;
     super::db::set_removed(
         &db,
         plan_id,
         section_id,
         remove.then_some(actor.person.id),
         crate::db::now(),
+        &entry,
     )
     .await?;
     tracing::info!(

@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::views::RevisionSummary;
+use crate::audit::domain::NewEntry;
 use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
 
 /// A section as stored.
@@ -110,6 +111,7 @@ pub async fn add_section(
     author: i64,
     organisation: Option<i64>,
     now: i64,
+    entry: &NewEntry,
 ) -> DbResult<i64> {
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
@@ -135,6 +137,11 @@ pub async fn add_section(
         },
     )
     .await?;
+    let entry = NewEntry {
+        subject: format!("section {id}"),
+        ..entry.clone()
+    };
+    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -323,19 +330,30 @@ pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec
 }
 
 /// Renames a section of plan `plan_id`.
-pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str) -> DbResult<()> {
+pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str, entry: &NewEntry) -> DbResult<()> {
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     one_or_more(
         sqlx::query("UPDATE sections SET title = $1 WHERE id = $2 AND plan_id = $3")
             .bind(title)
             .bind(id)
             .bind(plan_id)
-            .execute(db.write().await.conn())
+            .execute(&mut *tx)
             .await?,
-    )
+    )?;
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
-pub async fn move_section(db: &Db, plan_id: i64, id: i64, up: bool) -> DbResult<()> {
+pub async fn move_section(
+    db: &Db,
+    plan_id: i64,
+    id: i64,
+    up: bool,
+    entry: &NewEntry,
+) -> DbResult<()> {
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
@@ -364,6 +382,7 @@ pub async fn move_section(db: &Db, plan_id: i64, id: i64, up: bool) -> DbResult<
             .execute(&mut *tx)
             .await?;
     }
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -375,7 +394,10 @@ pub async fn set_removed(
     id: i64,
     removed_by: Option<i64>,
     now: i64,
+    entry: &NewEntry,
 ) -> DbResult<()> {
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     one_or_more(
         sqlx::query(
             "UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4",
@@ -384,9 +406,12 @@ pub async fn set_removed(
         .bind(removed_by)
         .bind(id)
         .bind(plan_id)
-        .execute(db.write().await.conn())
+        .execute(&mut *tx)
         .await?,
-    )
+    )?;
+    crate::audit::db::record_tx(db, &mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Replaces a section's PSG and pillar tags.
