@@ -282,6 +282,22 @@ async fn changes_are_requested_with_a_reason_that_is_stored_and_shown() {
         )
         .await;
     assert!(page.contains("Name the districts covered."));
+    // The reason also opens a thread on the section, by the reviewer, to discuss it there.
+    let thread_body: String = sqlx::query_scalar(&format!(
+        "SELECT c.body FROM comment_threads t JOIN comments c ON c.thread_id = t.id
+         JOIN people p ON p.id = c.author_id
+         WHERE t.section_id = {} AND p.email = 'civil@example.org'",
+        s.section
+    ))
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    assert!(thread_body.contains("Changes requested"), "{thread_body}");
+    assert!(thread_body.contains("Name the districts covered."));
+    assert!(
+        page.contains("Changes requested</strong> on version 2"),
+        "thread shown on the page"
+    );
     // A reviewer cannot submit; the section can be resubmitted by an editor.
     assert_eq!(
         act(&app, &s.reviewers[0], &s, "submit_for_review", 2, &[])
@@ -537,4 +553,44 @@ async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
     assert_eq!(flag(&view), "Donor");
     let (_, page) = app.page(&s.lead, &format!("/plans/{}", s.plan)).await;
     assert!(page.contains("The approval rule can no longer be met"));
+}
+
+#[tokio::test]
+async fn submitting_puts_a_review_request_in_each_reviewers_inbox_only() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let ministry: i64 = app
+        .count("SELECT id FROM organisations WHERE name = 'Ministry of Justice'")
+        .await;
+    let (editor, _) = app
+        .logged_in(
+            "editor@example.org",
+            PlatformRole::Member,
+            Some((ministry, OrgRole::Member)),
+        )
+        .await;
+    save(&app, &s, 1, "Draft text.").await;
+    assert_eq!(
+        act(&app, &editor, &s, "submit_for_review", 2, &[])
+            .await
+            .status(),
+        200
+    );
+    let requests = |email: &str| {
+        format!(
+            "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
+             WHERE i.kind = 'review_request' AND i.section_id = {} AND p.email = '{email}'",
+            s.section
+        )
+    };
+    for email in ["gov@example.org", "civil@example.org", "donor@example.org"] {
+        assert_eq!(app.count(&requests(email)).await, 1, "{email}");
+    }
+    // The plan lead may review too; the editor who asked and plain editors are not asked.
+    assert_eq!(app.count(&requests("lead@example.org")).await, 1);
+    assert_eq!(app.count(&requests("editor@example.org")).await, 0);
+    let (status, inbox) = app.page(&s.reviewers[2], "/inbox").await;
+    assert_eq!(status, 200);
+    assert!(inbox.contains("asked for your review"), "{inbox}");
+    assert!(inbox.contains("review queue"));
 }

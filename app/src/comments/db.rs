@@ -286,6 +286,34 @@ async fn insert_item_tx(
     Ok(())
 }
 
+/// Puts a review request for section `section_id` in the inbox of everyone who may review
+/// on the plan (a reviewer or lead grant, to them or their organisation), except `asker`.
+pub async fn notify_review_request_tx(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    section_id: i64,
+    asker: i64,
+    now: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO inbox_items (person_id, kind, plan_id, section_id, actor_id, created_at)
+         SELECT DISTINCT p.id, 'review_request', $1, $2, $3, $4
+         FROM plan_grants g
+         JOIN people p ON p.active = 1 AND (
+                (g.grantee_kind = 'person' AND p.id = g.grantee_id)
+             OR (g.grantee_kind = 'organisation'
+                 AND p.id IN (SELECT person_id FROM memberships WHERE organisation_id = g.grantee_id)))
+         WHERE g.plan_id = $1 AND g.role IN ('reviewer', 'lead') AND p.id <> $3",
+    )
+    .bind(plan_id)
+    .bind(section_id)
+    .bind(asker)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Starts a thread on section `section_id` (checked by the caller to be the plan's) with its
 /// first comment; returns `(thread id, comment id)`.
 pub async fn start_thread(
@@ -297,6 +325,19 @@ pub async fn start_thread(
 ) -> DbResult<(i64, i64)> {
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
+    let ids = start_thread_tx(&mut tx, plan_id, section_id, passage, first).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// [`start_thread`] inside the transaction of another change (a review decision).
+pub async fn start_thread_tx(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    section_id: i64,
+    passage: Option<&Passage>,
+    first: &NewComment<'_>,
+) -> DbResult<(i64, i64)> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO comment_threads (plan_id, section_id, quote, prefix, suffix, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -308,7 +349,7 @@ pub async fn start_thread(
     .bind(passage.map_or("", |p| p.suffix.as_str()))
     .bind(first.author)
     .bind(first.now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let thread = ThreadRow {
         id,
@@ -321,8 +362,7 @@ pub async fn start_thread(
         resolved: None,
         reopened: None,
     };
-    let comment = insert_comment_tx(&mut tx, &thread, first).await?;
-    tx.commit().await?;
+    let comment = insert_comment_tx(tx, &thread, first).await?;
     Ok((id, comment))
 }
 

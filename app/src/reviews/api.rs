@@ -113,7 +113,7 @@ pub async fn submit_for_review(
         serde_json::json!({"action": "submitted", "version": version}),
     )
     .from_ip(ip);
-    super::db::submit(&db, section_id, version, actor.person.id, &e)
+    super::db::submit(&db, plan_id, section_id, version, actor.person.id, &e)
         .await
         .map_err(stale)?;
     crate::auth::session::confirm_plain_post("submitted");
@@ -201,9 +201,17 @@ pub async fn request_changes(
         serde_json::json!({"action": "changes requested", "version": version, "reason": reason}),
     )
     .from_ip(ip);
-    super::db::request_changes(&db, section_id, version, actor.person.id, &reason, &e)
-        .await
-        .map_err(stale)?;
+    super::db::request_changes(
+        &db,
+        plan_id,
+        section_id,
+        version,
+        actor.person.id,
+        &reason,
+        &e,
+    )
+    .await
+    .map_err(stale)?;
     crate::auth::session::confirm_plain_post("changes-requested");
     Ok(())
 }

@@ -159,6 +159,7 @@ pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntr
 /// meanwhile or is no longer a draft or awaiting changes.
 pub async fn submit(
     db: &Db,
+    plan_id: i64,
     section_id: i64,
     version: i64,
     by: i64,
@@ -189,14 +190,17 @@ pub async fn submit(
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
+    crate::comments::db::notify_review_request_tx(&mut tx, plan_id, section_id, by, now()).await?;
     crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Moves a section in review at `version` to `to` (changes requested with `reason`).
+/// Sends a section in review at `version` back with `reason`, which also opens a comment
+/// thread on the section so the change can be discussed where the text is.
 pub async fn request_changes(
     db: &Db,
+    plan_id: i64,
     section_id: i64,
     version: i64,
     by: i64,
@@ -219,6 +223,20 @@ pub async fn request_changes(
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
+    let body = format!("**Changes requested** on version {version}:\n\n{reason}");
+    crate::comments::db::start_thread_tx(
+        &mut tx,
+        plan_id,
+        section_id,
+        None,
+        &crate::comments::db::NewComment {
+            author: by,
+            body: &body,
+            mentions: &[],
+            now: now(),
+        },
+    )
+    .await?;
     crate::audit::db::record_tx(db, &mut tx, entry).await?;
     tx.commit().await?;
     Ok(())

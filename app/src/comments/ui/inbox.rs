@@ -115,7 +115,7 @@ fn Inbox(
                 </ActionForm>
             })}
             {inbox.items.is_empty().then(|| view! {
-                <p class="muted">"Mentions of you and replies in threads you take part in will appear here."</p>
+                <p class="muted">"Mentions of you, replies in threads you take part in and requests for your review will appear here."</p>
             })}
             <ol class="inbox-items">
                 {inbox.items.into_iter().map(|item| view! { <Item item mark /> }).collect_view()}
@@ -142,7 +142,12 @@ fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
                 {(!item.read).then(|| view! { <span class="badge unread">"Unread"</span> })}
                 <strong>{what}</strong> " in " <a href=item.link.clone()>{place}</a>
             </p>
-            {if item.excerpt.is_empty() {
+            {if item.kind == InboxKind::ReviewRequest {
+                view! {
+                    <p class="muted">"It waits in your " <a href="/reviews">"review queue"</a> "."</p>
+                }
+                .into_any()
+            } else if item.excerpt.is_empty() {
                 view! { <p class="muted"><em>"Comment deleted"</em></p> }.into_any()
             } else {
                 view! { <p class="excerpt">{item.excerpt.clone()}</p> }.into_any()
