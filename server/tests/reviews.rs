@@ -6,7 +6,7 @@ mod common;
 
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, spawn_app, TestApp};
+use common::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 
@@ -593,4 +593,51 @@ async fn submitting_puts_a_review_request_in_each_reviewers_inbox_only() {
     assert_eq!(status, 200);
     assert!(inbox.contains("asked for your review"), "{inbox}");
     assert!(inbox.contains("review queue"));
+}
+
+#[tokio::test]
+async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let page = format!("/plans/{}", s.plan);
+    let res = s
+        .lead
+        .post(format!("{}/api/set_approval_rule", app.base))
+        .headers(plain_form_headers(&app.base, &page))
+        .form(&[
+            ("plan_id", s.plan.to_string().as_str()),
+            ("government", "many"),
+            ("civil_society", "1"),
+            ("donor", "19"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let (status, html) = app
+        .page(&s.lead, location.trim_start_matches(&app.base))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Enter a whole number from 0 to 20."),
+        "message shown"
+    );
+    assert!(
+        html.contains("value=\"many\""),
+        "typed government value kept"
+    );
+    assert!(html.contains("value=\"19\""), "typed donor value kept");
+    // Nothing was saved.
+    let view = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(view["rule"]["donor"], 0);
 }

@@ -228,11 +228,20 @@ pub async fn set_approval_rule(
     use crate::access::domain::PlanAction;
     let db = crate::state::app_state()?.db;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
-    let rule = ApprovalRule::parse(&government, &civil_society, &donor)
-        .map_err(|(f, m)| AppError::field(f, m))?;
+    // A refused rule comes back with what was typed, not the rule in force.
+    let refuse = |field: &str, message: &str| {
+        let mut e = crate::error::FormErrors::default()
+            .keep("government", &government)
+            .keep("civil_society", &civil_society)
+            .keep("donor", &donor);
+        e.add(field, message);
+        AppError::Invalid(e)
+    };
+    let rule =
+        ApprovalRule::parse(&government, &civil_society, &donor).map_err(|(f, m)| refuse(f, m))?;
     let eligible = super::db::eligible_kinds(&db, plan_id).await?;
     if let Some(kind) = rule.unmeetable(&eligible) {
-        return Err(AppError::field(
+        return Err(refuse(
             kind.as_str(),
             "Not enough people from this kind of organisation may review this plan: grant reviewers first.",
         ));
