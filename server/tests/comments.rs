@@ -318,6 +318,15 @@ async fn replies_come_in_order_and_resolving_and_reopening_record_who_and_when()
     let thread = thread_of(&threads(&app, &f, &f.lead).await, t);
     assert_eq!(thread["resolved"]["by"], "Cora Commenter");
     assert!(thread["resolved"]["at"].as_i64().unwrap() > 0);
+    // Resolving marks what the resolver's inbox said about the thread read, and only theirs.
+    let unread = |name: &str| {
+        format!(
+            "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
+             WHERE i.thread_id = {t} AND p.display_name = '{name}' AND i.read_at IS NULL"
+        )
+    };
+    assert_eq!(app.count(&unread("Cora Commenter")).await, 0);
+    assert!(app.count(&unread("Lena Lead")).await > 0);
     // Settled threads take no replies and cannot be resolved twice.
     assert_eq!(
         on_thread(&app, &f, &f.lead, "reply_to_thread", t, &[("body", "late")])

@@ -440,15 +440,29 @@ pub async fn set_resolved(
         "UPDATE comment_threads SET resolved_by = NULL, resolved_at = NULL, reopened_by = $1, reopened_at = $2
          WHERE id = $3 AND resolved_at IS NOT NULL"
     };
+    let mut writer = db.write().await;
+    let mut tx = writer.begin().await?;
     let done = sqlx::query(sql)
         .bind(by)
         .bind(now)
         .bind(thread_id)
-        .execute(db.write().await.conn())
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::Stale);
     }
+    if resolved {
+        // Whoever closes a discussion has dealt with what their inbox said about it.
+        sqlx::query(
+            "UPDATE inbox_items SET read_at = $1 WHERE thread_id = $2 AND person_id = $3 AND read_at IS NULL",
+        )
+        .bind(now)
+        .bind(thread_id)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
