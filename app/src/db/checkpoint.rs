@@ -23,7 +23,7 @@ pub const WRITER_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 16000";
 const PERIOD: Duration = Duration::from_millis(500);
 
 /// Rounds copied while writers carry on, each leaving a smaller remainder for the next.
-const ROUNDS_OFF_LANE: usize = 2;
+const ROUNDS_OFF_LANE: usize = 4;
 
 /// The handles the task needs, held weakly so it ends with the `Db`.
 pub struct Target {
