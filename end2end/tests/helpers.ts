@@ -139,3 +139,14 @@ export function paragraphs(text: string): string[] {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+export const MONITOR: DemoPerson = {
+  email: 'monitor@upstream.example',
+  name: 'Amani Diallo',
+  org: 'Valdoria Civil Society Monitoring Platform',
+};
+export const TRUST: DemoPerson = {
+  email: 'trust@upstream.example',
+  name: 'Sofia Lind',
+  org: 'Peacebuilding Partnership Trust',
+};

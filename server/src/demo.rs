@@ -23,8 +23,8 @@ pub struct DemoPerson {
     pub org: Option<(usize, OrgRole)>,
 }
 
-/// Demo organisations: one of each kind, as in a real country plan.
-pub const ORGANISATIONS: [(&str, OrgKind, &str); 4] = [
+/// Demo organisations: each kind authors and each kind reviews, as in a real country plan.
+pub const ORGANISATIONS: [(&str, OrgKind, &str); 6] = [
     (
         "Ministry of Justice and Human Rights",
         OrgKind::Government,
@@ -41,10 +41,16 @@ pub const ORGANISATIONS: [(&str, OrgKind, &str); 4] = [
         "XV",
     ),
     ("Nordic Fund for Peaceful Societies", OrgKind::Donor, "NO"),
+    (
+        "Valdoria Civil Society Monitoring Platform",
+        OrgKind::CivilSociety,
+        "XV",
+    ),
+    ("Peacebuilding Partnership Trust", OrgKind::Donor, "CH"),
 ];
 
 /// Demo people; the README lists them.
-pub const PEOPLE: [DemoPerson; 5] = [
+pub const PEOPLE: [DemoPerson; 7] = [
     DemoPerson {
         email: "admin@upstream.example",
         name: "Ines Albero",
@@ -74,6 +80,18 @@ pub const PEOPLE: [DemoPerson; 5] = [
         name: "Erik Sand",
         role: PlatformRole::Member,
         org: Some((3, OrgRole::Admin)),
+    },
+    DemoPerson {
+        email: "monitor@upstream.example",
+        name: "Amani Diallo",
+        role: PlatformRole::Member,
+        org: Some((4, OrgRole::Member)),
+    },
+    DemoPerson {
+        email: "trust@upstream.example",
+        name: "Sofia Lind",
+        role: PlatformRole::Member,
+        org: Some((5, OrgRole::Member)),
     },
 ];
 
@@ -161,14 +179,32 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
         },
     )
     .await?;
+    // Reviewers come from organisations that do not edit: an editor grant to someone's
+    // organisation would outrank a reviewer grant to them.
     for (org, role) in [
         (orgs[1], PlanRole::Reviewer),
         (orgs[2], PlanRole::Editor),
         (orgs[3], PlanRole::Editor),
+        (orgs[4], PlanRole::Reviewer),
+        (orgs[5], PlanRole::Reviewer),
     ] {
         app::access::db::insert_grant(db, plan, Grantee::Organisation(org), role, justice, now)
             .await?;
     }
+    // One approval from each kind of organisation, the multi-stakeholder sign-off.
+    let rule = app::reviews::domain::ApprovalRule {
+        government: 1,
+        civil_society: 1,
+        donor: 1,
+    };
+    let entry = app::audit::domain::NewEntry::new(
+        app::audit::domain::AuditKind::RuleChange,
+        format!("plan {plan}"),
+    )
+    .by(justice)
+    .plan(plan)
+    .details(serde_json::json!({"government": 1, "civil_society": 1, "donor": 1}));
+    app::reviews::db::set_rule(db, plan, rule, &entry).await?;
     let (sections, _) = app::plans::db::sections_of(db, plan).await?;
     let author_of = |i: usize| match i {
         0 => (justice, orgs[0]),

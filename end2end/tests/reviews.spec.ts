@@ -1,0 +1,96 @@
+import { expect, test, type Page } from '@playwright/test';
+import {
+  COMMITTEE,
+  DEMO_PLAN,
+  JUSTICE,
+  MONITOR,
+  TRUST,
+  editor,
+  loggedInContext,
+  openSection,
+  settle,
+  typeInEditor,
+  watchForErrors,
+} from './helpers';
+
+// The demo plan's rule asks one approval from a government, a civil-society and a donor
+// organisation; the committee, the monitoring platform and the trust review it.
+const SECTION = 'PSG 4';
+
+function reviewState(page: Page) {
+  return page.getByTestId('review-state');
+}
+
+async function saveEdit(page: Page, text: string, shows: string): Promise<void> {
+  await typeInEditor(page, text, shows);
+  await editor(page).save.click();
+  await expect(editor(page).alert).toHaveText(/^Saved as version \d+\.$/);
+  // The review panel offers the version the page was rendered with: read the new one.
+  await page.reload();
+  await settle(page);
+}
+
+test('a section goes from draft to approved by government, civil-society and donor reviewers, and an edit resets it', async ({
+  browser,
+}) => {
+  const lead = await loggedInContext(browser, JUSTICE);
+  const problems = watchForErrors(lead.page);
+  const path = await openSection(lead.page, DEMO_PLAN.id, SECTION);
+  await saveEdit(
+    lead.page,
+    'Jobs and livelihoods for young people in the northern provinces come first.\n\nLand registration will be free and local.',
+    'Land registration will be free and local.',
+  );
+  await expect(reviewState(lead.page)).toHaveText('Draft');
+  await lead.page.getByRole('button', { name: 'Submit for review' }).click();
+  // The panel is read again: the state changes and the submit form gives way to review.
+  await expect(reviewState(lead.page)).toHaveText('In review');
+
+  // The lead may review, but not text they wrote.
+  await lead.page.getByRole('button', { name: 'Approve this version' }).click();
+  await expect(
+    lead.page.getByText('You wrote part of this text since the last approval, so someone else must approve it.'),
+  ).toBeVisible();
+  await expect(reviewState(lead.page)).toHaveText('In review');
+
+  const reviewers = [
+    { person: COMMITTEE, kind: 'government' },
+    { person: MONITOR, kind: 'civil society' },
+    { person: TRUST, kind: 'donor' },
+  ];
+  for (const [i, { person }] of reviewers.entries()) {
+    const r = await loggedInContext(browser, person);
+    problems.push(...watchForErrors(r.page));
+    // The request reached their queue.
+    await r.page.goto('/reviews');
+    await expect(r.page.getByRole('heading', { level: 1 })).toHaveText('Waiting for your review');
+    await expect(r.page.locator('table.queue')).toContainText(SECTION);
+    await r.page.goto(path);
+    await settle(r.page);
+    await expect(reviewState(r.page)).toHaveText('In review');
+    await r.page.getByRole('button', { name: 'Approve this version' }).click();
+    await expect(r.page.getByText(new RegExp(`Approvals of version \\d+: .*${person.name} \\(`))).toBeVisible();
+    await expect(reviewState(r.page)).toHaveText(i < reviewers.length - 1 ? 'In review' : 'Approved');
+    // Approved by them, it leaves their queue.
+    await r.page.goto('/reviews');
+    await expect(r.page.getByRole('heading', { level: 1 })).toHaveText('Waiting for your review');
+    await expect(r.page.locator('main')).not.toContainText(SECTION);
+    await r.context.close();
+  }
+
+  await lead.page.reload();
+  await settle(lead.page);
+  await expect(reviewState(lead.page)).toHaveText('Approved');
+  await saveEdit(
+    lead.page,
+    'Jobs and livelihoods for young people in the northern provinces come first.\n\nLand registration will be free, local and open to women.',
+    'open to women',
+  );
+  await expect(reviewState(lead.page)).toHaveText('Draft');
+  await expect(
+    lead.page.getByText(/This section changed since it was approved \(version \d+\), so it is a draft again/),
+  ).toBeVisible();
+  await expect(lead.page.getByRole('link', { name: 'See what changed since the approval' })).toBeVisible();
+  expect(problems).toEqual([]);
+  await lead.context.close();
+});
