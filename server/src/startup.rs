@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -147,6 +147,15 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// The app's routes, walked once per process. Walking them sets a process-wide flag in
+/// `leptos_server` that parks any resource first polled meanwhile, forever (leptos#4773):
+/// a second server built while the first serves (every test binary does this) would hang
+/// the first one's pages until the request timeout.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The full router with every layer.
 pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -165,7 +174,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         provide_context(state.clone());
         provide_context(app::auth::session::RequestCache::default());
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
 
     let pages = crate::page_cache::PageCache::new(db.clone(), config.page_cache_mib);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))

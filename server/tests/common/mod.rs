@@ -45,6 +45,10 @@ impl Drop for TestApp {
 
 /// Starts a server on a free port with an empty, migrated database.
 pub async fn spawn_app() -> TestApp {
+    // `TEST_LOG=1` shows the servers' logs (filtered by `RUST_LOG`) when a test needs them.
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init(server::config::LogFormat::Text);
+    }
     let dir = std::env::temp_dir().join(format!("upstream-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/test.db", dir.display());
