@@ -15,9 +15,14 @@ struct Actions {
     changes: ServerAction<RequestChanges>,
 }
 
-/// The review panel of section `section_id` of plan `plan_id`.
+/// The review panel of section `section_id` of plan `plan_id`. It reloads after each of the
+/// editor's `saves`, since a save returns the section to draft and voids its approvals.
 #[component]
-pub fn ReviewPanel(plan_id: i64, section_id: i64) -> impl IntoView {
+pub fn ReviewPanel(
+    plan_id: i64,
+    section_id: i64,
+    saves: ServerAction<crate::sections::api::SaveSection>,
+) -> impl IntoView {
     let actions = Actions {
         submit: ServerAction::new(),
         approve: ServerAction::new(),
@@ -29,6 +34,7 @@ pub fn ReviewPanel(plan_id: i64, section_id: i64) -> impl IntoView {
                 actions.submit.version().get(),
                 actions.approve.version().get(),
                 actions.changes.version().get(),
+                saves.version().get(),
             )
         },
         move |_| section_review(plan_id, section_id),

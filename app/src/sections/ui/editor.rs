@@ -9,10 +9,14 @@ use crate::sections::markdown::to_html;
 use crate::sections::views::{EditConflict, SaveOutcome, SectionDetail};
 use crate::ui::fields::{action_error, FormStatus};
 
-/// Edits one section. `notice` is the outcome of a save posted without JavaScript.
+/// Edits one section. `notice` is the outcome of a save posted without JavaScript; `save` is
+/// the page's save action (others on the page follow its saves).
 #[component]
-pub fn Editor(detail: SectionDetail, notice: Option<SaveOutcome>) -> impl IntoView {
-    let save = ServerAction::<SaveSection>::new();
+pub fn Editor(
+    detail: SectionDetail,
+    notice: Option<SaveOutcome>,
+    save: ServerAction<SaveSection>,
+) -> impl IntoView {
     let errors = action_error(save);
     let section = detail.id;
     // After a conflict posted without JavaScript, start from the proposed resolution.

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::editor::Editor;
 use crate::plans::domain::{PILLARS, PSGS};
 use crate::plans::ui::tag_labels;
-use crate::sections::api::{section, take_save_notice, RenameSection, SetSectionTags};
+use crate::sections::api::{section, take_save_notice, RenameSection, SaveSection, SetSectionTags};
 use crate::sections::views::{SaveOutcome, SectionDetail};
 use crate::ui::errors::ErrorPage;
 use crate::ui::fields::{action_error, ActionStatus, Field};
@@ -64,6 +64,8 @@ fn Section(
 ) -> impl IntoView {
     let d = detail.clone();
     let plan_id = d.plan_id;
+    // Shared by the editor and the review panel: a save puts the section back in draft.
+    let save = ServerAction::<SaveSection>::new();
     let last_change = match (&d.updated_by, &d.updated_by_org) {
         (Some(who), Some(org)) => format!(
             "Last changed by {who} ({org}), {}",
@@ -83,13 +85,13 @@ fn Section(
             {last_change} " · version " {d.version} " · "
             <a href=format!("/plans/{plan_id}/sections/{}/history", d.id)>"History"</a>
         </p>
-        <crate::reviews::ui::ReviewPanel plan_id section_id=d.id />
+        <crate::reviews::ui::ReviewPanel plan_id section_id=d.id saves=save />
         {d.removed.then(|| view! { <p class="alert alert-error">"This section was removed from the plan. Restore it from the plan page to edit it."</p> })}
         {(!d.guidance.is_empty()).then(|| view! {
             <details class="guidance"><summary>"Guidance"</summary><p>{d.guidance.clone()}</p></details>
         })}
         {(d.can_edit && !d.removed).then(|| {
-            view! { <Editor detail=detail.clone() notice /> <SectionSettings detail rename tags /> }
+            view! { <Editor detail=detail.clone() notice save /> <SectionSettings detail rename tags /> }
         })}
         // The section text for reading, with commented passages highlighted, and its threads.
         <crate::comments::ui::SectionComments plan_id section_id=d.id />
