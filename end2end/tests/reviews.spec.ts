@@ -21,13 +21,19 @@ function reviewState(page: Page) {
   return page.getByTestId('review-state');
 }
 
-async function saveEdit(page: Page, text: string, shows: string): Promise<void> {
+/** Saves `text` in the editor; returns the version it was saved as. No reload: the review
+ * panel must follow the editor's saves by itself. */
+async function saveEdit(page: Page, text: string, shows: string): Promise<string> {
   await typeInEditor(page, text, shows);
   await editor(page).save.click();
   await expect(editor(page).alert).toHaveText(/^Saved as version \d+\.$/);
-  // The review panel offers the version the page was rendered with: read the new one.
-  await page.reload();
-  await settle(page);
+  const saved = /(\d+)/.exec((await editor(page).alert.textContent()) ?? '')?.[1] ?? '';
+  expect(saved).not.toBe('');
+  return saved;
+}
+
+function submitForm(page: Page) {
+  return page.locator('form').filter({ has: page.getByRole('button', { name: 'Submit for review' }) });
 }
 
 test('a section goes from draft to approved by government, civil-society and donor reviewers, and an edit resets it', async ({
@@ -36,12 +42,14 @@ test('a section goes from draft to approved by government, civil-society and don
   const lead = await loggedInContext(browser, JUSTICE);
   const problems = watchForErrors(lead.page);
   const path = await openSection(lead.page, DEMO_PLAN.id, SECTION);
-  await saveEdit(
+  const first = await saveEdit(
     lead.page,
     'Jobs and livelihoods for young people in the northern provinces come first.\n\nLand registration will be free and local.',
     'Land registration will be free and local.',
   );
   await expect(reviewState(lead.page)).toHaveText('Draft');
+  // The panel was read again after the save: it submits the version just saved.
+  await expect(submitForm(lead.page).locator('input[name="version"]')).toHaveValue(first);
   await lead.page.getByRole('button', { name: 'Submit for review' }).click();
   // The panel is read again: the state changes and the submit form gives way to review.
   await expect(reviewState(lead.page)).toHaveText('In review');
@@ -81,12 +89,14 @@ test('a section goes from draft to approved by government, civil-society and don
   await lead.page.reload();
   await settle(lead.page);
   await expect(reviewState(lead.page)).toHaveText('Approved');
-  await saveEdit(
+  const edited = await saveEdit(
     lead.page,
     'Jobs and livelihoods for young people in the northern provinces come first.\n\nLand registration will be free, local and open to women.',
     'open to women',
   );
+  // Without a reload, the panel shows the section back in draft at the new version.
   await expect(reviewState(lead.page)).toHaveText('Draft');
+  await expect(submitForm(lead.page).locator('input[name="version"]')).toHaveValue(edited);
   await expect(
     lead.page.getByText(/This section changed since it was approved \(version \d+\), so it is a draft again/),
   ).toBeVisible();
