@@ -596,6 +596,63 @@ async fn submitting_puts_a_review_request_in_each_reviewers_inbox_only() {
 }
 
 #[tokio::test]
+async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_the_rule_nor_is_asked(
+) {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    assert_eq!(set_rule(&app, &s, "0", "0", "1").await.status(), 200);
+    // The donor's organisation becomes an editor of the plan: its reviewer's effective role
+    // is now editor, and editors do not review.
+    let donor_org: i64 = app
+        .count("SELECT id FROM organisations WHERE name = 'Nordic Development Agency'")
+        .await;
+    let res = app
+        .call(
+            &s.lead,
+            "grant_to_organisation",
+            &[
+                ("plan_id", &s.plan.to_string()),
+                ("organisation_id", &donor_org.to_string()),
+                ("role", "editor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (status, body) = error_body(set_rule(&app, &s, "0", "0", "1").await).await;
+    assert_eq!(status, 422);
+    assert!(field_message(&body, "donor").is_some(), "{body}");
+    let view: Value = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["unmeetable"], "Donor");
+    save(&app, &s, 1, "Draft text.").await;
+    assert_eq!(
+        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
+            .await
+            .status(),
+        200
+    );
+    let asked = |email: &str| {
+        format!(
+            "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
+             WHERE i.kind = 'review_request' AND p.email = '{email}'"
+        )
+    };
+    assert_eq!(app.count(&asked("donor@example.org")).await, 0);
+    assert_eq!(app.count(&asked("civil@example.org")).await, 1);
+    // And the server refuses their approval, as the rule check assumed.
+    let res = act(&app, &s.reviewers[2], &s, "approve_section", 2, &[]).await;
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
 async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed() {
     let app = spawn_app().await;
     let s = setup(&app).await;

@@ -56,6 +56,36 @@ pub async fn roles_reaching(db: &Db, plan_id: i64, person: i64) -> DbResult<Opti
     .await
 }
 
+/// `(person, role)` for every grant on plan `plan_id` that reaches an active person, directly
+/// or through an organisation: what [`super::domain::people_who_may`] decides from. Runs on
+/// the reader or inside a write transaction.
+pub async fn grants_reaching_people<'e, E>(on: E, plan_id: i64) -> DbResult<Vec<(i64, PlanRole)>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT p.id AS person_id, g.role FROM plan_grants g
+         JOIN people p ON p.active = 1 AND (
+                (g.grantee_kind = 'person' AND p.id = g.grantee_id)
+             OR (g.grantee_kind = 'organisation'
+                 AND p.id IN (SELECT person_id FROM memberships WHERE organisation_id = g.grantee_id)))
+         WHERE g.plan_id = $1",
+    )
+    .bind(plan_id)
+    .fetch_all(on)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok((
+                r.try_get("person_id")?,
+                PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
 /// Every grant on the plan with the grantee's name, organisations first.
 pub async fn members(db: &Db, plan_id: i64) -> DbResult<Vec<PlanMember>> {
     let rows = sqlx::query(

@@ -149,6 +149,30 @@ pub fn highest(roles: impl IntoIterator<Item = PlanRole>) -> Option<PlanRole> {
     roles.into_iter().max()
 }
 
+/// The people who may do `action` on a plan, given `(person, role)` for every grant that
+/// reaches an active person there: each is judged by their effective role, as [`can`] judges
+/// them when they act, so an editor grant to their organisation outranks a personal reviewer
+/// grant. Sorted, each person once.
+pub fn people_who_may(reached: &[(i64, PlanRole)], action: PlanAction) -> Vec<i64> {
+    let mut roles = std::collections::BTreeMap::<i64, PlanRole>::new();
+    for &(person, role) in reached {
+        let best = roles.entry(person).or_insert(role);
+        *best = (*best).max(role);
+    }
+    roles
+        .into_iter()
+        .filter(|&(_, role)| {
+            let access = Access {
+                role: Some(role),
+                platform_admin: false,
+                active: true,
+            };
+            can(access, action)
+        })
+        .map(|(person, _)| person)
+        .collect()
+}
+
 /// Whether a plan whose grants would become `grants` still has a lead: a plan must always
 /// keep someone who can manage it.
 pub fn keeps_a_lead(grants: &[(Grantee, PlanRole)]) -> bool {
@@ -211,6 +235,24 @@ mod tests {
             PlanRole::Editor
         )]));
         assert!(!keeps_a_lead(&[]));
+    }
+
+    #[test]
+    fn who_may_review_is_decided_by_each_persons_highest_grant() {
+        use PlanRole::*;
+        let reached = [
+            // A personal reviewer grant, outranked by their organisation's editor grant.
+            (1, Reviewer),
+            (1, Editor),
+            // A reviewer through two grants.
+            (2, Reviewer),
+            (2, Viewer),
+            (3, Lead),
+            (4, Commenter),
+        ];
+        assert_eq!(people_who_may(&reached, PlanAction::Review), vec![2, 3]);
+        assert_eq!(people_who_may(&reached, PlanAction::Edit), vec![1, 3]);
+        assert!(people_who_may(&[], PlanAction::Review).is_empty());
     }
 
     /// A reference model written independently of the table: what each role may do, in words.

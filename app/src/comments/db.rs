@@ -287,7 +287,7 @@ async fn insert_item_tx(
 }
 
 /// Puts a review request for section `section_id` in the inbox of everyone who may review
-/// on the plan (a reviewer or lead grant, to them or their organisation), except `asker`.
+/// on the plan, except `asker`.
 pub async fn notify_review_request_tx(
     tx: &mut Tx<'_>,
     plan_id: i64,
@@ -295,22 +295,24 @@ pub async fn notify_review_request_tx(
     asker: i64,
     now: i64,
 ) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO inbox_items (person_id, kind, plan_id, section_id, actor_id, created_at)
-         SELECT DISTINCT p.id, 'review_request', $1, $2, $3, $4
-         FROM plan_grants g
-         JOIN people p ON p.active = 1 AND (
-                (g.grantee_kind = 'person' AND p.id = g.grantee_id)
-             OR (g.grantee_kind = 'organisation'
-                 AND p.id IN (SELECT person_id FROM memberships WHERE organisation_id = g.grantee_id)))
-         WHERE g.plan_id = $1 AND g.role IN ('reviewer', 'lead') AND p.id <> $3",
-    )
-    .bind(plan_id)
-    .bind(section_id)
-    .bind(asker)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    use crate::access::domain::{people_who_may, PlanAction};
+    let reached = crate::access::db::grants_reaching_people(&mut **tx, plan_id).await?;
+    for person in people_who_may(&reached, PlanAction::Review) {
+        if person == asker {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO inbox_items (person_id, kind, plan_id, section_id, actor_id, created_at)
+             VALUES ($1, 'review_request', $2, $3, $4, $5)",
+        )
+        .bind(person)
+        .bind(plan_id)
+        .bind(section_id)
+        .bind(asker)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

@@ -111,25 +111,17 @@ pub async fn rule(db: &Db, plan_id: i64) -> DbResult<ApprovalRule> {
     Ok(rule)
 }
 
-/// One organisation kind per person who may review on the plan (reviewer or lead,
-/// through a personal or an organisation grant) and belongs to an organisation of that kind.
+/// The organisation kind each person who may review on the plan would approve for (the
+/// kind `approve` records: that of their first organisation), one entry per such person.
 pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT m.person_id, o.kind FROM plan_grants g
-         JOIN memberships m ON (g.grantee_kind = 'organisation' AND m.organisation_id = g.grantee_id)
-                            OR (g.grantee_kind = 'person' AND m.person_id = g.grantee_id)
-         JOIN organisations o ON o.id = m.organisation_id
-         JOIN people p ON p.id = m.person_id AND p.active = 1
-         WHERE g.plan_id = $1 AND g.role IN ('reviewer', 'lead')",
-    )
-    .bind(plan_id)
-    .fetch_all(db.reader())
-    .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>("kind").ok())
-        .filter_map(|k| OrgKind::parse(&k).ok())
-        .collect())
+    use crate::access::domain::{people_who_may, PlanAction};
+    let reached = crate::access::db::grants_reaching_people(db.reader(), plan_id).await?;
+    let mut kinds = Vec::new();
+    for person in people_who_may(&reached, PlanAction::Review) {
+        let memberships = crate::admin::db::memberships_of(db, person).await?;
+        kinds.extend(memberships.first().map(|m| m.org_kind));
+    }
+    Ok(kinds)
 }
 
 /// Replaces the plan's rule and records it.
