@@ -776,3 +776,90 @@ async fn people_without_a_role_are_refused_and_admins_see_only_the_listing() {
         403
     );
 }
+
+#[tokio::test]
+async fn saves_written_together_each_learn_their_own_outcome_and_a_failing_one_spoils_none() {
+    let app = spawn_app().await;
+    let (_lead, plan, _) = plan_with_lead(&app, "lead@example.org").await;
+    let author = app
+        .count("SELECT id FROM people WHERE email = 'lead@example.org'")
+        .await;
+    let ids = |n: i64| {
+        format!(
+            "SELECT id FROM sections WHERE plan_id = {plan} ORDER BY position LIMIT 1 OFFSET {n}"
+        )
+    };
+    let (a, b, c) = (
+        app.count(&ids(0)).await,
+        app.count(&ids(1)).await,
+        app.count(&ids(2)).await,
+    );
+    let revision = |section: i64, expected: i64, author: i64, body: &str| {
+        app::sections::save_queue::QueuedRevision {
+            section_id: section,
+            expected_version: expected,
+            body: body.to_owned(),
+            kind: "edit".to_owned(),
+            author,
+            organisation: None,
+            note: String::new(),
+            now: app::db::now(),
+            ip: None,
+        }
+    };
+    // Queued before the first is written, so they share one transaction: a save of `a`, a
+    // second save of `a` from the same version (stale), a save of `b` by an account that does
+    // not exist (refused by the database after its version check passed) and a save of `c`.
+    let saves = [
+        revision(a, 1, author, "First text of a."),
+        revision(a, 1, author, "Rival text of a."),
+        revision(b, 1, 999_999, "Text of b by nobody."),
+        revision(c, 1, author, "First text of c."),
+    ];
+    let tasks: Vec<_> = saves
+        .into_iter()
+        .map(|r| {
+            let db = app.db.clone();
+            tokio::spawn(async move { app::sections::save_queue::save(&db, r).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for t in tasks {
+        outcomes.push(t.await.expect("save task"));
+    }
+    assert!(matches!(outcomes[0], Ok(2)), "{:?}", outcomes[0]);
+    assert!(
+        matches!(outcomes[1], Err(app::db::DbError::Stale)),
+        "{:?}",
+        outcomes[1]
+    );
+    assert!(
+        matches!(outcomes[2], Err(app::db::DbError::Sqlx(_))),
+        "{:?}",
+        outcomes[2]
+    );
+    assert!(matches!(outcomes[3], Ok(2)), "{:?}", outcomes[3]);
+    // What was written is whole; the refused save left nothing behind.
+    let version = |s: i64| format!("SELECT version FROM sections WHERE id = {s}");
+    assert_eq!(app.count(&version(a)).await, 2);
+    assert_eq!(app.count(&version(b)).await, 1);
+    assert_eq!(app.count(&version(c)).await, 2);
+    let texts = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM revisions WHERE number = 2 AND section_id IN ({a}, {b}, {c})
+             AND body IN ('First text of a.', 'First text of c.')"
+        ))
+        .await;
+    assert_eq!(texts, 2);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM revisions WHERE section_id = {b}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        server::cli::verify_audit_chain(&app.db).await.unwrap(),
+        app.count("SELECT COUNT(*) FROM audit_entries").await as usize
+    );
+}

@@ -36,6 +36,9 @@ pub enum DbError {
     /// An optimistic-concurrency check found the row changed since it was read.
     #[error("the row changed since it was read")]
     Stale,
+    /// A write done together with others failed; its cause is logged once, where it happened.
+    #[error("a write shared with others failed")]
+    SharedWriteFailed,
     /// The URL names an engine this build does not support.
     #[error("unsupported database URL (expected sqlite://...): {0}")]
     UnsupportedUrl(String),
@@ -90,7 +93,11 @@ pub struct Db {
     writer: Arc<tokio::sync::Mutex<AnyConnection>>,
     memos: Arc<Memos>,
     audit_head: Arc<std::sync::Mutex<Option<AuditHead>>>,
+    shared: Arc<std::sync::Mutex<Shared>>,
 }
+
+/// State that features keep per database, one value per type (see [`Db::shared`]).
+type Shared = std::collections::HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>;
 
 /// The audit trail's last entry as this process last appended it: a hint that saves reading
 /// it back before each append. The append checks it in the same statement (another process
@@ -183,6 +190,7 @@ impl Db {
             writer,
             memos,
             audit_head: Default::default(),
+            shared: Default::default(),
         })
     }
 
@@ -220,6 +228,22 @@ impl Db {
             );
         }
         Writer { db: self, conn }
+    }
+
+    /// This database's one value of type `T`, made on first use: state a feature keeps beside
+    /// the database (a queue of writes waiting for the lane, say) without this module knowing
+    /// the feature.
+    pub fn shared<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut map = self
+            .shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let value = map
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()))
+            .clone();
+        // The entry was made for `T`, so the downcast cannot fail; a fresh value if it did.
+        value.downcast::<T>().unwrap_or_default()
     }
 
     /// The audit trail's last entry as this process last appended it, if known.

@@ -178,8 +178,9 @@ pub async fn sections_of(
     plan_id: i64,
 ) -> DbResult<(Vec<SectionListItem>, Vec<SectionListItem>)> {
     let rows = sqlx::query(
-        "SELECT s.id, s.position, s.title, s.version, s.updated_at, s.removed_at, length(s.body) AS chars, p.display_name
-         FROM sections s LEFT JOIN people p ON p.id = s.updated_by
+        "SELECT s.id, s.position, s.title, s.version, s.updated_at, s.removed_at, length(r.body) AS chars, p.display_name
+         FROM sections s JOIN revisions r ON r.section_id = s.id AND r.number = s.version
+         LEFT JOIN people p ON p.id = s.updated_by
          WHERE s.plan_id = $1 ORDER BY s.position, s.id",
     )
     .bind(plan_id)

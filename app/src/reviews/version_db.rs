@@ -42,8 +42,9 @@ pub async fn approve_plan(
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
     let sections = sqlx::query(
-        "SELECT s.id, s.position, s.title, s.body, s.version, r.state, r.version AS reviewed
-         FROM sections s LEFT JOIN section_reviews r ON r.section_id = s.id
+        "SELECT s.id, s.position, s.title, t.body, s.version, r.state, r.version AS reviewed
+         FROM sections s JOIN revisions t ON t.section_id = s.id AND t.number = s.version
+         LEFT JOIN section_reviews r ON r.section_id = s.id
          WHERE s.plan_id = $1 AND s.removed_at IS NULL ORDER BY s.position, s.id",
     )
     .bind(plan_id)

@@ -61,14 +61,13 @@ pub struct NewSection<'a> {
 /// Inserts a section with its first revision and tags inside `tx`.
 pub async fn insert_section_tx(tx: &mut Tx<'_>, s: &NewSection<'_>) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO sections (plan_id, position, title, guidance, body, version, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+        "INSERT INTO sections (plan_id, position, title, guidance, version, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
     )
     .bind(s.plan_id)
     .bind(s.position)
     .bind(s.title)
     .bind(s.guidance)
-    .bind(s.body)
     .bind(s.author)
     .bind(s.now)
     .fetch_one(&mut **tx)
@@ -150,12 +149,12 @@ pub async fn add_section(
 pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
     db.memo("sections.row", format!("{plan_id}:{id}"), || async {
         let r = sqlx::query(
-            "SELECT s.id, s.plan_id, pl.title AS plan_title, s.title, s.guidance, s.body, s.version, s.updated_at, s.removed_at,
+            "SELECT s.id, s.plan_id, pl.title AS plan_title, s.title, s.guidance, r.body, s.version, s.updated_at, s.removed_at,
                     p.display_name, o.name AS org_name
              FROM sections s
              JOIN plans pl ON pl.id = s.plan_id
              LEFT JOIN people p ON p.id = s.updated_by
-             LEFT JOIN revisions r ON r.section_id = s.id AND r.number = s.version
+             JOIN revisions r ON r.section_id = s.id AND r.number = s.version
              LEFT JOIN organisations o ON o.id = r.organisation_id
              WHERE s.id = $1 AND s.plan_id = $2",
         )
@@ -224,20 +223,41 @@ pub struct NewRevision<'a> {
     pub ip: Option<&'a str>,
 }
 
-/// Writes a new version of the body and its revision in one transaction. The `UPDATE` only
+impl NewRevision<'_> {
+    /// A copy that owns its text, to wait in the save queue.
+    pub fn to_owned(&self) -> super::save_queue::QueuedRevision {
+        super::save_queue::QueuedRevision {
+            section_id: self.section_id,
+            expected_version: self.expected_version,
+            body: self.body.to_owned(),
+            kind: self.kind.to_owned(),
+            author: self.author,
+            organisation: self.organisation,
+            note: self.note.to_owned(),
+            now: self.now,
+            ip: self.ip.map(str::to_owned),
+        }
+    }
+}
+
+/// Writes a new version of the body (its revision) and returns its number. The `UPDATE` only
 /// matches while the version is still the one the writer read, so two writers can never both
 /// succeed from the same version: the loser gets `Stale` and nothing is written for it.
+/// Saves waiting at the same time share one transaction (see [`super::save_queue`]).
 pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+    super::save_queue::save(db, r.to_owned()).await
+}
+
+/// [`save_body`] inside `tx`. On `Stale` nothing was written, so the transaction may go on
+/// with other saves.
+pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision<'_>) -> DbResult<i64> {
     // Matches only while the version is the one read; RETURNING saves asking for the plan.
-    let plan_id: Option<i64> = sqlx::query_scalar("UPDATE sections SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $4 AND version = $5 RETURNING plan_id")
-        .bind(r.body)
+    let plan_id: Option<i64> = sqlx::query_scalar("UPDATE sections SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING plan_id")
         .bind(r.author)
         .bind(r.now)
         .bind(r.section_id)
         .bind(r.expected_version)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
     let Some(plan_id) = plan_id else {
         return Err(DbError::Stale);
@@ -254,7 +274,7 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .bind(r.now)
     .bind(r.body)
     .bind(r.note)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let mut entry = crate::audit::domain::NewEntry::new(
         crate::audit::domain::AuditKind::SectionSave,
@@ -264,16 +284,15 @@ pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
     .plan(plan_id)
     .details(serde_json::json!({ "version": number, "kind": r.kind, "note": r.note, "chars": r.body.chars().count() }));
     entry.ip = r.ip.map(str::to_owned);
-    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
+    crate::audit::db::record_tx(db, tx, &entry).await?;
     // Approvals are of an exact text: any new text goes back to draft.
-    crate::reviews::db::reset_on_save_tx(&mut tx, r.section_id).await?;
+    crate::reviews::db::reset_on_save_tx(tx, r.section_id).await?;
     // The plan list sorts by activity.
     sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2")
         .bind(r.now)
         .bind(plan_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(number)
 }
 

@@ -9,5 +9,7 @@ pub mod markdown;
 pub mod merge;
 #[cfg(feature = "ssr")]
 pub mod save;
+#[cfg(feature = "ssr")]
+pub mod save_queue;
 pub mod ui;
 pub mod views;

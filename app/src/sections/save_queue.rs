@@ -1,0 +1,172 @@
+//! Group commit for saves. SQLite takes one writer at a time, so when many people save at once
+//! each waits for the lane, and most of each save's time in the lane goes to round trips for
+//! `BEGIN` and `COMMIT` rather than to its own statements. Saves that arrive while the lane is
+//! busy wait here and are then written together, in one transaction: each keeps its own
+//! version check, revision and audit entry, and learns its own outcome.
+//!
+//! A save found stale writes nothing, so it cannot spoil the others in its transaction. A save
+//! that fails otherwise may have written part of itself: the transaction is rolled back, that
+//! save gets its error and the others are written again.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::sync::oneshot;
+
+use super::db::{save_body_tx, NewRevision};
+use crate::db::{Db, DbError, DbResult};
+
+/// Bounds how long one transaction holds the lane while other kinds of write wait.
+const MOST_PER_COMMIT: usize = 32;
+
+/// A save waiting for the lane, owning its text.
+#[derive(Debug, Clone)]
+pub struct QueuedRevision {
+    /// Section.
+    pub section_id: i64,
+    /// The version the writer read.
+    pub expected_version: i64,
+    /// The new body.
+    pub body: String,
+    /// edit, merge or restore.
+    pub kind: String,
+    /// Author.
+    pub author: i64,
+    /// Author's organisation.
+    pub organisation: Option<i64>,
+    /// Note.
+    pub note: String,
+    /// When it was asked for.
+    pub now: i64,
+    /// The author's client address.
+    pub ip: Option<String>,
+}
+
+impl QueuedRevision {
+    fn as_new(&self) -> NewRevision<'_> {
+        NewRevision {
+            section_id: self.section_id,
+            expected_version: self.expected_version,
+            body: &self.body,
+            kind: &self.kind,
+            author: self.author,
+            organisation: self.organisation,
+            note: &self.note,
+            now: self.now,
+            ip: self.ip.as_deref(),
+        }
+    }
+}
+
+struct Waiting {
+    revision: QueuedRevision,
+    outcome: oneshot::Sender<DbResult<i64>>,
+}
+
+/// The saves waiting for the lane on one database, and whether a task is writing them.
+#[derive(Default)]
+pub struct SaveQueue {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    waiting: VecDeque<Waiting>,
+    draining: bool,
+}
+
+fn lock(queue: &SaveQueue) -> MutexGuard<'_, State> {
+    // The state is a queue and a flag, whole after every statement: a panic elsewhere while
+    // it was held leaves nothing half-done.
+    queue.state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Writes `revision` (alone, or with the saves waiting beside it) and returns its number.
+pub async fn save(db: &Db, revision: QueuedRevision) -> DbResult<i64> {
+    let queue = db.shared::<SaveQueue>();
+    let (outcome, result) = oneshot::channel();
+    let start = {
+        let mut state = lock(&queue);
+        state.waiting.push_back(Waiting { revision, outcome });
+        !std::mem::replace(&mut state.draining, true)
+    };
+    if start {
+        // A task of its own writes the queue, so that a request given up half-way (a closed
+        // connection, a timeout) never abandons the other saves in its transaction.
+        tokio::spawn(drain(db.clone(), queue));
+    }
+    result.await.unwrap_or(Err(DbError::SharedWriteFailed))
+}
+
+async fn drain(db: Db, queue: Arc<SaveQueue>) {
+    loop {
+        let batch: Vec<Waiting> = {
+            let mut state = lock(&queue);
+            if state.waiting.is_empty() {
+                // Under the same lock as `save`'s push: a save queued after this sees the
+                // flag down and starts a writer of its own.
+                state.draining = false;
+                return;
+            }
+            let n = state.waiting.len().min(MOST_PER_COMMIT);
+            state.waiting.drain(..n).collect()
+        };
+        let again = write(&db, batch).await;
+        let mut state = lock(&queue);
+        for w in again.into_iter().rev() {
+            state.waiting.push_front(w);
+        }
+    }
+}
+
+/// Writes `batch` in one transaction and tells each save its outcome; returns the saves to
+/// write again (those rolled back with one that failed).
+async fn write(db: &Db, batch: Vec<Waiting>) -> Vec<Waiting> {
+    let mut writer = db.write().await;
+    let mut tx = match writer.begin().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            fail_all(batch, &e);
+            return Vec::new();
+        }
+    };
+    let mut written = Vec::with_capacity(batch.len());
+    let mut rest = batch.into_iter();
+    while let Some(w) = rest.next() {
+        match save_body_tx(db, &mut tx, &w.revision.as_new()).await {
+            Ok(number) => written.push((w, Ok(number))),
+            Err(DbError::Stale) => written.push((w, Err(DbError::Stale))),
+            Err(e) => {
+                if let Err(rollback) = tx.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback of saves failed");
+                }
+                // The remembered head may be an entry that was just rolled back.
+                db.set_audit_head(None);
+                let _ = w.outcome.send(Err(e));
+                return written.into_iter().map(|(w, _)| w).chain(rest).collect();
+            }
+        }
+    }
+    let committed = tx.commit().await;
+    // Released before anyone hears of the outcome, so that what they read next (through
+    // memos keyed to the write generation) already shows it.
+    drop(writer);
+    match committed {
+        Ok(()) => {
+            for (w, outcome) in written {
+                let _ = w.outcome.send(outcome);
+            }
+        }
+        Err(e) => fail_all(written.into_iter().map(|(w, _)| w), &DbError::from(e)),
+    }
+    Vec::new()
+}
+
+fn fail_all(saves: impl IntoIterator<Item = Waiting>, cause: &dyn std::error::Error) {
+    let mut n = 0;
+    for w in saves {
+        let _ = w.outcome.send(Err(DbError::SharedWriteFailed));
+        n += 1;
+    }
+    tracing::error!(error = %cause, saves = n, "saves could not be written");
+}
