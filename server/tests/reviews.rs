@@ -145,6 +145,18 @@ async fn set_rule(app: &TestApp, s: &Setup, g: &str, c: &str, d: &str) -> reqwes
     .await
 }
 
+async fn plan_approval(app: &TestApp, s: &Setup) -> Value {
+    let res = app
+        .call(
+            &s.lead,
+            "plan_approval",
+            &[("plan_id", &s.plan.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_section_is_approved_once_each_kind_of_organisation_has_approved_it() {
     let app = spawn_app().await;
@@ -509,16 +521,7 @@ async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
     let s = setup(&app).await;
     assert_eq!(set_rule(&app, &s, "0", "0", "1").await.status(), 200);
     let flag = |v: &Value| v["unmeetable"].clone();
-    let view: Value = app
-        .call(
-            &s.lead,
-            "plan_approval",
-            &[("plan_id", &s.plan.to_string())],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = plan_approval(&app, &s).await;
     assert_eq!(flag(&view), Value::Null);
     // The donor reviewer's grant goes: nobody of that kind can approve any more.
     let grant = app
@@ -540,16 +543,7 @@ async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let view: Value = app
-        .call(
-            &s.lead,
-            "plan_approval",
-            &[("plan_id", &s.plan.to_string())],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = plan_approval(&app, &s).await;
     assert_eq!(flag(&view), "Donor");
     let (_, page) = app.page(&s.lead, &format!("/plans/{}", s.plan)).await;
     assert!(page.contains("The approval rule can no longer be met"));
@@ -621,16 +615,7 @@ async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_
     let (status, body) = error_body(set_rule(&app, &s, "0", "0", "1").await).await;
     assert_eq!(status, 422);
     assert!(field_message(&body, "donor").is_some(), "{body}");
-    let view: Value = app
-        .call(
-            &s.lead,
-            "plan_approval",
-            &[("plan_id", &s.plan.to_string())],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = plan_approval(&app, &s).await;
     assert_eq!(view["unmeetable"], "Donor");
     save(&app, &s, 1, "Draft text.").await;
     assert_eq!(

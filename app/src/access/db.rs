@@ -6,6 +6,15 @@ use super::domain::{keeps_a_lead, Grantee, PlanRole};
 use super::views::PlanMember;
 use crate::db::{Db, DbError, DbResult};
 
+/// The id in column `id` and the grant's role, from a row of a grants query.
+fn id_and_role(r: &sqlx::any::AnyRow, id: &str) -> Result<(i64, PlanRole), sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok((
+        r.try_get(id)?,
+        PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+    ))
+}
+
 /// `(plan, role)` for every grant reaching `person`, directly or through an organisation.
 pub async fn roles_reaching_any_plan(db: &Db, person: i64) -> DbResult<Vec<(i64, PlanRole)>> {
     let rows = sqlx::query(
@@ -17,13 +26,7 @@ pub async fn roles_reaching_any_plan(db: &Db, person: i64) -> DbResult<Vec<(i64,
     .fetch_all(db.reader())
     .await?;
     rows.iter()
-        .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok((
-                r.try_get("plan_id")?,
-                PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
-            ))
-        })
+        .map(|r| id_and_role(r, "plan_id"))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
 }
@@ -75,13 +78,7 @@ where
     .fetch_all(on)
     .await?;
     rows.iter()
-        .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok((
-                r.try_get("person_id")?,
-                PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
-            ))
-        })
+        .map(|r| id_and_role(r, "person_id"))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
 }
