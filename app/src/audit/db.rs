@@ -5,14 +5,40 @@ use sqlx::Row;
 
 use super::chain::{entry_hash, verify, Content, GENESIS};
 use super::domain::{AuditEntry, AuditFilter, ChainBreak, NewEntry};
-use crate::db::{now, AuditHead, Db, DbError, DbResult, Tx};
+use crate::db::{now, Db, DbError, DbResult, Tx};
+
+/// The trail's last entry as this process last appended it: a hint that saves reading it back
+/// before each append. The append checks it in the same statement (another process may have
+/// appended, or the transaction that wrote it may have rolled back).
+#[derive(Debug, Clone)]
+struct Head {
+    seq: i64,
+    hash: String,
+}
+
+/// Where each database keeps its [`Head`] (see [`Db::shared`]).
+#[derive(Default)]
+struct RememberedHead(std::sync::Mutex<Option<Head>>);
+
+impl RememberedHead {
+    fn get(&self) -> Option<Head> {
+        self.0.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+
+    fn set(&self, head: Option<Head>) {
+        if let Ok(mut h) = self.0.lock() {
+            *h = head;
+        }
+    }
+}
 
 /// Appends `entry` inside `tx`, the transaction of the change it records, so the change and
 /// its record commit (or roll back) together. The caller holds the writer.
 pub async fn record_tx(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i64> {
     // The remembered head is usually right; when it is not, nothing is written and the head
     // is read back, so a stale hint costs one more round trip, never a broken chain.
-    let mut head = db.audit_head();
+    let remembered = db.shared::<RememberedHead>();
+    let mut head = remembered.get();
     loop {
         let (seq, prev) = match &head {
             Some(h) => (h.seq + 1, h.hash.clone()),
@@ -52,13 +78,13 @@ pub async fn record_tx(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i
         .await?;
         if appended.rows_affected() == 1 {
             // If `tx` rolls back after all, the next append finds this head wrong and reads.
-            db.set_audit_head(Some(AuditHead { seq, hash }));
+            remembered.set(Some(Head { seq, hash }));
             return Ok(seq);
         }
         if head.take().is_none() {
             // Read inside this transaction and still not the head: cannot happen while the
             // caller holds the writer, so refuse rather than loop.
-            db.set_audit_head(None);
+            remembered.set(None);
             return Err(DbError::Stale);
         }
     }

@@ -92,23 +92,11 @@ pub struct Db {
     /// The one connection that writes: holding it is the write lane.
     writer: Arc<tokio::sync::Mutex<AnyConnection>>,
     memos: Arc<Memos>,
-    audit_head: Arc<std::sync::Mutex<Option<AuditHead>>>,
     shared: Arc<std::sync::Mutex<Shared>>,
 }
 
 /// State that features keep per database, one value per type (see [`Db::shared`]).
 type Shared = std::collections::HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>;
-
-/// The audit trail's last entry as this process last appended it: a hint that saves reading
-/// it back before each append. The append checks it in the same statement (another process
-/// may have appended, or the transaction that wrote it may have rolled back).
-#[derive(Debug, Clone)]
-pub struct AuditHead {
-    /// Its position.
-    pub seq: i64,
-    /// Its hash, the next entry's `prev_hash`.
-    pub hash: String,
-}
 
 /// The right to write, held for the length of one write (or one transaction). Dropping it
 /// makes every memoised read stale, so a read after a write always sees the write.
@@ -189,7 +177,6 @@ impl Db {
             backend: Backend::Sqlite,
             writer,
             memos,
-            audit_head: Default::default(),
             shared: Default::default(),
         })
     }
@@ -244,21 +231,6 @@ impl Db {
             .clone();
         // The entry was made for `T`, so the downcast cannot fail; a fresh value if it did.
         value.downcast::<T>().unwrap_or_default()
-    }
-
-    /// The audit trail's last entry as this process last appended it, if known.
-    pub fn audit_head(&self) -> Option<AuditHead> {
-        self.audit_head
-            .lock()
-            .map(|h| h.clone())
-            .unwrap_or_default()
-    }
-
-    /// Remembers the audit trail's last entry (or forgets it, with `None`).
-    pub fn set_audit_head(&self, head: Option<AuditHead>) {
-        if let Ok(mut h) = self.audit_head.lock() {
-            *h = head;
-        }
     }
 
     /// The write generation: it moves on whenever a [`Writer`] is released, so anything

@@ -140,8 +140,6 @@ async fn write(db: &Db, batch: Vec<Waiting>) -> Vec<Waiting> {
                 if let Err(rollback) = tx.rollback().await {
                     tracing::warn!(error = %rollback, "rollback of saves failed");
                 }
-                // The remembered head may be an entry that was just rolled back.
-                db.set_audit_head(None);
                 let _ = w.outcome.send(Err(e));
                 return written.into_iter().map(|(w, _)| w).chain(rest).collect();
             }
