@@ -123,6 +123,7 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
             creator_org: Some(org),
             from_template: false,
             now: t,
+            ip: None,
         },
     )
     .await

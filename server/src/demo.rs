@@ -176,6 +176,7 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
             creator_org: Some(orgs[0]),
             from_template: true,
             now,
+            ip: None,
         },
     )
     .await?;

@@ -171,14 +171,8 @@ pub async fn create_plan(
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
-    let entry = crate::audit::domain::NewEntry::new(
-        crate::audit::domain::AuditKind::PlanChange,
-        "new plan",
-    )
-    .by(person.id)
-    .from_ip(crate::auth::session::client_address().await)
-    .details(serde_json::json!({"action": "plan created", "title": title.as_str(), "country": country.as_str()}));
-    let id = super::db::insert_plan_recorded(
+    let ip = crate::auth::session::client_address().await;
+    let id = super::db::insert_plan(
         &db,
         &super::db::NewPlan {
             country: country.as_str(),
@@ -195,8 +189,8 @@ pub async fn create_plan(
                 .map(|m| m.org_id),
             from_template: use_template.is_some(),
             now: crate::db::now(),
+            ip: Some(&ip),
         },
-        entry,
     )
     .await?;
     tracing::info!(person = person.id, plan = id, "plan created");

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::domain::{parse_numbers, Period, PlanStatus};
 use super::views::{PlanHeader, SectionListItem, TemplateSection};
-use crate::audit::domain::NewEntry;
+use crate::audit::domain::{AuditKind, NewEntry};
 use crate::db::{flag, one_or_more, Db, DbError, DbResult};
 
 /// True when plan `id` exists.
@@ -75,21 +75,14 @@ pub struct NewPlan<'a> {
     pub from_template: bool,
     /// Now.
     pub now: i64,
+    /// The creator's client address, for the audit trail (none outside a request).
+    pub ip: Option<&'a str>,
 }
 
 /// Creates a plan in one transaction: the plan, the creator as lead, the lead organisation as
-/// editors, (when asked) a copy of the template's sections with their tags, and always a copy
-/// of the checklist template.
+/// editors, (when asked) a copy of the template's sections with their tags, always a copy of
+/// the checklist template, and the creation's entry in the audit trail.
 pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
-    insert(db, p, None).await
-}
-
-/// [`insert_plan`], with `entry` (about the new plan) in the audit trail.
-pub async fn insert_plan_recorded(db: &Db, p: &NewPlan<'_>, entry: NewEntry) -> DbResult<i64> {
-    insert(db, p, Some(entry)).await
-}
-
-async fn insert(db: &Db, p: &NewPlan<'_>, entry: Option<NewEntry>) -> DbResult<i64> {
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
     let id: i64 = sqlx::query_scalar(
@@ -149,13 +142,14 @@ async fn insert(db: &Db, p: &NewPlan<'_>, entry: Option<NewEntry>) -> DbResult<i
         }
     }
     crate::checklist::db::copy_template_tx(&mut tx, id, p.created_by, p.now).await?;
-    if let Some(entry) = entry {
-        let entry = NewEntry {
-            subject: format!("plan {id}"),
-            ..entry.plan(id)
-        };
-        crate::audit::db::record_tx(db, &mut tx, &entry).await?;
-    }
+    let mut entry = NewEntry::new(AuditKind::PlanChange, format!("plan {id}"))
+        .by(p.created_by)
+        .plan(id)
+        .details(
+            serde_json::json!({"action": "plan created", "title": p.title, "country": p.country}),
+        );
+    entry.ip = p.ip.map(str::to_owned);
+    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
     tx.commit().await?;
     Ok(id)
 }
