@@ -203,8 +203,7 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
         format!("plan {plan}"),
     )
     .by(justice)
-    .plan(plan)
-    .details(serde_json::json!({"government": 1, "civil_society": 1, "donor": 1}));
+    .plan(plan);
     app::reviews::db::set_rule(db, plan, rule, &entry).await?;
     let (sections, _) = app::plans::db::sections_of(db, plan).await?;
     let author_of = |i: usize| match i {

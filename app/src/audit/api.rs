@@ -40,6 +40,21 @@ pub struct AuditPage {
 #[cfg(feature = "ssr")]
 const PAGE: i64 = 200;
 
+/// An entry of `kind` about `subject` on plan `plan_id`, by `actor`, from the current
+/// request's client address: what every change to a plan records.
+#[cfg(feature = "ssr")]
+pub async fn plan_entry(
+    actor: &crate::access::guard::PlanActor,
+    plan_id: i64,
+    kind: super::domain::AuditKind,
+    subject: impl Into<String>,
+) -> super::domain::NewEntry {
+    super::domain::NewEntry::new(kind, subject)
+        .by(actor.person.id)
+        .plan(plan_id)
+        .from_ip(crate::auth::session::client_address().await)
+}
+
 /// Appends `entry` with the current request's client address, in its own transaction.
 #[cfg(feature = "ssr")]
 pub async fn record_request(

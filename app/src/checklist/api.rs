@@ -273,14 +273,15 @@ pub async fn update_checklist_item(
         outcome = outcome.kind(),
         "checklist item updated"
     );
-    crate::audit::api::record_request(
+    crate::audit::db::record(
         &db,
-        crate::audit::domain::NewEntry::new(
+        &crate::audit::api::plan_entry(
+            &actor,
+            plan_id,
             crate::audit::domain::AuditKind::ChecklistChange,
             format!("checklist item {item_id}"),
         )
-        .by(actor.person.id)
-        .plan(plan_id)
+        .await
         .details(serde_json::json!({"action": "updated", "outcome": outcome.kind()})),
     )
     .await?;
@@ -325,14 +326,15 @@ pub async fn edit_checklist_item(
         outcome = outcome.kind(),
         "checklist item edited"
     );
-    crate::audit::api::record_request(
+    crate::audit::db::record(
         &db,
-        crate::audit::domain::NewEntry::new(
+        &crate::audit::api::plan_entry(
+            &actor,
+            plan_id,
             crate::audit::domain::AuditKind::ChecklistChange,
             format!("checklist item {item_id}"),
         )
-        .by(actor.person.id)
-        .plan(plan_id)
+        .await
         .details(serde_json::json!({"action": "edited", "outcome": outcome.kind()})),
     )
     .await?;
@@ -380,14 +382,15 @@ pub async fn add_checklist_item(
         item = id,
         "checklist item added"
     );
-    crate::audit::api::record_request(
+    crate::audit::db::record(
         &db,
-        crate::audit::domain::NewEntry::new(
+        &crate::audit::api::plan_entry(
+            &actor,
+            plan_id,
             crate::audit::domain::AuditKind::ChecklistChange,
             format!("checklist item {id}"),
         )
-        .by(actor.person.id)
-        .plan(plan_id)
+        .await
         .details(serde_json::json!({"action": "added"})),
     )
     .await?;
@@ -414,14 +417,15 @@ pub async fn set_checklist_item_retired(
         retired,
         "checklist item retirement set"
     );
-    crate::audit::api::record_request(
+    crate::audit::db::record(
         &db,
-        crate::audit::domain::NewEntry::new(
+        &crate::audit::api::plan_entry(
+            &actor,
+            plan_id,
             crate::audit::domain::AuditKind::ChecklistChange,
             format!("checklist item {item_id}"),
         )
-        .by(actor.person.id)
-        .plan(plan_id)
+        .await
         .details(serde_json::json!({"action": if retired { "retired" } else { "restored" }})),
     )
     .await?;
@@ -472,14 +476,15 @@ pub async fn add_evidence(
         item = item_id,
         "checklist evidence added"
     );
-    crate::audit::api::record_request(
+    crate::audit::db::record(
         &db,
-        crate::audit::domain::NewEntry::new(
+        &crate::audit::api::plan_entry(
+            &actor,
+            plan_id,
             crate::audit::domain::AuditKind::ChecklistChange,
             format!("checklist item {item_id}"),
         )
-        .by(actor.person.id)
-        .plan(plan_id)
+        .await
         .details(serde_json::json!({"action": "evidence added"})),
     )
     .await?;
@@ -515,7 +520,11 @@ pub async fn link_checklist_section(
         link,
         "checklist section link set"
     );
-    crate::audit::api::record_request(&db, crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::ChecklistChange, format!("checklist item {item_id}")).by(actor.person.id).plan(plan_id).details(serde_json::json!({"action": if link { "section linked" } else { "section unlinked" }, "section": section}))).await?;
+    crate::audit::db::record(
+        &db,
+        &crate::audit::api::plan_entry(&actor, plan_id, crate::audit::domain::AuditKind::ChecklistChange, format!("checklist item {item_id}"))
+            .await
+            .details(serde_json::json!({"action": if link { "section linked" } else { "section unlinked" }, "section": section}))).await?;
     crate::auth::session::confirm_plain_post(if link { "linked" } else { "unlinked" });
     Ok(())
 }

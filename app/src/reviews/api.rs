@@ -50,18 +50,19 @@ fn stale(e: crate::db::DbError) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-fn entry(
+async fn entry(
     actor: &crate::access::guard::PlanActor,
     plan_id: i64,
     section_id: i64,
     details: serde_json::Value,
 ) -> crate::audit::domain::NewEntry {
-    crate::audit::domain::NewEntry::new(
+    crate::audit::api::plan_entry(
+        actor,
+        plan_id,
         crate::audit::domain::AuditKind::Review,
         format!("section {section_id}"),
     )
-    .by(actor.person.id)
-    .plan(plan_id)
+    .await
     .details(details)
 }
 
@@ -105,14 +106,13 @@ pub async fn submit_for_review(
     crate::sections::db::section(&db, plan_id, section_id).await?;
     let review = super::db::review(&db, section_id).await?;
     super::domain::submit(review.state).map_err(refused)?;
-    let ip = crate::auth::session::client_address().await;
     let e = entry(
         &actor,
         plan_id,
         section_id,
         serde_json::json!({"action": "submitted", "version": version}),
     )
-    .from_ip(ip);
+    .await;
     super::db::submit(&db, plan_id, section_id, version, actor.person.id, &e)
         .await
         .map_err(stale)?;
@@ -155,14 +155,13 @@ pub async fn approve_section(
         return Err(refused(super::domain::ReviewError::NoOrganisation));
     };
     let rule = super::db::rule(&db, plan_id).await?;
-    let ip = crate::auth::session::client_address().await;
     let e = entry(
         &actor,
         plan_id,
         section_id,
         serde_json::json!({"action": "approved", "version": version, "kind": kind.as_str()}),
     )
-    .from_ip(ip);
+    .await;
     let state = super::db::approve(&db, section_id, version, actor.person.id, kind, rule, &e)
         .await
         .map_err(stale)?;
@@ -193,14 +192,13 @@ pub async fn request_changes(
                 }
                 other => refused(other),
             })?;
-    let ip = crate::auth::session::client_address().await;
     let e = entry(
         &actor,
         plan_id,
         section_id,
         serde_json::json!({"action": "changes requested", "version": version, "reason": reason}),
     )
-    .from_ip(ip);
+    .await;
     super::db::request_changes(
         &db,
         plan_id,
@@ -246,12 +244,13 @@ pub async fn set_approval_rule(
             "Not enough people from this kind of organisation may review this plan: grant reviewers first.",
         ));
     }
-    let ip = crate::auth::session::client_address().await;
-    let e = crate::audit::domain::NewEntry::new(crate::audit::domain::AuditKind::RuleChange, format!("plan {plan_id}"))
-        .by(actor.person.id)
-        .plan(plan_id)
-        .from_ip(ip)
-        .details(serde_json::json!({"government": rule.government, "civil_society": rule.civil_society, "donor": rule.donor}));
+    let e = crate::audit::api::plan_entry(
+        &actor,
+        plan_id,
+        crate::audit::domain::AuditKind::RuleChange,
+        format!("plan {plan_id}"),
+    )
+    .await;
     super::db::set_rule(&db, plan_id, rule, &e).await?;
     crate::auth::session::confirm_plain_post("rule");
     Ok(())
@@ -265,14 +264,13 @@ pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::state::app_state()?.db;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
-    let ip = crate::auth::session::client_address().await;
-    let e = crate::audit::domain::NewEntry::new(
+    let e = crate::audit::api::plan_entry(
+        &actor,
+        plan_id,
         crate::audit::domain::AuditKind::PlanApproval,
         format!("plan {plan_id}"),
     )
-    .by(actor.person.id)
-    .plan(plan_id)
-    .from_ip(ip);
+    .await;
     let number = super::version_db::approve_plan(&db, plan_id, actor.person.id, &e)
         .await
         .map_err(|err| match err {

@@ -124,8 +124,13 @@ pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
     Ok(kinds)
 }
 
-/// Replaces the plan's rule and records it.
+/// Replaces the plan's rule and records it: `entry` (who, from where) with the rule as its
+/// details.
 pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntry) -> DbResult<()> {
+    // A struct of three numbers always serialises.
+    let entry = entry
+        .clone()
+        .details(serde_json::to_value(rule).unwrap_or_default());
     let mut writer = db.write().await;
     let mut tx = writer.begin().await?;
     sqlx::query("DELETE FROM plan_approval_rules WHERE plan_id = $1")
@@ -142,7 +147,7 @@ pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntr
         .execute(&mut *tx)
         .await?;
     }
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
+    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
 }

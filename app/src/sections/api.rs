@@ -45,12 +45,10 @@ mod support {
         section_id: Option<i64>,
         details: serde_json::Value,
     ) -> crate::audit::domain::NewEntry {
-        use crate::audit::domain::{AuditKind, NewEntry};
+        use crate::audit::domain::AuditKind;
         let subject = section_id.map_or_else(|| "section".to_owned(), |id| format!("section {id}"));
-        NewEntry::new(AuditKind::PlanChange, subject)
-            .by(actor.person.id)
-            .plan(plan_id)
-            .from_ip(crate::auth::session::client_address().await)
+        crate::audit::api::plan_entry(actor, plan_id, AuditKind::PlanChange, subject)
+            .await
             .details(details)
     }
 
