@@ -224,18 +224,7 @@ async fn plan_leads_read_their_plans_trail_and_administrators_the_platforms() {
     let (editor, editor_id) = app
         .logged_in("editor@example.org", PlatformRole::Member, None)
         .await;
-    let res = app
-        .call(
-            &lead,
-            "grant_to_person",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("email", "editor@example.org"),
-                ("role", "editor"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    app.grant(&lead, plan, "editor@example.org", "editor").await;
     let (status, body) = app.page(&lead, &format!("/plans/{plan}/audit")).await;
     assert_eq!(status, 200);
     assert!(body.contains("Plan role change"), "{body}");

@@ -65,18 +65,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         let (client, id) = app.logged_in(email, PlatformRole::Member, None).await;
         rename(app, id, name).await;
         if let Some(role) = role {
-            let res = app
-                .call(
-                    &lead,
-                    "grant_to_person",
-                    &[
-                        ("plan_id", &plan.to_string()),
-                        ("email", email),
-                        ("role", role),
-                    ],
-                )
-                .await;
-            assert_eq!(res.status(), 200, "grant {role}");
+            app.grant(&lead, plan, email, role).await;
         }
         clients.push((client, id));
     }

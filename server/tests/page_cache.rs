@@ -118,18 +118,8 @@ async fn a_role_taken_away_takes_effect_on_the_next_view() {
     let (viewer, viewer_id) = app
         .logged_in("viewer@example.org", PlatformRole::Member, None)
         .await;
-    let res = app
-        .call(
-            &lead,
-            "grant_to_person",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("email", "viewer@example.org"),
-                ("role", PlanRole::Viewer.as_str()),
-            ],
-        )
+    app.grant(&lead, plan, "viewer@example.org", PlanRole::Viewer.as_str())
         .await;
-    assert_eq!(res.status(), 200, "grant");
     let path = format!("/plans/{plan}");
     assert_eq!(app.page(&viewer, &path).await.0, 200);
     assert_eq!(app.page(&viewer, &path).await.0, 200);

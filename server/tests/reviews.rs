@@ -51,18 +51,7 @@ async fn setup(app: &TestApp) -> Setup {
         let (client, _) = app
             .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
             .await;
-        let res = app
-            .call(
-                &lead,
-                "grant_to_person",
-                &[
-                    ("plan_id", &plan.to_string()),
-                    ("email", email),
-                    ("role", "reviewer"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
+        app.grant(&lead, plan, email, "reviewer").await;
         reviewers.push(client);
     }
     let section = app

@@ -134,6 +134,22 @@ impl TestApp {
         (client, id)
     }
 
+    /// Grants `role` on `plan` to the account `email`, as `lead`; asserts the grant succeeded.
+    pub async fn grant(&self, lead: &Client, plan: i64, email: &str, role: &str) {
+        let res = self
+            .call(
+                lead,
+                "grant_to_person",
+                &[
+                    ("plan_id", &plan.to_string()),
+                    ("email", email),
+                    ("role", role),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "grant {role} to {email}");
+    }
+
     /// Creates a plan led by `org` as `client` (optionally from the template); returns its id.
     pub async fn create_plan(
         &self,
