@@ -142,14 +142,14 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
             let body = app::sections::merge::normalise(&text((s as u64) << 32 | r as u64, WORDS));
             app::sections::db::save_body(
                 db,
-                &app::sections::db::NewRevision {
+                app::sections::db::NewRevision {
                     section_id: id,
                     expected_version: r,
-                    body: &body,
+                    body,
                     kind: "edit",
                     author: person,
                     organisation: Some(org),
-                    note: "",
+                    note: String::new(),
                     now: t,
                     ip: None,
                 },

@@ -223,14 +223,14 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
                 .version;
             app::sections::db::save_body(
                 db,
-                &app::sections::db::NewRevision {
+                app::sections::db::NewRevision {
                     section_id: section.id,
                     expected_version: version,
-                    body: &app::sections::merge::normalise(text),
+                    body: app::sections::merge::normalise(text),
                     kind: "edit",
                     author,
                     organisation: Some(org),
-                    note: "",
+                    note: String::new(),
                     now: now + i as i64,
                     ip: None,
                 },

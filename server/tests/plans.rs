@@ -794,19 +794,18 @@ async fn saves_written_together_each_learn_their_own_outcome_and_a_failing_one_s
         app.count(&ids(1)).await,
         app.count(&ids(2)).await,
     );
-    let revision = |section: i64, expected: i64, author: i64, body: &str| {
-        app::sections::save_queue::QueuedRevision {
+    let revision =
+        |section: i64, expected: i64, author: i64, body: &str| app::sections::db::NewRevision {
             section_id: section,
             expected_version: expected,
             body: body.to_owned(),
-            kind: "edit".to_owned(),
+            kind: "edit",
             author,
             organisation: None,
             note: String::new(),
             now: app::db::now(),
             ip: None,
-        }
-    };
+        };
     // Queued before the first is written, so they share one transaction: a save of `a`, a
     // second save of `a` from the same version (stale), a save of `b` by an account that does
     // not exist (refused by the database after its version check passed) and a save of `c`.

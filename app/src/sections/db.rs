@@ -201,56 +201,40 @@ pub async fn tags(db: &Db, section_id: i64) -> DbResult<(Vec<u8>, Vec<u8>)> {
     .await
 }
 
-/// A revision to write.
-pub struct NewRevision<'a> {
+/// A revision to write. It owns its text: it may wait in the save queue.
+#[derive(Debug, Clone)]
+pub struct NewRevision {
     /// Section.
     pub section_id: i64,
     /// The version the writer read; the write happens only if it is still current.
     pub expected_version: i64,
     /// The new body.
-    pub body: &'a str,
+    pub body: String,
     /// edit, merge or restore.
-    pub kind: &'a str,
+    pub kind: &'static str,
     /// Author.
     pub author: i64,
     /// Author's organisation.
     pub organisation: Option<i64>,
     /// Note.
-    pub note: &'a str,
+    pub note: String,
     /// Now.
     pub now: i64,
     /// The author's client address, for the audit trail.
-    pub ip: Option<&'a str>,
-}
-
-impl NewRevision<'_> {
-    /// A copy that owns its text, to wait in the save queue.
-    pub fn to_owned(&self) -> super::save_queue::QueuedRevision {
-        super::save_queue::QueuedRevision {
-            section_id: self.section_id,
-            expected_version: self.expected_version,
-            body: self.body.to_owned(),
-            kind: self.kind.to_owned(),
-            author: self.author,
-            organisation: self.organisation,
-            note: self.note.to_owned(),
-            now: self.now,
-            ip: self.ip.map(str::to_owned),
-        }
-    }
+    pub ip: Option<String>,
 }
 
 /// Writes a new version of the body (its revision) and returns its number. The `UPDATE` only
 /// matches while the version is still the one the writer read, so two writers can never both
 /// succeed from the same version: the loser gets `Stale` and nothing is written for it.
 /// Saves waiting at the same time share one transaction (see [`super::save_queue`]).
-pub async fn save_body(db: &Db, r: &NewRevision<'_>) -> DbResult<i64> {
-    super::save_queue::save(db, r.to_owned()).await
+pub async fn save_body(db: &Db, r: NewRevision) -> DbResult<i64> {
+    super::save_queue::save(db, r).await
 }
 
 /// [`save_body`] inside `tx`. On `Stale` nothing was written, so the transaction may go on
 /// with other saves.
-pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision<'_>) -> DbResult<i64> {
+pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision) -> DbResult<i64> {
     // Matches only while the version is the one read; RETURNING saves asking for the plan.
     let plan_id: Option<i64> = sqlx::query_scalar("UPDATE sections SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING plan_id")
         .bind(r.author)
@@ -272,8 +256,8 @@ pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision<'_>) -> DbRe
     .bind(r.author)
     .bind(r.organisation)
     .bind(r.now)
-    .bind(r.body)
-    .bind(r.note)
+    .bind(&r.body)
+    .bind(&r.note)
     .execute(&mut **tx)
     .await?;
     let mut entry = crate::audit::domain::NewEntry::new(
@@ -283,7 +267,7 @@ pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision<'_>) -> DbRe
     .by(r.author)
     .plan(plan_id)
     .details(serde_json::json!({ "version": number, "kind": r.kind, "note": r.note, "chars": r.body.chars().count() }));
-    entry.ip = r.ip.map(str::to_owned);
+    entry.ip = r.ip.clone();
     crate::audit::db::record_tx(db, tx, &entry).await?;
     // Approvals are of an exact text: any new text goes back to draft.
     crate::reviews::db::reset_on_save_tx(tx, r.section_id).await?;

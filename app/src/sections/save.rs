@@ -87,15 +87,15 @@ pub async fn save(
         let revision = NewRevision {
             section_id,
             expected_version: current.version,
-            body: &body,
+            body: body.clone(),
             kind: if merged { "merge" } else { "edit" },
             author: author.person,
             organisation: author.organisation,
-            note: "",
+            note: String::new(),
             now: now(),
-            ip: author.ip.as_deref(),
+            ip: author.ip.clone(),
         };
-        match db::save_body(db, &revision).await {
+        match db::save_body(db, revision).await {
             Ok(version) if merged => {
                 return Ok(SaveOutcome::Merged {
                     version,
@@ -123,19 +123,18 @@ pub async fn restore(
     let old = db::revision_body(db, section_id, number).await?;
     for _ in 0..ATTEMPTS {
         let current = db::section(db, plan_id, section_id).await?;
-        let note = format!("Restored revision {number}");
         let revision = NewRevision {
             section_id,
             expected_version: current.version,
-            body: &old,
+            body: old.clone(),
             kind: "restore",
             author: author.person,
             organisation: author.organisation,
-            note: &note,
+            note: format!("Restored revision {number}"),
             now: now(),
-            ip: author.ip.as_deref(),
+            ip: author.ip.clone(),
         };
-        match db::save_body(db, &revision).await {
+        match db::save_body(db, revision).await {
             Ok(v) => return Ok(v),
             Err(DbError::Stale) => continue,
             Err(e) => return Err(e.into()),

@@ -19,47 +19,8 @@ use crate::db::{Db, DbError, DbResult};
 /// Bounds how long one transaction holds the lane while other kinds of write wait.
 const MOST_PER_COMMIT: usize = 32;
 
-/// A save waiting for the lane, owning its text.
-#[derive(Debug, Clone)]
-pub struct QueuedRevision {
-    /// Section.
-    pub section_id: i64,
-    /// The version the writer read.
-    pub expected_version: i64,
-    /// The new body.
-    pub body: String,
-    /// edit, merge or restore.
-    pub kind: String,
-    /// Author.
-    pub author: i64,
-    /// Author's organisation.
-    pub organisation: Option<i64>,
-    /// Note.
-    pub note: String,
-    /// When it was asked for.
-    pub now: i64,
-    /// The author's client address.
-    pub ip: Option<String>,
-}
-
-impl QueuedRevision {
-    fn as_new(&self) -> NewRevision<'_> {
-        NewRevision {
-            section_id: self.section_id,
-            expected_version: self.expected_version,
-            body: &self.body,
-            kind: &self.kind,
-            author: self.author,
-            organisation: self.organisation,
-            note: &self.note,
-            now: self.now,
-            ip: self.ip.as_deref(),
-        }
-    }
-}
-
 struct Waiting {
-    revision: QueuedRevision,
+    revision: NewRevision,
     outcome: oneshot::Sender<DbResult<i64>>,
 }
 
@@ -82,7 +43,7 @@ fn lock(queue: &SaveQueue) -> MutexGuard<'_, State> {
 }
 
 /// Writes `revision` (alone, or with the saves waiting beside it) and returns its number.
-pub async fn save(db: &Db, revision: QueuedRevision) -> DbResult<i64> {
+pub async fn save(db: &Db, revision: NewRevision) -> DbResult<i64> {
     let queue = db.shared::<SaveQueue>();
     let (outcome, result) = oneshot::channel();
     let start = {
@@ -133,7 +94,7 @@ async fn write(db: &Db, batch: Vec<Waiting>) -> Vec<Waiting> {
     let mut written = Vec::with_capacity(batch.len());
     let mut rest = batch.into_iter();
     while let Some(w) = rest.next() {
-        match save_body_tx(db, &mut tx, &w.revision.as_new()).await {
+        match save_body_tx(db, &mut tx, &w.revision).await {
             Ok(number) => written.push((w, Ok(number))),
             Err(DbError::Stale) => written.push((w, Err(DbError::Stale))),
             Err(e) => {
