@@ -1,27 +1,32 @@
 //! Upstream: co-authored country atrocity-prevention plans.
 //!
-//! Each feature folder splits the same way: `domain` (pure rules and types), `db` (queries,
-//! server only), `api` (server functions) and `ui` (components).
+//! Three floors, each importing only from the floors below it (`app/tests/floors.rs` checks):
+//! - the foundation: [`db`], [`error`] and [`foundation`] (the signed-in person, the frameworks
+//!   vocabulary, the audit trail's recording, the component kit);
+//! - features, each split the same way: `domain` (pure rules and types), `db` (queries, server
+//!   only), `api` (server functions) and `ui` (components); a feature imports only the features
+//!   it composes, listed in `app/tests/floors.rs`;
+//! - the top floor: [`shell`] and [`pages`] (the header, and pages that compose features).
 
 #![recursion_limit = "512"]
 
-pub mod access;
-pub mod admin;
-pub mod audit;
-pub mod auth;
-pub mod checklist;
-pub mod comments;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
-#[cfg(feature = "ssr")]
-pub mod flash;
+pub mod foundation;
+
+pub mod access;
+pub mod admin;
+pub mod auth;
+pub mod checklist;
+pub mod comments;
+pub mod inbox;
+pub mod invitations;
 pub mod plans;
 pub mod reviews;
 pub mod sections;
+
+pub mod pages;
 pub mod shell;
-#[cfg(feature = "ssr")]
-pub mod state;
-pub mod ui;
 
 pub use shell::{shell, App};

@@ -1,21 +1,27 @@
-//! The HTML document, the router and the list of pages.
+//! The top floor's frame: the HTML document, the router and the list of pages.
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::access::ui::MembersPage;
-use crate::admin::ui::{OrganisationPage, OrganisationsPage, PeoplePage};
-use crate::audit::ui::{PlanAuditPage, PlatformAuditPage};
-use crate::auth::ui::{AcceptInvitationPage, AccountPage, HomePage, LoginPage};
+use crate::admin::ui::OrganisationsPage;
+use crate::auth::ui::{AccountPage, LoginPage};
 use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
-use crate::comments::ui::{provide_inbox, InboxPage};
-use crate::plans::ui::{NewPlanPage, PlanPage, PlansPage, TemplatePage};
+use crate::foundation::ui::errors::NotFoundPage;
+use crate::inbox::ui::{provide_inbox, InboxPage};
+use crate::invitations::ui::AcceptInvitationPage;
+use crate::pages::audit::ui::{PlanAuditPage, PlatformAuditPage};
+use crate::pages::header::{provide_viewer, Header};
+use crate::pages::home::HomePage;
+use crate::pages::members::MembersPage;
+use crate::pages::organisation::OrganisationPage;
+use crate::pages::people::PeoplePage;
+use crate::pages::plan::PlanPage;
+use crate::pages::section::SectionPage;
+use crate::plans::ui::{NewPlanPage, PlansPage, TemplatePage};
 use crate::reviews::ui::{PlanVersionPage, ReviewQueuePage};
-use crate::sections::ui::{HistoryPage, SectionPage};
-use crate::ui::errors::NotFoundPage;
-use crate::ui::layout::{provide_viewer, Header};
+use crate::sections::ui::HistoryPage;
 
 /// The whole document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

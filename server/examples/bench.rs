@@ -7,9 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::{NewPassword, PlatformRole};
+use app::auth::domain::NewPassword;
 use app::db::{now, Db};
+use app::foundation::audit::domain::{AuditKind, NewEntry};
+use app::foundation::people::{OrgKind, OrgRole, PlatformRole};
 use reqwest::Client;
 use server::config::Config;
 use server::startup::{open_database, Application};
@@ -86,10 +87,13 @@ fn text(seed: u64, words: usize) -> String {
 
 async fn seed(db: &Db) -> (i64, Vec<i64>) {
     let t = now();
-    let org =
-        app::admin::db::insert_organisation(db, "Bench Ministry", OrgKind::Government, "SL", t)
-            .await
-            .expect("org");
+    let org = db
+        .transaction(async |tx| {
+            app::admin::db::insert_organisation(tx, "Bench Ministry", OrgKind::Government, "SL", t)
+                .await
+        })
+        .await
+        .expect("org");
     let pw = NewPassword::parse(PASSWORD, PASSWORD)
         .map_err(|_| ())
         .expect("password");
@@ -104,9 +108,11 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
     )
     .await
     .expect("person");
-    app::admin::db::add_membership(db, person, org, OrgRole::Member, t)
-        .await
-        .expect("member");
+    db.transaction(async |tx| {
+        app::admin::db::add_membership(tx, person, org, OrgRole::Member, t).await
+    })
+    .await
+    .expect("member");
     let plan = app::plans::db::insert_plan(
         db,
         &app::plans::db::NewPlan {
@@ -130,17 +136,22 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
     .expect("plan");
     let mut sections = Vec::new();
     for s in 0..SECTIONS {
-        let entry =
-            app::audit::domain::NewEntry::new(app::audit::domain::AuditKind::PlanChange, "section")
-                .by(person)
-                .plan(plan);
+        let entry = NewEntry::new(AuditKind::PlanChange, "section")
+            .by(person)
+            .plan(plan);
         let title = format!("Section {s}");
-        let id = app::sections::db::add_section(db, plan, &title, person, Some(org), t, &entry)
+        let id = db
+            .write_audited(
+                |id: &i64| entry.about(format!("section {id}")),
+                async |tx| {
+                    app::sections::db::add_section(tx, plan, &title, person, Some(org), t).await
+                },
+            )
             .await
             .expect("section");
         for r in 1..REVISIONS {
             let body = app::sections::merge::normalise(&text((s as u64) << 32 | r as u64, WORDS));
-            app::sections::db::save_body(
+            app::sections::save_queue::save(
                 db,
                 app::sections::db::NewRevision {
                     section_id: id,
@@ -290,7 +301,7 @@ async fn main() {
     let sample = text(7, WORDS);
     let t = Instant::now();
     for _ in 0..200 {
-        std::hint::black_box(app::sections::markdown::to_safe_html(&sample));
+        std::hint::black_box(app::foundation::markdown::to_safe_html(&sample));
     }
     println!(
         "render + sanitise of one ~{WORDS}-word section: {:.0} µs",

@@ -4,8 +4,9 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use app::auth::db as auth_db;
-use app::auth::domain::{Email, NewPassword, PersonName, PlatformRole};
+use app::auth::domain::NewPassword;
 use app::auth::password::hash_password;
+use app::foundation::people::{Email, PersonName, PlatformRole};
 
 use crate::config::Config;
 use crate::startup::open_database;
@@ -24,7 +25,7 @@ pub enum CliError {
     App(#[from] app::error::AppError),
     /// The audit chain is broken.
     #[error("audit trail broken at {0}")]
-    Broken(#[from] app::audit::domain::ChainBreak),
+    Broken(#[from] app::foundation::audit::domain::ChainBreak),
     /// Reading the password failed.
     #[error("could not read the password: {0}")]
     Io(#[from] std::io::Error),
@@ -94,7 +95,7 @@ pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliErr
 /// Walks the audit trail's hash chain over `db`: the number of entries when it holds, or
 /// [`CliError::Broken`] naming the first entry that was altered, removed or inserted.
 pub async fn verify_audit_chain(db: &app::db::Db) -> Result<usize, CliError> {
-    Ok(app::audit::db::verify_chain(db).await??)
+    Ok(app::foundation::audit::record::verify_chain(db).await??)
 }
 
 /// `upstream verify-audit`: exits non-zero, naming the first broken entry, when the chain

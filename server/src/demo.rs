@@ -2,11 +2,11 @@
 //! `UPSTREAM_DEMO_DATA` is on, and only into a database that has no demo admin yet.
 
 use app::admin::db as admin_db;
-use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::db as auth_db;
-use app::auth::domain::{NewPassword, PlatformRole};
+use app::auth::domain::NewPassword;
 use app::auth::password::hash_password;
-use app::db::{now, Db};
+use app::db::{now, Db, DbError};
+use app::foundation::people::{OrgKind, OrgRole, PlatformRole};
 
 /// The password every demo account shares.
 pub const DEMO_PASSWORD: &str = "upstream-demo-2026";
@@ -120,7 +120,12 @@ pub async fn load(db: &Db) -> Result<bool, DemoError> {
             .find(|o| o.name == name)
         {
             Some(existing) => existing.id,
-            None => admin_db::insert_organisation(db, name, kind, country, now).await?,
+            None => {
+                db.transaction(async |tx| {
+                    admin_db::insert_organisation(tx, name, kind, country, now).await
+                })
+                .await?
+            }
         };
         org_ids.push(id);
     }
@@ -133,7 +138,10 @@ pub async fn load(db: &Db) -> Result<bool, DemoError> {
         }
         let id = auth_db::insert_person(db, p.email, p.name, &hash, p.role, now).await?;
         if let Some((org, role)) = p.org {
-            admin_db::add_membership(db, id, org_ids[org], role, now).await?;
+            db.transaction(async |tx| {
+                admin_db::add_membership(tx, id, org_ids[org], role, now).await
+            })
+            .await?;
         }
     }
     let people = demo_people(db).await?;
@@ -182,30 +190,38 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
     .await?;
     // Reviewers come from organisations that do not edit: an editor grant to someone's
     // organisation would outrank a reviewer grant to them.
-    for (org, role) in [
-        (orgs[1], PlanRole::Reviewer),
-        (orgs[2], PlanRole::Editor),
-        (orgs[3], PlanRole::Editor),
-        (orgs[4], PlanRole::Reviewer),
-        (orgs[5], PlanRole::Reviewer),
-    ] {
-        app::access::db::insert_grant(db, plan, Grantee::Organisation(org), role, justice, now)
-            .await?;
-    }
+    db.transaction(async |tx| {
+        for (org, role) in [
+            (orgs[1], PlanRole::Reviewer),
+            (orgs[2], PlanRole::Editor),
+            (orgs[3], PlanRole::Editor),
+            (orgs[4], PlanRole::Reviewer),
+            (orgs[5], PlanRole::Reviewer),
+        ] {
+            app::access::db::insert_grant(tx, plan, Grantee::Organisation(org), role, justice, now)
+                .await?;
+        }
+        Ok::<_, DbError>(())
+    })
+    .await?;
     // One approval from each kind of organisation, the multi-stakeholder sign-off.
     let rule = app::reviews::domain::ApprovalRule {
         government: 1,
         civil_society: 1,
         donor: 1,
     };
-    let entry = app::audit::domain::NewEntry::new(
-        app::audit::domain::AuditKind::RuleChange,
+    let entry = app::foundation::audit::domain::NewEntry::new(
+        app::foundation::audit::domain::AuditKind::RuleChange,
         format!("plan {plan}"),
     )
     .by(justice)
-    .plan(plan);
-    app::reviews::db::set_rule(db, plan, rule, &entry).await?;
-    let (sections, _) = app::plans::db::sections_of(db, plan).await?;
+    .plan(plan)
+    .details(serde_json::to_value(rule).unwrap_or_default());
+    db.write_audited(entry, async |tx| {
+        app::reviews::db::set_rule(tx, plan, rule).await
+    })
+    .await?;
+    let (sections, _) = app::sections::db::sections_of(db, plan).await?;
     let author_of = |i: usize| match i {
         0 => (justice, orgs[0]),
         1 => (civil, orgs[2]),
@@ -221,7 +237,7 @@ async fn load_plan(db: &Db, orgs: &[i64], people: &[i64]) -> Result<(), DemoErro
             let version = app::sections::db::section(db, plan, section.id)
                 .await?
                 .version;
-            app::sections::db::save_body(
+            app::sections::save_queue::save(
                 db,
                 app::sections::db::NewRevision {
                     section_id: section.id,
@@ -252,7 +268,7 @@ async fn load_checklist(db: &Db, plan: i64, orgs: &[i64], people: &[i64]) -> Res
     let today = start_of_day(now);
     let day = 86_400;
     let items = checklist_db::items(db, plan, today).await?;
-    let (sections, _) = app::plans::db::sections_of(db, plan).await?;
+    let (sections, _) = app::sections::db::sections_of(db, plan).await?;
     for (i, demo) in CHECKLIST_PROGRESS.iter().enumerate() {
         let Some(item) = items.iter().find(|it| it.text.starts_with(demo.text_start)) else {
             continue;
@@ -267,39 +283,43 @@ async fn load_checklist(db: &Db, plan: i64, orgs: &[i64], people: &[i64]) -> Res
         fields.responsible_person = demo.person.to_owned();
         fields.due_date = demo.due_in_days.map(|d| today + d * day);
         let by = people[demo.by];
-        checklist_db::save_item(
-            db,
-            &checklist_db::ItemWrite {
-                plan_id: plan,
-                item_id: item.id,
-                expected_version: item.version,
-                fields: &fields,
-                by,
-                now: now + i as i64,
-            },
-        )
-        .await?;
-        if let Some((note, url)) = demo.evidence {
-            checklist_db::add_evidence(
-                db,
-                &checklist_db::NewEvidence {
+        let section = demo
+            .section
+            .and_then(|t| sections.iter().find(|s| s.title.starts_with(t)));
+        db.transaction(async |tx| {
+            checklist_db::save_item(
+                tx,
+                &checklist_db::ItemWrite {
                     plan_id: plan,
                     item_id: item.id,
-                    note,
-                    url,
+                    expected_version: item.version,
+                    fields: &fields,
                     by,
-                    organisation: demo.org.map(|o| orgs[o]),
                     now: now + i as i64,
                 },
             )
             .await?;
-        }
-        if let Some(section) = demo
-            .section
-            .and_then(|t| sections.iter().find(|s| s.title.starts_with(t)))
-        {
-            checklist_db::link_section(db, plan, item.id, section.id).await?;
-        }
+            if let Some((note, url)) = demo.evidence {
+                checklist_db::add_evidence(
+                    tx,
+                    &checklist_db::NewEvidence {
+                        plan_id: plan,
+                        item_id: item.id,
+                        note,
+                        url,
+                        by,
+                        organisation: demo.org.map(|o| orgs[o]),
+                        now: now + i as i64,
+                    },
+                )
+                .await?;
+            }
+            if let Some(section) = section {
+                checklist_db::link_section(tx, plan, item.id, section.id).await?;
+            }
+            Ok::<_, DbError>(())
+        })
+        .await?;
     }
     Ok(())
 }
@@ -443,7 +463,7 @@ const CHECKLIST_PROGRESS: &[DemoProgress] = &[
 async fn load_comments(db: &Db, plan: i64, people: &[i64]) -> Result<(), DemoError> {
     use app::comments::db::{reply, set_resolved, start_thread, thread, NewComment};
     let (justice, committee, civil, donor) = (people[1], people[2], people[3], people[4]);
-    let (sections, _) = app::plans::db::sections_of(db, plan).await?;
+    let (sections, _) = app::sections::db::sections_of(db, plan).await?;
     let now = now() + 60;
     for (i, (title_start, quote, talk, resolved_by)) in COMMENTS.iter().enumerate() {
         let Some(section) = sections.iter().find(|s| s.title.starts_with(title_start)) else {

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use app::auth::session::PERSON_KEY;
 use app::db::{Db, MEMO_TTL};
+use app::foundation::session::PERSON_KEY;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;

@@ -3,9 +3,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use app::auth::session_store::DbSessionStore;
+use app::auth::domain::ThrottlePolicy;
 use app::db::{Db, DbError};
-use app::state::AppState;
+use app::foundation::session_store::DbSessionStore;
+use app::foundation::state::AppState;
+use app::invitations::create::InvitationSettings;
 use app::{shell, App};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -164,15 +166,16 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState {
-        db: db.clone(),
-        throttle: Default::default(),
-        invitation_ttl_secs: config.invitation_ttl_hours * 3600,
+    let state = AppState { db: db.clone() };
+    let invitations = InvitationSettings {
+        ttl_secs: config.invitation_ttl_hours * 3600,
         public_url: config.public_url.clone(),
     };
     let context = move || {
         provide_context(state.clone());
-        provide_context(app::auth::session::RequestCache::default());
+        provide_context(ThrottlePolicy::default());
+        provide_context(invitations.clone());
+        provide_context(app::foundation::session::RequestCache::default());
     };
     let routes = route_list();
 

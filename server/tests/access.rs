@@ -4,8 +4,8 @@
 mod common;
 
 use app::access::domain::{can, Access, PlanAction, PlanRole};
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
+use app::foundation::people::{OrgKind, OrgRole};
 use common::{spawn_app, LedPlan, TestApp, PASSWORD};
 use reqwest::Client;
 use serde_json::Value;
@@ -160,7 +160,8 @@ async fn every_cell_of_the_action_role_table_is_enforced_over_http() {
         let client = app.client();
         app.login(&client, &email).await;
         if !active {
-            app::admin::db::set_active(&app.db, id, false)
+            app.db
+                .transaction(async |tx| app::admin::db::set_active(tx, id, false).await)
                 .await
                 .unwrap();
         }

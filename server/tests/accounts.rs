@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
 use common::{error_body, field_message, plain_form_headers, spawn_app, PASSWORD};
 
 #[tokio::test]
@@ -81,7 +81,8 @@ async fn deactivated_account_cannot_log_in() {
     let id = app
         .person("gone@example.org", PlatformRole::Member, None)
         .await;
-    app::admin::db::set_active(&app.db, id, false)
+    app.db
+        .transaction(async |tx| app::admin::db::set_active(tx, id, false).await)
         .await
         .unwrap();
     let client = app.client();

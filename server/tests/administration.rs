@@ -2,8 +2,8 @@
 
 mod common;
 
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
+use app::foundation::people::{OrgKind, OrgRole};
 use common::{error_body, field_message, spawn_app, TestApp, PASSWORD};
 use reqwest::Client;
 
@@ -266,7 +266,9 @@ async fn non_admins_are_refused_every_admin_action_and_nothing_changes() {
         + app.count("SELECT COUNT(*) FROM memberships").await * 100
         + app.count("SELECT COUNT(*) FROM invitations").await * 10_000;
     assert_eq!(before, after);
-    let target_row = app::auth::db::find_person(&app.db, target).await.unwrap();
+    let target_row = app::foundation::people::db::find_person(&app.db, target)
+        .await
+        .unwrap();
     assert!(target_row.active && target_row.platform_role == PlatformRole::Member);
     // Pages say so with a 403 too.
     let (status, html) = app.page(&member, "/admin/people").await;

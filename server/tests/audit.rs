@@ -4,8 +4,8 @@
 
 mod common;
 
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
+use app::foundation::people::{OrgKind, OrgRole};
 use common::{spawn_app, TestApp};
 
 async fn kinds(app: &TestApp, sql_where: &str) -> Vec<String> {
@@ -258,11 +258,15 @@ async fn entries_appended_by_another_process_and_by_the_server_form_one_unbroken
         .await;
     let client = app.client();
     app.login(&client, "a@example.org").await;
-    use app::audit::domain::{AuditKind, NewEntry};
+    use app::foundation::audit::domain::{AuditKind, NewEntry};
+    use app::foundation::audit::record::record_event;
     let outside = NewEntry::new(AuditKind::Admin, "from another process");
-    assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 2);
+    let last = "SELECT MAX(seq) FROM audit_entries";
+    record_event(&app.db, outside.clone()).await.unwrap();
+    assert_eq!(app.count(last).await, 2);
     app.login(&client, "a@example.org").await;
-    assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 4);
+    record_event(&app.db, outside.clone()).await.unwrap();
+    assert_eq!(app.count(last).await, 4);
     app.login(&client, "a@example.org").await;
     assert_eq!(server::cli::verify_audit_chain(&app.db).await.unwrap(), 5);
     // A head remembered from a transaction that rolled back is not trusted either.
@@ -270,12 +274,13 @@ async fn entries_appended_by_another_process_and_by_the_server_form_one_unbroken
         let mut writer = app.db.write().await;
         let mut tx = writer.begin().await.unwrap();
         let rolled_back = NewEntry::new(AuditKind::Admin, "never committed");
-        app::audit::db::record_tx(&app.db, &mut tx, &rolled_back)
+        app::foundation::audit::record::append(&app.db, &mut tx, &rolled_back)
             .await
             .unwrap();
         tx.rollback().await.unwrap();
     }
-    assert_eq!(app::audit::db::record(&app.db, &outside).await.unwrap(), 6);
+    record_event(&app.db, outside).await.unwrap();
+    assert_eq!(app.count(last).await, 6);
     assert_eq!(server::cli::verify_audit_chain(&app.db).await.unwrap(), 6);
 }
 

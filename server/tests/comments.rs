@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
 use common::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use reqwest::{Client, Response};
 use serde_json::Value;

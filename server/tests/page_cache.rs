@@ -4,8 +4,8 @@
 mod common;
 
 use app::access::domain::PlanRole;
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
+use app::foundation::people::{OrgKind, OrgRole};
 use common::{spawn_app, LedPlan};
 
 fn nonce(page: &str) -> Option<String> {

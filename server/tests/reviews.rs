@@ -4,8 +4,8 @@
 
 mod common;
 
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
+use app::foundation::people::{OrgKind, OrgRole};
 use common::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
 use reqwest::Client;
 use serde_json::Value;

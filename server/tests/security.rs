@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::auth::domain::PlatformRole;
+use app::foundation::people::PlatformRole;
 use common::spawn_app;
 
 #[tokio::test]

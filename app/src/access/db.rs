@@ -1,18 +1,28 @@
-//! Queries for plan grants.
+//! Queries for plan grants: what reaches a person on a plan, who holds which role, and the
+//! writes that change grants (inside the transaction of their audited change).
 
 use sqlx::Row;
 
 use super::domain::{keeps_a_lead, Grantee, PlanRole};
 use super::views::PlanMember;
-use crate::db::{Db, DbError, DbResult};
+use crate::db::{decode, Db, DbError, DbResult, Tx};
 
 /// The id in column `id` and the grant's role, from a row of a grants query.
 fn id_and_role(r: &sqlx::any::AnyRow, id: &str) -> Result<(i64, PlanRole), sqlx::Error> {
-    let role: String = r.try_get("role")?;
     Ok((
         r.try_get(id)?,
-        PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        decode(PlanRole::parse(&r.try_get::<String, _>("role")?))?,
     ))
+}
+
+/// An SQL condition: some grant on the plan in column `plan` reaches the person in column
+/// `who`, directly or through one of their organisations.
+pub fn reaches(plan: &str, who: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM plan_grants g WHERE g.plan_id = {plan} AND (
+             (g.grantee_kind = 'person' AND g.grantee_id = {who})
+             OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = {who}))))"
+    )
 }
 
 /// `(plan, role)` for every grant reaching `person`, directly or through an organisation.
@@ -31,12 +41,17 @@ pub async fn roles_reaching_any_plan(db: &Db, person: i64) -> DbResult<Vec<(i64,
         .map_err(DbError::from)
 }
 
-/// The roles that reach `person` on plan `plan_id` (directly or through an organisation), or
-/// `None` when the plan does not exist. One query: this runs on every plan request.
-pub async fn roles_reaching(db: &Db, plan_id: i64, person: i64) -> DbResult<Option<Vec<PlanRole>>> {
-    db.memo("access.roles_reaching", format!("{plan_id}:{person}"), || async {
-        let rows: Vec<Option<String>> = sqlx::query_scalar(
-            "SELECT g.role FROM plans p
+/// What a plan request needs to know about `person` on plan `plan_id`: the plan's title and
+/// the roles that reach them (directly or through an organisation), or `None` when the plan
+/// does not exist. One query: this runs on every plan request.
+pub async fn plan_access(
+    db: &Db,
+    plan_id: i64,
+    person: i64,
+) -> DbResult<Option<(String, Vec<PlanRole>)>> {
+    db.memo("access.plan_access", format!("{plan_id}:{person}"), || async {
+        let rows = sqlx::query(
+            "SELECT p.title, g.role FROM plans p
              LEFT JOIN plan_grants g ON g.plan_id = p.id AND (
                  (g.grantee_kind = 'person' AND g.grantee_id = $2)
                  OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $2)))
@@ -46,15 +61,17 @@ pub async fn roles_reaching(db: &Db, plan_id: i64, person: i64) -> DbResult<Opti
         .bind(person)
         .fetch_all(db.reader())
         .await?;
-        if rows.is_empty() {
+        let Some(first) = rows.first() else {
             return Ok(None);
+        };
+        let title: String = first.try_get("title")?;
+        let mut roles = Vec::new();
+        for r in &rows {
+            if let Some(role) = r.try_get::<Option<String>, _>("role")? {
+                roles.push(decode(PlanRole::parse(&role))?);
+            }
         }
-        let roles = rows
-            .into_iter()
-            .flatten()
-            .map(|r| PlanRole::parse(&r).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(e.into()))))
-            .collect::<Result<_, _>>()?;
-        Ok(Some(roles))
+        Ok(Some((title, roles)))
     })
     .await
 }
@@ -108,7 +125,7 @@ pub async fn members(db: &Db, plan_id: i64) -> DbResult<Vec<PlanMember>> {
                 detail: r
                     .try_get::<Option<String>, _>("detail")?
                     .unwrap_or_default(),
-                role: PlanRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
+                role: decode(PlanRole::parse(&role))?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -138,24 +155,22 @@ impl From<sqlx::Error> for GrantChangeError {
     }
 }
 
-/// Changes (`Some(role)`) or revokes (`None`) grant `grant_id` of plan `plan_id`, in one
-/// transaction that refuses to leave the plan without a lead.
+/// Changes (`Some(role)`) or revokes (`None`) grant `grant_id` of plan `plan_id` inside `tx`,
+/// refusing to leave the plan without a lead. Returns who the grant was for.
 pub async fn change_grant(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     grant_id: i64,
     role: Option<PlanRole>,
-) -> Result<(), GrantChangeError> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+) -> Result<Grantee, GrantChangeError> {
     let rows = sqlx::query(
         "SELECT id, grantee_kind, grantee_id, role FROM plan_grants WHERE plan_id = $1",
     )
     .bind(plan_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let mut after = Vec::new();
-    let mut found = false;
+    let mut found = None;
     for r in &rows {
         let id: i64 = r.try_get("id")?;
         let kind: String = r.try_get("grantee_kind")?;
@@ -165,10 +180,9 @@ pub async fn change_grant(
         } else {
             Grantee::Organisation(grantee_id)
         };
-        let current = PlanRole::parse(&r.try_get::<String, _>("role")?)
-            .map_err(|e| sqlx::Error::Decode(e.into()))?;
+        let current = decode(PlanRole::parse(&r.try_get::<String, _>("role")?))?;
         if id == grant_id {
-            found = true;
+            found = Some(grantee);
             if let Some(new) = role {
                 after.push((grantee, new));
             }
@@ -176,9 +190,9 @@ pub async fn change_grant(
             after.push((grantee, current));
         }
     }
-    if !found {
+    let Some(grantee) = found else {
         return Err(GrantChangeError::NotFound);
-    }
+    };
     if !keeps_a_lead(&after) {
         return Err(GrantChangeError::LastLead);
     }
@@ -188,24 +202,23 @@ pub async fn change_grant(
                 .bind(role.as_str())
                 .bind(grant_id)
                 .bind(plan_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         None => {
             sqlx::query("DELETE FROM plan_grants WHERE id = $1 AND plan_id = $2")
                 .bind(grant_id)
                 .bind(plan_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
-    tx.commit().await?;
-    Ok(())
+    Ok(grantee)
 }
 
-/// Adds a grant; `Duplicate` when the grantee already has one on this plan.
+/// Adds a grant inside `tx`; `Duplicate` when the grantee already has one on this plan.
 pub async fn insert_grant(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     grantee: Grantee,
     role: PlanRole,
@@ -216,7 +229,6 @@ pub async fn insert_grant(
         Grantee::Person(id) => ("person", id),
         Grantee::Organisation(id) => ("organisation", id),
     };
-    let mut writer = db.write().await;
     sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(plan_id)
         .bind(kind)
@@ -224,7 +236,7 @@ pub async fn insert_grant(
         .bind(role.as_str())
         .bind(by)
         .bind(now)
-        .execute(writer.conn())
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

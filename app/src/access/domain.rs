@@ -47,6 +47,15 @@ impl PlanRole {
             .ok_or("Choose lead, editor, reviewer, commenter or viewer.")
     }
 
+    /// Menu choices `(stored form, label)`, highest role first.
+    pub fn choices() -> Vec<(String, String)> {
+        PlanRole::ALL
+            .iter()
+            .rev()
+            .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+            .collect()
+    }
+
     /// How the role is shown.
     pub fn label(self) -> &'static str {
         match self {
@@ -144,6 +153,15 @@ pub enum Grantee {
     Organisation(i64),
 }
 
+/// The grants a new plan starts with: its creator leads it, and everyone in the lead
+/// organisation edits it.
+pub fn founding_grants(creator: i64, lead_org: i64) -> [(Grantee, PlanRole); 2] {
+    [
+        (Grantee::Person(creator), PlanRole::Lead),
+        (Grantee::Organisation(lead_org), PlanRole::Editor),
+    ]
+}
+
 /// A person's effective role given the roles of every grant that reaches them: the highest.
 pub fn highest(roles: impl IntoIterator<Item = PlanRole>) -> Option<PlanRole> {
     roles.into_iter().max()
@@ -222,6 +240,14 @@ mod tests {
             Some(PlanRole::Lead)
         );
         assert_eq!(highest([]), None);
+    }
+
+    #[test]
+    fn a_new_plan_is_led_by_its_creator_and_edited_by_the_lead_organisation() {
+        let grants = founding_grants(7, 3);
+        assert!(grants.contains(&(Grantee::Person(7), PlanRole::Lead)));
+        assert!(grants.contains(&(Grantee::Organisation(3), PlanRole::Editor)));
+        assert!(keeps_a_lead(&grants));
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Loads the person, their role on a plan, and checks an action with [`can`].
 
-use super::db::roles_reaching;
+use super::db::plan_access;
 use super::domain::{can, highest, Access, PlanAction};
-use crate::auth::domain::Person;
-use crate::auth::session::{memberships, require_person};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::foundation::audit::domain::{AuditKind, NewEntry};
+use crate::foundation::people::Person;
+use crate::foundation::session::{memberships, require_person};
 
 /// The person acting on a plan, with what they may do there.
 #[derive(Debug, Clone)]
@@ -16,12 +17,24 @@ pub struct PlanActor {
     pub access: Access,
     /// Their organisations (for recording which organisation a revision came from).
     pub organisations: Vec<i64>,
+    /// The plan.
+    pub plan_id: i64,
+    /// The plan's title, which nearly every plan page shows.
+    pub plan_title: String,
 }
 
 impl PlanActor {
     /// Whether they may also do `action` (for showing or hiding controls).
     pub fn may(&self, action: PlanAction) -> bool {
         can(self.access, action)
+    }
+
+    /// The audit entry of a change of `kind` they make to this plan, about `subject`, from
+    /// where they are.
+    pub async fn entry(&self, kind: AuditKind, subject: impl Into<String>) -> NewEntry {
+        crate::foundation::audit::entry_by(self.person.id, kind, subject)
+            .await
+            .plan(self.plan_id)
     }
 }
 
@@ -33,7 +46,7 @@ pub async fn authorize_plan(
     action: PlanAction,
 ) -> Result<PlanActor, AppError> {
     let person = require_person(db).await?;
-    let Some(roles) = roles_reaching(db, plan_id, person.id).await? else {
+    let Some((plan_title, roles)) = plan_access(db, plan_id, person.id).await? else {
         return Err(AppError::NotFound);
     };
     let access = Access {
@@ -54,5 +67,7 @@ pub async fn authorize_plan(
         person,
         access,
         organisations,
+        plan_id,
+        plan_title,
     })
 }

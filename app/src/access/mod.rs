@@ -6,5 +6,4 @@ pub mod db;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod guard;
-pub mod ui;
 pub mod views;

@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::countries::COUNTRIES;
-use crate::auth::domain::PlatformRole;
+use crate::foundation::people::{OrgRole, PlatformRole};
 
 /// An organisation's name: trimmed, 2 to 160 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,126 +31,6 @@ impl OrgName {
     /// The name as stored.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-/// The kinds of stakeholder that co-author a plan (a plan's sign-off can require each kind).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum OrgKind {
-    /// A ministry, a national mechanism, an R2P focal point's office.
-    Government,
-    /// NGOs, women's and youth organisations, religious councils, media associations.
-    CivilSociety,
-    /// Bilateral agencies, UN agencies, financial institutions, regional organisations.
-    Donor,
-}
-
-impl OrgKind {
-    /// Every kind, in the order forms list them.
-    pub const ALL: [OrgKind; 3] = [OrgKind::Government, OrgKind::CivilSociety, OrgKind::Donor];
-
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::Government => "government",
-            OrgKind::CivilSociety => "civil_society",
-            OrgKind::Donor => "donor",
-        }
-    }
-
-    /// Parses the stored or submitted form.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        match raw.trim() {
-            "government" => Ok(OrgKind::Government),
-            "civil_society" => Ok(OrgKind::CivilSociety),
-            "donor" => Ok(OrgKind::Donor),
-            _ => Err("Choose government, civil society or donor."),
-        }
-    }
-
-    /// How the kind is shown.
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgKind::Government => "Government",
-            OrgKind::CivilSociety => "Civil society",
-            OrgKind::Donor => "Donor",
-        }
-    }
-}
-
-/// An ISO 3166-1 alpha-2 country code that exists in the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct CountryCode([u8; 2]);
-
-impl CountryCode {
-    /// Parses a code such as `SL` or `sl`.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let code = raw.trim().to_ascii_uppercase();
-        if code.is_empty() {
-            return Err("Choose a country.");
-        }
-        match COUNTRIES.binary_search_by(|(c, _)| (*c).cmp(code.as_str())) {
-            Ok(_) => {
-                let b = code.as_bytes();
-                Ok(CountryCode([b[0], b[1]]))
-            }
-            Err(_) => Err("Choose a country from the list."),
-        }
-    }
-
-    /// The two-letter code.
-    pub fn as_str(&self) -> &str {
-        // Only ever built from an ASCII catalogue entry.
-        std::str::from_utf8(&self.0).unwrap_or("??")
-    }
-
-    /// The country's English short name.
-    pub fn name(&self) -> &'static str {
-        country_name(self.as_str())
-    }
-}
-
-/// The English short name for a code, or the code itself when unknown.
-pub fn country_name(code: &str) -> &'static str {
-    COUNTRIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
-        .map(|i| COUNTRIES[i].1)
-        .unwrap_or("Unknown country")
-}
-
-/// A person's role inside one organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum OrgRole {
-    /// Manages the organisation's own members.
-    Admin,
-    /// Belongs to the organisation.
-    Member,
-}
-
-impl OrgRole {
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgRole::Admin => "admin",
-            OrgRole::Member => "member",
-        }
-    }
-
-    /// Parses the stored or submitted form.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        match raw.trim() {
-            "admin" => Ok(OrgRole::Admin),
-            "member" => Ok(OrgRole::Member),
-            _ => Err("Choose organisation admin or member."),
-        }
-    }
-
-    /// How the role is shown.
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgRole::Admin => "Organisation admin",
-            OrgRole::Member => "Member",
-        }
     }
 }
 
@@ -251,21 +130,6 @@ mod tests {
     }
 
     #[test]
-    fn country_codes_come_from_the_catalogue() {
-        assert_eq!(CountryCode::parse("sl").unwrap().as_str(), "SL");
-        assert_eq!(CountryCode::parse("SL").unwrap().name(), "Sierra Leone");
-        assert!(CountryCode::parse("QQ").is_err());
-        assert!(CountryCode::parse("").is_err());
-        assert!(CountryCode::parse("Sierra Leone").is_err());
-    }
-
-    #[test]
-    fn catalogue_is_sorted_for_binary_search() {
-        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(COUNTRIES.len(), 250);
-    }
-
-    #[test]
     fn org_name_bounds() {
         assert!(OrgName::parse(" ").is_err());
         assert!(OrgName::parse("A").is_err());
@@ -274,14 +138,6 @@ mod tests {
             OrgName::parse("  Ministry of Justice ").unwrap().as_str(),
             "Ministry of Justice"
         );
-    }
-
-    #[test]
-    fn kinds_round_trip() {
-        for kind in OrgKind::ALL {
-            assert_eq!(OrgKind::parse(kind.as_str()), Ok(kind));
-        }
-        assert!(OrgKind::parse("militia").is_err());
     }
 
     #[test]
@@ -329,61 +185,5 @@ mod tests {
         ] {
             assert!(!may(&admin, action));
         }
-    }
-}
-
-/// Why an invitation link cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InvitationProblem {
-    /// Someone already accepted it.
-    Used,
-    /// Its time ran out.
-    Expired,
-}
-
-impl InvitationProblem {
-    /// What the person opening the link is told.
-    pub fn message(self) -> &'static str {
-        match self {
-            InvitationProblem::Used => "This invitation has already been used. Log in, or ask your administrator for a new one.",
-            InvitationProblem::Expired => "This invitation has expired. Ask your administrator for a new one.",
-        }
-    }
-}
-
-/// Whether an invitation can still be accepted at `now`.
-pub fn check_invitation(
-    expires_at: i64,
-    accepted_at: Option<i64>,
-    now: i64,
-) -> Result<(), InvitationProblem> {
-    if accepted_at.is_some() {
-        Err(InvitationProblem::Used)
-    } else if now >= expires_at {
-        Err(InvitationProblem::Expired)
-    } else {
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod invitation_tests {
-    use super::*;
-
-    #[test]
-    fn used_wins_over_expired() {
-        assert_eq!(
-            check_invitation(10, Some(5), 20),
-            Err(InvitationProblem::Used)
-        );
-    }
-
-    #[test]
-    fn expires_at_the_stated_second() {
-        assert_eq!(check_invitation(10, None, 9), Ok(()));
-        assert_eq!(
-            check_invitation(10, None, 10),
-            Err(InvitationProblem::Expired)
-        );
     }
 }

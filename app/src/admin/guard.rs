@@ -1,10 +1,10 @@
 //! Loads the acting person and checks an administration action against the rules.
 
 use super::domain::{may, Actor, AdminAction};
-use crate::auth::domain::Person;
-use crate::auth::session::{memberships, require_person};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::foundation::people::Person;
+use crate::foundation::session::{memberships, require_person};
 
 /// The logged-in person as an [`Actor`] for the administration rules.
 pub async fn actor(db: &Db) -> Result<(Person, Actor), AppError> {

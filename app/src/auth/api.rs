@@ -1,36 +1,19 @@
-//! Server functions for logging in and out, the current person, passwords and invitations.
+//! Server functions for logging in and out and changing one's password.
 
 use leptos::prelude::*;
 
-use crate::admin::views::{InvitationPreview, Viewer};
 use crate::error::AppError;
-
-/// The logged-in person and their organisations, or `None`.
-#[server(prefix = "/api", endpoint = "whoami")]
-pub async fn whoami() -> Result<Option<Viewer>, AppError> {
-    use crate::{
-        auth::session::{current_person, memberships},
-        state::app_state,
-    };
-    let db = app_state()?.db;
-    let Some(person) = current_person(&db).await? else {
-        return Ok(None);
-    };
-    let memberships = memberships(&db, person.id).await?;
-    Ok(Some(Viewer {
-        person,
-        memberships,
-    }))
-}
 
 /// Logs in with email and password, then redirects to `next` (a local path) or home.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::audit::domain::AuditKind;
-    use crate::auth::{db, domain::Email, password::verify_password, session};
+    use crate::auth::{db, domain::ThrottlePolicy, password::verify_password};
     use crate::db::now;
     use crate::error::FormErrors;
-    let state = crate::state::app_state()?;
+    use crate::foundation::audit::domain::AuditKind;
+    use crate::foundation::people::Email;
+    use crate::foundation::session;
+    let db = crate::foundation::state::db()?;
     let address = session::client_address().await;
     let email = Email::parse(&email).map_err(|m| {
         let mut errors = FormErrors::default().keep("email", &email);
@@ -38,10 +21,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         AppError::Invalid(errors)
     })?;
     let now = now();
-    let policy = state.throttle;
+    let policy = crate::foundation::state::setting::<ThrottlePolicy>()?;
     let since = now - policy.window_secs;
-    let by_account = db::failures_since(&state.db, "account", email.as_str(), since).await?;
-    let by_address = db::failures_since(&state.db, "address", &address, since).await?;
+    let by_account = db::failures_since(&db, "account", email.as_str(), since).await?;
+    let by_address = db::failures_since(&db, "address", &address, since).await?;
     let wait = policy
         .wait(&by_account, policy.per_account, now)
         .into_iter()
@@ -51,17 +34,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         tracing::warn!(email = %email, %address, "login throttled");
         return Err(AppError::Throttled { retry_after_secs });
     }
-    let record = db::find_login(&state.db, email.as_str()).await?;
+    let record = db::find_login(&db, email.as_str()).await?;
     let (id, active, hash) = match record {
         Some(r) => (Some(r.id), r.active, Some(r.password_hash)),
         None => (None, false, None),
     };
     if !verify_password(password, hash).await {
-        db::record_failure(&state.db, "account", email.as_str(), now).await?;
-        db::record_failure(&state.db, "address", &address, now).await?;
+        db::record_failure(&db, "account", email.as_str(), now).await?;
+        db::record_failure(&db, "address", &address, now).await?;
         tracing::info!(email = %email, %address, "failed login");
         record_login(
-            &state.db,
+            &db,
             AuditKind::LoginFailed,
             id,
             email.as_str(),
@@ -75,7 +58,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     }
     let Some(id) = id.filter(|_| active) else {
         record_login(
-            &state.db,
+            &db,
             AuditKind::LoginFailed,
             id,
             email.as_str(),
@@ -90,11 +73,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         );
         return Err(AppError::Invalid(errors));
     };
-    db::clear_failures(&state.db, "account", email.as_str(), since).await?;
+    db::clear_failures(&db, "account", email.as_str(), since).await?;
     session::log_in(id).await?;
     tracing::info!(person = id, %address, "login");
     record_login(
-        &state.db,
+        &db,
         AuditKind::Login,
         Some(id),
         email.as_str(),
@@ -110,18 +93,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[cfg(feature = "ssr")]
 async fn record_login(
     db: &crate::db::Db,
-    kind: crate::audit::domain::AuditKind,
+    kind: crate::foundation::audit::domain::AuditKind,
     person: Option<i64>,
     email: &str,
     address: &str,
     why: &str,
 ) -> Result<(), AppError> {
-    let mut entry = crate::audit::domain::NewEntry::new(kind, email)
+    let mut entry = crate::foundation::audit::domain::NewEntry::new(kind, email)
         .from_ip(address)
         .details(serde_json::json!({ "reason": why }));
     entry.person = person;
-    crate::audit::db::record(db, &entry).await?;
-    Ok(())
+    Ok(crate::foundation::audit::record::record_event(db, entry).await?)
 }
 
 /// Only local paths of plain visible ASCII are followed after login, so a crafted link can
@@ -144,7 +126,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Ends the session on the server and clears the cookie.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let session = crate::auth::session::session().await?;
+    let session = crate::foundation::session::session().await?;
     session.flush().await.map_err(|e| {
         tracing::error!(error = %e, "logout failed");
         AppError::Internal
@@ -160,10 +142,11 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{db, domain::NewPassword, password, session};
-    let state = crate::state::app_state()?;
-    let person = session::require_person(&state.db).await?;
-    let stored = db::password_hash(&state.db, person.id).await?;
+    use crate::auth::{db, domain::NewPassword, password};
+    use crate::foundation::session;
+    let db = crate::foundation::state::db()?;
+    let person = session::require_person(&db).await?;
+    let stored = db::password_hash(&db, person.id).await?;
     if !password::verify_password(current_password, Some(stored)).await {
         return Err(AppError::field(
             "current_password",
@@ -173,96 +156,18 @@ pub async fn change_password(
     let new =
         NewPassword::parse(&password, &password_confirm).map_err(|(f, m)| AppError::field(f, m))?;
     let hash = password::hash_password(new).await?;
-    db::set_password(&state.db, person.id, &hash, crate::db::now()).await?;
+    db::set_password(&db, person.id, &hash, crate::db::now()).await?;
     // A new id for this session, then every other session of this person goes.
     session::log_in(person.id).await?;
     let current = session::session().await?.id().map(|id| id.to_string());
-    let ended = db::delete_sessions_of(&state.db, person.id, current.as_deref()).await?;
+    let ended = db
+        .transaction(async |tx| {
+            crate::foundation::session_store::end_sessions_of(tx, person.id, current.as_deref())
+                .await
+        })
+        .await?;
     tracing::info!(person = person.id, ended, "password changed");
     session::confirm_plain_post("password");
-    Ok(())
-}
-
-/// What an invitation link offers, or why it cannot be used.
-#[server(prefix = "/api", endpoint = "invitation")]
-pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
-    use crate::admin::{db, domain::check_invitation, token::hash_token};
-    let state = crate::state::app_state()?;
-    let inv = db::find_invitation(&state.db, &hash_token(&token))
-        .await
-        .map_err(|e| match e {
-            crate::db::DbError::NotFound => AppError::Conflict(
-                "This invitation link is not valid. Check that it was copied whole.".into(),
-            ),
-            other => other.into(),
-        })?;
-    check_invitation(inv.expires_at, inv.accepted_at, crate::db::now())
-        .map_err(|p| AppError::Conflict(p.message().into()))?;
-    Ok(InvitationPreview {
-        email: inv.email,
-        display_name: inv.display_name,
-        org_name: inv.organisation.map(|(_, name, _)| name),
-        plan: inv
-            .plan
-            .map(|(_, title, role)| (title, role.label().to_owned())),
-        platform_role: inv.platform_role,
-    })
-}
-
-/// Accepts an invitation: creates the account with the chosen password and logs it in.
-#[server(prefix = "/api", endpoint = "accept_invitation")]
-pub async fn accept_invitation(
-    token: String,
-    display_name: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
-    use crate::admin::{db, domain::check_invitation, token::hash_token};
-    use crate::auth::{
-        domain::{NewPassword, PersonName},
-        password::hash_password,
-        session,
-    };
-    use crate::db::{now, DbError};
-    use crate::error::FormErrors;
-    let state = crate::state::app_state()?;
-    let inv = db::find_invitation(&state.db, &hash_token(&token))
-        .await
-        .map_err(|e| match e {
-            DbError::NotFound => AppError::Conflict("This invitation link is not valid.".into()),
-            other => other.into(),
-        })?;
-    check_invitation(inv.expires_at, inv.accepted_at, now())
-        .map_err(|p| AppError::Conflict(p.message().into()))?;
-    let mut errors = FormErrors::default().keep("display_name", &display_name);
-    let name = PersonName::parse(&display_name)
-        .map_err(|m| errors.add("display_name", m))
-        .ok();
-    let new = NewPassword::parse(&password, &password_confirm)
-        .map_err(|(f, m)| errors.add(f, m))
-        .ok();
-    let (Some(name), Some(new)) = (name, new) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let hash = hash_password(new).await?;
-    let person_id = db::accept_invitation(&state.db, &inv, name.as_str(), &hash, now())
-        .await
-        .map_err(|e| match e {
-            DbError::Stale => {
-                AppError::Conflict("This invitation has just been used or has expired.".into())
-            }
-            DbError::Duplicate(_) => AppError::Conflict(
-                "An account with this email already exists. Log in instead.".into(),
-            ),
-            other => other.into(),
-        })?;
-    session::log_in(person_id).await?;
-    tracing::info!(
-        person = person_id,
-        invitation = inv.id,
-        "invitation accepted"
-    );
-    leptos_axum::redirect("/");
     Ok(())
 }
 

@@ -1,11 +1,10 @@
-//! Queries for people, passwords, sessions and login throttling.
+//! Queries for logging in: login records, passwords, sessions and login throttling.
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::domain::{Person, PlatformRole};
 use super::password::PasswordHash;
 use crate::db::{flag, Db, DbError, DbResult};
+use crate::foundation::people::PlatformRole;
 
 /// What a login attempt needs to know about an account.
 pub struct LoginRecord {
@@ -15,20 +14,6 @@ pub struct LoginRecord {
     pub password_hash: PasswordHash,
     /// Deactivated accounts cannot log in.
     pub active: bool,
-}
-
-pub(crate) const PERSON_COLUMNS: &str = "id, email, display_name, platform_role, active";
-
-/// Maps a row selected with [`PERSON_COLUMNS`].
-pub(crate) fn person_from_row(row: &AnyRow) -> Result<Person, sqlx::Error> {
-    let role: String = row.try_get("platform_role")?;
-    Ok(Person {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        platform_role: PlatformRole::parse(&role).map_err(|e| sqlx::Error::Decode(e.into()))?,
-        active: flag(row, "active")?,
-    })
 }
 
 /// The login facts for `email`, if such an account exists.
@@ -55,16 +40,6 @@ pub async fn password_hash(db: &Db, id: i64) -> DbResult<PasswordHash> {
         .fetch_one(db.reader())
         .await?;
     Ok(PasswordHash::from_stored(hash))
-}
-
-/// Person `id`.
-pub async fn find_person(db: &Db, id: i64) -> DbResult<Person> {
-    db.memo("people.by_id", id.to_string(), || async {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id).fetch_one(db.reader()).await?;
-        Ok(person_from_row(&row)?)
-    })
-    .await
 }
 
 /// True when an account with `email` exists.
@@ -112,16 +87,6 @@ pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> Db
         return Err(DbError::NotFound);
     }
     Ok(())
-}
-
-/// Ends every session of person `id`, except `keep` when given (the one making the change).
-pub async fn delete_sessions_of(db: &Db, person_id: i64, keep: Option<&str>) -> DbResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2")
-        .bind(person_id)
-        .bind(keep.unwrap_or(""))
-        .execute(db.write().await.conn())
-        .await?;
-    Ok(done.rows_affected())
 }
 
 /// Records a failed login against `subject` (an email or a client address).

@@ -1,4 +1,4 @@
-//! Accounts: logging in and out, sessions, passwords, accepting invitations.
+//! Accounts: logging in and out, passwords and login throttling.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -6,8 +6,4 @@ pub mod db;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod password;
-#[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
-pub mod session_store;
 pub mod ui;

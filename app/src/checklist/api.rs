@@ -1,22 +1,30 @@
-//! Server functions for the checklist. Reading needs `Read` on the plan; statuses, fields,
-//! evidence and section links need `Edit`; adding, rewording and retiring items needs `Manage`;
-//! the template is for platform administrators. Every item and section id is checked against
-//! the plan in the query that uses it.
+//! Server functions for a plan's checklist. Reading needs `Read` on the plan; statuses, fields,
+//! evidence and section links need `Edit`; adding, rewording and retiring items needs `Manage`.
+//! Every item and section id is checked against the plan in the query that uses it, and every
+//! change is written with its audit entry. The template is in [`super::template_api`].
 
 use leptos::prelude::*;
 
-use super::views::{Checklist, ChecklistGlance, ItemDetail, ItemSaveOutcome, TemplateItem};
+use super::views::{Checklist, ChecklistGlance, ItemDetail, ItemSaveOutcome};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod support {
+pub(super) mod support {
+    use crate::access::guard::PlanActor;
     use crate::checklist::domain::{parse_pillar, parse_psg, parse_risk_factors, parse_text};
-    use crate::db::Db;
     use crate::error::{AppError, FormErrors};
+    use crate::foundation::audit::domain::{AuditKind, NewEntry};
 
-    /// The state's database, or an internal error.
-    pub fn db() -> Result<Db, AppError> {
-        Ok(crate::state::app_state()?.db)
+    /// The audit entry of a change to checklist item `item_id` by `actor`: `action` and what
+    /// else is worth keeping.
+    pub async fn entry(actor: &PlanActor, item_id: i64, details: serde_json::Value) -> NewEntry {
+        actor
+            .entry(
+                AuditKind::ChecklistChange,
+                format!("checklist item {item_id}"),
+            )
+            .await
+            .details(details)
     }
 
     /// An item's definition as submitted: text, goal, pillar, risk factors.
@@ -66,7 +74,7 @@ pub async fn plan_checklist(
     use super::domain::start_of_day;
     use super::progress::ItemFilter;
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let filter = ItemFilter::parse(
@@ -85,7 +93,7 @@ pub async fn plan_checklist(
     let can_manage = actor.may(PlanAction::Manage);
     Ok(Checklist {
         plan_id,
-        plan_title: crate::plans::db::plan(&db, plan_id).await?.title,
+        plan_title: actor.plan_title.clone(),
         active_count: active.len(),
         items: active
             .into_iter()
@@ -103,11 +111,11 @@ pub async fn plan_checklist(
 #[server(prefix = "/api", endpoint = "checklist_item_detail")]
 pub async fn checklist_item_detail(plan_id: i64, item_id: i64) -> Result<ItemDetail, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let today = super::domain::start_of_day(crate::db::now());
     let item = super::db::item(&db, plan_id, item_id, today).await?;
-    let (sections, _) = crate::plans::db::sections_of(&db, plan_id).await?;
+    let (sections, _) = crate::sections::db::sections_of(&db, plan_id).await?;
     let organisations = super::db::plan_organisations(&db, plan_id).await?;
     let org_name = |id: i64| {
         organisations
@@ -138,7 +146,7 @@ pub async fn checklist_item_detail(plan_id: i64, item_id: i64) -> Result<ItemDet
     Ok(ItemDetail {
         history,
         plan_id,
-        plan_title: crate::plans::db::plan(&db, plan_id).await?.title,
+        plan_title: actor.plan_title.clone(),
         evidence: super::db::evidence(&db, item_id).await?,
         linked_sections: super::db::linked_sections(&db, item_id).await?,
         plan_sections: sections.into_iter().map(|s| (s.id, s.title)).collect(),
@@ -156,7 +164,7 @@ pub async fn checklist_progress(plan_id: i64) -> Result<ChecklistGlance, AppErro
     use super::progress::{unaddressed_risk_factors, ProgressMatrix};
     use super::views::OverdueItem;
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let today = start_of_day(crate::db::now());
     let items: Vec<_> = super::db::items(&db, plan_id, today)
@@ -215,7 +223,7 @@ pub async fn update_checklist_item(
     use super::fields::ItemPatch;
     use crate::access::domain::PlanAction;
     use crate::error::FormErrors;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
     // The item id travels back with the errors: every item's form on a page shares the action.
     let mut errors = FormErrors::default().keep("item_id", &item_id.to_string());
@@ -263,29 +271,8 @@ pub async fn update_checklist_item(
             .ok();
     }
     errors.into_result()?;
-    let outcome =
-        super::save::save(&db, plan_id, item_id, base_version, &patch, actor.person.id).await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        item = item_id,
-        base_version,
-        outcome = outcome.kind(),
-        "checklist item updated"
-    );
-    crate::audit::db::record(
-        &db,
-        &crate::audit::api::plan_entry(
-            &actor,
-            plan_id,
-            crate::audit::domain::AuditKind::ChecklistChange,
-            format!("checklist item {item_id}"),
-        )
-        .await
-        .details(serde_json::json!({"action": "updated", "outcome": outcome.kind()})),
-    )
-    .await?;
-    crate::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
+    let outcome = super::save::save(&db, &actor, item_id, base_version, &patch, "updated").await?;
+    crate::foundation::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
     Ok(outcome)
 }
 
@@ -303,7 +290,7 @@ pub async fn edit_checklist_item(
 ) -> Result<ItemSaveOutcome, AppError> {
     use super::fields::ItemPatch;
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
     let (text, psg, pillar, risks) = support::definition(&text, &psg, &pillar, &risk_factors)
         .map_err(|e| match e {
@@ -317,35 +304,15 @@ pub async fn edit_checklist_item(
         risk_factors: Some(risks),
         ..ItemPatch::default()
     };
-    let outcome =
-        super::save::save(&db, plan_id, item_id, base_version, &patch, actor.person.id).await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        item = item_id,
-        outcome = outcome.kind(),
-        "checklist item edited"
-    );
-    crate::audit::db::record(
-        &db,
-        &crate::audit::api::plan_entry(
-            &actor,
-            plan_id,
-            crate::audit::domain::AuditKind::ChecklistChange,
-            format!("checklist item {item_id}"),
-        )
-        .await
-        .details(serde_json::json!({"action": "edited", "outcome": outcome.kind()})),
-    )
-    .await?;
-    crate::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
+    let outcome = super::save::save(&db, &actor, item_id, base_version, &patch, "edited").await?;
+    crate::foundation::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
     Ok(outcome)
 }
 
 /// The outcome of the last item save on this plan posted without JavaScript, shown once.
 #[server(prefix = "/api", endpoint = "take_checklist_notice")]
 pub async fn take_checklist_notice(plan_id: i64) -> Result<Option<ItemSaveOutcome>, AppError> {
-    crate::flash::take(&support::notice_key(plan_id)).await
+    crate::foundation::flash::take(&support::notice_key(plan_id)).await
 }
 
 /// Adds an item to the plan's checklist (leads).
@@ -360,7 +327,7 @@ pub async fn add_checklist_item(
     use super::domain::ItemStatus;
     use super::fields::ItemFields;
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
     let (text, psg, pillar, risk_factors) =
         support::definition(&text, &psg, &pillar, &risk_factors)?;
@@ -374,27 +341,17 @@ pub async fn add_checklist_item(
         responsible_person: String::new(),
         due_date: None,
     };
-    let id =
-        super::db::insert_item(&db, plan_id, &fields, actor.person.id, crate::db::now()).await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        item = id,
-        "checklist item added"
-    );
-    crate::audit::db::record(
-        &db,
-        &crate::audit::api::plan_entry(
-            &actor,
-            plan_id,
-            crate::audit::domain::AuditKind::ChecklistChange,
-            format!("checklist item {id}"),
+    let entry = support::entry(&actor, 0, serde_json::json!({"action": "added"})).await;
+    let id = db
+        .write_audited(
+            |id: &i64| entry.about(format!("checklist item {id}")),
+            async |tx| {
+                super::db::insert_item(tx, plan_id, &fields, actor.person.id, crate::db::now())
+                    .await
+            },
         )
-        .await
-        .details(serde_json::json!({"action": "added"})),
-    )
-    .await?;
-    crate::auth::session::confirm_plain_post("item-added");
+        .await?;
+    crate::foundation::session::confirm_plain_post("item-added");
     Ok(id)
 }
 
@@ -407,29 +364,19 @@ pub async fn set_checklist_item_retired(
     retired: bool,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
-    super::db::set_retired(&db, plan_id, item_id, retired, crate::db::now()).await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        item = item_id,
-        retired,
-        "checklist item retirement set"
-    );
-    crate::audit::db::record(
-        &db,
-        &crate::audit::api::plan_entry(
-            &actor,
-            plan_id,
-            crate::audit::domain::AuditKind::ChecklistChange,
-            format!("checklist item {item_id}"),
-        )
-        .await
-        .details(serde_json::json!({"action": if retired { "retired" } else { "restored" }})),
+    let entry = support::entry(
+        &actor,
+        item_id,
+        serde_json::json!({"action": if retired { "retired" } else { "restored" }}),
     )
+    .await;
+    db.write_audited(entry, async |tx| {
+        super::db::set_retired(tx, plan_id, item_id, retired, crate::db::now()).await
+    })
     .await?;
-    crate::auth::session::confirm_plain_post(if retired { "retired" } else { "restored" });
+    crate::foundation::session::confirm_plain_post(if retired { "retired" } else { "restored" });
     Ok(())
 }
 
@@ -443,7 +390,7 @@ pub async fn add_evidence(
 ) -> Result<(), AppError> {
     use super::domain::{parse_evidence_note, parse_evidence_url};
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
     let mut errors = crate::error::FormErrors::default()
         .keep("note", &note)
@@ -457,38 +404,26 @@ pub async fn add_evidence(
     let (Some(note), Some(url)) = (note, url) else {
         return Err(AppError::Invalid(errors));
     };
-    super::db::add_evidence(
-        &db,
-        &super::db::NewEvidence {
-            plan_id,
-            item_id,
-            note: &note,
-            url: url.as_deref(),
-            by: actor.person.id,
-            organisation: actor.organisations.first().copied(),
-            now: crate::db::now(),
-        },
+    let evidence = super::db::NewEvidence {
+        plan_id,
+        item_id,
+        note: &note,
+        url: url.as_deref(),
+        by: actor.person.id,
+        organisation: actor.organisations.first().copied(),
+        now: crate::db::now(),
+    };
+    let entry = support::entry(
+        &actor,
+        item_id,
+        serde_json::json!({"action": "evidence added"}),
     )
+    .await;
+    db.write_audited(entry, async |tx| {
+        super::db::add_evidence(tx, &evidence).await
+    })
     .await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        item = item_id,
-        "checklist evidence added"
-    );
-    crate::audit::db::record(
-        &db,
-        &crate::audit::api::plan_entry(
-            &actor,
-            plan_id,
-            crate::audit::domain::AuditKind::ChecklistChange,
-            format!("checklist item {item_id}"),
-        )
-        .await
-        .details(serde_json::json!({"action": "evidence added"})),
-    )
-    .await?;
-    crate::auth::session::confirm_plain_post("evidence");
+    crate::foundation::session::confirm_plain_post("evidence");
     Ok(())
 }
 
@@ -501,132 +436,26 @@ pub async fn link_checklist_section(
     link: bool,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
     let section = section_id
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::field("section_id", "Choose a section of this plan."))?;
-    if link {
-        super::db::link_section(&db, plan_id, item_id, section).await?;
-    } else {
-        super::db::unlink_section(&db, plan_id, item_id, section).await?;
-    }
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        item = item_id,
-        section,
-        link,
-        "checklist section link set"
-    );
-    crate::audit::db::record(
-        &db,
-        &crate::audit::api::plan_entry(&actor, plan_id, crate::audit::domain::AuditKind::ChecklistChange, format!("checklist item {item_id}"))
-            .await
-            .details(serde_json::json!({"action": if link { "section linked" } else { "section unlinked" }, "section": section}))).await?;
-    crate::auth::session::confirm_plain_post(if link { "linked" } else { "unlinked" });
-    Ok(())
-}
-
-#[cfg(feature = "ssr")]
-async fn require_admin(db: &crate::db::Db) -> Result<crate::auth::domain::Person, AppError> {
-    let person = crate::auth::session::require_person(db).await?;
-    if person.is_admin() {
-        Ok(person)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The checklist template new plans copy (platform administrators).
-#[server(prefix = "/api", endpoint = "checklist_template")]
-pub async fn checklist_template() -> Result<Vec<TemplateItem>, AppError> {
-    let db = support::db()?;
-    require_admin(&db).await?;
-    Ok(super::db::template(&db).await?)
-}
-
-/// Adds an item to the checklist template.
-#[server(prefix = "/api", endpoint = "add_checklist_template_item")]
-pub async fn add_checklist_template_item(
-    text: String,
-    psg: String,
-    pillar: String,
-    risk_factors: String,
-) -> Result<i64, AppError> {
-    let db = support::db()?;
-    let person = require_admin(&db).await?;
-    let (text, psg, pillar, risks) = support::definition(&text, &psg, &pillar, &risk_factors)?;
-    let id = super::db::add_template_item(
-        &db,
-        &super::db::TemplateFields {
-            text: &text,
-            psg,
-            pillar,
-            risk_factors: &risks,
-        },
+    let entry = support::entry(
+        &actor,
+        item_id,
+        serde_json::json!({"action": if link { "section linked" } else { "section unlinked" }, "section": section}),
     )
+    .await;
+    db.write_audited(entry, async |tx| {
+        if link {
+            super::db::link_section(tx, plan_id, item_id, section).await
+        } else {
+            super::db::unlink_section(tx, plan_id, item_id, section).await
+        }
+    })
     .await?;
-    tracing::info!(
-        person = person.id,
-        template_item = id,
-        "checklist template item added"
-    );
-    crate::audit::api::record_request(
-        &db,
-        crate::audit::domain::NewEntry::new(
-            crate::audit::domain::AuditKind::Admin,
-            format!("checklist template item {id}"),
-        )
-        .by(person.id)
-        .details(serde_json::json!({"action": "template item added"})),
-    )
-    .await?;
-    crate::auth::session::confirm_plain_post("template-added");
-    Ok(id)
-}
-
-/// Changes or retires an item of the checklist template (plans keep their copies).
-#[server(prefix = "/api", endpoint = "update_checklist_template_item")]
-pub async fn update_checklist_template_item(
-    id: i64,
-    text: String,
-    psg: String,
-    pillar: String,
-    risk_factors: String,
-    retired: Option<String>,
-) -> Result<(), AppError> {
-    let db = support::db()?;
-    let person = require_admin(&db).await?;
-    let (text, psg, pillar, risks) = support::definition(&text, &psg, &pillar, &risk_factors)?;
-    super::db::update_template_item(
-        &db,
-        id,
-        &super::db::TemplateFields {
-            text: &text,
-            psg,
-            pillar,
-            risk_factors: &risks,
-        },
-        retired.is_some(),
-    )
-    .await?;
-    tracing::info!(
-        person = person.id,
-        template_item = id,
-        "checklist template item updated"
-    );
-    crate::audit::api::record_request(
-        &db,
-        crate::audit::domain::NewEntry::new(
-            crate::audit::domain::AuditKind::Admin,
-            format!("checklist template item {id}"),
-        )
-        .by(person.id)
-        .details(serde_json::json!({"action": "template item updated"})),
-    )
-    .await?;
-    crate::auth::session::confirm_plain_post("template-saved");
+    crate::foundation::session::confirm_plain_post(if link { "linked" } else { "unlinked" });
     Ok(())
 }

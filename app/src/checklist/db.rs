@@ -1,68 +1,22 @@
-//! Queries for checklists, their evidence and section links, and the checklist template. Every
-//! item query names the plan too, so an id from another plan finds nothing.
+//! Queries for checklists, their evidence and section links. Every item query names the plan
+//! too, so an id from another plan finds nothing. Writes take the transaction of the audited
+//! change they belong to.
 
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::domain::{is_overdue, ItemStatus, StatusKind};
 use super::fields::ItemFields;
-use super::views::{ChecklistItem, Evidence, TemplateItem};
-use crate::db::{flag, one_or_more, Db, DbError, DbResult, Tx};
+use super::views::{ChecklistItem, Evidence};
+use crate::db::{decode, flag, one_or_more, Db, DbError, DbResult, Tx};
 
-fn small(n: i64) -> u8 {
+/// A small stored number (goal, pillar, risk factor); 0, which no catalogue holds, if corrupt.
+pub(super) fn small(n: i64) -> u8 {
     u8::try_from(n).unwrap_or(0)
 }
 
-fn decode(e: &'static str) -> sqlx::Error {
-    sqlx::Error::Decode(e.into())
-}
-
-/// Copies the active template items, with their risk factors, into plan `plan_id` (inside the
-/// plan's creation transaction, so a plan never exists without its checklist).
-pub async fn copy_template_tx(
-    tx: &mut Tx<'_>,
-    plan_id: i64,
-    created_by: i64,
-    now: i64,
-) -> DbResult<()> {
-    let templates = sqlx::query(
-        "SELECT id, text, psg, pillar FROM checklist_templates WHERE retired = 0 ORDER BY position, id",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    for (i, t) in templates.iter().enumerate() {
-        let template_id: i64 = t.try_get("id")?;
-        let risks: Vec<i64> = sqlx::query_scalar(
-            "SELECT risk_factor FROM checklist_template_risks WHERE template_id = $1 ORDER BY risk_factor",
-        )
-        .bind(template_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        let fields = ItemFields {
-            text: t.try_get("text")?,
-            psg: small(t.try_get("psg")?),
-            pillar: small(t.try_get("pillar")?),
-            risk_factors: risks.into_iter().map(small).collect(),
-            status: ItemStatus::NotStarted,
-            responsible_org: None,
-            responsible_person: String::new(),
-            due_date: None,
-        };
-        insert_item_tx(
-            tx,
-            plan_id,
-            Some(template_id),
-            i as i64 + 1,
-            &fields,
-            created_by,
-            now,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn insert_item_tx(
+/// Inserts an item with its risk factors and first version inside `tx`.
+pub(super) async fn insert_item_tx(
     tx: &mut Tx<'_>,
     plan_id: i64,
     template_id: Option<i64>,
@@ -132,25 +86,21 @@ async fn write_version(
     Ok(())
 }
 
-/// Adds an item at the end of plan `plan_id`'s checklist.
+/// Adds an item at the end of plan `plan_id`'s checklist inside `tx`.
 pub async fn insert_item(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     f: &ItemFields,
     by: i64,
     now: i64,
 ) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_items WHERE plan_id = $1",
     )
     .bind(plan_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let id = insert_item_tx(&mut tx, plan_id, None, position, f, by, now).await?;
-    tx.commit().await?;
-    Ok(id)
+    insert_item_tx(tx, plan_id, None, position, f, by, now).await
 }
 
 const ITEM_SELECT: &str = "SELECT i.id, i.position, i.text, i.psg, i.pillar, i.status, i.na_reason,
@@ -162,9 +112,9 @@ const ITEM_SELECT: &str = "SELECT i.id, i.position, i.text, i.psg, i.pillar, i.s
      LEFT JOIN people p ON p.id = i.updated_by";
 
 fn item_from_row(r: &AnyRow, risks: Vec<u8>, today: i64) -> Result<ChecklistItem, sqlx::Error> {
-    let kind = StatusKind::parse(&r.try_get::<String, _>("status")?).map_err(decode)?;
+    let kind = decode(StatusKind::parse(&r.try_get::<String, _>("status")?))?;
     let reason: String = r.try_get("na_reason")?;
-    let status = ItemStatus::parse(kind.as_str(), &reason).map_err(|(_, m)| decode(m))?;
+    let status = decode(ItemStatus::parse(kind.as_str(), &reason).map_err(|(_, m)| m))?;
     let due_date: Option<i64> = r.try_get("due_date")?;
     Ok(ChecklistItem {
         id: r.try_get("id")?,
@@ -294,12 +244,10 @@ pub struct ItemWrite<'a> {
     pub now: i64,
 }
 
-/// Writes the next version of an item in one transaction. The `UPDATE` only matches while the
+/// Writes the next version of an item inside `tx`. The `UPDATE` only matches while the
 /// version is still the one the writer read, so of two writers from the same version only one
 /// succeeds; the other gets `Stale` and nothing is written for it.
-pub async fn save_item(db: &Db, w: &ItemWrite<'_>) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+pub async fn save_item(tx: &mut Tx<'_>, w: &ItemWrite<'_>) -> DbResult<i64> {
     let f = w.fields;
     let updated = sqlx::query(
         "UPDATE checklist_items SET text = $1, psg = $2, pillar = $3, status = $4, na_reason = $5,
@@ -320,20 +268,19 @@ pub async fn save_item(db: &Db, w: &ItemWrite<'_>) -> DbResult<i64> {
     .bind(w.item_id)
     .bind(w.plan_id)
     .bind(w.expected_version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
     let version = w.expected_version + 1;
-    write_risks(&mut tx, w.item_id, &f.risk_factors).await?;
-    write_version(&mut tx, w.item_id, version, f, w.by, w.now).await?;
+    write_risks(tx, w.item_id, &f.risk_factors).await?;
+    write_version(tx, w.item_id, version, f, w.by, w.now).await?;
     sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2")
         .bind(w.now)
         .bind(w.plan_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(version)
 }
 
@@ -351,8 +298,14 @@ pub async fn authors_after(db: &Db, item_id: i64, after: i64) -> DbResult<Vec<St
     Ok(names.into_iter().flatten().collect())
 }
 
-/// Retires (`true`) or restores an item of plan `plan_id`.
-pub async fn set_retired(db: &Db, plan_id: i64, id: i64, retired: bool, now: i64) -> DbResult<()> {
+/// Retires (`true`) or restores an item of plan `plan_id` inside `tx`.
+pub async fn set_retired(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    id: i64,
+    retired: bool,
+    now: i64,
+) -> DbResult<()> {
     one_or_more(
         sqlx::query(
             "UPDATE checklist_items SET retired = $1, updated_at = $2 WHERE id = $3 AND plan_id = $4",
@@ -361,7 +314,7 @@ pub async fn set_retired(db: &Db, plan_id: i64, id: i64, retired: bool, now: i64
         .bind(now)
         .bind(id)
         .bind(plan_id)
-        .execute(db.write().await.conn())
+        .execute(&mut **tx)
         .await?,
     )
 }
@@ -385,7 +338,7 @@ pub struct NewEvidence<'a> {
 }
 
 /// Adds evidence to an item, only if the item belongs to the plan (`NotFound` otherwise).
-pub async fn add_evidence(db: &Db, e: &NewEvidence<'_>) -> DbResult<()> {
+pub async fn add_evidence(tx: &mut Tx<'_>, e: &NewEvidence<'_>) -> DbResult<()> {
     one_or_more(
         sqlx::query(
             "INSERT INTO checklist_evidence (item_id, note, url, added_by, organisation_id, added_at)
@@ -398,7 +351,7 @@ pub async fn add_evidence(db: &Db, e: &NewEvidence<'_>) -> DbResult<()> {
         .bind(e.now)
         .bind(e.item_id)
         .bind(e.plan_id)
-        .execute(db.write().await.conn())
+        .execute(&mut **tx)
         .await?,
     )
 }
@@ -445,7 +398,12 @@ pub async fn linked_sections(db: &Db, item_id: i64) -> DbResult<Vec<(i64, String
 }
 
 /// Links an item and a section, both of plan `plan_id` (`NotFound` when either is not).
-pub async fn link_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64) -> DbResult<()> {
+pub async fn link_section(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    item_id: i64,
+    section_id: i64,
+) -> DbResult<()> {
     let linked = sqlx::query(
         "INSERT INTO checklist_item_sections (item_id, section_id)
          SELECT i.id, s.id FROM checklist_items i JOIN sections s ON s.plan_id = i.plan_id
@@ -454,7 +412,7 @@ pub async fn link_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64) 
     .bind(item_id)
     .bind(section_id)
     .bind(plan_id)
-    .execute(db.write().await.conn())
+    .execute(&mut **tx)
     .await;
     match linked.map_err(DbError::from) {
         Ok(done) => one_or_more(done),
@@ -465,7 +423,12 @@ pub async fn link_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64) 
 }
 
 /// Removes a link between an item of plan `plan_id` and a section.
-pub async fn unlink_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64) -> DbResult<()> {
+pub async fn unlink_section(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    item_id: i64,
+    section_id: i64,
+) -> DbResult<()> {
     one_or_more(
         sqlx::query(
             "DELETE FROM checklist_item_sections WHERE item_id = $1 AND section_id = $2
@@ -474,7 +437,7 @@ pub async fn unlink_section(db: &Db, plan_id: i64, item_id: i64, section_id: i64
         .bind(item_id)
         .bind(section_id)
         .bind(plan_id)
-        .execute(db.write().await.conn())
+        .execute(&mut **tx)
         .await?,
     )
 }
@@ -492,120 +455,4 @@ pub async fn plan_organisations(db: &Db, plan_id: i64) -> DbResult<Vec<(i64, Str
         .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
-}
-
-/// The checklist template, in order (retired items included).
-pub async fn template(db: &Db) -> DbResult<Vec<TemplateItem>> {
-    let rows = sqlx::query(
-        "SELECT id, position, text, psg, pillar, source, retired FROM checklist_templates ORDER BY position, id",
-    )
-    .fetch_all(db.reader())
-    .await?;
-    let risks = sqlx::query(
-        "SELECT template_id, risk_factor FROM checklist_template_risks ORDER BY risk_factor",
-    )
-    .fetch_all(db.reader())
-    .await?;
-    let mut by_item: std::collections::HashMap<i64, Vec<u8>> = Default::default();
-    for r in &risks {
-        by_item
-            .entry(r.try_get("template_id")?)
-            .or_default()
-            .push(small(r.try_get("risk_factor")?));
-    }
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id")?;
-            Ok(TemplateItem {
-                id,
-                position: r.try_get("position")?,
-                text: r.try_get("text")?,
-                psg: small(r.try_get("psg")?),
-                pillar: small(r.try_get("pillar")?),
-                risk_factors: by_item.remove(&id).unwrap_or_default(),
-                source: r.try_get("source")?,
-                retired: flag(r, "retired")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
-}
-
-/// A template item's fields.
-pub struct TemplateFields<'a> {
-    /// Text.
-    pub text: &'a str,
-    /// Goal.
-    pub psg: u8,
-    /// Pillar.
-    pub pillar: u8,
-    /// Risk factors.
-    pub risk_factors: &'a [u8],
-}
-
-async fn write_template_risks(tx: &mut Tx<'_>, id: i64, risks: &[u8]) -> DbResult<()> {
-    sqlx::query("DELETE FROM checklist_template_risks WHERE template_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    for r in risks {
-        sqlx::query(
-            "INSERT INTO checklist_template_risks (template_id, risk_factor) VALUES ($1, $2)",
-        )
-        .bind(id)
-        .bind(i64::from(*r))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Adds an item at the end of the template.
-pub async fn add_template_item(db: &Db, f: &TemplateFields<'_>) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
-    let position: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM checklist_templates")
-            .fetch_one(&mut *tx)
-            .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO checklist_templates (position, slug, text, psg, pillar, source)
-         VALUES ($1, $2, $3, $4, $5, 'admin') RETURNING id",
-    )
-    .bind(position)
-    .bind(format!("custom-{position}-{}", crate::db::now()))
-    .bind(f.text)
-    .bind(i64::from(f.psg))
-    .bind(i64::from(f.pillar))
-    .fetch_one(&mut *tx)
-    .await?;
-    write_template_risks(&mut tx, id, f.risk_factors).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Changes or retires a template item (plans already created keep their copies).
-pub async fn update_template_item(
-    db: &Db,
-    id: i64,
-    f: &TemplateFields<'_>,
-    retired: bool,
-) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
-    one_or_more(
-        sqlx::query(
-            "UPDATE checklist_templates SET text = $1, psg = $2, pillar = $3, retired = $4 WHERE id = $5",
-        )
-        .bind(f.text)
-        .bind(i64::from(f.psg))
-        .bind(i64::from(f.pillar))
-        .bind(i64::from(retired))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?,
-    )?;
-    write_template_risks(&mut tx, id, f.risk_factors).await?;
-    tx.commit().await?;
-    Ok(())
 }

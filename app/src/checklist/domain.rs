@@ -1,38 +1,10 @@
-//! Checklist rules: the risk factor catalogue, statuses, parsing an item's fields, due dates and
-//! the overdue rule, evidence notes and links. The merge of concurrent edits is in `fields`, the
+//! Checklist rules: statuses, parsing an item's fields, due dates and the overdue rule, evidence
+//! notes and links (the frameworks' catalogues are in [`crate::foundation::frameworks`]). The merge of concurrent edits is in `fields`, the
 //! filters, matrix and risk coverage in `progress`.
 
 use serde::{Deserialize, Serialize};
 
-/// How many UN Framework risk factors there are (1-14).
-pub const RISK_FACTOR_COUNT: u8 = 14;
-
-/// The 14 UN Framework of Analysis risk factors: (number, short name).
-pub const RISK_FACTORS: [(u8, &str); 14] = [
-    (1, "Armed conflict or instability"),
-    (2, "Record of serious violations"),
-    (3, "Weakness of State structures"),
-    (4, "Motives or incentives"),
-    (5, "Capacity to commit atrocity crimes"),
-    (6, "Absence of mitigating factors"),
-    (7, "Enabling circumstances or preparatory action"),
-    (8, "Triggering factors"),
-    (9, "Intergroup tensions or discrimination"),
-    (10, "Signs of an intent to destroy a group"),
-    (11, "Signs of a widespread or systematic attack"),
-    (12, "Signs of a plan or policy to attack civilians"),
-    (13, "Threats to those protected under IHL"),
-    (14, "Threats to humanitarian or peacekeeping operations"),
-];
-
-/// The short name of risk factor `no`.
-pub fn risk_factor_name(no: u8) -> &'static str {
-    RISK_FACTORS
-        .iter()
-        .find(|(n, _)| *n == no)
-        .map(|(_, s)| *s)
-        .unwrap_or("Unknown risk factor")
-}
+use crate::foundation::frameworks::RISK_FACTOR_COUNT;
 
 /// Where an item stands, without its N/A reason (for storage, filters and menus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::domain::{format_due_date, risk_factor_name, ItemStatus};
+use super::domain::{format_due_date, ItemStatus};
+use crate::foundation::frameworks::risk_factor_name;
 
 /// Everything about an item that people edit, as one value: what a version holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +172,7 @@ impl ItemPatch {
 impl ItemFields {
     /// `field`'s value in words, for showing two conflicting values side by side.
     pub fn display(&self, field: ItemField, org_name: impl Fn(i64) -> String) -> String {
-        use crate::plans::domain::{PILLARS, PSGS};
+        use crate::foundation::frameworks::{PILLARS, PSGS};
         let none = || "(none)".to_owned();
         match field {
             ItemField::Text => self.text.clone(),

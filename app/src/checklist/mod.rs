@@ -9,5 +9,8 @@ pub mod fields;
 pub mod progress;
 #[cfg(feature = "ssr")]
 pub mod save;
+pub mod template_api;
+#[cfg(feature = "ssr")]
+pub mod template_db;
 pub mod ui;
 pub mod views;

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::domain::{is_overdue, parse_pillar, parse_psg, StatusKind, RISK_FACTOR_COUNT};
+use super::domain::{is_overdue, parse_pillar, parse_psg, StatusKind};
 use super::fields::ItemFields;
+use crate::foundation::frameworks::RISK_FACTOR_COUNT;
 
 /// The filters of the checklist page; `None` or `false` lets everything through.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

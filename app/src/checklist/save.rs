@@ -1,26 +1,37 @@
-//! The item save path: read, decide field by field (domain), write with a version check, and
-//! go round again if someone else's write landed between the read and the write.
+//! The item save path: read, decide field by field (domain), write with a version check and
+//! its audit entry, and go round again if someone else's write landed between the read and the
+//! write.
 
 use super::db::{self, ItemWrite};
 use super::domain::start_of_day;
 use super::fields::{plan_item_save, ItemPatch, ItemSavePlan};
 use super::views::{FieldConflict, ItemConflict, ItemSaveOutcome};
+use crate::access::guard::PlanActor;
 use crate::db::{now, Db, DbError};
 use crate::error::AppError;
+use crate::foundation::audit::domain::AuditKind;
 
 /// How often a save retries after losing a race before telling the person to try again.
 const ATTEMPTS: usize = 8;
 
 /// Applies `patch` to the version `base` of item `item_id` and saves the result as the next
-/// version: merged with what others saved meanwhile, or a conflict that writes nothing.
+/// version, as `actor` doing `action` ("updated", "edited"): merged with what others saved
+/// meanwhile, or a conflict that writes nothing.
 pub async fn save(
     db: &Db,
-    plan_id: i64,
+    actor: &PlanActor,
     item_id: i64,
     base: i64,
     patch: &ItemPatch,
-    person: i64,
+    action: &str,
 ) -> Result<ItemSaveOutcome, AppError> {
+    let plan_id = actor.plan_id;
+    let entry = actor
+        .entry(
+            AuditKind::ChecklistChange,
+            format!("checklist item {item_id}"),
+        )
+        .await;
     for _ in 0..ATTEMPTS {
         let current = db::item(db, plan_id, item_id, start_of_day(now())).await?;
         if current.retired {
@@ -83,10 +94,17 @@ pub async fn save(
             item_id,
             expected_version: current.version,
             fields: &fields,
-            by: person,
+            by: actor.person.id,
             now: now(),
         };
-        match db::save_item(db, &write).await {
+        let outcome = if merged { "merged" } else { "saved" };
+        let entry = entry
+            .clone()
+            .details(serde_json::json!({"action": action, "outcome": outcome}));
+        match db
+            .write_audited(entry, async |tx| db::save_item(tx, &write).await)
+            .await
+        {
             Ok(version) if merged => {
                 return Ok(ItemSaveOutcome::Merged {
                     item_id,

@@ -1,10 +1,10 @@
-//! Server functions for comment threads and the inbox. Threads are read with
+//! Server functions for comment threads. Threads are read with
 //! [`PlanAction::Read`](crate::access::domain::PlanAction) and written with `Comment`; every
 //! thread id is checked against the plan and section, every comment id against its thread.
 
 use leptos::prelude::*;
 
-use super::views::{Activity, InboxView, MemberSuggestion, ThreadsOfSection};
+use super::views::{Activity, MemberSuggestion, ThreadsOfSection};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -12,15 +12,11 @@ mod support {
     use crate::access::domain::PlanAction;
     use crate::access::guard::{authorize_plan, PlanActor};
     use crate::comments::db::{self, ThreadRow};
-    use crate::comments::domain::{find_mentions, CommentBody};
+    use crate::comments::domain::CommentBody;
+    use crate::comments::mentions::find_mentions;
     use crate::db::Db;
     use crate::error::{AppError, FormErrors};
     use crate::sections::db::SectionRow;
-
-    /// The state's database, or an internal error.
-    pub fn db() -> Result<Db, AppError> {
-        Ok(crate::state::app_state()?.db)
-    }
 
     /// The actor and the section after checking `action` and that the section is the plan's.
     pub async fn section_for(
@@ -93,7 +89,7 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
     use super::domain::{locate, may_delete, may_edit, ThreadState};
     use super::views::{AnchorState, CommentView, Stamp, ThreadView};
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, section) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let rows = super::db::threads_of(&db, plan_id, section_id).await?;
     let comments = super::db::comments_of(&db, plan_id, section_id).await?;
@@ -139,16 +135,14 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
                         html: if deleted {
                             String::new()
                         } else {
-                            crate::sections::markdown::to_safe_html(&c.body)
+                            crate::foundation::markdown::to_safe_html(&c.body)
                         },
                         source: (mine && !deleted && can_comment).then(|| c.body.clone()),
                         created_at: c.created_at,
                         edited_at: c.edited_at,
                         deleted,
                         can_edit: mine && !deleted && can_comment,
-                        can_delete: !deleted
-                            && may_delete(c.author_id, me, is_lead)
-                            && (can_comment || is_lead),
+                        can_delete: !deleted && may_delete(c.author_id, me, is_lead, can_comment),
                     }
                 })
                 .collect(),
@@ -161,7 +155,7 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
             "comments.highlighted",
             format!("{section_id}:{}", section.version),
             || async {
-                Ok(crate::sections::markdown::sanitise(
+                Ok(crate::foundation::markdown::sanitise(
                     &super::passage::highlighted_html(&section.body, &marks),
                 ))
             },
@@ -183,7 +177,7 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
 #[server(prefix = "/api", endpoint = "thread_activity")]
 pub async fn thread_activity(plan_id: i64, section_id: i64) -> Result<Activity, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     Ok(super::db::activity(&db, plan_id, section_id).await?)
 }
@@ -192,7 +186,7 @@ pub async fn thread_activity(plan_id: i64, section_id: i64) -> Result<Activity, 
 #[server(prefix = "/api", endpoint = "open_thread_counts")]
 pub async fn open_thread_counts(plan_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     Ok(super::db::open_counts(&db, plan_id).await?)
 }
@@ -212,7 +206,7 @@ pub async fn start_thread(
     use super::domain::{anchor_in, parse_quote};
     use crate::access::domain::PlanAction;
     use crate::error::FormErrors;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, section) =
         support::section_for(&db, plan_id, section_id, PlanAction::Comment).await?;
     let raw_quote = quote.unwrap_or_default();
@@ -271,7 +265,7 @@ pub async fn start_thread(
         thread,
         "comment thread started"
     );
-    crate::auth::session::confirm_plain_post("commented");
+    crate::foundation::session::confirm_plain_post("commented");
     Ok(thread)
 }
 
@@ -285,7 +279,7 @@ pub async fn reply_to_thread(
 ) -> Result<i64, AppError> {
     use crate::access::domain::PlanAction;
     use crate::error::FormErrors;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, thread) =
         support::thread_for(&db, plan_id, section_id, thread_id, PlanAction::Comment).await?;
     thread
@@ -315,7 +309,7 @@ pub async fn reply_to_thread(
         comment = id,
         "reply added"
     );
-    crate::auth::session::confirm_plain_post("replied");
+    crate::foundation::session::confirm_plain_post("replied");
     Ok(id)
 }
 
@@ -330,7 +324,7 @@ pub async fn edit_comment(
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     use crate::error::FormErrors;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, thread) =
         support::thread_for(&db, plan_id, section_id, thread_id, PlanAction::Comment).await?;
     let comment = super::db::comment(&db, thread_id, comment_id).await?;
@@ -357,7 +351,7 @@ pub async fn edit_comment(
         },
     )
     .await?;
-    crate::auth::session::confirm_plain_post("edited");
+    crate::foundation::session::confirm_plain_post("edited");
     Ok(())
 }
 
@@ -371,15 +365,16 @@ pub async fn delete_comment(
     comment_id: i64,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     super::db::thread(&db, plan_id, section_id, thread_id).await?;
     let comment = super::db::comment(&db, thread_id, comment_id).await?;
-    let is_lead = actor.may(PlanAction::Manage);
-    // Authors whose role no longer lets them comment cannot delete either; leads always can.
-    let allowed = super::domain::may_delete(comment.author_id, actor.person.id, is_lead)
-        && (is_lead || actor.may(PlanAction::Comment));
-    if !allowed {
+    if !super::domain::may_delete(
+        comment.author_id,
+        actor.person.id,
+        actor.may(PlanAction::Manage),
+        actor.may(PlanAction::Comment),
+    ) {
         return Err(AppError::Forbidden);
     }
     super::db::delete_comment(
@@ -396,7 +391,7 @@ pub async fn delete_comment(
         comment = comment_id,
         "comment deleted"
     );
-    crate::auth::session::confirm_plain_post("deleted");
+    crate::foundation::session::confirm_plain_post("deleted");
     Ok(())
 }
 
@@ -420,7 +415,7 @@ async fn set_resolved(
     resolve: bool,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, thread) =
         support::thread_for(&db, plan_id, section_id, thread_id, PlanAction::Comment).await?;
     let state = thread.state();
@@ -445,7 +440,7 @@ async fn set_resolved(
         resolve,
         "thread state changed"
     );
-    crate::auth::session::confirm_plain_post(if resolve { "resolved" } else { "reopened" });
+    crate::foundation::session::confirm_plain_post(if resolve { "resolved" } else { "reopened" });
     Ok(())
 }
 
@@ -457,7 +452,7 @@ pub async fn mention_suggestions(
     prefix: String,
 ) -> Result<Vec<MemberSuggestion>, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Comment).await?;
     let prefix: String = prefix
         .trim()
@@ -466,45 +461,4 @@ pub async fn mention_suggestions(
         .take(60)
         .collect();
     Ok(super::db::members_matching(&db, plan_id, &prefix, 8).await?)
-}
-
-/// The logged-in person's inbox.
-#[server(prefix = "/api", endpoint = "inbox")]
-pub async fn inbox_items() -> Result<InboxView, AppError> {
-    let db = support::db()?;
-    let person = crate::auth::session::require_person(&db).await?;
-    Ok(InboxView {
-        items: super::db::inbox(&db, person.id, 200).await?,
-        unread: super::db::unread_count(&db, person.id).await?,
-    })
-}
-
-/// How many unread items the logged-in person has (0 when logged out), for the navigation.
-#[server(prefix = "/api", endpoint = "inbox_unread")]
-pub async fn inbox_unread() -> Result<i64, AppError> {
-    let db = support::db()?;
-    match crate::auth::session::current_person(&db).await? {
-        Some(person) => Ok(super::db::unread_count(&db, person.id).await?),
-        None => Ok(0),
-    }
-}
-
-/// Marks one of one's own inbox items read.
-#[server(prefix = "/api", endpoint = "mark_inbox_read")]
-pub async fn mark_inbox_read(item_id: i64) -> Result<(), AppError> {
-    let db = support::db()?;
-    let person = crate::auth::session::require_person(&db).await?;
-    super::db::mark_read(&db, person.id, item_id, crate::db::now()).await?;
-    crate::auth::session::confirm_plain_post("read");
-    Ok(())
-}
-
-/// Marks one's whole inbox read.
-#[server(prefix = "/api", endpoint = "mark_all_inbox_read")]
-pub async fn mark_all_inbox_read() -> Result<(), AppError> {
-    let db = support::db()?;
-    let person = crate::auth::session::require_person(&db).await?;
-    super::db::mark_all_read(&db, person.id, crate::db::now()).await?;
-    crate::auth::session::confirm_plain_post("all-read");
-    Ok(())
 }

@@ -1,11 +1,16 @@
-//! Queries for threads, comments, mentions and inboxes. Every thread query names the plan and
-//! the section too, and every comment query its thread, so an id from elsewhere finds nothing.
+//! Queries for threads, comments and mentions. Every thread query names the plan and the
+//! section too, and every comment query its thread, so an id from elsewhere finds nothing.
+//! Comments tell people through their inboxes inside the same transaction.
 
 use sqlx::Row;
 
-use super::domain::{Mentionable, Passage, ThreadState};
-use super::views::{Activity, InboxEntry, InboxKind, MemberSuggestion};
+use super::domain::{Passage, ThreadState};
+use super::mentions::Mentionable;
+use super::views::{Activity, MemberSuggestion};
+use crate::access::db::reaches;
 use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
+use crate::inbox::db::{notify_tx, CommentNotice};
+use crate::inbox::views::InboxKind;
 
 /// A thread as stored.
 #[derive(Debug, Clone)]
@@ -206,7 +211,8 @@ async fn insert_comment_tx(
     .bind(c.now)
     .fetch_one(&mut **tx)
     .await?;
-    notify_mentions_tx(tx, thread, id, c.author, c.mentions, c.now).await?;
+    let notice = notice(thread, id, c);
+    notify_mentions_tx(tx, &notice, c.mentions).await?;
     // Everyone else in the thread hears of the reply, unless a mention already told them.
     let participants: Vec<i64> = sqlx::query_scalar(
         "SELECT created_by FROM comment_threads WHERE id = $1
@@ -217,22 +223,31 @@ async fn insert_comment_tx(
     .await?;
     for person in participants {
         if person != c.author && !c.mentions.contains(&person) {
-            insert_item_tx(tx, person, InboxKind::Reply, thread, id, c.author, c.now).await?;
+            notify_tx(tx, person, InboxKind::Reply, &notice).await?;
         }
     }
     Ok(id)
 }
 
-/// Records mentions of `people` in comment `comment_id` not recorded yet, and puts one inbox
-/// item in each newly mentioned person's inbox (never the author's own).
+fn notice(thread: &ThreadRow, comment_id: i64, c: &NewComment<'_>) -> CommentNotice {
+    CommentNotice {
+        plan_id: thread.plan_id,
+        section_id: thread.section_id,
+        thread_id: thread.id,
+        comment_id,
+        actor: c.author,
+        now: c.now,
+    }
+}
+
+/// Records mentions of `people` in the comment `notice` is about, where not recorded yet, and
+/// puts one item in each newly mentioned person's inbox (never the author's own).
 async fn notify_mentions_tx(
     tx: &mut Tx<'_>,
-    thread: &ThreadRow,
-    comment_id: i64,
-    author: i64,
+    notice: &CommentNotice,
     people: &[i64],
-    now: i64,
 ) -> DbResult<()> {
+    let comment_id = notice.comment_id;
     let already: Vec<i64> =
         sqlx::query_scalar("SELECT person_id FROM comment_mentions WHERE comment_id = $1")
             .bind(comment_id)
@@ -244,74 +259,9 @@ async fn notify_mentions_tx(
             .bind(person)
             .execute(&mut **tx)
             .await?;
-        if *person != author {
-            insert_item_tx(
-                tx,
-                *person,
-                InboxKind::Mention,
-                thread,
-                comment_id,
-                author,
-                now,
-            )
-            .await?;
+        if *person != notice.actor {
+            notify_tx(tx, *person, InboxKind::Mention, notice).await?;
         }
-    }
-    Ok(())
-}
-
-async fn insert_item_tx(
-    tx: &mut Tx<'_>,
-    person: i64,
-    kind: InboxKind,
-    thread: &ThreadRow,
-    comment_id: i64,
-    actor: i64,
-    now: i64,
-) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO inbox_items (person_id, kind, plan_id, section_id, thread_id, comment_id, actor_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(person)
-    .bind(kind.as_str())
-    .bind(thread.plan_id)
-    .bind(thread.section_id)
-    .bind(thread.id)
-    .bind(comment_id)
-    .bind(actor)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Puts a review request for section `section_id` in the inbox of everyone who may review
-/// on the plan, except `asker`.
-pub async fn notify_review_request_tx(
-    tx: &mut Tx<'_>,
-    plan_id: i64,
-    section_id: i64,
-    asker: i64,
-    now: i64,
-) -> DbResult<()> {
-    use crate::access::domain::{people_who_may, PlanAction};
-    let reached = crate::access::db::grants_reaching_people(&mut **tx, plan_id).await?;
-    for person in people_who_may(&reached, PlanAction::Review) {
-        if person == asker {
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO inbox_items (person_id, kind, plan_id, section_id, actor_id, created_at)
-             VALUES ($1, 'review_request', $2, $3, $4, $5)",
-        )
-        .bind(person)
-        .bind(plan_id)
-        .bind(section_id)
-        .bind(asker)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
     }
     Ok(())
 }
@@ -325,11 +275,8 @@ pub async fn start_thread(
     passage: Option<&Passage>,
     first: &NewComment<'_>,
 ) -> DbResult<(i64, i64)> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
-    let ids = start_thread_tx(&mut tx, plan_id, section_id, passage, first).await?;
-    tx.commit().await?;
-    Ok(ids)
+    db.transaction(async |tx| start_thread_tx(tx, plan_id, section_id, passage, first).await)
+        .await
 }
 
 /// [`start_thread`] inside the transaction of another change (a review decision).
@@ -370,11 +317,8 @@ pub async fn start_thread_tx(
 
 /// Adds a reply to `thread`.
 pub async fn reply(db: &Db, thread: &ThreadRow, c: &NewComment<'_>) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
-    let id = insert_comment_tx(&mut tx, thread, c).await?;
-    tx.commit().await?;
-    Ok(id)
+    db.transaction(async |tx| insert_comment_tx(tx, thread, c).await)
+        .await
 }
 
 /// Replaces the text of a comment that is not deleted, marks it edited, and notifies people
@@ -385,24 +329,23 @@ pub async fn edit_comment(
     comment_id: i64,
     c: &NewComment<'_>,
 ) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
-    one_or_more(
-        sqlx::query(
-            "UPDATE comments SET body = $1, edited_at = $2
+    db.transaction(async |tx| {
+        one_or_more(
+            sqlx::query(
+                "UPDATE comments SET body = $1, edited_at = $2
              WHERE id = $3 AND thread_id = $4 AND author_id = $5 AND deleted_at IS NULL",
-        )
-        .bind(c.body)
-        .bind(c.now)
-        .bind(comment_id)
-        .bind(thread.id)
-        .bind(c.author)
-        .execute(&mut *tx)
-        .await?,
-    )?;
-    notify_mentions_tx(&mut tx, thread, comment_id, c.author, c.mentions, c.now).await?;
-    tx.commit().await?;
-    Ok(())
+            )
+            .bind(c.body)
+            .bind(c.now)
+            .bind(comment_id)
+            .bind(thread.id)
+            .bind(c.author)
+            .execute(&mut **tx)
+            .await?,
+        )?;
+        notify_mentions_tx(tx, &notice(thread, comment_id, c), c.mentions).await
+    })
+    .await
 }
 
 /// Deletes a comment: the text goes, the row stays so the thread keeps its order.
@@ -442,30 +385,22 @@ pub async fn set_resolved(
         "UPDATE comment_threads SET resolved_by = NULL, resolved_at = NULL, reopened_by = $1, reopened_at = $2
          WHERE id = $3 AND resolved_at IS NOT NULL"
     };
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
-    let done = sqlx::query(sql)
-        .bind(by)
-        .bind(now)
-        .bind(thread_id)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::Stale);
-    }
-    if resolved {
-        // Whoever closes a discussion has dealt with what their inbox said about it.
-        sqlx::query(
-            "UPDATE inbox_items SET read_at = $1 WHERE thread_id = $2 AND person_id = $3 AND read_at IS NULL",
-        )
-        .bind(now)
-        .bind(thread_id)
-        .bind(by)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    db.transaction(async |tx| {
+        let done = sqlx::query(sql)
+            .bind(by)
+            .bind(now)
+            .bind(thread_id)
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(DbError::Stale);
+        }
+        if resolved {
+            crate::inbox::db::mark_thread_read_tx(tx, by, thread_id, now).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// `(section id, open threads)` for every section of the plan that has open threads.
@@ -515,15 +450,6 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
         comments: r.try_get("comments")?,
         stamp,
     })
-}
-
-/// The grants reaching person column `who` on plan column `plan`, as an SQL condition.
-fn reaches(plan: &str, who: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM plan_grants g WHERE g.plan_id = {plan} AND (
-             (g.grantee_kind = 'person' AND g.grantee_id = {who})
-             OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = {who}))))"
-    )
 }
 
 /// Every active account, marked with whether it can read plan `plan_id`: what mentions are
@@ -587,87 +513,4 @@ pub async fn members_matching(
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
-}
-
-/// The person's inbox, newest first, without items of plans they can no longer read.
-pub async fn inbox(db: &Db, person: i64, limit: i64) -> DbResult<Vec<InboxEntry>> {
-    let rows = sqlx::query(&format!(
-        "SELECT i.id, i.kind, i.plan_id, i.section_id, i.thread_id, i.created_at, i.read_at,
-                a.display_name AS actor, pl.title AS plan_title, s.title AS section_title,
-                m.body, m.deleted_at
-         FROM inbox_items i
-         JOIN plans pl ON pl.id = i.plan_id
-         LEFT JOIN people a ON a.id = i.actor_id
-         LEFT JOIN sections s ON s.id = i.section_id
-         LEFT JOIN comments m ON m.id = i.comment_id
-         WHERE i.person_id = $1 AND {}
-         ORDER BY i.id DESC LIMIT $2",
-        reaches("i.plan_id", "i.person_id")
-    ))
-    .bind(person)
-    .bind(limit)
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let plan: i64 = r.try_get("plan_id")?;
-            let section: Option<i64> = r.try_get("section_id")?;
-            let thread: Option<i64> = r.try_get("thread_id")?;
-            let body: Option<String> = r.try_get("body")?;
-            let link = match (section, thread) {
-                (Some(s), Some(t)) => format!("/plans/{plan}/sections/{s}#thread-{t}"),
-                (Some(s), None) => format!("/plans/{plan}/sections/{s}"),
-                _ => format!("/plans/{plan}"),
-            };
-            Ok(InboxEntry {
-                id: r.try_get("id")?,
-                kind: InboxKind::parse(&kind)
-                    .ok_or_else(|| sqlx::Error::Decode("unknown inbox kind".into()))?,
-                actor: r.try_get("actor")?,
-                plan_title: r.try_get("plan_title")?,
-                section_title: r.try_get("section_title")?,
-                link,
-                excerpt: super::domain::excerpt(body.as_deref().unwrap_or_default(), 160),
-                created_at: r.try_get("created_at")?,
-                read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(DbError::from)
-}
-
-/// Unread items the person can still see.
-pub async fn unread_count(db: &Db, person: i64) -> DbResult<i64> {
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM inbox_items i WHERE i.person_id = $1 AND i.read_at IS NULL AND {}",
-        reaches("i.plan_id", "i.person_id")
-    ))
-    .bind(person)
-    .fetch_one(db.reader())
-    .await?)
-}
-
-/// Marks item `id` of `person`'s inbox read (`NotFound` when it is someone else's).
-pub async fn mark_read(db: &Db, person: i64, id: i64, now: i64) -> DbResult<()> {
-    one_or_more(
-        sqlx::query(
-            "UPDATE inbox_items SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND person_id = $3",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(person)
-        .execute(db.write().await.conn())
-        .await?,
-    )
-}
-
-/// Marks everything in `person`'s inbox read.
-pub async fn mark_all_read(db: &Db, person: i64, now: i64) -> DbResult<()> {
-    sqlx::query("UPDATE inbox_items SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL")
-        .bind(now)
-        .bind(person)
-        .execute(db.write().await.conn())
-        .await?;
-    Ok(())
 }

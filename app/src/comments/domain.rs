@@ -1,10 +1,5 @@
-//! Comment rules: bodies, passage anchors and finding them again, mentions, who may edit or
-//! delete, and the open/resolved life of a thread. No leptos, no sqlx.
-//!
-//! Mentions are written `@` followed by a person's email address (`@grace@example.org`) or
-//! their full display name (`@Grace Mbeki`), matched without regard to case, longest name
-//! first, and only where the `@` starts a word. An `@` followed by anything else is plain text,
-//! except an email address, which must belong to someone on the plan.
+//! Comment rules: bodies, passage anchors and finding them again, who may edit or delete, and
+//! the open/resolved life of a thread. Mentions are in [`super::mentions`]. No leptos, no sqlx.
 
 use serde::{Deserialize, Serialize};
 
@@ -155,132 +150,15 @@ pub fn anchor_in(text: &str, quote: &str, prefix_hint: &str, suffix_hint: &str) 
     })
 }
 
-/// Someone who could be mentioned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mentionable {
-    /// Person id.
-    pub id: i64,
-    /// Display name.
-    pub name: String,
-    /// Email address.
-    pub email: String,
-    /// Whether they may read the plan the comment is on.
-    pub on_plan: bool,
-}
-
-/// The mentions in a comment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Mentions {
-    /// People on the plan who were mentioned, each once, in order.
-    pub people: Vec<i64>,
-    /// What was written for mentions of people not on the plan (refused).
-    pub refused: Vec<String>,
-}
-
-/// The byte length of the start of `hay` that equals `needle` ignoring case, if it does.
-fn starts_with_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
-    let mut hay_chars = hay.char_indices();
-    for n in needle.chars() {
-        let (_, h) = hay_chars.next()?;
-        if !h.to_lowercase().eq(n.to_lowercase()) {
-            return None;
-        }
-    }
-    Some(hay_chars.next().map_or(hay.len(), |(i, _)| i))
-}
-
-fn email_like(s: &str) -> Option<&str> {
-    let end = s
-        .char_indices()
-        .find(|(_, c)| !(c.is_alphanumeric() || "._%+-@".contains(*c)))
-        .map_or(s.len(), |(i, _)| i);
-    let token = s[..end].trim_end_matches(['.', '-']);
-    let (local, domain) = token.split_once('@')?;
-    (!local.is_empty() && domain.contains('.') && !domain.contains('@')).then_some(token)
-}
-
-/// Finds the mentions in `body` among `people` (see the module documentation for the syntax).
-pub fn find_mentions(body: &str, people: &[Mentionable]) -> Mentions {
-    let mut by_length: Vec<&Mentionable> = people.iter().collect();
-    // Longest names first; among namesakes, someone on the plan (the one the writer means).
-    by_length.sort_by_key(|p| (std::cmp::Reverse(p.name.chars().count()), !p.on_plan));
-    let mut found = Mentions::default();
-    let note = |p: &Mentionable, written: &str, found: &mut Mentions| {
-        if p.on_plan {
-            if !found.people.contains(&p.id) {
-                found.people.push(p.id);
-            }
-        } else if !found.refused.iter().any(|r| r == written) {
-            found.refused.push(written.to_owned());
-        }
-    };
-    let mut previous: Option<char> = None;
-    for (at, c) in body.char_indices() {
-        let starts_word = previous.is_none_or(|p| !p.is_alphanumeric() && p != '@');
-        previous = Some(c);
-        if c != '@' || !starts_word {
-            continue;
-        }
-        let rest = &body[at + 1..];
-        if let Some(email) = email_like(rest) {
-            let written = format!("@{email}");
-            match people.iter().find(|p| p.email.eq_ignore_ascii_case(email)) {
-                Some(p) => note(p, &written, &mut found),
-                None if !found.refused.contains(&written) => found.refused.push(written),
-                None => {}
-            }
-            continue;
-        }
-        let named = by_length.iter().find_map(|p| {
-            let len = starts_with_ignoring_case(rest, &p.name)?;
-            let ends_word = rest[len..]
-                .chars()
-                .next()
-                .is_none_or(|n| !n.is_alphanumeric());
-            (!p.name.is_empty() && ends_word).then(|| (*p, &rest[..len]))
-        });
-        if let Some((p, text)) = named {
-            note(p, &format!("@{text}"), &mut found);
-        }
-    }
-    found
-}
-
-/// The start of a Markdown comment as one line of plain text, for inbox listings.
-pub fn excerpt(markdown: &str, max_chars: usize) -> String {
-    let flat = normalise_space(
-        &markdown
-            .chars()
-            .filter(|c| !"*_`#>[]".contains(*c))
-            .collect::<String>(),
-    );
-    if flat.chars().count() <= max_chars {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max_chars).collect();
-    format!("{}…", cut.trim_end())
-}
-
-/// The name being typed after an `@` at the end of `before_caret`, for suggestions: `None`
-/// when the caret is not in a mention (no `@` starting a word, a line break, or too long).
-pub fn mention_query(before_caret: &str) -> Option<&str> {
-    let at = before_caret.rfind('@')?;
-    let starts_word = before_caret[..at]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !c.is_alphanumeric() && c != '@');
-    let query = &before_caret[at + 1..];
-    (starts_word && !query.contains('\n') && query.chars().count() <= 40).then_some(query)
-}
-
 /// Only a comment's author may change its text.
 pub fn may_edit(author: i64, person: i64) -> bool {
     author == person
 }
 
-/// A comment may be deleted by its author or by a lead of the plan (moderation).
-pub fn may_delete(author: i64, person: i64, is_lead: bool) -> bool {
-    author == person || is_lead
+/// A comment may be deleted by a lead of the plan (moderation), or by its author while their
+/// role still lets them comment (someone whose role was lowered cannot delete either).
+pub fn may_delete(author: i64, person: i64, is_lead: bool, may_comment: bool) -> bool {
+    is_lead || (author == person && may_comment)
 }
 
 /// Whether a thread still needs attention.
@@ -321,15 +199,6 @@ impl ThreadState {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn person(id: i64, name: &str, email: &str, on_plan: bool) -> Mentionable {
-        Mentionable {
-            id,
-            name: name.into(),
-            email: email.into(),
-            on_plan,
-        }
-    }
 
     #[test]
     fn comment_bodies_must_have_text_and_a_bounded_length() {
@@ -382,68 +251,14 @@ mod tests {
     }
 
     #[test]
-    fn mentions_match_full_names_and_emails_of_people_on_the_plan() {
-        let people = [
-            person(1, "Grace Mbeki", "grace@example.org", true),
-            person(2, "Grace", "other@example.org", true),
-            person(3, "Erik Sand", "erik@example.org", false),
-        ];
-        let m = find_mentions(
-            "Thanks @grace mbeki, and @other@example.org. Also @Grace! mail me at me@x.org",
-            &people,
-        );
-        assert_eq!(m.people, vec![1, 2]);
-        assert!(m.refused.is_empty());
-    }
-
-    #[test]
-    fn mentions_of_people_off_the_plan_or_unknown_addresses_are_refused() {
-        let people = [person(3, "Erik Sand", "erik@example.org", false)];
-        let m = find_mentions("@Erik Sand and @nobody@example.org; @someone else", &people);
-        assert!(m.people.is_empty());
-        assert_eq!(m.refused, vec!["@Erik Sand", "@nobody@example.org"]);
-    }
-
-    #[test]
-    fn a_namesake_off_the_plan_does_not_block_a_mention() {
-        let people = [
-            person(1, "Ana Diaz", "ana@elsewhere.org", false),
-            person(2, "Ana Diaz", "ana@example.org", true),
-        ];
-        let m = find_mentions("@Ana Diaz", &people);
-        assert_eq!(m.people, vec![2]);
-        assert!(m.refused.is_empty());
-    }
-
-    #[test]
-    fn a_name_must_end_at_a_word_boundary() {
-        let people = [person(1, "Lina", "lina@example.org", true)];
-        assert!(find_mentions("@Linaria", &people).people.is_empty());
-        assert_eq!(find_mentions("(@lina)", &people).people, vec![1]);
-    }
-
-    #[test]
-    fn excerpts_are_short_plain_lines() {
-        assert_eq!(excerpt("**Bold** point\n\nnext", 100), "Bold point next");
-        assert_eq!(excerpt("abcdef", 3), "abc…");
-    }
-
-    #[test]
-    fn the_name_after_an_at_sign_is_what_suggestions_look_for() {
-        assert_eq!(mention_query("Thanks @Edna Ed"), Some("Edna Ed"));
-        assert_eq!(mention_query("@"), Some(""));
-        assert_eq!(mention_query("mail me@home"), None);
-        assert_eq!(mention_query("@Edna\nnext line"), None);
-        assert_eq!(mention_query("no mention"), None);
-    }
-
-    #[test]
     fn only_authors_edit_and_authors_or_leads_delete() {
         assert!(may_edit(1, 1));
         assert!(!may_edit(1, 2));
-        assert!(may_delete(1, 1, false));
-        assert!(may_delete(1, 2, true));
-        assert!(!may_delete(1, 2, false));
+        assert!(may_delete(1, 1, false, true));
+        assert!(may_delete(1, 2, true, false));
+        assert!(!may_delete(1, 2, false, true));
+        // An author who may no longer comment cannot delete either.
+        assert!(!may_delete(1, 1, false, false));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::domain::normalise_space;
-use crate::sections::markdown::safe_events;
+use crate::foundation::markdown::safe_events;
 
 /// Where one text event's characters landed in the normalised text.
 struct Run {
@@ -194,7 +194,7 @@ mod tests {
         let md = "A [link](https://example.org) and *more*.";
         assert_eq!(
             highlighted_html(md, &[]),
-            crate::sections::markdown::to_html(md)
+            crate::foundation::markdown::to_html(md)
         );
     }
 }

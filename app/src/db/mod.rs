@@ -217,6 +217,21 @@ impl Db {
         Writer { db: self, conn }
     }
 
+    /// Runs `change` in one transaction on the writer lane and commits it; an error from
+    /// `change` rolls it back. For writes the audit trail does not record (comments, inbox,
+    /// sessions); audited changes go through `Db::write_audited` instead.
+    pub async fn transaction<T, E, F>(&self, change: F) -> Result<T, E>
+    where
+        F: AsyncFnOnce(&mut Tx<'_>) -> Result<T, E>,
+        E: From<DbError>,
+    {
+        let mut writer = self.write().await;
+        let mut tx = writer.begin().await?;
+        let value = change(&mut tx).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(value)
+    }
+
     /// This database's one value of type `T`, made on first use: state a feature keeps beside
     /// the database (a queue of writes waiting for the lane, say) without this module knowing
     /// the feature.
@@ -288,6 +303,12 @@ pub fn one_or_more(done: sqlx::any::AnyQueryResult) -> DbResult<()> {
 /// Seconds since the Unix epoch: the one time representation both engines store the same way.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// A stored value that no longer parses (a CHECK constraint let through what the code does not
+/// know): a decode error, so the request fails instead of showing something made up.
+pub fn decode<T>(parsed: Result<T, &'static str>) -> Result<T, sqlx::Error> {
+    parsed.map_err(|e| sqlx::Error::Decode(e.into()))
 }
 
 /// Reads a 0/1 integer column as a bool (SQLite has no boolean type).

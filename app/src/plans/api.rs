@@ -15,8 +15,8 @@ pub async fn plans(
     use super::domain::PlanStatus;
     use super::views::PlanListItem;
     use crate::access::domain::{can, highest, Access, PlanAction};
-    let db = crate::state::app_state()?.db;
-    let person = crate::auth::session::require_person(&db).await?;
+    let db = crate::foundation::state::db()?;
+    let person = crate::foundation::session::require_person(&db).await?;
     let country = country
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| !c.is_empty());
@@ -25,7 +25,7 @@ pub async fn plans(
         .filter(|s| !s.is_empty())
         .and_then(|s| PlanStatus::parse(s).ok());
     let org = org.and_then(|o| o.trim().parse::<i64>().ok());
-    let memberships = crate::auth::session::memberships(&db, person.id).await?;
+    let memberships = crate::foundation::session::memberships(&db, person.id).await?;
     // Every grant reaching the person, on any plan, in one query.
     let grants = crate::access::db::roles_reaching_any_plan(&db, person.id).await?;
     let all = super::db::list_plans(&db).await?;
@@ -82,8 +82,8 @@ pub async fn plans(
 /// What the new-plan form offers this person.
 #[server(prefix = "/api", endpoint = "plan_form_options")]
 pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
-    let db = crate::state::app_state()?.db;
-    let person = crate::auth::session::require_person(&db).await?;
+    let db = crate::foundation::state::db()?;
+    let person = crate::foundation::session::require_person(&db).await?;
     let organisations: Vec<(i64, String)> = if person.is_admin() {
         crate::admin::db::list_organisations(&db)
             .await?
@@ -91,7 +91,7 @@ pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
             .map(|o| (o.id, o.name))
             .collect()
     } else {
-        crate::auth::session::memberships(&db, person.id)
+        crate::foundation::session::memberships(&db, person.id)
             .await?
             .into_iter()
             .map(|m| (m.org_id, m.org_name))
@@ -125,11 +125,11 @@ pub async fn create_plan(
     use_template: Option<String>,
 ) -> Result<i64, AppError> {
     use super::domain::{parse_stage, parse_summary, Period, PlanTitle};
-    use crate::admin::domain::CountryCode;
     use crate::error::FormErrors;
-    let db = crate::state::app_state()?.db;
-    let person = crate::auth::session::require_person(&db).await?;
-    let memberships = crate::auth::session::memberships(&db, person.id).await?;
+    use crate::foundation::countries::CountryCode;
+    let db = crate::foundation::state::db()?;
+    let person = crate::foundation::session::require_person(&db).await?;
+    let memberships = crate::foundation::session::memberships(&db, person.id).await?;
     if !person.is_admin() && memberships.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -171,7 +171,7 @@ pub async fn create_plan(
         return Err(AppError::Invalid(errors));
     };
     errors.into_result()?;
-    let ip = crate::auth::session::client_address().await;
+    let ip = crate::foundation::session::client_address().await;
     let id = super::db::insert_plan(
         &db,
         &super::db::NewPlan {
@@ -203,10 +203,10 @@ pub async fn create_plan(
 pub async fn plan(plan_id: i64) -> Result<PlanOverview, AppError> {
     use super::domain::Coverage;
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let plan = super::db::plan(&db, plan_id).await?;
-    let (sections, removed) = super::db::sections_of(&db, plan_id).await?;
+    let (sections, removed) = crate::sections::db::sections_of(&db, plan_id).await?;
     let coverage = Coverage::from_tags(
         sections
             .iter()
@@ -227,7 +227,7 @@ pub async fn plan(plan_id: i64) -> Result<PlanOverview, AppError> {
 #[server(prefix = "/api", endpoint = "set_plan_status")]
 pub async fn set_plan_status(plan_id: i64, status: String) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
     let status =
         super::domain::PlanStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
@@ -238,21 +238,21 @@ pub async fn set_plan_status(plan_id: i64, status: String) -> Result<(), AppErro
         status = status.as_str(),
         "plan status set"
     );
-    crate::auth::session::confirm_plain_post("status");
+    crate::foundation::session::confirm_plain_post("status");
     Ok(())
 }
 
 /// The section template (platform administrators).
 #[server(prefix = "/api", endpoint = "template")]
 pub async fn template() -> Result<Vec<TemplateSection>, AppError> {
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     require_admin(&db).await?;
     Ok(super::db::template(&db).await?)
 }
 
 #[cfg(feature = "ssr")]
-async fn require_admin(db: &crate::db::Db) -> Result<crate::auth::domain::Person, AppError> {
-    let person = crate::auth::session::require_person(db).await?;
+async fn require_admin(db: &crate::db::Db) -> Result<crate::foundation::people::Person, AppError> {
+    let person = crate::foundation::session::require_person(db).await?;
     if person.is_admin() {
         Ok(person)
     } else {
@@ -267,7 +267,7 @@ fn parse_template_fields(
     psgs: &str,
     pillars: &str,
 ) -> Result<(String, String, String, String), AppError> {
-    use super::domain::parse_numbers;
+    use crate::foundation::frameworks::parse_numbers;
     let mut errors = crate::error::FormErrors::default()
         .keep("title", title)
         .keep("guidance", guidance)
@@ -305,7 +305,7 @@ pub async fn add_template_section(
     psgs: String,
     pillars: String,
 ) -> Result<i64, AppError> {
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let person = require_admin(&db).await?;
     let (title, guidance, psgs, pillars) =
         parse_template_fields(&title, &guidance, &psgs, &pillars)?;
@@ -315,7 +315,7 @@ pub async fn add_template_section(
         template_section = id,
         "template section added"
     );
-    crate::auth::session::confirm_plain_post("template-added");
+    crate::foundation::session::confirm_plain_post("template-added");
     Ok(id)
 }
 
@@ -329,7 +329,7 @@ pub async fn update_template_section(
     pillars: String,
     retired: Option<String>,
 ) -> Result<(), AppError> {
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let person = require_admin(&db).await?;
     let (title, guidance, psgs, pillars) =
         parse_template_fields(&title, &guidance, &psgs, &pillars)?;
@@ -348,6 +348,6 @@ pub async fn update_template_section(
         template_section = id,
         "template section updated"
     );
-    crate::auth::session::confirm_plain_post("template-saved");
+    crate::foundation::session::confirm_plain_post("template-saved");
     Ok(())
 }

@@ -3,10 +3,11 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::domain::{parse_numbers, Period, PlanStatus};
-use super::views::{PlanHeader, SectionListItem, TemplateSection};
-use crate::audit::domain::{AuditKind, NewEntry};
-use crate::db::{flag, one_or_more, Db, DbError, DbResult};
+use super::domain::{Period, PlanStatus};
+use super::views::{PlanHeader, TemplateSection};
+use crate::db::{decode, flag, one_or_more, Db, DbError, DbResult, Tx};
+use crate::foundation::audit::domain::{AuditKind, NewEntry};
+use crate::foundation::frameworks::parse_numbers;
 
 /// True when plan `id` exists.
 pub async fn plan_exists(db: &Db, id: i64) -> DbResult<bool> {
@@ -32,7 +33,7 @@ fn header_from_row(r: &AnyRow) -> Result<PlanHeader, sqlx::Error> {
         period_start: r.try_get("period_start")?,
         period_end: r.try_get("period_end")?,
         fragility_stage: r.try_get("fragility_stage")?,
-        status: PlanStatus::parse(&status).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        status: decode(PlanStatus::parse(&status))?,
         lead_org_id: r.try_get("lead_org_id")?,
         lead_org_name: r.try_get("lead_org_name")?,
     })
@@ -79,12 +80,25 @@ pub struct NewPlan<'a> {
     pub ip: Option<&'a str>,
 }
 
-/// Creates a plan in one transaction: the plan, the creator as lead, the lead organisation as
-/// editors, (when asked) a copy of the template's sections with their tags, always a copy of
-/// the checklist template, and the creation's entry in the audit trail.
+/// Creates a plan in one transaction: the plan, its founding grants (see
+/// [`crate::access::domain::founding_grants`]), (when asked) a copy of the template's sections
+/// with their tags, always a copy of the checklist template, and the creation's entry in the
+/// audit trail.
 pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+    let mut entry = NewEntry::new(AuditKind::PlanChange, "plan")
+        .by(p.created_by)
+        .details(
+            serde_json::json!({"action": "plan created", "title": p.title, "country": p.country}),
+        );
+    entry.ip = p.ip.map(str::to_owned);
+    db.write_audited(
+        |id: &i64| entry.about(format!("plan {id}")).plan(*id),
+        async |tx| insert_plan_tx(tx, p).await,
+    )
+    .await
+}
+
+async fn insert_plan_tx(tx: &mut Tx<'_>, p: &NewPlan<'_>) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO plans (country, title, summary, period_start, period_end, fragility_stage, lead_org_id, status, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $9) RETURNING id",
@@ -98,25 +112,14 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
     .bind(p.lead_org_id)
     .bind(p.created_by)
     .bind(p.now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    for (kind, grantee, role) in [
-        ("person", p.created_by, "lead"),
-        ("organisation", p.lead_org_id, "editor"),
-    ] {
-        sqlx::query("INSERT INTO plan_grants (plan_id, grantee_kind, grantee_id, role, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id)
-            .bind(kind)
-            .bind(grantee)
-            .bind(role)
-            .bind(p.created_by)
-            .bind(p.now)
-            .execute(&mut *tx)
-            .await?;
+    for (grantee, role) in crate::access::domain::founding_grants(p.created_by, p.lead_org_id) {
+        crate::access::db::insert_grant(tx, id, grantee, role, p.created_by, p.now).await?;
     }
     if p.from_template {
         let templates = sqlx::query("SELECT title, guidance, psgs, pillars FROM section_templates WHERE retired = 0 ORDER BY position, id")
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
         for (i, t) in templates.iter().enumerate() {
             let title: String = t.try_get("title")?;
@@ -124,7 +127,7 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
             let psgs = parse_numbers(&t.try_get::<String, _>("psgs")?, 5);
             let pillars = parse_numbers(&t.try_get::<String, _>("pillars")?, 3);
             crate::sections::db::insert_section_tx(
-                &mut tx,
+                tx,
                 &crate::sections::db::NewSection {
                     plan_id: id,
                     position: i as i64 + 1,
@@ -141,16 +144,7 @@ pub async fn insert_plan(db: &Db, p: &NewPlan<'_>) -> DbResult<i64> {
             .await?;
         }
     }
-    crate::checklist::db::copy_template_tx(&mut tx, id, p.created_by, p.now).await?;
-    let mut entry = NewEntry::new(AuditKind::PlanChange, format!("plan {id}"))
-        .by(p.created_by)
-        .plan(id)
-        .details(
-            serde_json::json!({"action": "plan created", "title": p.title, "country": p.country}),
-        );
-    entry.ip = p.ip.map(str::to_owned);
-    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
-    tx.commit().await?;
+    crate::checklist::template_db::copy_template_tx(tx, id, p.created_by, p.now).await?;
     Ok(id)
 }
 
@@ -164,61 +158,6 @@ pub async fn set_status(db: &Db, id: i64, status: PlanStatus, now: i64) -> DbRes
             .execute(db.write().await.conn())
             .await?,
     )
-}
-
-/// The plan's sections in order: `(active, removed)`.
-pub async fn sections_of(
-    db: &Db,
-    plan_id: i64,
-) -> DbResult<(Vec<SectionListItem>, Vec<SectionListItem>)> {
-    let rows = sqlx::query(
-        "SELECT s.id, s.position, s.title, s.version, s.updated_at, s.removed_at, length(r.body) AS chars, p.display_name
-         FROM sections s JOIN revisions r ON r.section_id = s.id AND r.number = s.version
-         LEFT JOIN people p ON p.id = s.updated_by
-         WHERE s.plan_id = $1 ORDER BY s.position, s.id",
-    )
-    .bind(plan_id)
-    .fetch_all(db.reader())
-    .await?;
-    let tags = sqlx::query(
-        "SELECT t.section_id, t.framework, t.no FROM section_tags t JOIN sections s ON s.id = t.section_id
-         WHERE s.plan_id = $1 ORDER BY t.no",
-    )
-    .bind(plan_id)
-    .fetch_all(db.reader())
-    .await?;
-    let (mut active, mut removed) = (Vec::new(), Vec::new());
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
-        for t in &tags {
-            if t.try_get::<i64, _>("section_id")? == id {
-                let no = u8::try_from(t.try_get::<i64, _>("no")?).unwrap_or(0);
-                if t.try_get::<String, _>("framework")? == "psg" {
-                    psgs.push(no);
-                } else {
-                    pillars.push(no);
-                }
-            }
-        }
-        let item = SectionListItem {
-            id,
-            position: r.try_get("position")?,
-            title: r.try_get("title")?,
-            psgs,
-            pillars,
-            version: r.try_get("version")?,
-            updated_at: r.try_get("updated_at")?,
-            updated_by: r.try_get("display_name")?,
-            chars: r.try_get("chars")?,
-        };
-        if r.try_get::<Option<i64>, _>("removed_at")?.is_some() {
-            removed.push(item);
-        } else {
-            active.push(item);
-        }
-    }
-    Ok((active, removed))
 }
 
 /// The section template, in order (retired sections included).

@@ -2,22 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The five New Deal Peacebuilding and Statebuilding Goals: (number, short name).
-pub const PSGS: [(u8, &str); 5] = [
-    (1, "Legitimate Politics"),
-    (2, "Security"),
-    (3, "Justice"),
-    (4, "Economic Foundations"),
-    (5, "Revenues & Services"),
-];
-
-/// The three pillars of the Responsibility to Protect: (number, short name).
-pub const PILLARS: [(u8, &str); 3] = [
-    (1, "State responsibility"),
-    (2, "International assistance"),
-    (3, "Timely response"),
-];
-
 /// The g7+ fragility spectrum, from 1 (crisis) to 5 (resilience).
 pub const FRAGILITY_STAGES: [(u8, &str); 5] = [
     (1, "Crisis"),
@@ -165,18 +149,6 @@ impl PlanStatus {
     }
 }
 
-/// Parses a comma-separated list of framework numbers (`"1,3"`), keeping those in `1..=max`.
-pub fn parse_numbers(raw: &str, max: u8) -> Vec<u8> {
-    let mut out: Vec<u8> = raw
-        .split(',')
-        .filter_map(|s| s.trim().parse::<u8>().ok())
-        .filter(|n| (1..=max).contains(n))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// How many sections serve each PSG x pillar pair: `cells[psg - 1][pillar - 1]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
@@ -245,12 +217,6 @@ mod tests {
         for s in PlanStatus::ALL {
             assert_eq!(PlanStatus::parse(s.as_str()), Ok(s));
         }
-    }
-
-    #[test]
-    fn numbers_are_filtered_sorted_and_unique() {
-        assert_eq!(parse_numbers("3, 1,x,3,9", 5), vec![1, 3]);
-        assert_eq!(parse_numbers("", 5), Vec::<u8>::new());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::domain::{Coverage, PlanStatus};
 use crate::access::domain::PlanRole;
+use crate::sections::views::SectionListItem;
 
 /// A plan in a list. Content fields are absent for those who may only see the listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,29 +65,6 @@ pub struct PlanHeader {
     pub lead_org_id: i64,
     /// Lead organisation's name.
     pub lead_org_name: String,
-}
-
-/// A section in the plan's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SectionListItem {
-    /// Database id.
-    pub id: i64,
-    /// Order in the plan.
-    pub position: i64,
-    /// Title.
-    pub title: String,
-    /// PSGs it serves.
-    pub psgs: Vec<u8>,
-    /// R2P pillars it serves.
-    pub pillars: Vec<u8>,
-    /// Saves so far.
-    pub version: i64,
-    /// Last change, Unix seconds.
-    pub updated_at: i64,
-    /// Who changed it last.
-    pub updated_by: Option<String>,
-    /// Length of the text in characters.
-    pub chars: i64,
 }
 
 /// The plan overview page.

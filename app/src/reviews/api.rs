@@ -49,28 +49,27 @@ fn stale(e: crate::db::DbError) -> AppError {
     }
 }
 
+/// The audit entry of a review decision on section `section_id` by `actor`.
 #[cfg(feature = "ssr")]
 async fn entry(
     actor: &crate::access::guard::PlanActor,
-    plan_id: i64,
     section_id: i64,
     details: serde_json::Value,
-) -> crate::audit::domain::NewEntry {
-    crate::audit::api::plan_entry(
-        actor,
-        plan_id,
-        crate::audit::domain::AuditKind::Review,
-        format!("section {section_id}"),
-    )
-    .await
-    .details(details)
+) -> crate::foundation::audit::domain::NewEntry {
+    actor
+        .entry(
+            crate::foundation::audit::domain::AuditKind::Review,
+            format!("section {section_id}"),
+        )
+        .await
+        .details(details)
 }
 
 /// The review of a section.
 #[server(prefix = "/api", endpoint = "section_review")]
 pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView, AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let section = crate::sections::db::section(&db, plan_id, section_id).await?;
     let review = super::db::review(&db, section_id).await?;
@@ -101,22 +100,23 @@ pub async fn submit_for_review(
     version: i64,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
     crate::sections::db::section(&db, plan_id, section_id).await?;
     let review = super::db::review(&db, section_id).await?;
     super::domain::submit(review.state).map_err(refused)?;
     let e = entry(
         &actor,
-        plan_id,
         section_id,
         serde_json::json!({"action": "submitted", "version": version}),
     )
     .await;
-    super::db::submit(&db, plan_id, section_id, version, actor.person.id, &e)
-        .await
-        .map_err(stale)?;
-    crate::auth::session::confirm_plain_post("submitted");
+    db.write_audited(e, async |tx| {
+        super::db::submit(tx, plan_id, section_id, version, actor.person.id).await
+    })
+    .await
+    .map_err(stale)?;
+    crate::foundation::session::confirm_plain_post("submitted");
     Ok(())
 }
 
@@ -128,7 +128,7 @@ pub async fn approve_section(
     version: i64,
 ) -> Result<ReviewState, AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Review).await?;
     crate::sections::db::section(&db, plan_id, section_id).await?;
     let review = super::db::review(&db, section_id).await?;
@@ -147,7 +147,7 @@ pub async fn approve_section(
         approved_by: &approved_by,
     })
     .map_err(refused)?;
-    let Some(kind) = crate::auth::session::memberships(&db, actor.person.id)
+    let Some(kind) = crate::foundation::session::memberships(&db, actor.person.id)
         .await?
         .first()
         .map(|m| m.org_kind)
@@ -157,15 +157,17 @@ pub async fn approve_section(
     let rule = super::db::rule(&db, plan_id).await?;
     let e = entry(
         &actor,
-        plan_id,
         section_id,
         serde_json::json!({"action": "approved", "version": version, "kind": kind.as_str()}),
     )
     .await;
-    let state = super::db::approve(&db, section_id, version, actor.person.id, kind, rule, &e)
+    let state = db
+        .write_audited(e, async |tx| {
+            super::db::approve(tx, section_id, version, actor.person.id, kind, rule).await
+        })
         .await
         .map_err(stale)?;
-    crate::auth::session::confirm_plain_post("approved");
+    crate::foundation::session::confirm_plain_post("approved");
     Ok(state)
 }
 
@@ -178,7 +180,7 @@ pub async fn request_changes(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Review).await?;
     crate::sections::db::section(&db, plan_id, section_id).await?;
     let review = super::db::review(&db, section_id).await?;
@@ -194,23 +196,16 @@ pub async fn request_changes(
             })?;
     let e = entry(
         &actor,
-        plan_id,
         section_id,
         serde_json::json!({"action": "changes requested", "version": version, "reason": reason}),
     )
     .await;
-    super::db::request_changes(
-        &db,
-        plan_id,
-        section_id,
-        version,
-        actor.person.id,
-        &reason,
-        &e,
-    )
+    db.write_audited(e, async |tx| {
+        super::db::request_changes(tx, plan_id, section_id, version, actor.person.id, &reason).await
+    })
     .await
     .map_err(stale)?;
-    crate::auth::session::confirm_plain_post("changes-requested");
+    crate::foundation::session::confirm_plain_post("changes-requested");
     Ok(())
 }
 
@@ -224,7 +219,7 @@ pub async fn set_approval_rule(
     donor: String,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
     // A refused rule comes back with what was typed, not the rule in force.
     let refuse = |field: &str, message: &str| {
@@ -244,15 +239,17 @@ pub async fn set_approval_rule(
             "Not enough people from this kind of organisation may review this plan: grant reviewers first.",
         ));
     }
-    let e = crate::audit::api::plan_entry(
-        &actor,
-        plan_id,
-        crate::audit::domain::AuditKind::RuleChange,
-        format!("plan {plan_id}"),
-    )
-    .await;
-    super::db::set_rule(&db, plan_id, rule, &e).await?;
-    crate::auth::session::confirm_plain_post("rule");
+    // A struct of three numbers always serialises.
+    let e = actor
+        .entry(
+            crate::foundation::audit::domain::AuditKind::RuleChange,
+            format!("plan {plan_id}"),
+        )
+        .await
+        .details(serde_json::to_value(rule).unwrap_or_default());
+    db.write_audited(e, async |tx| super::db::set_rule(tx, plan_id, rule).await)
+        .await?;
+    crate::foundation::session::confirm_plain_post("rule");
     Ok(())
 }
 
@@ -262,16 +259,21 @@ pub async fn set_approval_rule(
 pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
     use super::version_db::ApprovePlanError;
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
-    let e = crate::audit::api::plan_entry(
-        &actor,
-        plan_id,
-        crate::audit::domain::AuditKind::PlanApproval,
-        format!("plan {plan_id}"),
-    )
-    .await;
-    let number = super::version_db::approve_plan(&db, plan_id, actor.person.id, &e)
+    let e = actor
+        .entry(
+            crate::foundation::audit::domain::AuditKind::PlanApproval,
+            format!("plan {plan_id}"),
+        )
+        .await;
+    let frozen = db
+        .write_audited(
+            |f: &super::version_db::Frozen| {
+                e.details(serde_json::json!({ "version": f.number, "sections": f.sections, "checklist_items": f.checklist_items }))
+            },
+            async |tx| super::version_db::approve_plan(tx, plan_id, actor.person.id).await,
+        )
         .await
         .map_err(|err| match err {
             ApprovePlanError::Unapproved(titles) => AppError::Conflict(format!(
@@ -281,8 +283,8 @@ pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
             ApprovePlanError::Empty => AppError::Conflict("The plan has no sections.".into()),
             ApprovePlanError::Db(e) => e.into(),
         })?;
-    crate::auth::session::confirm_plain_post("plan-approved");
-    Ok(number)
+    crate::foundation::session::confirm_plain_post("plan-approved");
+    Ok(frozen.number)
 }
 
 /// Approved version `number` of the plan.
@@ -292,7 +294,7 @@ pub async fn plan_version(
     number: i64,
 ) -> Result<super::views::PlanVersion, AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     Ok(super::version_db::plan_version(&db, plan_id, number).await?)
 }
@@ -316,7 +318,7 @@ pub struct PlanApprovalView {
 #[server(prefix = "/api", endpoint = "plan_approval")]
 pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
     use crate::access::domain::PlanAction;
-    let db = crate::state::app_state()?.db;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let rule = super::db::rule(&db, plan_id).await?;
     let eligible = super::db::eligible_kinds(&db, plan_id).await?;
@@ -351,12 +353,13 @@ pub struct QueueItem {
 #[server(prefix = "/api", endpoint = "review_queue")]
 pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
     use crate::access::domain::{can, highest, Access, PlanAction};
-    let db = crate::state::app_state()?.db;
-    let person = crate::auth::session::require_person(&db).await?;
+    let db = crate::foundation::state::db()?;
+    let person = crate::foundation::session::require_person(&db).await?;
     let mut out = Vec::new();
     for w in super::db::in_review_not_approved_by(&db, person.id).await? {
-        let roles = crate::access::db::roles_reaching(&db, w.plan_id, person.id)
+        let roles = crate::access::db::plan_access(&db, w.plan_id, person.id)
             .await?
+            .map(|(_, roles)| roles)
             .unwrap_or_default();
         let access = Access {
             role: highest(roles),

@@ -6,9 +6,8 @@
 use sqlx::Row;
 
 use super::domain::{ApprovalRule, ReviewState};
-use crate::admin::domain::OrgKind;
-use crate::audit::domain::NewEntry;
-use crate::db::{now, Db, DbError, DbResult, Tx};
+use crate::db::{decode, now, Db, DbError, DbResult, Tx};
+use crate::foundation::people::OrgKind;
 
 /// A section's review record (draft with no history when none is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +73,7 @@ pub async fn approvals(db: &Db, section_id: i64, version: i64) -> DbResult<Vec<A
             Ok(ApprovalRow {
                 person: r.try_get("person_id")?,
                 name: r.try_get("display_name")?,
-                kind: OrgKind::parse(&kind).map_err(|e| sqlx::Error::Decode(e.into()))?,
+                kind: decode(OrgKind::parse(&kind))?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -118,24 +117,17 @@ pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
     let reached = crate::access::db::grants_reaching_people(db.reader(), plan_id).await?;
     let mut kinds = Vec::new();
     for person in people_who_may(&reached, PlanAction::Review) {
-        let memberships = crate::admin::db::memberships_of(db, person).await?;
+        let memberships = crate::foundation::people::db::memberships_of(db, person).await?;
         kinds.extend(memberships.first().map(|m| m.org_kind));
     }
     Ok(kinds)
 }
 
-/// Replaces the plan's rule and records it: `entry` (who, from where) with the rule as its
-/// details.
-pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntry) -> DbResult<()> {
-    // A struct of three numbers always serialises.
-    let entry = entry
-        .clone()
-        .details(serde_json::to_value(rule).unwrap_or_default());
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+/// Replaces the plan's rule inside `tx`.
+pub async fn set_rule(tx: &mut Tx<'_>, plan_id: i64, rule: ApprovalRule) -> DbResult<()> {
     sqlx::query("DELETE FROM plan_approval_rules WHERE plan_id = $1")
         .bind(plan_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     for kind in OrgKind::ALL {
         sqlx::query(
@@ -144,29 +136,25 @@ pub async fn set_rule(db: &Db, plan_id: i64, rule: ApprovalRule, entry: &NewEntr
         .bind(plan_id)
         .bind(kind.as_str())
         .bind(i64::from(rule.minimum(kind)))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Puts the section, at its current version `version`, in review. `Stale` when it was saved
-/// meanwhile or is no longer a draft or awaiting changes.
+/// Puts the section, at its current version `version`, in review inside `tx`, and asks its
+/// reviewers through their inboxes. `Stale` when it was saved meanwhile or is no longer a
+/// draft or awaiting changes.
 pub async fn submit(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     section_id: i64,
     version: i64,
     by: i64,
-    entry: &NewEntry,
 ) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
     let current: i64 = sqlx::query_scalar("SELECT version FROM sections WHERE id = $1")
         .bind(section_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     if current != version {
         return Err(DbError::Stale);
@@ -182,30 +170,24 @@ pub async fn submit(
     .bind(version)
     .bind(by)
     .bind(now())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
-    crate::comments::db::notify_review_request_tx(&mut tx, plan_id, section_id, by, now()).await?;
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::inbox::db::notify_review_request_tx(tx, plan_id, section_id, by, now()).await
 }
 
-/// Sends a section in review at `version` back with `reason`, which also opens a comment
-/// thread on the section so the change can be discussed where the text is.
+/// Sends a section in review at `version` back with `reason` inside `tx`, which also opens a
+/// comment thread on the section so the change can be discussed where the text is.
 pub async fn request_changes(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     section_id: i64,
     version: i64,
     by: i64,
     reason: &str,
-    entry: &NewEntry,
 ) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
     let done = sqlx::query(
         "UPDATE section_reviews SET state = 'changes_requested', reason = $1, changed_by = $2, changed_at = $3
          WHERE section_id = $4 AND state = 'in_review' AND version = $5",
@@ -215,14 +197,14 @@ pub async fn request_changes(
     .bind(now())
     .bind(section_id)
     .bind(version)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
     let body = format!("**Changes requested** on version {version}:\n\n{reason}");
     crate::comments::db::start_thread_tx(
-        &mut tx,
+        tx,
         plan_id,
         section_id,
         None,
@@ -234,24 +216,19 @@ pub async fn request_changes(
         },
     )
     .await?;
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Records `person`'s approval of `version` for `kind`; when `rule` is then met, the section
-/// becomes approved at that version. Returns the new state.
+/// Records `person`'s approval of `version` for `kind` inside `tx`; when `rule` is then met,
+/// the section becomes approved at that version. Returns the new state.
 pub async fn approve(
-    db: &Db,
+    tx: &mut Tx<'_>,
     section_id: i64,
     version: i64,
     person: i64,
     kind: OrgKind,
     rule: ApprovalRule,
-    entry: &NewEntry,
 ) -> DbResult<ReviewState> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
     let in_review: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM section_reviews r JOIN sections s ON s.id = r.section_id
          WHERE r.section_id = $1 AND r.state = 'in_review' AND r.version = $2 AND s.version = $3",
@@ -259,7 +236,7 @@ pub async fn approve(
     .bind(section_id)
     .bind(version)
     .bind(version)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if in_review != 1 {
         return Err(DbError::Stale);
@@ -273,14 +250,14 @@ pub async fn approve(
     .bind(person)
     .bind(kind.as_str())
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let kinds: Vec<String> = sqlx::query_scalar(
         "SELECT org_kind FROM section_approvals WHERE section_id = $1 AND version = $2",
     )
     .bind(section_id)
     .bind(version)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let kinds: Vec<OrgKind> = kinds
         .iter()
@@ -294,25 +271,13 @@ pub async fn approve(
         .bind(person)
         .bind(at)
         .bind(section_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         ReviewState::Approved
     } else {
         ReviewState::InReview
     };
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
-    tx.commit().await?;
     Ok(state)
-}
-
-/// After a save inside `tx`: the section goes back to draft and the approvals it had no longer
-/// count (they stay stored against the version they approved).
-pub async fn reset_on_save_tx(tx: &mut Tx<'_>, section_id: i64) -> DbResult<()> {
-    sqlx::query("UPDATE section_reviews SET state = 'draft', reason = '' WHERE section_id = $1 AND state <> 'draft'")
-        .bind(section_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// A section waiting in review.

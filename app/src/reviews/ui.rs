@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
 use super::domain::ReviewState;
-use crate::ui::fields::{action_error, ActionStatus, TextArea};
+use crate::foundation::ui::fields::{action_error, ActionStatus, TextArea};
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -149,7 +149,7 @@ fn ApprovalPanel(
     set_rule: ServerAction<super::api::SetApprovalRule>,
     approve: ServerAction<super::api::ApprovePlan>,
 ) -> impl IntoView {
-    use crate::ui::fields::Field;
+    use crate::foundation::ui::fields::Field;
     let plan = a.plan_id;
     let rule_errors = action_error(set_rule);
     let rule = a.rule;
@@ -167,7 +167,7 @@ fn ApprovalPanel(
             {(!a.versions.is_empty()).then(|| view! {
                 <ul class="versions">
                     {a.versions.iter().map(|(n, at)| view! {
-                        <li><a href=format!("/plans/{plan}/versions/{n}")>{format!("Approved version {n}")}</a> {format!(" · {}", crate::ui::format_time(*at))}</li>
+                        <li><a href=format!("/plans/{plan}/versions/{n}")>{format!("Approved version {n}")}</a> {format!(" · {}", crate::foundation::ui::format_time(*at))}</li>
                     }).collect_view()}
                 </ul>
             })}
@@ -217,7 +217,7 @@ pub fn PlanVersionPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Version v /> }.into_any(),
-                    Err(e) => view! { <crate::ui::errors::ErrorPage error=e /> }.into_any(),
+                    Err(e) => view! { <crate::foundation::ui::errors::ErrorPage error=e /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -231,7 +231,7 @@ fn Version(v: super::views::PlanVersion) -> impl IntoView {
         <leptos_meta::Title text=heading.clone() />
         <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{}", v.plan_id)>{v.title.clone()}</a></p>
         <h1>{heading}</h1>
-        <p class="muted">{format!("Approved by {} on {}. This version does not change; the plan's draft goes on.", v.approved_by, crate::ui::format_time(v.approved_at))}</p>
+        <p class="muted">{format!("Approved by {} on {}. This version does not change; the plan's draft goes on.", v.approved_by, crate::foundation::ui::format_time(v.approved_at))}</p>
         {v.sections.into_iter().map(|s| view! {
             <section class="panel">
                 <h2>{s.title}</h2>
@@ -270,13 +270,13 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                         <td><a href=format!("/plans/{}/sections/{}", i.plan_id, i.section_id)>{i.title}</a></td>
                                         <td>{i.plan_title}</td>
                                         <td>{i.version}</td>
-                                        <td>{crate::ui::format_time(i.submitted_at)}</td>
+                                        <td>{crate::foundation::ui::format_time(i.submitted_at)}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
                     }.into_any(),
-                    Err(e) => view! { <crate::ui::errors::ErrorPage error=e /> }.into_any(),
+                    Err(e) => view! { <crate::foundation::ui::errors::ErrorPage error=e /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -5,8 +5,7 @@
 use sqlx::Row;
 
 use super::views::{PlanVersion, SnapshotItem, SnapshotSection};
-use crate::audit::domain::NewEntry;
-use crate::db::{now, Db, DbError, DbResult};
+use crate::db::{now, Db, DbError, DbResult, Tx};
 
 /// Why a plan cannot be approved.
 #[derive(Debug)]
@@ -31,16 +30,25 @@ impl From<DbError> for ApprovePlanError {
     }
 }
 
-/// Freezes the plan as its next numbered version, if every active section is approved at its
-/// current version; checked and written in one transaction so no save slips in between.
+/// A plan version just frozen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frozen {
+    /// Its number.
+    pub number: i64,
+    /// How many sections it holds.
+    pub sections: usize,
+    /// How many checklist items it holds.
+    pub checklist_items: usize,
+}
+
+/// Freezes the plan as its next numbered version inside `tx`, if every active section is
+/// approved at its current version; checked and written in one transaction so no save slips
+/// in between.
 pub async fn approve_plan(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     by: i64,
-    entry: &NewEntry,
-) -> Result<i64, ApprovePlanError> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+) -> Result<Frozen, ApprovePlanError> {
     let sections = sqlx::query(
         "SELECT s.id, s.position, s.title, t.body, s.version, r.state, r.version AS reviewed
          FROM sections s JOIN revisions t ON t.section_id = s.id AND t.number = s.version
@@ -48,7 +56,7 @@ pub async fn approve_plan(
          WHERE s.plan_id = $1 AND s.removed_at IS NULL ORDER BY s.position, s.id",
     )
     .bind(plan_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     if sections.is_empty() {
         return Err(ApprovePlanError::Empty);
@@ -69,11 +77,11 @@ pub async fn approve_plan(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM plan_versions WHERE plan_id = $1",
     )
     .bind(plan_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let title: String = sqlx::query_scalar("SELECT title FROM plans WHERE id = $1")
         .bind(plan_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     sqlx::query("INSERT INTO plan_versions (plan_id, number, title, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(plan_id)
@@ -81,7 +89,7 @@ pub async fn approve_plan(
         .bind(&title)
         .bind(by)
         .bind(now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     for s in &sections {
         sqlx::query("INSERT INTO plan_version_sections (plan_id, number, position, section_id, section_version, title, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -92,14 +100,14 @@ pub async fn approve_plan(
             .bind(s.try_get::<i64, _>("version")?)
             .bind(s.try_get::<String, _>("title")?)
             .bind(s.try_get::<String, _>("body")?)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     let items = sqlx::query(
         "SELECT text, status, na_reason FROM checklist_items WHERE plan_id = $1 AND retired = 0 ORDER BY position, id",
     )
     .bind(plan_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     for (i, item) in items.iter().enumerate() {
         sqlx::query("INSERT INTO plan_version_checklist (plan_id, number, position, text, status, details) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -109,16 +117,14 @@ pub async fn approve_plan(
             .bind(item.try_get::<String, _>("text")?)
             .bind(item.try_get::<String, _>("status")?)
             .bind(item.try_get::<String, _>("na_reason")?)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    let mut entry = entry.clone();
-    entry.details = serde_json::json!({ "version": number, "sections": sections.len(), "checklist_items": items.len() }).to_string();
-    crate::audit::db::record_tx(db, &mut tx, &entry)
-        .await
-        .map_err(ApprovePlanError::Db)?;
-    tx.commit().await?;
-    Ok(number)
+    Ok(Frozen {
+        number,
+        sections: sections.len(),
+        checklist_items: items.len(),
+    })
 }
 
 /// Version `number` of plan `plan_id`.
@@ -157,7 +163,7 @@ pub async fn plan_version(db: &Db, plan_id: i64, number: i64) -> DbResult<PlanVe
                 .map(|s| {
                     Ok(SnapshotSection {
                         title: s.try_get("title")?,
-                        html: crate::sections::markdown::to_safe_html(
+                        html: crate::foundation::markdown::to_safe_html(
                             &s.try_get::<String, _>("body")?,
                         ),
                         section_version: s.try_get("section_version")?,

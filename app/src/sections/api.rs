@@ -13,6 +13,7 @@ mod support {
     use crate::access::guard::{authorize_plan, PlanActor};
     use crate::db::Db;
     use crate::error::AppError;
+    use crate::foundation::audit::domain::{AuditKind, NewEntry};
     use crate::sections::db::{section, SectionRow};
     use crate::sections::save::Author;
 
@@ -34,27 +35,21 @@ mod support {
         Author {
             person: actor.person.id,
             organisation: actor.organisations.first().copied(),
-            ip: Some(crate::auth::session::client_address().await),
+            ip: Some(crate::foundation::session::client_address().await),
         }
     }
 
-    /// An audit entry for a change to the plan's sections by `actor`, from where they are.
+    /// An audit entry for a change to section `section_id` of the plan by `actor`, from where
+    /// they are.
     pub async fn change(
         actor: &PlanActor,
-        plan_id: i64,
-        section_id: Option<i64>,
+        section_id: i64,
         details: serde_json::Value,
-    ) -> crate::audit::domain::NewEntry {
-        use crate::audit::domain::AuditKind;
-        let subject = section_id.map_or_else(|| "section".to_owned(), |id| format!("section {id}"));
-        crate::audit::api::plan_entry(actor, plan_id, AuditKind::PlanChange, subject)
+    ) -> NewEntry {
+        actor
+            .entry(AuditKind::PlanChange, format!("section {section_id}"))
             .await
             .details(details)
-    }
-
-    /// The state, or an internal error.
-    pub fn db() -> Result<Db, AppError> {
-        Ok(crate::state::app_state()?.db)
     }
 }
 
@@ -62,7 +57,7 @@ mod support {
 #[server(prefix = "/api", endpoint = "section")]
 pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (psgs, pillars) = super::db::tags(&db, section_id).await?;
     // Rendering and sanitising is the costliest step of a page view; a version renders once.
@@ -70,7 +65,7 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
         .memo(
             "sections.html",
             format!("{section_id}:{}", row.version),
-            || async { Ok(super::markdown::to_safe_html(&row.body)) },
+            || async { Ok(crate::foundation::markdown::to_safe_html(&row.body)) },
         )
         .await?;
     Ok(SectionDetail {
@@ -102,7 +97,7 @@ pub async fn save_section(
     body: String,
 ) -> Result<SaveOutcome, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let body = super::domain::parse_body(&body).map_err(|m| AppError::field("body", m))?;
     let outcome = super::save::save(
@@ -122,7 +117,7 @@ pub async fn save_section(
         outcome = outcome.kind(),
         "section saved"
     );
-    crate::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
+    crate::foundation::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
     Ok(outcome)
 }
 
@@ -134,14 +129,14 @@ fn notice_key(section_id: i64) -> String {
 /// The outcome of the last save of this section posted without JavaScript, shown once.
 #[server(prefix = "/api", endpoint = "take_save_notice")]
 pub async fn take_save_notice(section_id: i64) -> Result<Option<SaveOutcome>, AppError> {
-    crate::flash::take(&notice_key(section_id)).await
+    crate::foundation::flash::take(&notice_key(section_id)).await
 }
 
 /// The section's revisions, newest first.
 #[server(prefix = "/api", endpoint = "section_history")]
 pub async fn section_history(plan_id: i64, section_id: i64) -> Result<History, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     Ok(History {
         plan_id,
@@ -162,7 +157,7 @@ pub async fn compare(
     to: i64,
 ) -> Result<Comparison, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (from, to) = (from.min(to), from.max(to));
     let old = super::db::revision_body(&db, section_id, from).await?;
@@ -178,7 +173,7 @@ pub async fn compare(
 #[server(prefix = "/api", endpoint = "restore_revision")]
 pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Result<i64, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let version = super::save::restore(
         &db,
@@ -196,7 +191,7 @@ pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Res
         version,
         "revision restored"
     );
-    crate::auth::session::confirm_plain_post("restored");
+    crate::foundation::session::confirm_plain_post("restored");
     Ok(version)
 }
 
@@ -204,36 +199,37 @@ pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Res
 #[server(prefix = "/api", endpoint = "add_section")]
 pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Edit).await?;
     let title = super::domain::parse_title(&title).map_err(|m| {
         let mut e = crate::error::FormErrors::default().keep("title", &title);
         e.add("title", m);
         AppError::Invalid(e)
     })?;
-    let entry = support::change(
-        &actor,
-        plan_id,
-        None,
-        serde_json::json!({"action": "section added", "title": title}),
-    )
-    .await;
-    let id = super::db::add_section(
-        &db,
-        plan_id,
-        &title,
-        actor.person.id,
-        actor.organisations.first().copied(),
-        crate::db::now(),
-        &entry,
-    )
-    .await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        section = id,
-        "section added"
-    );
+    let entry = actor
+        .entry(
+            crate::foundation::audit::domain::AuditKind::PlanChange,
+            "section",
+        )
+        .await
+        .details(serde_json::json!({"action": "section added", "title": title}));
+    let organisation = actor.organisations.first().copied();
+    let id = db
+        .write_audited(
+            |id: &i64| entry.about(format!("section {id}")),
+            async |tx| {
+                super::db::add_section(
+                    tx,
+                    plan_id,
+                    &title,
+                    actor.person.id,
+                    organisation,
+                    crate::db::now(),
+                )
+                .await
+            },
+        )
+        .await?;
     Ok(id)
 }
 
@@ -241,18 +237,20 @@ pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "rename_section")]
 pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let title = super::domain::parse_title(&title).map_err(|m| AppError::field("title", m))?;
     let entry = support::change(
         &actor,
-        plan_id,
-        Some(section_id),
+        section_id,
         serde_json::json!({"action": "section renamed", "from": row.title, "to": title}),
     )
     .await;
-    super::db::rename(&db, plan_id, section_id, &title, &entry).await?;
-    crate::auth::session::confirm_plain_post("renamed");
+    db.write_audited(entry, async |tx| {
+        super::db::rename(tx, plan_id, section_id, &title).await
+    })
+    .await?;
+    crate::foundation::session::confirm_plain_post("renamed");
     Ok(())
 }
 
@@ -264,7 +262,7 @@ pub async fn move_section(
     direction: String,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let up = match direction.as_str() {
         "up" => true,
@@ -273,12 +271,14 @@ pub async fn move_section(
     };
     let entry = support::change(
         &actor,
-        plan_id,
-        Some(section_id),
+        section_id,
         serde_json::json!({"action": if up { "section moved up" } else { "section moved down" }}),
     )
     .await;
-    super::db::move_section(&db, plan_id, section_id, up, &entry).await?;
+    db.write_audited(entry, async |tx| {
+        super::db::move_section(tx, plan_id, section_id, up).await
+    })
+    .await?;
     Ok(())
 }
 
@@ -290,31 +290,19 @@ pub async fn set_section_removed(
     remove: bool,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let entry = support::change(
         &actor,
-        plan_id,
-        Some(section_id),
+        section_id,
         serde_json::json!({"action": if remove { "section removed" } else { "section restored" }, "title": row.title}),
     )
     .await;
-    super::db::set_removed(
-        &db,
-        plan_id,
-        section_id,
-        remove.then_some(actor.person.id),
-        crate::db::now(),
-        &entry,
-    )
+    let removed_by = remove.then_some(actor.person.id);
+    db.write_audited(entry, async |tx| {
+        super::db::set_removed(tx, plan_id, section_id, removed_by, crate::db::now()).await
+    })
     .await?;
-    tracing::info!(
-        person = actor.person.id,
-        plan = plan_id,
-        section = section_id,
-        remove,
-        "section removal set"
-    );
     Ok(())
 }
 
@@ -333,7 +321,7 @@ pub async fn set_section_tags(
     pillar3: Option<String>,
 ) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
-    let db = support::db()?;
+    let db = crate::foundation::state::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
     let pick = |boxes: &[&Option<String>]| -> Vec<u8> {
         boxes
@@ -345,7 +333,8 @@ pub async fn set_section_tags(
     };
     let psgs = pick(&[&psg1, &psg2, &psg3, &psg4, &psg5]);
     let pillars = pick(&[&pillar1, &pillar2, &pillar3]);
-    super::db::set_tags(&db, plan_id, section_id, &psgs, &pillars).await?;
-    crate::auth::session::confirm_plain_post("tags");
+    db.transaction(async |tx| super::db::set_tags(tx, plan_id, section_id, &psgs, &pillars).await)
+        .await?;
+    crate::foundation::session::confirm_plain_post("tags");
     Ok(())
 }

@@ -3,9 +3,9 @@
 
 use sqlx::Row;
 
-use super::views::RevisionSummary;
-use crate::audit::domain::NewEntry;
+use super::views::{RevisionSummary, SectionListItem};
 use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
+use crate::foundation::audit::domain::{AuditKind, NewEntry};
 
 /// A section as stored.
 #[derive(Debug, Clone)]
@@ -102,26 +102,23 @@ async fn write_tags(tx: &mut Tx<'_>, section: i64, psgs: &[u8], pillars: &[u8]) 
     Ok(())
 }
 
-/// Adds a section at the end of the plan.
+/// Adds a section at the end of the plan inside `tx`.
 pub async fn add_section(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     title: &str,
     author: i64,
     organisation: Option<i64>,
     now: i64,
-    entry: &NewEntry,
 ) -> DbResult<i64> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
     let position: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) + 1 FROM sections WHERE plan_id = $1",
     )
     .bind(plan_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let id = insert_section_tx(
-        &mut tx,
+    insert_section_tx(
+        tx,
         &NewSection {
             plan_id,
             position,
@@ -135,14 +132,7 @@ pub async fn add_section(
             now,
         },
     )
-    .await?;
-    let entry = NewEntry {
-        subject: format!("section {id}"),
-        ..entry.clone()
-    };
-    crate::audit::db::record_tx(db, &mut tx, &entry).await?;
-    tx.commit().await?;
-    Ok(id)
+    .await
 }
 
 /// Section `id` of plan `plan_id`, or `NotFound`.
@@ -224,16 +214,10 @@ pub struct NewRevision {
     pub ip: Option<String>,
 }
 
-/// Writes a new version of the body (its revision) and returns its number. The `UPDATE` only
-/// matches while the version is still the one the writer read, so two writers can never both
-/// succeed from the same version: the loser gets `Stale` and nothing is written for it.
-/// Saves waiting at the same time share one transaction (see [`super::save_queue`]).
-pub async fn save_body(db: &Db, r: NewRevision) -> DbResult<i64> {
-    super::save_queue::save(db, r).await
-}
-
-/// [`save_body`] inside `tx`. On `Stale` nothing was written, so the transaction may go on
-/// with other saves.
+/// Writes a new version of the body (its revision) inside `tx` and returns its number. The
+/// `UPDATE` only matches while the version is still the one the writer read, so two writers can
+/// never both succeed from the same version: the loser gets `Stale` and nothing is written for
+/// it, so the transaction may go on with other saves (see [`super::save_queue`]).
 pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision) -> DbResult<i64> {
     // Matches only while the version is the one read; RETURNING saves asking for the plan.
     let plan_id: Option<i64> = sqlx::query_scalar("UPDATE sections SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING plan_id")
@@ -260,17 +244,18 @@ pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision) -> DbResult
     .bind(&r.note)
     .execute(&mut **tx)
     .await?;
-    let mut entry = crate::audit::domain::NewEntry::new(
-        crate::audit::domain::AuditKind::SectionSave,
-        format!("section {}", r.section_id),
-    )
+    let mut entry = NewEntry::new(AuditKind::SectionSave, format!("section {}", r.section_id))
     .by(r.author)
     .plan(plan_id)
     .details(serde_json::json!({ "version": number, "kind": r.kind, "note": r.note, "chars": r.body.chars().count() }));
     entry.ip = r.ip.clone();
-    crate::audit::db::record_tx(db, tx, &entry).await?;
-    // Approvals are of an exact text: any new text goes back to draft.
-    crate::reviews::db::reset_on_save_tx(tx, r.section_id).await?;
+    crate::foundation::audit::record::append(db, tx, &entry).await?;
+    // Approvals are of an exact text: any new text returns the section to draft, and the
+    // approvals it had stop counting (they stay stored against the version they approved).
+    sqlx::query("UPDATE section_reviews SET state = 'draft', reason = '' WHERE section_id = $1 AND state <> 'draft'")
+        .bind(r.section_id)
+        .execute(&mut **tx)
+        .await?;
     // The plan list sorts by activity.
     sqlx::query("UPDATE plans SET updated_at = $1 WHERE id = $2")
         .bind(r.now)
@@ -332,38 +317,26 @@ pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec
     Ok(names.into_iter().flatten().collect())
 }
 
-/// Renames a section of plan `plan_id`.
-pub async fn rename(db: &Db, plan_id: i64, id: i64, title: &str, entry: &NewEntry) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+/// Renames a section of plan `plan_id` inside `tx`.
+pub async fn rename(tx: &mut Tx<'_>, plan_id: i64, id: i64, title: &str) -> DbResult<()> {
     one_or_more(
         sqlx::query("UPDATE sections SET title = $1 WHERE id = $2 AND plan_id = $3")
             .bind(title)
             .bind(id)
             .bind(plan_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?,
-    )?;
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
-    tx.commit().await?;
-    Ok(())
+    )
 }
 
-/// Swaps a section with its neighbour above (`up`) or below among the plan's active sections.
-pub async fn move_section(
-    db: &Db,
-    plan_id: i64,
-    id: i64,
-    up: bool,
-    entry: &NewEntry,
-) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+/// Swaps a section with its neighbour above (`up`) or below among the plan's active sections,
+/// inside `tx`.
+pub async fn move_section(tx: &mut Tx<'_>, plan_id: i64, id: i64, up: bool) -> DbResult<()> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM sections WHERE plan_id = $1 AND removed_at IS NULL ORDER BY position, id",
     )
     .bind(plan_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let Some(at) = ids.iter().position(|s| *s == id) else {
         return Err(DbError::NotFound);
@@ -382,25 +355,20 @@ pub async fn move_section(
         sqlx::query("UPDATE sections SET position = $1 WHERE id = $2")
             .bind(i as i64 + 1)
             .bind(sid)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Removes (`Some(by)`) or restores (`None`) a section; its text and history stay.
+/// Removes (`Some(by)`) or restores (`None`) a section inside `tx`; its text and history stay.
 pub async fn set_removed(
-    db: &Db,
+    tx: &mut Tx<'_>,
     plan_id: i64,
     id: i64,
     removed_by: Option<i64>,
     now: i64,
-    entry: &NewEntry,
 ) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
     one_or_more(
         sqlx::query(
             "UPDATE sections SET removed_at = $1, removed_by = $2 WHERE id = $3 AND plan_id = $4",
@@ -409,27 +377,81 @@ pub async fn set_removed(
         .bind(removed_by)
         .bind(id)
         .bind(plan_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?,
-    )?;
-    crate::audit::db::record_tx(db, &mut tx, entry).await?;
-    tx.commit().await?;
-    Ok(())
+    )
 }
 
-/// Replaces a section's PSG and pillar tags.
-pub async fn set_tags(db: &Db, plan_id: i64, id: i64, psgs: &[u8], pillars: &[u8]) -> DbResult<()> {
-    let mut writer = db.write().await;
-    let mut tx = writer.begin().await?;
+/// Replaces a section's PSG and pillar tags inside `tx`.
+pub async fn set_tags(
+    tx: &mut Tx<'_>,
+    plan_id: i64,
+    id: i64,
+    psgs: &[u8],
+    pillars: &[u8],
+) -> DbResult<()> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sections WHERE id = $1 AND plan_id = $2")
         .bind(id)
         .bind(plan_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     if n == 0 {
         return Err(DbError::NotFound);
     }
-    write_tags(&mut tx, id, psgs, pillars).await?;
-    tx.commit().await?;
-    Ok(())
+    write_tags(tx, id, psgs, pillars).await
+}
+
+/// The plan's sections in order: `(active, removed)`.
+pub async fn sections_of(
+    db: &Db,
+    plan_id: i64,
+) -> DbResult<(Vec<SectionListItem>, Vec<SectionListItem>)> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.position, s.title, s.version, s.updated_at, s.removed_at, length(r.body) AS chars, p.display_name
+         FROM sections s JOIN revisions r ON r.section_id = s.id AND r.number = s.version
+         LEFT JOIN people p ON p.id = s.updated_by
+         WHERE s.plan_id = $1 ORDER BY s.position, s.id",
+    )
+    .bind(plan_id)
+    .fetch_all(db.reader())
+    .await?;
+    let tags = sqlx::query(
+        "SELECT t.section_id, t.framework, t.no FROM section_tags t JOIN sections s ON s.id = t.section_id
+         WHERE s.plan_id = $1 ORDER BY t.no",
+    )
+    .bind(plan_id)
+    .fetch_all(db.reader())
+    .await?;
+    let (mut active, mut removed) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let (mut psgs, mut pillars) = (Vec::new(), Vec::new());
+        for t in &tags {
+            if t.try_get::<i64, _>("section_id")? == id {
+                let no = u8::try_from(t.try_get::<i64, _>("no")?).unwrap_or(0);
+                if t.try_get::<String, _>("framework")? == "psg" {
+                    psgs.push(no);
+                } else {
+                    pillars.push(no);
+                }
+            }
+        }
+        let item = SectionListItem {
+            id,
+            position: r.try_get("position")?,
+            title: r.try_get("title")?,
+            psgs,
+            pillars,
+            version: r.try_get("version")?,
+            updated_at: r.try_get("updated_at")?,
+            updated_by: r.try_get("display_name")?,
+            chars: r.try_get("chars")?,
+        };
+        if r.try_get::<Option<i64>, _>("removed_at")?.is_some() {
+            removed.push(item);
+        } else {
+            active.push(item);
+        }
+    }
+    Ok((active, removed))
 }

@@ -5,7 +5,6 @@ pub mod api;
 pub mod db;
 pub mod diff;
 pub mod domain;
-pub mod markdown;
 pub mod merge;
 #[cfg(feature = "ssr")]
 pub mod save;

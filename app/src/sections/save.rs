@@ -4,6 +4,7 @@
 use super::db::{self, NewRevision};
 use super::domain::{plan_save, SavePlan};
 use super::merge::Chunk;
+use super::save_queue;
 use super::views::{ConflictPassage, EditConflict, SaveOutcome};
 use crate::db::{now, Db, DbError};
 use crate::error::AppError;
@@ -95,7 +96,7 @@ pub async fn save(
             now: now(),
             ip: author.ip.clone(),
         };
-        match db::save_body(db, revision).await {
+        match save_queue::save(db, revision).await {
             Ok(version) if merged => {
                 return Ok(SaveOutcome::Merged {
                     version,
@@ -134,7 +135,7 @@ pub async fn restore(
             now: now(),
             ip: author.ip.clone(),
         };
-        match db::save_body(db, revision).await {
+        match save_queue::save(db, revision).await {
             Ok(v) => return Ok(v),
             Err(DbError::Stale) => continue,
             Err(e) => return Err(e.into()),

@@ -153,3 +153,26 @@ pub struct Comparison {
     /// The text, marked.
     pub parts: Vec<DiffPart>,
 }
+
+/// A section in the plan's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionListItem {
+    /// Database id.
+    pub id: i64,
+    /// Order in the plan.
+    pub position: i64,
+    /// Title.
+    pub title: String,
+    /// PSGs it serves.
+    pub psgs: Vec<u8>,
+    /// R2P pillars it serves.
+    pub pillars: Vec<u8>,
+    /// Saves so far.
+    pub version: i64,
+    /// Last change, Unix seconds.
+    pub updated_at: i64,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+    /// Length of the text in characters.
+    pub chars: i64,
+}

@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::{NewPassword, PlatformRole};
+use app::auth::domain::NewPassword;
 use app::db::Db;
+use app::foundation::people::PlatformRole;
+use app::foundation::people::{OrgKind, OrgRole};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{redirect, Client, Response};
 use serde_json::Value;
@@ -72,7 +73,10 @@ impl TestApp {
 
     /// Creates an organisation directly in the database.
     pub async fn org(&self, name: &str, kind: OrgKind) -> i64 {
-        app::admin::db::insert_organisation(&self.db, name, kind, "SL", app::db::now())
+        self.db
+            .transaction(async |tx| {
+                app::admin::db::insert_organisation(tx, name, kind, "SL", app::db::now()).await
+            })
             .await
             .expect("org")
     }
@@ -92,7 +96,10 @@ impl TestApp {
             .await
             .expect("person");
         if let Some((org, role)) = org {
-            app::admin::db::add_membership(&self.db, id, org, role, app::db::now())
+            self.db
+                .transaction(async |tx| {
+                    app::admin::db::add_membership(tx, id, org, role, app::db::now()).await
+                })
                 .await
                 .expect("membership");
         }

@@ -1,23 +1,24 @@
-//! Administration pages.
+//! Administration pages and the parts of them other pages compose.
 
-mod invite;
 mod organisations;
 mod people;
 
-pub use organisations::{OrganisationPage, OrganisationsPage};
-pub use people::PeoplePage;
+pub use organisations::OrganisationsPage;
+pub use people::PeopleTable;
 
-use super::countries::COUNTRIES;
-use super::domain::{OrgKind, OrgRole};
+use crate::foundation::countries::COUNTRIES;
+use crate::foundation::people::{OrgKind, OrgRole};
 
-fn kind_options() -> Vec<(String, String)> {
+/// Choices for an organisation kind menu.
+pub fn kind_options() -> Vec<(String, String)> {
     OrgKind::ALL
         .iter()
         .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
         .collect()
 }
 
-fn country_options() -> Vec<(String, String)> {
+/// Choices for a country menu, by name.
+pub fn country_options() -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = COUNTRIES
         .iter()
         .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
@@ -26,7 +27,8 @@ fn country_options() -> Vec<(String, String)> {
     list
 }
 
-fn org_role_options() -> Vec<(String, String)> {
+/// Choices for a role in an organisation.
+pub fn org_role_options() -> Vec<(String, String)> {
     [OrgRole::Member, OrgRole::Admin]
         .iter()
         .map(|r| (r.as_str().to_owned(), r.label().to_owned()))

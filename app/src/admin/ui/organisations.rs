@@ -1,19 +1,16 @@
-//! The organisation list, creating one, and an organisation's own page.
+//! The organisation list and creating one.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::invite::InviteForm;
-use super::{country_options, kind_options, org_role_options};
-use crate::admin::api::{
-    organisation, organisations, take_invitation_notice, AddMember, CreateOrganisation, Invite,
-    RemoveMember, SetMemberRole, UpdateOrganisation,
-};
-use crate::admin::domain::{country_name, OrgRole};
-use crate::admin::views::{InvitationCreated, MemberRow, OrgDetail, OrgSummary};
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
+use super::{country_options, kind_options};
+use crate::admin::api::{organisations, CreateOrganisation};
+use crate::admin::views::OrgSummary;
+use crate::foundation::countries::country_name;
+use crate::foundation::people::OrgRole;
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, Field, FormStatus, SelectField};
+use crate::foundation::viewer::use_viewer;
 
 /// Every organisation, and a form to create one (platform administrators). Organisation
 /// admins who are not platform administrators see their own organisations.
@@ -22,7 +19,7 @@ pub fn OrganisationsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
     let errors = action_error(create);
     let list = Resource::new(move || create.version().get(), |_| organisations());
-    let viewer = expect_context::<Resource<Option<crate::admin::views::Viewer>>>();
+    let viewer = use_viewer();
     view! {
         <Title text="Organisations" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -97,189 +94,6 @@ fn OrgTable(orgs: Vec<OrgSummary>) -> impl IntoView {
                             <td>{country_name(&o.country)}</td>
                             <td class="num">{o.member_count}</td>
                         </tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
-}
-
-/// One organisation: its details, its members, and (for those allowed) forms to change them.
-#[component]
-pub fn OrganisationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-    };
-    let update = ServerAction::<UpdateOrganisation>::new();
-    let add = ServerAction::<AddMember>::new();
-    let set_role = ServerAction::<SetMemberRole>::new();
-    let remove = ServerAction::<RemoveMember>::new();
-    let invite = ServerAction::<Invite>::new();
-    let detail = Resource::new(
-        move || {
-            (
-                id(),
-                update.version().get(),
-                add.version().get(),
-                set_role.version().get(),
-                remove.version().get(),
-                invite.version().get(),
-            )
-        },
-        |(id, ..)| async move {
-            let Some(id) = id else {
-                return Err(crate::error::AppError::NotFound);
-            };
-            let detail = organisation(id).await?;
-            // Without JavaScript, the invitation link waits in the session for this page.
-            let notice = take_invitation_notice().await.ok().flatten();
-            Ok((detail, notice))
-        },
-    );
-    let actions = MemberActions {
-        update,
-        add,
-        set_role,
-        remove,
-        invite,
-    };
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok((d, notice)) => view! { <OrgView detail=d notice actions /> }.into_any(),
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[derive(Clone, Copy)]
-struct MemberActions {
-    update: ServerAction<UpdateOrganisation>,
-    add: ServerAction<AddMember>,
-    set_role: ServerAction<SetMemberRole>,
-    remove: ServerAction<RemoveMember>,
-    invite: ServerAction<Invite>,
-}
-
-#[component]
-fn OrgView(
-    detail: OrgDetail,
-    notice: Option<InvitationCreated>,
-    actions: MemberActions,
-) -> impl IntoView {
-    let org = detail.org.clone();
-    let org_id = org.id;
-    let update_errors = action_error(actions.update);
-    let add_errors = action_error(actions.add);
-    let role_errors = action_error(actions.set_role);
-    let remove_errors = action_error(actions.remove);
-    let can_manage = detail.can_manage_members;
-    view! {
-        <Title text=org.name.clone() />
-        <h1>{org.name.clone()}</h1>
-        <p class="lede">
-            <span class=format!("badge kind-{}", org.kind.as_str())>{org.kind.label()}</span>
-            " · " {country_name(&org.country)} " · " {org.member_count} " member(s)"
-        </p>
-        <section class="panel">
-            <h2>"Members"</h2>
-            <FormStatus errors=role_errors />
-            <FormStatus errors=remove_errors />
-            <MemberTable org_id members=detail.members.clone() can_manage actions />
-        </section>
-        {can_manage.then(|| view! {
-            <div class="columns">
-                <section class="panel">
-                    <h2>"Invite someone new"</h2>
-                    <InviteForm invite=actions.invite notice fixed_org=org_id />
-                </section>
-                <section class="panel">
-                    <h2>"Add an existing account"</h2>
-                    <ActionForm action=actions.add>
-                        <ActionStatus action=actions.add done="member-added" success="Member added." />
-                        <input type="hidden" name="org_id" value=org_id.to_string() />
-                        <Field form="add" name="email" label="Email" kind="email" errors=add_errors required=true />
-                        <SelectField form="add" name="role" label="Role" errors=add_errors options=org_role_options() />
-                        <button type="submit">"Add member"</button>
-                    </ActionForm>
-                </section>
-            </div>
-        }.into_any())}
-        {detail.can_edit.then(|| view! {
-            <section class="panel narrow">
-                <h2>"Edit details"</h2>
-                <ActionForm action=actions.update>
-                    <ActionStatus action=actions.update done="org-saved" success="Saved." />
-                    <input type="hidden" name="id" value=org_id.to_string() />
-                    <Field form="org-edit" name="name" label="Name" errors=update_errors value=org.name.clone() required=true />
-                    <SelectField form="org-edit" name="kind" label="Kind" errors=update_errors options=kind_options() selected=org.kind.as_str().to_owned() />
-                    <SelectField form="org-edit" name="country" label="Country" errors=update_errors options=country_options() selected=org.country.clone() />
-                    <button type="submit" class="primary">"Save changes"</button>
-                </ActionForm>
-            </section>
-        }.into_any())}
-    }
-    .into_any()
-}
-
-#[component]
-fn MemberTable(
-    org_id: i64,
-    members: Vec<MemberRow>,
-    can_manage: bool,
-    actions: MemberActions,
-) -> impl IntoView {
-    if members.is_empty() {
-        return view! { <p class="muted">"No members yet."</p> }.into_any();
-    }
-    view! {
-        <table class="data">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    {can_manage.then(|| view! { <th scope="col">"Manage"</th> })}
-                </tr>
-            </thead>
-            <tbody>
-                {members
-                    .into_iter()
-                    .map(|m| {
-                        let other_role = if m.role == OrgRole::Admin { OrgRole::Member } else { OrgRole::Admin };
-                        let label = if other_role == OrgRole::Admin { "Make organisation admin" } else { "Make member" };
-                        view! {
-                            <tr>
-                                <td>
-                                    {m.display_name.clone()}
-                                    {(!m.active).then(|| view! { " " <span class="badge muted">"deactivated"</span> })}
-                                </td>
-                                <td>{m.email.clone()}</td>
-                                <td>{m.role.label()}</td>
-                                {can_manage.then(|| view! {
-                                    <td class="row-actions">
-                                        <ActionForm action=actions.set_role attr:class="inline">
-                                            <input type="hidden" name="org_id" value=org_id.to_string() />
-                                            <input type="hidden" name="person_id" value=m.person_id.to_string() />
-                                            <input type="hidden" name="role" value=other_role.as_str() />
-                                            <button type="submit" class="small">{label}</button>
-                                        </ActionForm>
-                                        <ActionForm action=actions.remove attr:class="inline">
-                                            <input type="hidden" name="org_id" value=org_id.to_string() />
-                                            <input type="hidden" name="person_id" value=m.person_id.to_string() />
-                                            <button type="submit" class="small danger">"Remove"</button>
-                                        </ActionForm>
-                                    </td>
-                                })}
-                            </tr>
-                        }
                     })
                     .collect_view()}
             </tbody>

@@ -1,60 +1,16 @@
-//! Everyone on the platform, open invitations, and inviting people.
+//! Everyone on the platform.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::invite::InviteForm;
-use crate::admin::api::{people, take_invitation_notice, Invite, SetPersonActive, SetPlatformRole};
+use crate::admin::api::{SetPersonActive, SetPlatformRole};
 use crate::admin::views::PeopleOverview;
-use crate::auth::domain::PlatformRole;
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, FormStatus};
-use crate::ui::format_time;
+use crate::foundation::people::PlatformRole;
+use crate::foundation::ui::fields::{action_error, FormStatus};
 
-/// The people page (platform administrators).
+/// Everyone on the platform, with buttons to deactivate, reactivate and change their
+/// platform role (never for the viewer themselves).
 #[component]
-pub fn PeoplePage() -> impl IntoView {
-    let set_active = ServerAction::<SetPersonActive>::new();
-    let set_role = ServerAction::<SetPlatformRole>::new();
-    let invite = ServerAction::<Invite>::new();
-    let data = Resource::new(
-        move || {
-            (
-                set_active.version().get(),
-                set_role.version().get(),
-                invite.version().get(),
-            )
-        },
-        |_| async move {
-            let overview = people().await?;
-            // Without JavaScript, the invitation link waits in the session for this page.
-            let notice = take_invitation_notice().await.ok().flatten();
-            Ok::<_, crate::error::AppError>((overview, notice))
-        },
-    );
-    view! {
-        <Title text="People" />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((overview, notice)) => view! {
-                        <h1>"People"</h1>
-                        <People overview=overview.clone() set_active set_role />
-                        <section class="panel narrow">
-                            <h2>"Invite someone"</h2>
-                            <InviteForm invite notice organisations=overview.organisations />
-                        </section>
-                    }
-                    .into_any(),
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn People(
+pub fn PeopleTable(
     overview: PeopleOverview,
     set_active: ServerAction<SetPersonActive>,
     set_role: ServerAction<SetPlatformRole>,
@@ -113,25 +69,6 @@ fn People(
                         .collect_view()}
                 </tbody>
             </table>
-        </section>
-        <section class="panel">
-            <h2>"Open invitations"</h2>
-            {if overview.pending.is_empty() {
-                view! { <p class="muted">"No open invitations."</p> }.into_any()
-            } else {
-                view! {
-                    <ul>
-                        {overview.pending.into_iter().map(|i| view! {
-                            <li>
-                                {i.display_name} " <" {i.email} ">"
-                                {i.org_name.map(|o| format!(" · {o}"))}
-                                " · expires " {format_time(i.expires_at)}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }
-                .into_any()
-            }}
         </section>
     }
 }

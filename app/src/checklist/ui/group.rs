@@ -1,8 +1,9 @@
 //! Grouping the checklist for display: by goal, pillar, risk factor, status or organisation.
 
-use crate::checklist::domain::{StatusKind, RISK_FACTORS};
+use crate::checklist::domain::StatusKind;
 use crate::checklist::views::ChecklistItem;
-use crate::plans::domain::{PILLARS, PSGS};
+use crate::foundation::frameworks::RISK_FACTORS;
+use crate::foundation::frameworks::{PILLARS, PSGS};
 
 /// The ways the list can be grouped: (query value, label).
 pub const GROUPINGS: [(&str, &str); 5] = [

@@ -16,9 +16,11 @@ use crate::checklist::api::{
 };
 use crate::checklist::domain::format_due_date;
 use crate::checklist::views::{Evidence, ItemDetail, ItemSaveOutcome};
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField, TextArea};
-use crate::ui::format_time;
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{
+    action_error, ActionStatus, Field, FormStatus, SelectField, TextArea,
+};
+use crate::foundation::ui::format_time;
 
 #[derive(Clone, Copy)]
 struct Actions {

@@ -18,8 +18,8 @@ use crate::checklist::api::{
 };
 use crate::checklist::domain::format_due_date;
 use crate::checklist::views::{Checklist, ChecklistItem, ItemSaveOutcome};
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
 
 #[derive(Clone, Copy)]
 struct Actions {

@@ -15,10 +15,11 @@ pub use template::ChecklistTemplatePage;
 
 use leptos::prelude::*;
 
-use super::domain::{risk_factor_name, StatusKind, RISK_FACTORS};
+use super::domain::StatusKind;
 use super::views::ChecklistItem;
 use crate::error::AppError;
-use crate::plans::domain::{PILLARS, PSGS};
+use crate::foundation::frameworks::{risk_factor_name, RISK_FACTORS};
+use crate::foundation::frameworks::{PILLARS, PSGS};
 
 /// Choices for a status menu.
 fn status_options() -> Vec<(String, String)> {

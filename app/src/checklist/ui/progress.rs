@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 
 use crate::checklist::api::checklist_progress;
-use crate::checklist::domain::{format_due_date, RISK_FACTORS};
+use crate::checklist::domain::format_due_date;
 use crate::checklist::progress::Progress;
 use crate::checklist::views::ChecklistGlance;
-use crate::plans::domain::{PILLARS, PSGS};
+use crate::foundation::frameworks::RISK_FACTORS;
+use crate::foundation::frameworks::{PILLARS, PSGS};
 
 /// The progress panel for plan `plan_id`; shows nothing if the checklist cannot be read.
 #[component]

@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{pillar_options, psg_options};
-use crate::checklist::api::{
+use crate::checklist::template_api::{
     checklist_template, AddChecklistTemplateItem, UpdateChecklistTemplateItem,
 };
 use crate::checklist::views::TemplateItem;
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, ActionStatus, Field, SelectField};
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, ActionStatus, Field, SelectField};
 
 /// Lists and edits the checklist template.
 #[component]

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::comments::api::mention_suggestions;
-use crate::comments::domain::mention_query;
+use crate::comments::mentions::mention_query;
 use crate::comments::views::MemberSuggestion;
 
 /// The text before the caret of the textarea an input event came from.
@@ -50,7 +50,7 @@ pub fn CommentBox(
     #[prop(default = 4)]
     rows: u32,
 ) -> impl IntoView {
-    let initial = crate::ui::textarea_text(&text.get_untracked());
+    let initial = crate::foundation::ui::textarea_text(&text.get_untracked());
     let suggestions = RwSignal::new(Vec::<MemberSuggestion>::new());
     // Where the `@query` being typed starts and ends, to replace it with the chosen name.
     let typing = RwSignal::new(None::<(usize, usize)>);

@@ -14,8 +14,8 @@ use crate::comments::api::{
 };
 use crate::comments::views::{AnchorState, CommentView, ThreadView, ThreadsOfSection};
 use crate::error::AppError;
-use crate::ui::fields::{action_error, ActionStatus, FormStatus};
-use crate::ui::format_time;
+use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
+use crate::foundation::ui::format_time;
 
 /// The actions of the comment forms; the threads refetch after each.
 #[derive(Clone, Copy)]
@@ -323,7 +323,7 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
                             drafts.prefix.set(String::new());
                             drafts.suffix.set(String::new());
                         }
-                    >{crate::ui::textarea_text(&quote_now)}</textarea>
+                    >{crate::foundation::ui::textarea_text(&quote_now)}</textarea>
                     {move || quote_error().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
                 <CommentBox id="new-thread-body".to_owned() label="Comment" plan_id=ids.0 text=drafts.body error=body_error />

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::plans::domain::{Coverage, PILLARS, PSGS};
+use crate::foundation::frameworks::{PILLARS, PSGS};
+use crate::plans::domain::Coverage;
 
 /// The 5 x 3 matrix: how many sections serve each New Deal goal under each R2P pillar.
 #[component]

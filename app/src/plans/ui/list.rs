@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::admin::domain::country_name;
+use crate::foundation::countries::country_name;
+use crate::foundation::ui::errors::ErrorPage;
 use crate::plans::api::plans;
 use crate::plans::domain::PlanStatus;
 use crate::plans::views::PlanList;
-use crate::ui::errors::ErrorPage;
 
 /// All plans the viewer may see.
 #[component]

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::admin::countries::COUNTRIES;
+use crate::foundation::countries::COUNTRIES;
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, Field, FormStatus, SelectField, TextArea};
 use crate::plans::api::{plan_form_options, CreatePlan};
 use crate::plans::domain::FRAGILITY_STAGES;
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, Field, FormStatus, SelectField, TextArea};
 
 /// The new-plan form.
 #[component]

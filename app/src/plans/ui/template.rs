@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, ActionStatus, Field, TextArea};
 use crate::plans::api::{template, AddTemplateSection, UpdateTemplateSection};
 use crate::plans::views::TemplateSection;
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::{action_error, ActionStatus, Field, TextArea};
 
 /// Lists and edits the template.
 #[component]

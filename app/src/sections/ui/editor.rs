@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use super::drafts::{self, Draft};
+use crate::foundation::markdown::to_html;
+use crate::foundation::ui::fields::{action_error, FormStatus};
 use crate::sections::api::SaveSection;
-use crate::sections::markdown::to_html;
 use crate::sections::views::{EditConflict, SaveOutcome, SectionDetail};
-use crate::ui::fields::{action_error, FormStatus};
 
 /// Edits one section. `notice` is the outcome of a save posted without JavaScript; `save` is
 /// the page's save action (others on the page follow its saves).
@@ -108,7 +108,7 @@ pub fn Editor(
                 <div class="field">
                     <label for="section-body">"Text (Markdown)"</label>
                     <textarea id="section-body" name="body" rows="18" prop:value=move || body.get() on:input=on_input>
-                        {crate::ui::textarea_text(&start_body)}
+                        {crate::foundation::ui::textarea_text(&start_body)}
                     </textarea>
                 </div>
                 <div class="preview-pane">

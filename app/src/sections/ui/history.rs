@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::ActionStatus;
+use crate::foundation::ui::format_time;
 use crate::sections::api::{compare, section_history, RestoreRevision};
 use crate::sections::diff::Change;
 use crate::sections::views::{Comparison, History};
-use crate::ui::errors::ErrorPage;
-use crate::ui::fields::ActionStatus;
-use crate::ui::format_time;
 
 /// The history page; `?from=N&to=M` adds a comparison.
 #[component]

@@ -1,9 +1,8 @@
-//! Section pages: reading and editing a section, its history and comparisons.
+//! The section editor, and a section's history and comparisons.
 
 mod drafts;
 mod editor;
 mod history;
-mod page;
 
+pub use editor::Editor;
 pub use history::HistoryPage;
-pub use page::SectionPage;

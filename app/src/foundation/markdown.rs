@@ -1,0 +1,188 @@
+//! Markdown to HTML. The browser preview and the server share [`to_html`], which never emits
+//! raw HTML from the source and drops dangerous link schemes; the server additionally runs
+//! every rendered body through ammonia ([`to_safe_html`]) before anyone sees it.
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+
+fn safe_url(url: &str) -> bool {
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    match lower.split_once(':') {
+        // No scheme, or the scheme is after a path/query/fragment character: a relative link.
+        None => true,
+        Some((scheme, _)) if scheme.contains(['/', '?', '#']) => true,
+        Some((scheme, _)) => matches!(scheme, "http" | "https" | "mailto"),
+    }
+}
+
+/// Renders Markdown: raw HTML in the source is shown as text, and links or images with a
+/// scheme other than http, https or mailto lose their target.
+pub fn to_html(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, safe_events(markdown));
+    out
+}
+
+/// The Markdown events [`to_html`] renders, for renderers that add their own markup (comment
+/// passages highlighted in a section).
+pub fn safe_events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed(""),
+            title,
+            id,
+        }),
+        other => other,
+    })
+}
+
+/// Renders and sanitises: what the server stores and serves.
+#[cfg(feature = "ssr")]
+pub fn to_safe_html(markdown: &str) -> String {
+    sanitise(&to_html(markdown))
+}
+
+/// Sanitises rendered HTML. `<mark>` may carry the class and thread number of a highlighted
+/// comment passage; Markdown sources cannot produce such a tag (their raw HTML is text).
+#[cfg(feature = "ssr")]
+pub fn sanitise(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .add_tag_attributes("mark", &["class", "data-thread"])
+        .clean(html)
+        .to_string()
+}
+
+/// The start of a Markdown comment as one line of plain text, for inbox listings.
+pub fn excerpt(markdown: &str, max_chars: usize) -> String {
+    let flat = markdown
+        .chars()
+        .filter(|c| !"*_`#>[]".contains(*c))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if flat.chars().count() <= max_chars {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max_chars).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Blank lines keep each line its own block, so the links are parsed as links.
+    const HOSTILE: &str = r#"# Plan
+
+<script>alert('x')</script>
+
+<img src=x onerror="alert(1)">
+
+<a href="javascript:alert(1)">click</a>
+
+[link](javascript:alert(2)) [also](JaVaScRiPt:alert(3)) [encoded](&#106;avascript:alert(4))
+
+![img](javascript:alert(5))
+
+<iframe src="https://evil.example"></iframe>
+
+<div style="background:url(javascript:alert(6))" onclick="alert(7)">x</div>
+
+[data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://example.org)
+"#;
+
+    /// Every real tag in the output (text `<` is escaped as `&lt;`, so a literal `<` opens one).
+    fn tags(html: &str) -> Vec<String> {
+        html.split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or("").to_lowercase())
+            .collect()
+    }
+
+    fn assert_harmless(html: &str) {
+        for tag in tags(html) {
+            let name = tag
+                .trim_start_matches('/')
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            assert!(
+                !["script", "iframe", "object", "embed", "style"].contains(&name.as_str()),
+                "tag {tag} in {html}"
+            );
+            assert!(
+                !tag.contains("javascript:") && !tag.contains("data:"),
+                "url in {tag}"
+            );
+            assert!(
+                !tag.split_whitespace()
+                    .skip(1)
+                    .any(|attr| attr.starts_with("on") || attr.starts_with("style=")),
+                "attribute in {tag}"
+            );
+        }
+    }
+
+    #[test]
+    fn preview_renderer_neutralises_hostile_markdown() {
+        let html = to_html(HOSTILE);
+        assert_harmless(&html);
+        // The links are still links, just without a dangerous target.
+        assert!(html.contains("<a href=\"#\">link</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org\">ok</a>"),
+            "{html}"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn served_html_survives_no_script_handler_or_javascript_link() {
+        let html = to_safe_html(HOSTILE);
+        assert_harmless(&html);
+        assert!(html.contains("<h1>Plan</h1>"));
+    }
+
+    #[test]
+    fn ordinary_markdown_renders() {
+        let html =
+            to_html("Some **bold** and a [link](https://example.org/a?b=c) and [rel](/plans/1).");
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(html.contains("href=\"https://example.org/a?b=c\""));
+        assert!(html.contains("href=\"/plans/1\""));
+    }
+
+    #[test]
+    fn excerpts_are_short_plain_lines() {
+        assert_eq!(excerpt("**Bold** point\n\nnext", 100), "Bold point next");
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+}

@@ -1,0 +1,167 @@
+//! The inbox page and its link, with the unread count, in the navigation.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+use super::api::{inbox_items, inbox_unread, MarkAllInboxRead, MarkInboxRead};
+use super::views::{InboxEntry, InboxKind, InboxView};
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::ActionStatus;
+use crate::foundation::ui::format_time;
+
+/// Bumped when the inbox changes on this page, so the navigation's count follows at once.
+#[derive(Clone, Copy)]
+pub struct InboxChanged(RwSignal<u32>);
+
+/// The logged-in person's unread count, refetched on every navigation.
+#[derive(Clone, Copy)]
+struct Unread(Resource<i64>);
+
+/// Provides the unread count for the navigation and [`InboxChanged`] to the pages; call it
+/// beside `provide_viewer` (resources belong at the top, where hydration finds their data).
+pub fn provide_inbox() {
+    let location = use_location();
+    let changed = RwSignal::new(0u32);
+    let unread = Resource::new(
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                changed.get(),
+            )
+        },
+        // The count is a courtesy: a failure shows none rather than breaking the header.
+        |_| async move { inbox_unread().await.unwrap_or(0) },
+    );
+    provide_context(InboxChanged(changed));
+    provide_context(Unread(unread));
+}
+
+/// The logged-in person's unread count (0 without [`provide_inbox`]), for the header to await
+/// with the viewer: one boundary, so server and browser render the same.
+pub async fn unread_count() -> i64 {
+    match use_context::<Unread>() {
+        Some(Unread(r)) => r.await,
+        None => 0,
+    }
+}
+
+/// "Inbox" in the navigation, with the number of unread items.
+#[component]
+pub fn InboxLink(unread: i64) -> impl IntoView {
+    view! {
+        <a href="/inbox" class="inbox-link">
+            <span>"Inbox"</span>
+            {(unread > 0).then(|| view! {
+                <span class="badge unread-count" title=format!("{unread} unread")>{unread}<span class="visually-hidden">" unread"</span></span>
+            })}
+        </a>
+    }
+}
+
+/// `/inbox`: mentions and replies, newest first.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let mark = ServerAction::<MarkInboxRead>::new();
+    let all = ServerAction::<MarkAllInboxRead>::new();
+    let changed = use_context::<InboxChanged>();
+    Effect::new(move |_| {
+        let versions = (mark.version().get(), all.version().get());
+        if versions != (0, 0) {
+            if let Some(c) = changed {
+                c.0.update(|n| *n += 1);
+            }
+        }
+    });
+    let data = Resource::new(
+        move || (mark.version().get(), all.version().get()),
+        |_| inbox_items(),
+    );
+    view! {
+        <Title text="Inbox" />
+        <h1>"Inbox"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(inbox) => view! { <Inbox inbox mark all /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Inbox(
+    inbox: InboxView,
+    mark: ServerAction<MarkInboxRead>,
+    all: ServerAction<MarkAllInboxRead>,
+) -> impl IntoView {
+    view! {
+        <section class="panel inbox">
+            <ActionStatus action=mark done="read" success="Marked read." />
+            <ActionStatus action=all done="all-read" success="Everything marked read." />
+            <p class="lede">
+                {match inbox.unread {
+                    0 => "Nothing unread.".to_owned(),
+                    1 => "1 unread item.".to_owned(),
+                    n => format!("{n} unread items."),
+                }}
+            </p>
+            {(inbox.unread > 0).then(|| view! {
+                <ActionForm action=all attr:class="inline">
+                    <button type="submit">"Mark all read"</button>
+                </ActionForm>
+            })}
+            {inbox.items.is_empty().then(|| view! {
+                <p class="muted">"Mentions of you, replies in threads you take part in and requests for your review will appear here."</p>
+            })}
+            <ol class="inbox-items">
+                {inbox.items.into_iter().map(|item| view! { <Item item mark /> }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
+    let who = item.actor.clone().unwrap_or_else(|| "Someone".to_owned());
+    let what = match item.kind {
+        InboxKind::Mention => format!("{who} mentioned you"),
+        InboxKind::Reply => format!("{who} replied in a thread you are in"),
+        InboxKind::ReviewRequest => format!("{who} asked for your review"),
+    };
+    let place = match &item.section_title {
+        Some(s) => format!("{s} · {}", item.plan_title),
+        None => item.plan_title.clone(),
+    };
+    view! {
+        <li class="inbox-item" class:unread=!item.read>
+            <p>
+                {(!item.read).then(|| view! { <span class="badge unread">"Unread"</span> })}
+                <strong>{what}</strong> " in " <a href=item.link.clone()>{place}</a>
+            </p>
+            {if item.kind == InboxKind::ReviewRequest {
+                view! {
+                    <p class="muted">"It waits in your " <a href="/reviews">"review queue"</a> "."</p>
+                }
+                .into_any()
+            } else if item.excerpt.is_empty() {
+                view! { <p class="muted"><em>"Comment deleted"</em></p> }.into_any()
+            } else {
+                view! { <p class="excerpt">{item.excerpt.clone()}</p> }.into_any()
+            }}
+            // A div, not a p: a form inside a paragraph ends the paragraph when parsed.
+            <div class="inbox-meta muted small">
+                <span>{format_time(item.created_at)}</span>
+                {(!item.read).then(|| view! {
+                    <ActionForm action=mark attr:class="inline">
+                        <input type="hidden" name="item_id" value=item.id.to_string() />
+                        <button type="submit" class="small link-button">"Mark read"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,99 @@
+//! Server functions for reading the trail: a plan's, for its leads, and the platform's, for
+//! administrators.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// One line of the trail as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// Position in the chain.
+    pub seq: i64,
+    /// When.
+    pub at: i64,
+    /// Who (name), if anyone.
+    pub person: Option<String>,
+    /// From where.
+    pub ip: Option<String>,
+    /// What kind of event, as shown.
+    pub kind: String,
+    /// Plan.
+    pub plan_id: Option<i64>,
+    /// About what.
+    pub subject: String,
+    /// Particulars (JSON).
+    pub details: String,
+}
+
+/// A page of the trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// The plan, or none for the platform's trail.
+    pub plan: Option<(i64, String)>,
+    /// The newest matching entries, newest first.
+    pub lines: Vec<AuditLine>,
+}
+
+/// How many entries a page shows.
+#[cfg(feature = "ssr")]
+const PAGE: i64 = 200;
+
+#[cfg(feature = "ssr")]
+fn lines(rows: Vec<super::db::ShownRow>) -> Vec<AuditLine> {
+    use crate::foundation::audit::domain::AuditKind;
+    rows.into_iter()
+        .map(|r| AuditLine {
+            seq: r.entry.seq,
+            at: r.entry.at,
+            person: r.person_name,
+            ip: r.entry.ip,
+            kind: AuditKind::parse(&r.entry.kind)
+                .map(|k| k.label().to_owned())
+                .unwrap_or(r.entry.kind),
+            plan_id: r.entry.plan_id,
+            subject: r.entry.subject,
+            details: r.entry.details,
+        })
+        .collect()
+}
+
+/// The plan's trail, for its leads (filtered by person, kind and dates `YYYY-MM-DD`).
+#[server(prefix = "/api", endpoint = "plan_audit")]
+pub async fn plan_audit(
+    plan_id: i64,
+    person: String,
+    kind: String,
+    from: String,
+    until: String,
+) -> Result<AuditPage, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::foundation::state::db()?;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
+    let title = actor.plan_title;
+    let filter = super::filter::AuditFilter::parse(&person, &kind, &from, &until);
+    let rows = super::db::list(&db, Some(plan_id), &filter, PAGE).await?;
+    Ok(AuditPage {
+        plan: Some((plan_id, title)),
+        lines: lines(rows),
+    })
+}
+
+/// The platform's whole trail, for administrators.
+#[server(prefix = "/api", endpoint = "platform_audit")]
+pub async fn platform_audit(
+    person: String,
+    kind: String,
+    from: String,
+    until: String,
+) -> Result<AuditPage, AppError> {
+    let db = crate::foundation::state::db()?;
+    crate::foundation::session::require_admin(&db).await?;
+    let filter = super::filter::AuditFilter::parse(&person, &kind, &from, &until);
+    let rows = super::db::list(&db, None, &filter, PAGE).await?;
+    Ok(AuditPage {
+        plan: None,
+        lines: lines(rows),
+    })
+}

@@ -1,0 +1,8 @@
+//! The audit trail's pages: `/plans/:id/audit` for plan leads and `/admin/audit` for
+//! administrators, with the queries and filter that read the trail.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod filter;
+pub mod ui;

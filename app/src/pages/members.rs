@@ -1,0 +1,187 @@
+//! The plan members page: who holds which role, and (for leads) granting, changing, revoking
+//! and inviting.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::access::api::{members_of_plan, ChangeGrant, GrantToOrganisation, GrantToPerson};
+use crate::access::domain::PlanRole;
+use crate::access::views::{PlanMember, PlanMembers};
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, ActionStatus, Field, SelectField};
+use crate::invitations::api::{take_plan_invitation_notice, InviteToPlan};
+use crate::invitations::ui::PlanInviteForm;
+use crate::invitations::views::InvitationCreated;
+
+fn role_options() -> Vec<(String, String)> {
+    PlanRole::ALL
+        .iter()
+        .rev()
+        .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+        .collect()
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    change: ServerAction<ChangeGrant>,
+    to_org: ServerAction<GrantToOrganisation>,
+    to_person: ServerAction<GrantToPerson>,
+    invite: ServerAction<InviteToPlan>,
+}
+
+/// `/plans/:id/members`.
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
+    };
+    let actions = Actions {
+        change: ServerAction::new(),
+        to_org: ServerAction::new(),
+        to_person: ServerAction::new(),
+        invite: ServerAction::new(),
+    };
+    let data = Resource::new(
+        move || {
+            (
+                id(),
+                actions.change.version().get(),
+                actions.to_org.version().get(),
+                actions.to_person.version().get(),
+                actions.invite.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            let Some(id) = id else {
+                return Err(crate::error::AppError::NotFound);
+            };
+            let members = members_of_plan(id).await?;
+            let notice = take_plan_invitation_notice().await.ok().flatten();
+            Ok((members, notice))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((members, notice)) => view! { <Members members notice actions /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Members(
+    members: PlanMembers,
+    notice: Option<InvitationCreated>,
+    actions: Actions,
+) -> impl IntoView {
+    let plan = members.plan_id;
+    let org_errors = action_error(actions.to_org);
+    let person_errors = action_error(actions.to_person);
+    let can_manage = members.can_manage;
+    let orgs: Vec<(String, String)> = members
+        .organisations
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.clone()))
+        .collect();
+    view! {
+        <Title text=format!("Members · {}", members.plan_title) />
+        <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{plan}")>{members.plan_title.clone()}</a></p>
+        <h1>"Members and roles"</h1>
+        <p class="muted">
+            "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person's effective role is the highest of their grants."
+        </p>
+        <section class="panel">
+            <ActionStatus action=actions.change done="role-changed" success="Role changed." />
+            <table class="data members">
+                <thead>
+                    <tr>
+                        <th scope="col">"Member"</th>
+                        <th scope="col">"Kind"</th>
+                        <th scope="col">"Role"</th>
+                        {can_manage.then(|| view! { <th scope="col">"Change"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {members.members.into_iter().map(|m| view! { <MemberRow plan member=m can_manage change=actions.change /> }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {can_manage.then(move || view! {
+            <div class="columns">
+                <section class="panel">
+                    <h2>"Add an organisation"</h2>
+                    <ActionForm action=actions.to_org>
+                        <ActionStatus action=actions.to_org done="granted" success="Role granted." />
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <SelectField form="grant-org" name="organisation_id" label="Organisation" errors=org_errors options=orgs placeholder="Choose an organisation" />
+                        <SelectField form="grant-org" name="role" label="Role" errors=org_errors options=role_options() selected="editor".to_owned() />
+                        <button type="submit">"Grant role"</button>
+                    </ActionForm>
+                </section>
+                <section class="panel">
+                    <h2>"Add a person"</h2>
+                    <ActionForm action=actions.to_person>
+                        <ActionStatus action=actions.to_person done="granted" success="Role granted." />
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <Field form="grant-person" name="email" label="Email of an existing account" kind="email" errors=person_errors />
+                        <SelectField form="grant-person" name="role" label="Role" errors=person_errors options=role_options() selected="commenter".to_owned() />
+                        <button type="submit">"Grant role"</button>
+                    </ActionForm>
+                </section>
+            </div>
+            <section class="panel narrow">
+                <h2>"Invite someone without an account"</h2>
+                <PlanInviteForm plan invite=actions.invite notice />
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn MemberRow(
+    plan: i64,
+    member: PlanMember,
+    can_manage: bool,
+    change: ServerAction<ChangeGrant>,
+) -> impl IntoView {
+    let grant = member.grant_id.to_string();
+    let role = member.role;
+    let (select_id, name) = (format!("grant-{grant}-role"), member.name.clone());
+    let (new_role_label, revoke_label) = (format!("New role for {name}"), format!("Revoke {name}"));
+    let grant2 = grant.clone();
+    view! {
+        <tr>
+            <td>{member.name.clone()} <span class="muted small">{format!(" {}", member.detail)}</span></td>
+            <td>{if member.organisation { "Organisation" } else { "Person" }}</td>
+            <td>{role.label()}</td>
+            {can_manage.then(move || view! {
+                <td class="row-actions">
+                    <ActionForm action=change attr:class="inline">
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <input type="hidden" name="grant_id" value=grant />
+                        <label class="visually-hidden" for=select_id.clone()>{new_role_label}</label>
+                        <select id=select_id name="role">
+                            {PlanRole::ALL.iter().rev().map(|r| view! { <option value=r.as_str() selected=*r == role>{r.label()}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="small">"Change"</button>
+                    </ActionForm>
+                    <ActionForm action=change attr:class="inline">
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <input type="hidden" name="grant_id" value=grant2 />
+                        <input type="hidden" name="role" value="" />
+                        <button type="submit" class="small danger" aria-label=revoke_label>"Revoke"</button>
+                    </ActionForm>
+                </td>
+            })}
+        </tr>
+    }
+}

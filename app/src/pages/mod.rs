@@ -1,0 +1,11 @@
+//! The top floor: the site header and navigation, and the pages that compose several
+//! features. Nothing below imports from here.
+
+pub mod audit;
+pub mod header;
+pub mod home;
+pub mod members;
+pub mod organisation;
+pub mod people;
+pub mod plan;
+pub mod section;

@@ -1,0 +1,155 @@
+//! A section's page: its text, who changed it last, the editor, its settings, its review and
+//! its comment threads.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::foundation::frameworks::{tag_labels, PILLARS, PSGS};
+use crate::foundation::ui::errors::ErrorPage;
+use crate::foundation::ui::fields::{action_error, ActionStatus, Field};
+use crate::foundation::ui::format_time;
+use crate::sections::api::{section, take_save_notice, RenameSection, SaveSection, SetSectionTags};
+use crate::sections::ui::Editor;
+use crate::sections::views::{SaveOutcome, SectionDetail};
+
+fn ids() -> impl Fn() -> Option<(i64, i64)> + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params.with(|p| {
+            let plan = p.get("id")?.parse().ok()?;
+            let section = p.get("section")?.parse().ok()?;
+            Some((plan, section))
+        })
+    }
+}
+
+/// The section page.
+#[component]
+pub fn SectionPage() -> impl IntoView {
+    let ids = ids();
+    let rename = ServerAction::<RenameSection>::new();
+    let tags = ServerAction::<SetSectionTags>::new();
+    crate::comments::ui::provide_section_comments();
+    let data = Resource::new(
+        move || (ids(), rename.version().get(), tags.version().get()),
+        |(ids, ..)| async move {
+            let Some((plan, sid)) = ids else {
+                return Err(crate::error::AppError::NotFound);
+            };
+            let detail = section(plan, sid).await?;
+            // A save posted without JavaScript left its outcome in the session.
+            let notice = take_save_notice(sid).await.ok().flatten();
+            Ok((detail, notice))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((detail, notice)) => view! { <Section detail notice rename tags /> }.into_any(),
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Section(
+    detail: SectionDetail,
+    notice: Option<SaveOutcome>,
+    rename: ServerAction<RenameSection>,
+    tags: ServerAction<SetSectionTags>,
+) -> impl IntoView {
+    let d = detail.clone();
+    let plan_id = d.plan_id;
+    // Shared by the editor and the review panel: a save puts the section back in draft.
+    let save = ServerAction::<SaveSection>::new();
+    let last_change = match (&d.updated_by, &d.updated_by_org) {
+        (Some(who), Some(org)) => format!(
+            "Last changed by {who} ({org}), {}",
+            format_time(d.updated_at)
+        ),
+        (Some(who), None) => format!("Last changed by {who}, {}", format_time(d.updated_at)),
+        _ => format!("Last changed {}", format_time(d.updated_at)),
+    };
+    view! {
+        <Title text=d.title.clone() />
+        <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{plan_id}")>{d.plan_title.clone()}</a></p>
+        <h1>{d.title.clone()}</h1>
+        <p class="tags">
+            {tag_labels(&d.psgs, &d.pillars).into_iter().map(|(short, long)| view! { <span class="badge tag" title=long>{short}</span> }).collect_view()}
+        </p>
+        <p class="muted last-change">
+            {last_change} " · version " {d.version} " · "
+            <a href=format!("/plans/{plan_id}/sections/{}/history", d.id)>"History"</a>
+        </p>
+        <crate::reviews::ui::ReviewPanel plan_id section_id=d.id saves=save />
+        {d.removed.then(|| view! { <p class="alert alert-error">"This section was removed from the plan. Restore it from the plan page to edit it."</p> })}
+        {(!d.guidance.is_empty()).then(|| view! {
+            <details class="guidance"><summary>"Guidance"</summary><p>{d.guidance.clone()}</p></details>
+        })}
+        {(d.can_edit && !d.removed).then(|| {
+            view! { <Editor detail=detail.clone() notice save /> <SectionSettings detail rename tags /> }
+        })}
+        // The section text for reading, with commented passages highlighted, and its threads.
+        <crate::comments::ui::SectionComments plan_id section_id=d.id />
+    }
+    .into_any()
+}
+
+#[component]
+fn SectionSettings(
+    detail: SectionDetail,
+    rename: ServerAction<RenameSection>,
+    tags: ServerAction<SetSectionTags>,
+) -> impl IntoView {
+    let rename_errors = action_error(rename);
+    let (plan, sid) = (detail.plan_id.to_string(), detail.id.to_string());
+    let (plan2, sid2) = (plan.clone(), sid.clone());
+    view! {
+        <details class="panel">
+            <summary>"Section settings: title and tags"</summary>
+            <div class="columns">
+                <ActionForm action=rename>
+                    <ActionStatus action=rename done="renamed" success="Renamed." />
+                    <input type="hidden" name="plan_id" value=plan2 />
+                    <input type="hidden" name="section_id" value=sid2 />
+                    <Field form="rename" name="title" label="Title" errors=rename_errors value=detail.title.clone() required=true />
+                    <button type="submit">"Rename"</button>
+                </ActionForm>
+                <ActionForm action=tags>
+                    <ActionStatus action=tags done="tags" success="Tags saved." />
+                    <input type="hidden" name="plan_id" value=plan />
+                    <input type="hidden" name="section_id" value=sid />
+                    <fieldset>
+                        <legend>"New Deal goals served"</legend>
+                        {PSGS.iter().map(|(n, name)| {
+                            let id = format!("tag-psg{n}");
+                            view! {
+                                <div class="checkbox">
+                                    <input type="checkbox" id=id.clone() name=format!("psg{n}") value="on" checked=detail.psgs.contains(n) />
+                                    <label for=id>{format!("PSG {n}: {name}")}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <fieldset>
+                        <legend>"R2P pillars served"</legend>
+                        {PILLARS.iter().map(|(n, name)| {
+                            let id = format!("tag-pillar{n}");
+                            view! {
+                                <div class="checkbox">
+                                    <input type="checkbox" id=id.clone() name=format!("pillar{n}") value="on" checked=detail.pillars.contains(n) />
+                                    <label for=id>{format!("Pillar {n}: {name}")}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit">"Save tags"</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
