@@ -1,9 +1,7 @@
 //! Cross-site requests, oversized bodies, baseline headers, malformed input.
 
-mod common;
-
+use crate::helpers::spawn_app;
 use app::auth::domain::PlatformRole;
-use common::spawn_app;
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
@@ -108,7 +106,7 @@ async fn malformed_input_gets_a_client_error_not_a_crash() {
             "login",
             &[
                 ("email", "admin@example.org"),
-                ("password", common::PASSWORD),
+                ("password", crate::helpers::PASSWORD),
                 ("next", "/x\r\nSet-Cookie: a=b"),
             ],
         )

@@ -1,10 +1,8 @@
 //! Organisations, members, people and invitations: who may do what, and bad input.
 
-mod common;
-
+use crate::helpers::{error_body, field_message, spawn_app, TestApp, PASSWORD};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, spawn_app, TestApp, PASSWORD};
 use reqwest::Client;
 
 async fn admin(app: &TestApp) -> Client {

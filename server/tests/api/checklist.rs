@@ -2,11 +2,9 @@
 //! reasons, evidence, concurrent edits of one item, filters, the progress matrix against a
 //! hand-computed fixture, permissions for every action, and ids from other plans.
 
-mod common;
-
+use crate::helpers::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 

@@ -2,10 +2,8 @@
 //! resolving and reopening; who may edit and delete; viewers; mentions and the inbox; ids from
 //! elsewhere; hostile Markdown.
 
-mod common;
-
+use crate::helpers::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, LedPlan, TestApp};
 use reqwest::{Client, Response};
 use serde_json::Value;
 

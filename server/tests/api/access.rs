@@ -1,12 +1,10 @@
 //! Plan roles over HTTP: the whole action x role table, grants to organisations and people,
 //! revocation, the last lead, and grant ids from other plans.
 
-mod common;
-
+use crate::helpers::{spawn_app, LedPlan, TestApp, PASSWORD};
 use app::access::domain::{can, Access, PlanAction, PlanRole};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{spawn_app, LedPlan, TestApp, PASSWORD};
 use reqwest::Client;
 use serde_json::Value;
 

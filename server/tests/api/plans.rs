@@ -1,11 +1,9 @@
 //! Plans and sections over HTTP: the template, saving with merges and conflicts, history,
 //! sanitising, and ids from other plans.
 
-mod common;
-
+use crate::helpers::{error_body, field_message, spawn_app, TestApp};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, spawn_app, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 

@@ -1,7 +1,5 @@
 //! Starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP.
 
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 
 use app::admin::domain::{OrgKind, OrgRole};

@@ -1,12 +1,10 @@
 //! Pages kept between views (memoised reads and rendered pages) never show anything older
 //! than the last write, never cross from one viewer to another, and never repeat a nonce.
 
-mod common;
-
+use crate::helpers::{spawn_app, LedPlan};
 use app::access::domain::PlanRole;
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{spawn_app, LedPlan};
 
 fn nonce(page: &str) -> Option<String> {
     let start = page.find("nonce=\"")? + "nonce=\"".len();

@@ -2,11 +2,9 @@
 //! changes, section saves and checklist changes; who may read which trail; and the chain
 //! verification catching a row altered directly in the database.
 
-mod common;
-
+use crate::helpers::{spawn_app, TestApp};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{spawn_app, TestApp};
 
 async fn kinds(app: &TestApp, sql_where: &str) -> Vec<String> {
     sqlx::query_scalar::<_, String>(&format!(

@@ -2,11 +2,9 @@
 //! plan's rule, self-approval refused, approvals reset by an edit, changes requested with a
 //! reason, unmeetable rules refused, and the audit entries of each.
 
-mod common;
-
+use crate::helpers::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
 use reqwest::Client;
 use serde_json::Value;
 

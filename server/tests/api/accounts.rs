@@ -1,9 +1,7 @@
 //! Logging in and out, sessions, passwords, throttling.
 
-mod common;
-
+use crate::helpers::{error_body, field_message, plain_form_headers, spawn_app, PASSWORD};
 use app::auth::domain::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn login_with_right_password_starts_a_session() {
