@@ -1,55 +1,45 @@
 //! Plan roles over HTTP: the whole action x role table, grants to organisations and people,
 //! revocation, the last lead, and grant ids from other plans.
 
-use crate::helpers::{spawn_app, LedPlan, TestApp, PASSWORD};
+use app::access::api::{ChangeGrant, GrantToOrganisation, InviteToPlan, MembersOfPlan};
 use app::access::domain::{can, Access, PlanAction, PlanRole};
-use app::admin::domain::{OrgKind, OrgRole};
+use app::admin::domain::OrgKind;
+use app::auth::api::{AcceptInvitation, Invitation};
 use app::auth::domain::PlatformRole;
+use app::comments::api::StartThread;
+use app::plans::api::{Plan, Plans, SetPlanStatus};
+use app::sections::api::SaveSection;
 use reqwest::Client;
-use serde_json::Value;
 
-struct Fixture {
-    plan: i64,
-    section: i64,
-    lead: Client,
-    org: i64,
+use crate::helpers::{spawn_app, LedPlan, Status, TestApp, PASSWORD};
+
+async fn fixture(app: &TestApp) -> LedPlan {
+    app.led_plan("Lead Ministry", "lead@example.org", "Roles plan")
+        .await
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
-    let LedPlan {
-        org, lead, plan, ..
-    } = app
-        .led_plan("Lead Ministry", "lead@example.org", "Roles plan")
-        .await;
-    let o: Value = app
-        .call(&lead, "plan", &[("plan_id", &plan.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let section = o["sections"][0]["id"].as_i64().unwrap();
-    Fixture {
-        plan,
-        section,
-        lead,
-        org,
+fn set_status(plan: i64, status: &str) -> SetPlanStatus {
+    SetPlanStatus {
+        plan_id: plan,
+        status: status.into(),
     }
 }
 
-async fn grant_person(app: &TestApp, f: &Fixture, email: &str, role: &str) -> reqwest::Response {
-    app.call(
-        &f.lead,
-        "grant_to_person",
-        &[
-            ("plan_id", &f.plan.to_string()),
-            ("email", email),
-            ("role", role),
-        ],
-    )
-    .await
+fn change_grant(plan: i64, grant: i64, role: &str) -> ChangeGrant {
+    ChangeGrant {
+        plan_id: plan,
+        grant_id: grant,
+        role: role.into(),
+    }
 }
 
-async fn state(app: &TestApp, f: &Fixture) -> (i64, String, i64) {
+/// The role `client` has on `plan`, as its overview says.
+async fn role_on(app: &TestApp, client: &Client, plan: i64) -> Option<PlanRole> {
+    let overview = app.call(client, Plan { plan_id: plan }).await;
+    overview.expect("plan overview").role
+}
+
+async fn state(app: &TestApp, f: &LedPlan) -> (i64, String, i64) {
     let version = app
         .count(&format!(
             "SELECT version FROM sections WHERE id = {}",
@@ -71,68 +61,56 @@ async fn state(app: &TestApp, f: &Fixture) -> (i64, String, i64) {
 }
 
 /// Performs `action` as `client`; Some(status) for actions with an endpoint today.
-async fn perform(app: &TestApp, f: &Fixture, client: &Client, action: PlanAction) -> Option<u16> {
-    let p = f.plan.to_string();
-    let res = match action {
+async fn perform(app: &TestApp, f: &LedPlan, client: &Client, action: PlanAction) -> Option<u16> {
+    let status = match action {
         PlanAction::SeeListing => {
-            let list: Value = app
-                .call(client, "plans", &[])
+            let all = Plans {
+                country: None,
+                status: None,
+                org: None,
+            };
+            let listed = app
+                .call(client, all)
                 .await
-                .json()
-                .await
-                .unwrap_or(Value::Null);
-            let listed = list["plans"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x["id"] == f.plan));
+                .is_ok_and(|list| list.plans.iter().any(|p| p.id == f.plan));
             return Some(if listed { 200 } else { 403 });
         }
-        PlanAction::Read => app.call(client, "plan", &[("plan_id", &p)]).await,
+        PlanAction::Read => app.call(client, Plan { plan_id: f.plan }).await.status(),
         PlanAction::Edit => {
             let version = app
                 .count(&format!(
                     "SELECT version FROM sections WHERE id = {}",
                     f.section
                 ))
-                .await
-                .to_string();
-            let body = format!("Edited at version {version}.");
-            app.call(
-                client,
-                "save_section",
-                &[
-                    ("plan_id", &p),
-                    ("section_id", &f.section.to_string()),
-                    ("base_version", &version),
-                    ("body", &body),
-                ],
-            )
-            .await
+                .await;
+            let save = SaveSection {
+                plan_id: f.plan,
+                section_id: f.section,
+                base_version: version,
+                body: format!("Edited at version {version}."),
+            };
+            app.call(client, save).await.status()
         }
         PlanAction::Manage => {
-            app.call(
-                client,
-                "set_plan_status",
-                &[("plan_id", &p), ("status", "in_review")],
-            )
-            .await
+            let manage = set_status(f.plan, "in_review");
+            app.call(client, manage).await.status()
         }
         PlanAction::Comment => {
-            app.call(
-                client,
-                "start_thread",
-                &[
-                    ("plan_id", &p),
-                    ("section_id", &f.section.to_string()),
-                    ("body", "A comment on the whole section."),
-                ],
-            )
-            .await
+            let comment = StartThread {
+                plan_id: f.plan,
+                section_id: f.section,
+                body: "A comment on the whole section.".into(),
+                quote: None,
+                prefix: None,
+                suffix: None,
+            };
+            app.call(client, comment).await.status()
         }
         // Reviews arrive with their own issue; until then the table's row for them is proved
         // by the unit and property tests of `can`.
         PlanAction::Review => return None,
     };
-    Some(res.status().as_u16())
+    Some(status)
 }
 
 #[tokio::test]
@@ -149,11 +127,7 @@ async fn every_cell_of_the_action_role_table_is_enforced_over_http() {
         let email = format!("role-{}@example.org", label.replace(' ', "-"));
         let id = app.person(&email, PlatformRole::Member, None).await;
         if let Some(role) = role {
-            assert_eq!(
-                grant_person(&app, &f, &email, role.as_str()).await.status(),
-                200,
-                "grant {label}"
-            );
+            app.grant(&f.lead, f.plan, &email, role.as_str()).await;
         }
         let client = app.client();
         app.login(&client, &email).await;
@@ -190,12 +164,9 @@ async fn every_cell_of_the_action_role_table_is_enforced_over_http() {
             }
         }
         // Put the plan back for the next row.
-        app.call(
-            &f.lead,
-            "set_plan_status",
-            &[("plan_id", &f.plan.to_string()), ("status", "draft")],
-        )
-        .await;
+        app.call(&f.lead, set_status(f.plan, "draft"))
+            .await
+            .expect("back to draft");
     }
 }
 
@@ -204,64 +175,26 @@ async fn an_organisation_grant_reaches_its_members_now_and_later() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let partner = app.org("Partner NGO", OrgKind::CivilSociety).await;
-    let (early, _) = app
-        .logged_in(
-            "early@example.org",
-            PlatformRole::Member,
-            Some((partner, OrgRole::Member)),
-        )
-        .await;
-    let res = app
-        .call(
-            &f.lead,
-            "grant_to_organisation",
-            &[
-                ("plan_id", &f.plan.to_string()),
-                ("organisation_id", &partner.to_string()),
-                ("role", "editor"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let (late, _) = app
-        .logged_in(
-            "late@example.org",
-            PlatformRole::Member,
-            Some((partner, OrgRole::Member)),
-        )
-        .await;
+    let (early, _) = app.member_of(partner, "early@example.org").await;
+    let grant = |org: i64, role: &str| GrantToOrganisation {
+        plan_id: f.plan,
+        organisation_id: org.to_string(),
+        role: role.into(),
+    };
+    app.call(&f.lead, grant(partner, "editor"))
+        .await
+        .expect("granted");
+    let (late, _) = app.member_of(partner, "late@example.org").await;
     for client in [&early, &late] {
-        let o: Value = app
-            .call(client, "plan", &[("plan_id", &f.plan.to_string())])
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(o["role"], "Editor");
+        assert_eq!(role_on(&app, client, f.plan).await, Some(PlanRole::Editor));
     }
     // A person grant higher than the organisation's wins.
-    grant_person(&app, &f, "late@example.org", "lead").await;
-    let o: Value = app
-        .call(&late, "plan", &[("plan_id", &f.plan.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(o["role"], "Lead");
+    app.grant(&f.lead, f.plan, "late@example.org", "lead").await;
+    assert_eq!(role_on(&app, &late, f.plan).await, Some(PlanRole::Lead));
     // The lead organisation (editor by default) and duplicates.
-    let res = app
-        .call(
-            &f.lead,
-            "grant_to_organisation",
-            &[
-                ("plan_id", &f.plan.to_string()),
-                ("organisation_id", &f.org.to_string()),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+    let again = app.call(&f.lead, grant(f.org, "viewer")).await;
     assert_eq!(
-        res.status(),
+        again.unwrap_err().status,
         422,
         "a second grant to the same organisation is refused"
     );
@@ -271,40 +204,26 @@ async fn an_organisation_grant_reaches_its_members_now_and_later() {
 async fn revoking_a_role_takes_effect_on_the_next_request() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    let (editor, _) = app
-        .logged_in("editor@example.org", PlatformRole::Member, None)
+    let (editor, _) = app.loner("editor@example.org").await;
+    app.grant(&f.lead, f.plan, "editor@example.org", "editor")
         .await;
-    grant_person(&app, &f, "editor@example.org", "editor").await;
     assert_eq!(
         perform(&app, &f, &editor, PlanAction::Edit).await,
         Some(200)
     );
-    let members: Value = app
-        .call(&f.lead, "plan_members", &[("plan_id", &f.plan.to_string())])
+    let members = app
+        .call(&f.lead, MembersOfPlan { plan_id: f.plan })
         .await
-        .json()
-        .await
-        .unwrap();
-    let grant = members["members"]
-        .as_array()
         .unwrap()
+        .members;
+    let grant = members
         .iter()
-        .find(|m| m["detail"] == "editor@example.org")
-        .unwrap()["grant_id"]
-        .as_i64()
-        .unwrap();
-    let res = app
-        .call(
-            &f.lead,
-            "change_grant",
-            &[
-                ("plan_id", &f.plan.to_string()),
-                ("grant_id", &grant.to_string()),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+        .find(|m| m.detail == "editor@example.org")
+        .unwrap()
+        .grant_id;
+    app.call(&f.lead, change_grant(f.plan, grant, "viewer"))
+        .await
+        .expect("changed to viewer");
     assert_eq!(
         perform(&app, &f, &editor, PlanAction::Edit).await,
         Some(403)
@@ -313,16 +232,9 @@ async fn revoking_a_role_takes_effect_on_the_next_request() {
         perform(&app, &f, &editor, PlanAction::Read).await,
         Some(200)
     );
-    app.call(
-        &f.lead,
-        "change_grant",
-        &[
-            ("plan_id", &f.plan.to_string()),
-            ("grant_id", &grant.to_string()),
-            ("role", ""),
-        ],
-    )
-    .await;
+    app.call(&f.lead, change_grant(f.plan, grant, ""))
+        .await
+        .expect("revoked");
     assert_eq!(
         perform(&app, &f, &editor, PlanAction::Read).await,
         Some(403)
@@ -333,50 +245,34 @@ async fn revoking_a_role_takes_effect_on_the_next_request() {
 async fn a_plan_always_keeps_a_lead() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    let members: Value = app
-        .call(&f.lead, "plan_members", &[("plan_id", &f.plan.to_string())])
+    let members = app
+        .call(&f.lead, MembersOfPlan { plan_id: f.plan })
         .await
-        .json()
-        .await
-        .unwrap();
-    let lead_grant = members["members"]
-        .as_array()
         .unwrap()
+        .members;
+    let lead_grant = members
         .iter()
-        .find(|m| m["role"] == "Lead")
-        .unwrap()["grant_id"]
-        .as_i64()
-        .unwrap();
+        .find(|m| m.role == PlanRole::Lead)
+        .unwrap()
+        .grant_id;
     for role in ["editor", ""] {
-        let res = app
-            .call(
-                &f.lead,
-                "change_grant",
-                &[
-                    ("plan_id", &f.plan.to_string()),
-                    ("grant_id", &lead_grant.to_string()),
-                    ("role", role),
-                ],
-            )
+        let demote = app
+            .call(&f.lead, change_grant(f.plan, lead_grant, role))
             .await;
-        assert_eq!(res.status(), 409, "demoting the only lead to {role:?}");
+        assert_eq!(
+            demote.unwrap_err().status,
+            409,
+            "demoting the only lead to {role:?}"
+        );
     }
     // With a second lead, the first may step down.
     app.person("second@example.org", PlatformRole::Member, None)
         .await;
-    grant_person(&app, &f, "second@example.org", "lead").await;
-    let res = app
-        .call(
-            &f.lead,
-            "change_grant",
-            &[
-                ("plan_id", &f.plan.to_string()),
-                ("grant_id", &lead_grant.to_string()),
-                ("role", "editor"),
-            ],
-        )
+    app.grant(&f.lead, f.plan, "second@example.org", "lead")
         .await;
-    assert_eq!(res.status(), 200);
+    app.call(&f.lead, change_grant(f.plan, lead_grant, "editor"))
+        .await
+        .expect("stepped down");
 }
 
 #[tokio::test]
@@ -384,45 +280,21 @@ async fn grant_ids_from_another_plan_are_not_found() {
     let app = spawn_app().await;
     let a = fixture(&app).await;
     let org_b = app.org("Other Ministry", OrgKind::Government).await;
-    let (lead_b, _) = app
-        .logged_in(
-            "leadb@example.org",
-            PlatformRole::Member,
-            Some((org_b, OrgRole::Member)),
-        )
-        .await;
+    let (lead_b, _) = app.member_of(org_b, "leadb@example.org").await;
     let plan_b = app.create_plan(&lead_b, org_b, "Plan B", false).await;
-    let members: Value = app
-        .call(&lead_b, "plan_members", &[("plan_id", &plan_b.to_string())])
+    let members = app
+        .call(&lead_b, MembersOfPlan { plan_id: plan_b })
         .await
-        .json()
-        .await
-        .unwrap();
-    let grant_b = members["members"][0]["grant_id"]
-        .as_i64()
         .unwrap()
-        .to_string();
+        .members;
+    let grant_b = members[0].grant_id;
     // Lead of plan A names plan A with plan B's grant.
     for role in ["viewer", ""] {
-        let res = app
-            .call(
-                &a.lead,
-                "change_grant",
-                &[
-                    ("plan_id", &a.plan.to_string()),
-                    ("grant_id", &grant_b),
-                    ("role", role),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 404);
+        let res = app.call(&a.lead, change_grant(a.plan, grant_b, role)).await;
+        assert_eq!(res.unwrap_err().status, 404);
     }
-    assert_eq!(
-        app.call(&a.lead, "plan_members", &[("plan_id", &plan_b.to_string())])
-            .await
-            .status(),
-        403
-    );
+    let foreign = app.call(&a.lead, MembersOfPlan { plan_id: plan_b }).await;
+    assert_eq!(foreign.unwrap_err().status, 403);
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM plan_grants WHERE plan_id = {plan_b}"
@@ -436,67 +308,46 @@ async fn grant_ids_from_another_plan_are_not_found() {
 async fn inviting_someone_to_a_plan_creates_the_account_with_that_role() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
-    let res = app
+    let invite = |email: &str, name: &str, role: &str| InviteToPlan {
+        plan_id: f.plan,
+        email: email.into(),
+        display_name: name.into(),
+        role: role.into(),
+    };
+    let link = app
         .call(
             &f.lead,
-            "invite_to_plan",
-            &[
-                ("plan_id", &f.plan.to_string()),
-                ("email", "newcomer@example.org"),
-                ("display_name", "Newcomer"),
-                ("role", "reviewer"),
-            ],
+            invite("newcomer@example.org", "Newcomer", "reviewer"),
         )
-        .await;
-    assert_eq!(res.status(), 200);
-    let link: Value = res.json().await.unwrap();
-    let token = link["link"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+        .await
+        .expect("invited")
+        .link;
+    let token = link.rsplit('/').next().unwrap().to_owned();
     let invitee = app.client();
-    let preview: Value = app
-        .call(&invitee, "invitation", &[("token", &token)])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(preview["plan"][0], "Roles plan");
-    let res = app
+    let preview = app
         .call(
             &invitee,
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("display_name", "Newcomer"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
+            Invitation {
+                token: token.clone(),
+            },
         )
-        .await;
-    assert_eq!(res.status(), 200);
-    let o: Value = app
-        .call(&invitee, "plan", &[("plan_id", &f.plan.to_string())])
-        .await
-        .json()
         .await
         .unwrap();
-    assert_eq!(o["role"], "Reviewer");
+    assert_eq!(preview.plan.unwrap().0, "Roles plan");
+    let accept = AcceptInvitation {
+        token,
+        display_name: "Newcomer".into(),
+        password: PASSWORD.into(),
+        password_confirm: PASSWORD.into(),
+    };
+    app.call(&invitee, accept).await.expect("accepted");
+    assert_eq!(
+        role_on(&app, &invitee, f.plan).await,
+        Some(PlanRole::Reviewer)
+    );
     // Only leads invite.
-    let res = app
-        .call(
-            &invitee,
-            "invite_to_plan",
-            &[
-                ("plan_id", &f.plan.to_string()),
-                ("email", "x@example.org"),
-                ("display_name", "X"),
-                ("role", "lead"),
-            ],
-        )
+    let refused = app
+        .call(&invitee, invite("x@example.org", "X", "lead"))
         .await;
-    assert_eq!(res.status(), 403);
+    assert_eq!(refused.unwrap_err().status, 403);
 }

@@ -23,7 +23,7 @@ async fn logins_and_failed_logins_are_recorded_with_the_address() {
         .await;
     let client = app.client();
     let res = app
-        .call(
+        .call_by_name(
             &client,
             "login",
             &[
@@ -66,7 +66,7 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
         .await;
     // Membership and administration.
     let res = app
-        .call(
+        .call_by_name(
             &admin,
             "add_member",
             &[
@@ -78,7 +78,7 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
         .await;
     assert_eq!(res.status(), 200);
     let res = app
-        .call(
+        .call_by_name(
             &admin,
             "update_organisation",
             &[
@@ -93,7 +93,7 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
     // A plan role, a section save, a checklist change.
     let plan = app.create_plan(&lead, org, "Prevention plan", true).await;
     let res = app
-        .call(
+        .call_by_name(
             &lead,
             "grant_to_organisation",
             &[
@@ -110,7 +110,7 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
         ))
         .await;
     let res = app
-        .call(
+        .call_by_name(
             &lead,
             "save_section",
             &[
@@ -128,7 +128,7 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
         ))
         .await;
     let res = app
-        .call(
+        .call_by_name(
             &lead,
             "update_checklist_item",
             &[
@@ -285,7 +285,7 @@ async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
         .await;
     let plan = p.plan.to_string();
     let res = app
-        .call(
+        .call_by_name(
             &p.lead,
             "add_section",
             &[("plan_id", &plan), ("title", "Early warning")],
@@ -313,7 +313,7 @@ async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
     ] {
         let form = on_section(extra);
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = app.call(&p.lead, endpoint, &form).await;
+        let res = app.call_by_name(&p.lead, endpoint, &form).await;
         assert_eq!(res.status(), 200, "{endpoint}");
     }
     let actions: Vec<String> = sqlx::query_scalar(&format!(
@@ -346,7 +346,7 @@ async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
     assert_eq!(people, 6, "each entry names who and from where");
     // A refused change leaves no entry.
     let res = app
-        .call(
+        .call_by_name(
             &p.lead,
             "rename_section",
             &[("plan_id", &plan), ("section_id", &section), ("title", "")],

@@ -34,7 +34,7 @@ async fn checklist(app: &TestApp, client: &Client, plan: i64, filters: &[(&str, 
     let plan = plan.to_string();
     let mut form = vec![("plan_id", plan.as_str())];
     form.extend_from_slice(filters);
-    let res = app.call(client, "plan_checklist", &form).await;
+    let res = app.call_by_name(client, "plan_checklist", &form).await;
     assert_eq!(res.status(), 200, "plan_checklist");
     res.json().await.unwrap()
 }
@@ -51,7 +51,7 @@ async fn item_ids(app: &TestApp, client: &Client, plan: i64) -> Vec<i64> {
 
 async fn detail(app: &TestApp, client: &Client, plan: i64, item: i64) -> (u16, Value) {
     let res = app
-        .call(
+        .call_by_name(
             client,
             "checklist_item_detail",
             &[
@@ -87,7 +87,9 @@ async fn update(
         ("base_version", base.as_str()),
     ];
     form.extend_from_slice(fields);
-    let res = app.call(client, "update_checklist_item", &form).await;
+    let res = app
+        .call_by_name(client, "update_checklist_item", &form)
+        .await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -150,11 +152,13 @@ async fn administrators_edit_the_template_and_only_new_plans_see_the_change() {
         .await;
     // Members cannot read or change the template.
     assert_eq!(
-        app.call(&f.lead, "checklist_template", &[]).await.status(),
+        app.call_by_name(&f.lead, "checklist_template", &[])
+            .await
+            .status(),
         403
     );
     let template: Value = app
-        .call(&admin, "checklist_template", &[])
+        .call_by_name(&admin, "checklist_template", &[])
         .await
         .json()
         .await
@@ -162,7 +166,7 @@ async fn administrators_edit_the_template_and_only_new_plans_see_the_change() {
     let first = template[0]["id"].as_i64().unwrap().to_string();
     let second = template[1]["id"].as_i64().unwrap().to_string();
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "update_checklist_template_item",
             &[
@@ -176,7 +180,7 @@ async fn administrators_edit_the_template_and_only_new_plans_see_the_change() {
         .await;
     assert_eq!(res.status(), 403);
     let res = app
-        .call(
+        .call_by_name(
             &admin,
             "update_checklist_template_item",
             &[
@@ -193,7 +197,7 @@ async fn administrators_edit_the_template_and_only_new_plans_see_the_change() {
         .await;
     assert_eq!(res.status(), 200);
     let res = app
-        .call(
+        .call_by_name(
             &admin,
             "update_checklist_template_item",
             &[
@@ -208,7 +212,7 @@ async fn administrators_edit_the_template_and_only_new_plans_see_the_change() {
         .await;
     assert_eq!(res.status(), 200);
     let (status, body) = error_body(
-        app.call(
+        app.call_by_name(
             &admin,
             "add_checklist_template_item",
             &[
@@ -225,7 +229,7 @@ async fn administrators_edit_the_template_and_only_new_plans_see_the_change() {
     assert!(field_message(&body, "psg").is_some());
     assert!(field_message(&body, "risk_factors").is_some());
     let res = app
-        .call(
+        .call_by_name(
             &admin,
             "add_checklist_template_item",
             &[
@@ -400,7 +404,7 @@ async fn evidence_records_who_added_it_and_accepts_only_web_links() {
     let add = |note: &'static str, url: &'static str| {
         let (app, ed, plan) = (&app, &ed, f.plan);
         async move {
-            app.call(
+            app.call_by_name(
                 ed,
                 "add_evidence",
                 &[
@@ -617,7 +621,7 @@ async fn progress_fixture(app: &TestApp, f: &Fixture) -> Vec<i64> {
     )
     .await;
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "set_checklist_item_retired",
             &[
@@ -637,7 +641,7 @@ async fn the_matrix_counts_done_over_applicable_items_as_computed_by_hand() {
     let f = fixture(&app).await;
     let ids = progress_fixture(&app, &f).await;
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "checklist_progress",
             &[("plan_id", &f.plan.to_string())],
@@ -806,7 +810,12 @@ async fn attempt_all(
     ];
     let mut out = Vec::new();
     for (name, form) in calls {
-        out.push(app.call(client, name, &form).await.status().as_u16());
+        out.push(
+            app.call_by_name(client, name, &form)
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     out
 }
@@ -817,7 +826,7 @@ async fn each_checklist_action_is_allowed_only_to_the_roles_that_may_do_it() {
     let f = fixture(&app).await;
     let ids = item_ids(&app, &f.lead, f.plan).await;
     let o: Value = app
-        .call(&f.lead, "plan", &[("plan_id", &f.plan.to_string())])
+        .call_by_name(&f.lead, "plan", &[("plan_id", &f.plan.to_string())])
         .await
         .json()
         .await
@@ -919,7 +928,7 @@ async fn ids_from_another_plan_are_refused_and_change_nothing() {
         .await;
     let foreign_item = item_ids(&app, &other_lead, other_plan).await[0];
     let o: Value = app
-        .call(&other_lead, "plan", &[("plan_id", &other_plan.to_string())])
+        .call_by_name(&other_lead, "plan", &[("plan_id", &other_plan.to_string())])
         .await
         .json()
         .await
@@ -990,7 +999,11 @@ async fn ids_from_another_plan_are_refused_and_change_nothing() {
             ],
         ),
     ] {
-        assert_eq!(app.call(&f.lead, name, &form).await.status(), 404, "{name}");
+        assert_eq!(
+            app.call_by_name(&f.lead, name, &form).await.status(),
+            404,
+            "{name}"
+        );
     }
     assert_eq!(version(&app, foreign_item).await, 1);
     assert_eq!(status_of(&app, foreign_item).await.0, "not_started");

@@ -34,14 +34,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         .led_plan("Lead Ministry", "lead@example.org", "Comments plan")
         .await;
     let o: Value = app
-        .call(&lead, "plan", &[("plan_id", &plan.to_string())])
+        .call_by_name(&lead, "plan", &[("plan_id", &plan.to_string())])
         .await
         .json()
         .await
         .unwrap();
     let section = o["sections"][0]["id"].as_i64().unwrap();
     let saved = app
-        .call(
+        .call_by_name(
             &lead,
             "save_section",
             &[
@@ -103,7 +103,7 @@ impl Fixture {
 
 async fn start(app: &TestApp, f: &Fixture, client: &Client, quote: &str, body: &str) -> Response {
     let (p, s) = f.ids();
-    app.call(
+    app.call_by_name(
         client,
         "start_thread",
         &[
@@ -140,13 +140,13 @@ async fn on_thread(
         ("thread_id", t.as_str()),
     ];
     form.extend_from_slice(extra);
-    app.call(client, name, &form).await
+    app.call_by_name(client, name, &form).await
 }
 
 async fn threads(app: &TestApp, f: &Fixture, client: &Client) -> Value {
     let (p, s) = f.ids();
     let res = app
-        .call(
+        .call_by_name(
             client,
             "section_threads",
             &[("plan_id", &p), ("section_id", &s)],
@@ -167,7 +167,7 @@ fn thread_of(all: &Value, id: i64) -> Value {
 }
 
 async fn inbox(app: &TestApp, client: &Client) -> Value {
-    let res = app.call(client, "inbox", &[]).await;
+    let res = app.call_by_name(client, "inbox", &[]).await;
     assert_eq!(res.status(), 200, "inbox");
     res.json().await.unwrap()
 }
@@ -213,7 +213,7 @@ async fn a_passage_is_highlighted_while_present_and_marked_changed_once_edited_a
     let (p, s) = f.ids();
     let edited = BODY.replace("vetting of personnel", "screening of staff");
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "save_section",
             &[
@@ -285,7 +285,7 @@ async fn replies_come_in_order_and_resolving_and_reopening_record_who_and_when()
     assert_eq!(authors, ["Cora Commenter", "Lena Lead", "Edna Editor"]);
     assert_eq!(all["open_count"], 1);
     let counts: Value = app
-        .call(
+        .call_by_name(
             &f.viewer,
             "open_thread_counts",
             &[("plan_id", &f.plan.to_string())],
@@ -328,7 +328,7 @@ async fn replies_come_in_order_and_resolving_and_reopening_record_who_and_when()
         409
     );
     let counts: Value = app
-        .call(
+        .call_by_name(
             &f.viewer,
             "open_thread_counts",
             &[("plan_id", &f.plan.to_string())],
@@ -492,7 +492,7 @@ async fn viewers_read_threads_but_cannot_comment_resolve_or_list_members() {
     );
     let (p, _) = f.ids();
     let res = app
-        .call(
+        .call_by_name(
             &f.viewer,
             "mention_suggestions",
             &[("plan_id", &p), ("prefix", "")],
@@ -502,7 +502,7 @@ async fn viewers_read_threads_but_cannot_comment_resolve_or_list_members() {
     // Someone without a role cannot even read them.
     let (p, s) = f.ids();
     let res = app
-        .call(
+        .call_by_name(
             &f.outsider,
             "section_threads",
             &[("plan_id", &p), ("section_id", &s)],
@@ -540,7 +540,7 @@ async fn a_mention_of_someone_without_access_is_refused_and_tells_them_nothing()
     // Members are offered, outsiders are not.
     let (p, _) = f.ids();
     let names: Vec<String> = app
-        .call(
+        .call_by_name(
             &f.commenter,
             "mention_suggestions",
             &[("plan_id", &p), ("prefix", "@")],
@@ -557,7 +557,7 @@ async fn a_mention_of_someone_without_access_is_refused_and_tells_them_nothing()
     assert!(names.contains(&"Edna Editor".to_owned()) && names.contains(&"Vic Viewer".to_owned()));
     assert!(!names.contains(&"Otto Outsider".to_owned()));
     let only: Value = app
-        .call(
+        .call_by_name(
             &f.commenter,
             "mention_suggestions",
             &[("plan_id", &p), ("prefix", "ed")],
@@ -633,7 +633,7 @@ async fn mentions_and_replies_reach_inboxes_which_count_and_mark_read() {
         .collect();
     assert_eq!(kinds, ["Mention", "Reply"], "newest first");
     let unread: i64 = app
-        .call(&f.commenter, "inbox_unread", &[])
+        .call_by_name(&f.commenter, "inbox_unread", &[])
         .await
         .json()
         .await
@@ -645,13 +645,13 @@ async fn mentions_and_replies_reach_inboxes_which_count_and_mark_read() {
     // Marking read: one, someone else's (refused), then all.
     let first = mine["items"][0]["id"].as_i64().unwrap().to_string();
     assert_eq!(
-        app.call(&f.editor, "mark_inbox_read", &[("item_id", &first)])
+        app.call_by_name(&f.editor, "mark_inbox_read", &[("item_id", &first)])
             .await
             .status(),
         404
     );
     assert_eq!(
-        app.call(&f.commenter, "mark_inbox_read", &[("item_id", &first)])
+        app.call_by_name(&f.commenter, "mark_inbox_read", &[("item_id", &first)])
             .await
             .status(),
         200
@@ -660,7 +660,7 @@ async fn mentions_and_replies_reach_inboxes_which_count_and_mark_read() {
     assert_eq!(mine["unread"], 1);
     assert_eq!(mine["items"][0]["read"], true);
     assert_eq!(
-        app.call(&f.commenter, "mark_all_inbox_read", &[])
+        app.call_by_name(&f.commenter, "mark_all_inbox_read", &[])
             .await
             .status(),
         200
@@ -701,7 +701,7 @@ async fn mentions_and_replies_reach_inboxes_which_count_and_mark_read() {
         .await
         .to_string();
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "change_grant",
             &[("plan_id", &p), ("grant_id", &grant), ("role", "")],
@@ -727,7 +727,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
         )
         .await;
     let other: Value = app
-        .call(&f.lead, "plan", &[("plan_id", &other_plan.to_string())])
+        .call_by_name(&f.lead, "plan", &[("plan_id", &other_plan.to_string())])
         .await
         .json()
         .await
@@ -737,7 +737,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
     let (op, os) = (other_plan.to_string(), other_section.to_string());
     // A thread in the other plan, and one here.
     let foreign: i64 = app
-        .call(
+        .call_by_name(
             &f.lead,
             "start_thread",
             &[
@@ -760,7 +760,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
 
     // This plan with the other plan's section.
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "start_thread",
             &[("plan_id", &p), ("section_id", &os), ("body", "x")],
@@ -768,7 +768,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
         .await;
     assert_eq!(res.status(), 404);
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "section_threads",
             &[("plan_id", &p), ("section_id", &os)],
@@ -779,7 +779,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
     let foreign_s = foreign.to_string();
     for name in ["reply_to_thread", "resolve_thread", "reopen_thread"] {
         let res = app
-            .call(
+            .call_by_name(
                 &f.lead,
                 name,
                 &[
@@ -795,7 +795,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
     // This plan's thread named under another of its sections.
     let here_s = here.to_string();
     let res = app
-        .call(
+        .call_by_name(
             &f.lead,
             "reply_to_thread",
             &[
@@ -816,7 +816,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
         .to_string();
     for name in ["edit_comment", "delete_comment"] {
         let res = app
-            .call(
+            .call_by_name(
                 &f.lead,
                 name,
                 &[
@@ -836,7 +836,7 @@ async fn ids_from_another_plan_section_or_thread_are_refused() {
     );
     // The commenter has no role on the other plan at all.
     let res = app
-        .call(
+        .call_by_name(
             &f.commenter,
             "thread_activity",
             &[("plan_id", &op), ("section_id", &os)],
@@ -887,7 +887,7 @@ async fn polling_sees_new_comments_through_a_cheap_fingerprint() {
     let f = fixture(&app).await;
     let (p, s) = f.ids();
     let fingerprint = || async {
-        app.call(
+        app.call_by_name(
             &f.viewer,
             "thread_activity",
             &[("plan_id", &p), ("section_id", &s)],
@@ -923,7 +923,7 @@ async fn the_demo_plan_has_threads_with_a_mention_replies_and_a_resolved_one() {
     assert!(server::demo::load(&app.db).await.unwrap());
     let donor = app.client();
     let res = app
-        .call(
+        .call_by_name(
             &donor,
             "login",
             &[
@@ -945,7 +945,7 @@ async fn the_demo_plan_has_threads_with_a_mention_replies_and_a_resolved_one() {
     let (path, thread) = link.split_once("#thread-").unwrap();
     let parts: Vec<&str> = path.split('/').collect();
     let res = app
-        .call(
+        .call_by_name(
             &donor,
             "section_threads",
             &[("plan_id", parts[2]), ("section_id", parts[4])],

@@ -1,29 +1,36 @@
-//! Starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP.
+//! Starts the real server on 127.0.0.1:0 with a fresh database and drives it over HTTP the way
+//! the Leptos client does: each server function is called through the type `#[server]`
+//! generates for it, so a renamed or re-typed function breaks the tests at compile time.
 
 use std::path::PathBuf;
 
+use app::access::api::GrantToPerson;
 use app::admin::domain::{OrgKind, OrgRole};
+use app::auth::api::{Login, Whoami};
 use app::auth::domain::{NewPassword, PlatformRole};
 use app::db::Db;
-use reqwest::header::{HeaderMap, HeaderValue};
-use reqwest::{redirect, Client, Response};
-use serde_json::Value;
+use app::error::AppError;
+use app::plans::api::{CreatePlan, Plan};
+use leptos::server_fn::ServerFn;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::{redirect, Client, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use server::config::Config;
 use server::startup::{open_database, Application};
 
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "a long test password";
 
-/// A plan and its lead, from [`TestApp::led_plan`].
+/// A plan created from the template by its logged-in lead, from [`TestApp::led_plan`].
 pub struct LedPlan {
-    /// The lead organisation.
+    /// The lead organisation (government), of which the lead is a member.
     pub org: i64,
-    /// The lead's logged-in client.
     pub lead: Client,
-    /// The lead's person id.
     pub lead_id: i64,
-    /// The plan.
     pub plan: i64,
+    /// The plan's first section.
+    pub section: i64,
 }
 
 /// A running server with its own database.
@@ -58,6 +65,91 @@ pub async fn spawn_app() -> TestApp {
     TestApp { base, db, dir }
 }
 
+/// The login form filled in with `email` and `password`.
+pub fn credentials(email: &str, password: &str) -> Login {
+    Login {
+        email: email.to_owned(),
+        password: password.to_owned(),
+        next: None,
+    }
+}
+
+/// A server function call that failed: the HTTP status and the error the server sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub status: u16,
+    pub error: AppError,
+}
+
+impl Failure {
+    /// The message shown next to `field`, when the input was refused as invalid.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        self.error.form_errors()?.message(field)
+    }
+
+    /// What a refusal because of the current state (`AppError::Conflict`) says.
+    pub fn conflict(&self) -> Option<&str> {
+        match &self.error {
+            AppError::Conflict(message) => Some(message),
+            _ => None,
+        }
+    }
+}
+
+/// The HTTP status a typed call was answered with, for tests that compare statuses.
+pub trait Status {
+    fn status(&self) -> u16;
+}
+
+impl<T> Status for Result<T, Failure> {
+    /// 200 for a success: [`call_at`] decodes an output only from a 200.
+    fn status(&self) -> u16 {
+        match self {
+            Ok(_) => 200,
+            Err(failure) => failure.status,
+        }
+    }
+}
+
+/// The request the Leptos client sends for `f` with its default codec (`PostUrl`): a POST to
+/// the function's path with the arguments as a `serde_qs` form body, asking for JSON back.
+pub fn request<F>(base: &str, client: &Client, f: &F) -> RequestBuilder
+where
+    F: ServerFn + Serialize,
+{
+    let body = serde_qs::to_string(f).expect("arguments encode as a form");
+    client
+        .post(format!("{base}{}", F::PATH))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(ACCEPT, "application/json")
+        .body(body)
+}
+
+/// Calls `f` on the server at `base` as `client`: its output on a 200, otherwise the status
+/// with the `AppError` the server sent. Panics on any other answer. For spawned tasks, which
+/// cannot borrow the [`TestApp`].
+pub async fn call_at<F>(base: &str, client: &Client, f: F) -> Result<F::Output, Failure>
+where
+    F: ServerFn<Error = AppError> + Serialize,
+    F::Output: DeserializeOwned,
+{
+    let res = request(base, client, &f)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", F::PATH));
+    let status = res.status().as_u16();
+    let body = res.bytes().await.expect("response body");
+    let text = || String::from_utf8_lossy(&body).into_owned();
+    if status == 200 {
+        return Ok(serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("{} answered 200 with {}: {e}", F::PATH, text())));
+    }
+    match serde_json::from_slice(&body) {
+        Ok(error) => Err(Failure { status, error }),
+        Err(_) => panic!("{} answered {status} without an error: {}", F::PATH, text()),
+    }
+}
+
 impl TestApp {
     /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
     pub fn client(&self) -> Client {
@@ -66,6 +158,57 @@ impl TestApp {
             .redirect(redirect::Policy::none())
             .build()
             .expect("client")
+    }
+
+    /// Calls server function `f` as `client`, as the Leptos client does (see [`call_at`]).
+    pub async fn call<F>(&self, client: &Client, f: F) -> Result<F::Output, Failure>
+    where
+        F: ServerFn<Error = AppError> + Serialize,
+        F::Output: DeserializeOwned,
+    {
+        call_at(&self.base, client, f).await
+    }
+
+    /// Calls `f` for its status alone: the function's path (to name it in messages) and the
+    /// status it was answered with.
+    pub async fn attempt<F>(&self, client: &Client, f: F) -> (&'static str, u16)
+    where
+        F: ServerFn<Error = AppError> + Serialize,
+        F::Output: DeserializeOwned,
+    {
+        (F::PATH, self.call(client, f).await.status())
+    }
+
+    /// The request of [`TestApp::call`], for a test to add headers to before sending it.
+    pub fn request<F: ServerFn + Serialize>(&self, client: &Client, f: &F) -> RequestBuilder {
+        request(&self.base, client, f)
+    }
+
+    /// Calls `f` as [`TestApp::call`] does, returning the response itself (headers, cookies).
+    pub async fn call_raw<F: ServerFn + Serialize>(&self, client: &Client, f: F) -> Response {
+        self.request(client, &f).send().await.expect("request")
+    }
+
+    /// Posts `f` as a browser without JavaScript submits a form on `page` of our site.
+    pub async fn post_form<F: ServerFn + Serialize>(
+        &self,
+        client: &Client,
+        page: &str,
+        f: F,
+    ) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
+        let referer = format!("{}{page}", self.base);
+        headers.insert("referer", HeaderValue::from_str(&referer).expect("referer"));
+        headers.insert("origin", HeaderValue::from_str(&self.base).expect("origin"));
+        self.request(client, &f)
+            .headers(headers)
+            .send()
+            .await
+            .expect("form post")
     }
 
     /// Creates an organisation directly in the database.
@@ -97,26 +240,11 @@ impl TestApp {
         id
     }
 
-    /// Calls server function `name` with a form body, as the Leptos client does.
-    pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
-        client
-            .post(format!("{}/api/{name}", self.base))
-            .form(form)
-            .send()
-            .await
-            .expect("request")
-    }
-
     /// Logs `client` in; panics if that fails.
     pub async fn login(&self, client: &Client, email: &str) {
-        let res = self
-            .call(client, "login", &[("email", email), ("password", PASSWORD)])
-            .await;
-        assert!(
-            res.status().is_success(),
-            "login of {email} failed: {}",
-            res.status()
-        );
+        if let Err(failure) = self.call(client, credentials(email, PASSWORD)).await {
+            panic!("login of {email} failed: {failure:?}");
+        }
     }
 
     /// A logged-in client for a new account.
@@ -132,20 +260,34 @@ impl TestApp {
         (client, id)
     }
 
+    /// A logged-in client for a new plain member of `org`.
+    pub async fn member_of(&self, org: i64, email: &str) -> (Client, i64) {
+        self.logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
+            .await
+    }
+
+    /// A logged-in client for a new account in no organisation.
+    pub async fn loner(&self, email: &str) -> (Client, i64) {
+        self.logged_in(email, PlatformRole::Member, None).await
+    }
+
+    /// A logged-in client for a new platform administrator, `admin@example.org`.
+    pub async fn admin(&self) -> Client {
+        self.logged_in("admin@example.org", PlatformRole::Admin, None)
+            .await
+            .0
+    }
+
     /// Grants `role` on `plan` to the account `email`, as `lead`; asserts the grant succeeded.
     pub async fn grant(&self, lead: &Client, plan: i64, email: &str, role: &str) {
-        let res = self
-            .call(
-                lead,
-                "grant_to_person",
-                &[
-                    ("plan_id", &plan.to_string()),
-                    ("email", email),
-                    ("role", role),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 200, "grant {role} to {email}");
+        let grant = GrantToPerson {
+            plan_id: plan,
+            email: email.to_owned(),
+            role: role.to_owned(),
+        };
+        if let Err(failure) = self.call(lead, grant).await {
+            panic!("grant {role} to {email}: {failure:?}");
+        }
     }
 
     /// Creates a plan led by `org` as `client` (optionally from the template); returns its id.
@@ -156,52 +298,45 @@ impl TestApp {
         title: &str,
         from_template: bool,
     ) -> i64 {
-        let org = org.to_string();
-        let mut form = vec![
-            ("country", "SL"),
-            ("title", title),
-            ("summary", ""),
-            ("period_start", "2026"),
-            ("period_end", "2030"),
-            ("fragility_stage", "2"),
-            ("lead_org_id", org.as_str()),
-        ];
-        if from_template {
-            form.push(("use_template", "yes"));
-        }
-        let res = self.call(client, "create_plan", &form).await;
-        assert_eq!(res.status(), 200, "create_plan");
-        res.json().await.expect("plan id")
+        let plan = CreatePlan {
+            country: "SL".into(),
+            title: title.into(),
+            summary: String::new(),
+            period_start: "2026".into(),
+            period_end: "2030".into(),
+            fragility_stage: "2".into(),
+            lead_org_id: org.to_string(),
+            use_template: from_template.then(|| "yes".into()),
+        };
+        self.call(client, plan).await.expect("create_plan")
     }
 
     /// A plan created from the template by a new, logged-in lead who is a member of a new
     /// government organisation `org_name` (which so becomes the plan's lead organisation).
     pub async fn led_plan(&self, org_name: &str, email: &str, title: &str) -> LedPlan {
         let org = self.org(org_name, OrgKind::Government).await;
-        let (lead, lead_id) = self
-            .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
-            .await;
+        let (lead, lead_id) = self.member_of(org, email).await;
         let plan = self.create_plan(&lead, org, title, true).await;
+        let section = self.first_section(&lead, plan).await;
         LedPlan {
             org,
             lead,
             lead_id,
             plan,
+            section,
         }
+    }
+
+    /// The first section of `plan` on its overview, as `client` reads it.
+    pub async fn first_section(&self, client: &Client, plan: i64) -> i64 {
+        let overview = self.call(client, Plan { plan_id: plan }).await;
+        overview.expect("plan overview").sections[0].id
     }
 
     /// `whoami` for `client`: the email of the logged-in person, or None.
     pub async fn whoami(&self, client: &Client) -> Option<String> {
-        let v: Value = self
-            .call(client, "whoami", &[])
-            .await
-            .json()
-            .await
-            .expect("json");
-        v.get("person")
-            .and_then(|p| p.get("email"))
-            .and_then(|e| e.as_str())
-            .map(str::to_owned)
+        let viewer = self.call(client, Whoami {}).await.expect("whoami");
+        viewer.map(|v| v.person.email)
     }
 
     /// A GET of a page, returning status and body.
@@ -225,15 +360,34 @@ impl TestApp {
     }
 }
 
+// Until every test calls server functions by their types.
+
+impl TestApp {
+    /// Calls server function `name` with a form body.
+    pub async fn call_by_name(
+        &self,
+        client: &Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        client
+            .post(format!("{}/api/{name}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
 /// The JSON error body of a failed server function call.
-pub async fn error_body(res: Response) -> (u16, Value) {
+pub async fn error_body(res: Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
-    let body: Value = res.json().await.expect("error body is JSON");
+    let body: serde_json::Value = res.json().await.expect("error body is JSON");
     (status, body)
 }
 
 /// The message for `field` in an `Invalid` error body.
-pub fn field_message(body: &Value, field: &str) -> Option<String> {
+pub fn field_message(body: &serde_json::Value, field: &str) -> Option<String> {
     body.get("Invalid")?
         .get("fields")?
         .as_array()?

@@ -39,7 +39,7 @@ async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
     assert!(!again.contains("A sentence written by someone else"));
 
     let res = app
-        .call(
+        .call_by_name(
             &other,
             "save_section",
             &[
@@ -128,7 +128,7 @@ async fn a_role_taken_away_takes_effect_on_the_next_view() {
         ))
         .await;
     let res = app
-        .call(
+        .call_by_name(
             &lead,
             "change_grant",
             &[

@@ -23,7 +23,7 @@ async fn plan_with_lead(app: &TestApp, email: &str) -> (Client, i64, i64) {
 
 async fn overview(app: &TestApp, client: &Client, plan: i64) -> Value {
     let res = app
-        .call(client, "plan", &[("plan_id", &plan.to_string())])
+        .call_by_name(client, "plan", &[("plan_id", &plan.to_string())])
         .await;
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
@@ -44,7 +44,7 @@ async fn save(
     body: &str,
 ) -> (u16, Value) {
     let res = app
-        .call(
+        .call_by_name(
             client,
             "save_section",
             &[
@@ -60,7 +60,7 @@ async fn save(
 }
 
 async fn section(app: &TestApp, client: &Client, plan: i64, section: i64) -> Value {
-    app.call(
+    app.call_by_name(
         client,
         "section",
         &[
@@ -120,7 +120,7 @@ async fn plan_form_reports_bad_fields_and_creates_nothing() {
         )
         .await;
     let (status, body) = error_body(
-        app.call(
+        app.call_by_name(
             &client,
             "create_plan",
             &[
@@ -155,7 +155,7 @@ async fn plan_form_reports_bad_fields_and_creates_nothing() {
         .logged_in("loner@example.org", PlatformRole::Member, None)
         .await;
     let res = app
-        .call(
+        .call_by_name(
             &loner,
             "create_plan",
             &[
@@ -214,7 +214,7 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
     assert_eq!(s["version"], 3);
     assert_eq!(s["updated_by"], "lead@example.org");
     let history: Value = app
-        .call(
+        .call_by_name(
             &client,
             "section_history",
             &[
@@ -235,7 +235,7 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
     assert_eq!(numbers, vec![3, 2, 1]);
 
     let cmp: Value = app
-        .call(
+        .call_by_name(
             &client,
             "compare",
             &[
@@ -259,7 +259,7 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
     assert_eq!(added.trim(), "army and");
 
     let res = app
-        .call(
+        .call_by_name(
             &client,
             "restore_revision",
             &[
@@ -608,11 +608,15 @@ async fn ids_from_another_plan_find_nothing() {
             vec![("plan_id", &a), ("section_id", &s), ("remove", "true")],
         ),
     ] {
-        assert_eq!(app.call(&ana, name, &form).await.status(), 404, "{name}");
+        assert_eq!(
+            app.call_by_name(&ana, name, &form).await.status(),
+            404,
+            "{name}"
+        );
     }
     // Naming Ben's plan directly is refused.
     assert_eq!(
-        app.call(
+        app.call_by_name(
             &ana,
             "section",
             &[("plan_id", &plan_b.to_string()), ("section_id", &s)]
@@ -622,7 +626,7 @@ async fn ids_from_another_plan_find_nothing() {
         403
     );
     assert_eq!(
-        app.call(&ana, "plan", &[("plan_id", &plan_b.to_string())])
+        app.call_by_name(&ana, "plan", &[("plan_id", &plan_b.to_string())])
             .await
             .status(),
         403
@@ -644,7 +648,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
     let (client, plan, _) = plan_with_lead(&app, "lead@example.org").await;
     let p = plan.to_string();
     let res = app
-        .call(
+        .call_by_name(
             &client,
             "add_section",
             &[("plan_id", &p), ("title", "Annex: timeline")],
@@ -653,7 +657,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
     let added: i64 = res.json().await.unwrap();
     let a = added.to_string();
     assert_eq!(
-        app.call(
+        app.call_by_name(
             &client,
             "move_section",
             &[("plan_id", &p), ("section_id", &a), ("direction", "up")]
@@ -671,7 +675,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
         .collect();
     assert_eq!(ids[ids.len() - 2], added);
     assert_eq!(
-        app.call(
+        app.call_by_name(
             &client,
             "rename_section",
             &[
@@ -685,7 +689,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
         200
     );
     let (status, body) = error_body(
-        app.call(
+        app.call_by_name(
             &client,
             "rename_section",
             &[("plan_id", &p), ("section_id", &a), ("title", "")],
@@ -698,7 +702,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
     let before = overview(&app, &client, plan).await["coverage"]["cells"][3][1]
         .as_u64()
         .unwrap();
-    app.call(
+    app.call_by_name(
         &client,
         "set_section_tags",
         &[
@@ -715,7 +719,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
             .unwrap(),
         before + 1
     );
-    app.call(
+    app.call_by_name(
         &client,
         "set_section_removed",
         &[("plan_id", &p), ("section_id", &a), ("remove", "true")],
@@ -731,7 +735,7 @@ async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
     // A removed section keeps its history but cannot be edited until restored.
     let (status, _) = save(&app, &client, plan, added, 1, "text").await;
     assert_eq!(status, 409);
-    app.call(
+    app.call_by_name(
         &client,
         "set_section_removed",
         &[("plan_id", &p), ("section_id", &a), ("remove", "false")],
@@ -752,23 +756,28 @@ async fn people_without_a_role_are_refused_and_admins_see_only_the_listing() {
         .logged_in("admin@example.org", PlatformRole::Admin, None)
         .await;
     assert_eq!(
-        app.call(&stranger, "plan", &[("plan_id", &plan.to_string())])
+        app.call_by_name(&stranger, "plan", &[("plan_id", &plan.to_string())])
             .await
             .status(),
         403
     );
     let list: Value = app
-        .call(&stranger, "plans", &[])
+        .call_by_name(&stranger, "plans", &[])
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(list["plans"].as_array().unwrap().len(), 0);
-    let list: Value = app.call(&admin, "plans", &[]).await.json().await.unwrap();
+    let list: Value = app
+        .call_by_name(&admin, "plans", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["plans"][0]["title"], "National prevention plan");
     assert!(list["plans"][0]["role"].is_null());
     assert_eq!(
-        app.call(&admin, "plan", &[("plan_id", &plan.to_string())])
+        app.call_by_name(&admin, "plan", &[("plan_id", &plan.to_string())])
             .await
             .status(),
         403

@@ -67,7 +67,7 @@ async fn setup(app: &TestApp) -> Setup {
 
 async fn save(app: &TestApp, s: &Setup, base: i64, body: &str) {
     let res = app
-        .call(
+        .call_by_name(
             &s.lead,
             "save_section",
             &[
@@ -83,7 +83,7 @@ async fn save(app: &TestApp, s: &Setup, base: i64, body: &str) {
 
 async fn review(app: &TestApp, client: &Client, s: &Setup) -> Value {
     let res = app
-        .call(
+        .call_by_name(
             client,
             "section_review",
             &[
@@ -115,11 +115,11 @@ async fn act(
         ("version", version.as_str()),
     ];
     form.extend_from_slice(extra);
-    app.call(client, name, &form).await
+    app.call_by_name(client, name, &form).await
 }
 
 async fn set_rule(app: &TestApp, s: &Setup, g: &str, c: &str, d: &str) -> reqwest::Response {
-    app.call(
+    app.call_by_name(
         &s.lead,
         "set_approval_rule",
         &[
@@ -134,7 +134,7 @@ async fn set_rule(app: &TestApp, s: &Setup, g: &str, c: &str, d: &str) -> reqwes
 
 async fn plan_approval(app: &TestApp, s: &Setup) -> Value {
     let res = app
-        .call(
+        .call_by_name(
             &s.lead,
             "plan_approval",
             &[("plan_id", &s.plan.to_string())],
@@ -325,7 +325,7 @@ async fn a_rule_no_eligible_reviewers_can_meet_is_refused() {
     assert_eq!(set_rule(&app, &s, "3", "0", "0").await.status(), 422);
     // Only leads set the rule.
     let res = app
-        .call(
+        .call_by_name(
             &s.reviewers[0],
             "set_approval_rule",
             &[
@@ -346,7 +346,7 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
     let plan = s.plan.to_string();
     // Refused while a section is not approved.
     let res = app
-        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .call_by_name(&s.lead, "approve_plan", &[("plan_id", &plan)])
         .await;
     let (status, body) = error_body(res).await;
     assert_eq!(status, 409);
@@ -360,7 +360,7 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
     for id in &sections {
         let sid = id.to_string();
         let res = app
-            .call(
+            .call_by_name(
                 &s.lead,
                 "save_section",
                 &[
@@ -373,7 +373,7 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
             .await;
         assert_eq!(res.status(), 200);
         let res = app
-            .call(
+            .call_by_name(
                 &s.lead,
                 "submit_for_review",
                 &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
@@ -381,7 +381,7 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
             .await;
         assert_eq!(res.status(), 200);
         let res = app
-            .call(
+            .call_by_name(
                 &s.reviewers[2],
                 "approve_section",
                 &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
@@ -391,18 +391,18 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
     }
     // Only leads approve the plan.
     let res = app
-        .call(&s.reviewers[0], "approve_plan", &[("plan_id", &plan)])
+        .call_by_name(&s.reviewers[0], "approve_plan", &[("plan_id", &plan)])
         .await;
     assert_eq!(res.status(), 403);
     let res = app
-        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .call_by_name(&s.lead, "approve_plan", &[("plan_id", &plan)])
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), 1);
     // Work goes on; the version stays as approved.
     let first = sections[0].to_string();
     let res = app
-        .call(
+        .call_by_name(
             &s.lead,
             "save_section",
             &[
@@ -437,7 +437,7 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
     );
     // A second approval is refused now that a section changed.
     let res = app
-        .call(&s.lead, "approve_plan", &[("plan_id", &plan)])
+        .call_by_name(&s.lead, "approve_plan", &[("plan_id", &plan)])
         .await;
     assert_eq!(res.status(), 409);
     let (status, _) = app
@@ -455,7 +455,7 @@ async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
     assert!(empty.contains("Nothing waits for your review."));
     act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
     let queue: Value = app
-        .call(&s.reviewers[0], "review_queue", &[])
+        .call_by_name(&s.reviewers[0], "review_queue", &[])
         .await
         .json()
         .await
@@ -467,7 +467,7 @@ async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
     assert!(page.contains(&format!("/plans/{}/sections/{}", s.plan, s.section)));
     // The author's queue leaves out their own text; an approval takes it off the approver's.
     let queue: Value = app
-        .call(&s.lead, "review_queue", &[])
+        .call_by_name(&s.lead, "review_queue", &[])
         .await
         .json()
         .await
@@ -476,14 +476,14 @@ async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
     set_rule(&app, &s, "1", "1", "0").await;
     act(&app, &s.reviewers[0], &s, "approve_section", 2, &[]).await;
     let queue: Value = app
-        .call(&s.reviewers[0], "review_queue", &[])
+        .call_by_name(&s.reviewers[0], "review_queue", &[])
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(queue.as_array().unwrap().len(), 0);
     let queue: Value = app
-        .call(&s.reviewers[1], "review_queue", &[])
+        .call_by_name(&s.reviewers[1], "review_queue", &[])
         .await
         .json()
         .await
@@ -494,7 +494,7 @@ async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
         .logged_in("out@example.org", PlatformRole::Member, None)
         .await;
     let queue: Value = app
-        .call(&outsider, "review_queue", &[])
+        .call_by_name(&outsider, "review_queue", &[])
         .await
         .json()
         .await
@@ -519,7 +519,7 @@ async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
         ))
         .await;
     let res = app
-        .call(
+        .call_by_name(
             &s.lead,
             "change_grant",
             &[
@@ -588,7 +588,7 @@ async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_
         .count("SELECT id FROM organisations WHERE name = 'Nordic Development Agency'")
         .await;
     let res = app
-        .call(
+        .call_by_name(
             &s.lead,
             "grant_to_organisation",
             &[
@@ -659,7 +659,7 @@ async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed
     assert!(html.contains("value=\"19\""), "typed donor value kept");
     // Nothing was saved.
     let view = app
-        .call(
+        .call_by_name(
             &s.lead,
             "plan_approval",
             &[("plan_id", &s.plan.to_string())],
