@@ -8,10 +8,9 @@ use app::auth::api::{AcceptInvitation, Invitation};
 use app::auth::domain::PlatformRole;
 use app::comments::api::StartThread;
 use app::plans::api::{Plan, Plans, SetPlanStatus};
-use app::sections::api::SaveSection;
 use reqwest::Client;
 
-use crate::helpers::{spawn_app, LedPlan, Status, TestApp, PASSWORD};
+use crate::helpers::{section_save, spawn_app, LedPlan, Status, TestApp, PASSWORD};
 
 async fn fixture(app: &TestApp) -> LedPlan {
     app.led_plan("Lead Ministry", "lead@example.org", "Roles plan")
@@ -83,12 +82,8 @@ async fn perform(app: &TestApp, f: &LedPlan, client: &Client, action: PlanAction
                     f.section
                 ))
                 .await;
-            let save = SaveSection {
-                plan_id: f.plan,
-                section_id: f.section,
-                base_version: version,
-                body: format!("Edited at version {version}."),
-            };
+            let body = format!("Edited at version {version}.");
+            let save = section_save(f.plan, f.section, version, &body);
             app.call(client, save).await.status()
         }
         PlanAction::Manage => {

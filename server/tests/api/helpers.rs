@@ -8,9 +8,11 @@ use app::access::api::GrantToPerson;
 use app::admin::domain::{OrgKind, OrgRole};
 use app::auth::api::{Login, Whoami};
 use app::auth::domain::{NewPassword, PlatformRole};
+use app::checklist::api::UpdateChecklistItem;
 use app::db::Db;
 use app::error::AppError;
 use app::plans::api::{CreatePlan, Plan};
+use app::sections::api::SaveSection;
 use leptos::server_fn::ServerFn;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::{redirect, Client, RequestBuilder, Response};
@@ -71,6 +73,31 @@ pub fn credentials(email: &str, password: &str) -> Login {
         email: email.to_owned(),
         password: password.to_owned(),
         next: None,
+    }
+}
+
+/// A save of `body` as the text of `section`, based on its version `base`.
+pub fn section_save(plan: i64, section: i64, base: i64, body: &str) -> SaveSection {
+    SaveSection {
+        plan_id: plan,
+        section_id: section,
+        base_version: base,
+        body: body.to_owned(),
+    }
+}
+
+/// A save of checklist `item` based on its version `base` that leaves every field as it is:
+/// set the ones to change.
+pub fn item_update(plan: i64, item: i64, base: i64) -> UpdateChecklistItem {
+    UpdateChecklistItem {
+        plan_id: plan,
+        item_id: item,
+        base_version: base,
+        status: None,
+        na_reason: None,
+        responsible_org_id: None,
+        responsible_person: None,
+        due_date: None,
     }
 }
 
