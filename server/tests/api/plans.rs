@@ -1,38 +1,30 @@
 //! Plans and sections over HTTP: the template, saving with merges and conflicts, history,
 //! sanitising, and ids from other plans.
 
-use crate::helpers::{error_body, field_message, spawn_app, TestApp};
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::access::domain::PlanRole;
+use app::admin::domain::OrgKind;
+use app::plans::api::{CreatePlan, Plan, Plans};
+use app::plans::views::PlanOverview;
+use app::sections::api::{
+    AddSection, Compare, MoveSection, RenameSection, RestoreRevision, Section, SectionHistory,
+    SetSectionRemoved, SetSectionTags,
+};
+use app::sections::diff::Change;
+use app::sections::views::{SaveOutcome, SectionDetail};
 use reqwest::Client;
-use serde_json::Value;
 
-/// A logged-in lead of a fresh plan created from the template: (client, plan id, org id).
-async fn plan_with_lead(app: &TestApp, email: &str) -> (Client, i64, i64) {
-    let org = app
-        .org(&format!("Org of {email}"), OrgKind::Government)
-        .await;
-    let (client, _) = app
-        .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
-        .await;
-    let id = app
-        .create_plan(&client, org, "National prevention plan", true)
-        .await;
-    (client, id, org)
+use crate::helpers::{call_at, section_save, spawn_app, Failure, LedPlan, TestApp};
+
+/// A logged-in lead of a fresh plan created from the template, "National prevention plan",
+/// led by their government organisation "Org of {email}".
+async fn lead_plan(app: &TestApp, email: &str) -> LedPlan {
+    let org = format!("Org of {email}");
+    app.led_plan(&org, email, "National prevention plan").await
 }
 
-async fn overview(app: &TestApp, client: &Client, plan: i64) -> Value {
-    let res = app
-        .call_by_name(client, "plan", &[("plan_id", &plan.to_string())])
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
-async fn first_section(app: &TestApp, client: &Client, plan: i64) -> i64 {
-    overview(app, client, plan).await["sections"][0]["id"]
-        .as_i64()
-        .unwrap()
+async fn overview(app: &TestApp, client: &Client, plan: i64) -> PlanOverview {
+    let overview = app.call(client, Plan { plan_id: plan }).await;
+    overview.expect("plan overview")
 }
 
 async fn save(
@@ -42,50 +34,39 @@ async fn save(
     section: i64,
     base: i64,
     body: &str,
-) -> (u16, Value) {
-    let res = app
-        .call_by_name(
-            client,
-            "save_section",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("section_id", &section.to_string()),
-                ("base_version", &base.to_string()),
-                ("body", body),
-            ],
-        )
-        .await;
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+) -> Result<SaveOutcome, Failure> {
+    app.call(client, section_save(plan, section, base, body))
+        .await
 }
 
-async fn section(app: &TestApp, client: &Client, plan: i64, section: i64) -> Value {
-    app.call_by_name(
-        client,
-        "section",
-        &[
-            ("plan_id", &plan.to_string()),
-            ("section_id", &section.to_string()),
-        ],
-    )
-    .await
-    .json()
-    .await
-    .unwrap()
+async fn section(app: &TestApp, client: &Client, plan: i64, section: i64) -> SectionDetail {
+    let detail = Section {
+        plan_id: plan,
+        section_id: section,
+    };
+    app.call(client, detail).await.expect("section")
+}
+
+fn all_plans() -> Plans {
+    Plans {
+        country: None,
+        status: None,
+        org: None,
+    }
 }
 
 #[tokio::test]
 async fn creating_a_plan_from_the_template_copies_its_sections_and_makes_the_creator_lead() {
     let app = spawn_app().await;
-    let (client, plan, org) = plan_with_lead(&app, "lead@example.org").await;
+    let LedPlan {
+        lead: client,
+        plan,
+        org,
+        ..
+    } = lead_plan(&app, "lead@example.org").await;
     let o = overview(&app, &client, plan).await;
-    assert_eq!(o["role"], "Lead");
-    let titles: Vec<&str> = o["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
+    assert_eq!(o.role, Some(PlanRole::Lead));
+    let titles: Vec<&str> = o.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles.len(), 9);
     assert_eq!(titles[0], "Context and risk assessment");
     assert!(
@@ -93,18 +74,15 @@ async fn creating_a_plan_from_the_template_copies_its_sections_and_makes_the_cre
             && titles.contains(&"Early warning and timely response")
     );
     // Every PSG x pillar-1 cell is covered by the template; pillar 2 and 3 come from their sections.
-    let cells = &o["coverage"]["cells"];
-    assert!(cells[2][0].as_u64().unwrap() >= 1);
-    assert!(cells[0][2].as_u64().unwrap() >= 1);
+    let cells = &o.coverage.cells;
+    assert!(cells[2][0] >= 1);
+    assert!(cells[0][2] >= 1);
     // The lead organisation's members are editors.
-    let (colleague, _) = app
-        .logged_in(
-            "colleague@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
-    assert_eq!(overview(&app, &colleague, plan).await["role"], "Editor");
+    let (colleague, _) = app.member_of(org, "colleague@example.org").await;
+    assert_eq!(
+        overview(&app, &colleague, plan).await.role,
+        Some(PlanRole::Editor)
+    );
 }
 
 #[tokio::test]
@@ -112,31 +90,19 @@ async fn plan_form_reports_bad_fields_and_creates_nothing() {
     let app = spawn_app().await;
     let org = app.org("Ministry", OrgKind::Government).await;
     let other = app.org("Someone else's", OrgKind::Donor).await;
-    let (client, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
-    let (status, body) = error_body(
-        app.call_by_name(
-            &client,
-            "create_plan",
-            &[
-                ("country", "ZZ"),
-                ("title", " "),
-                ("summary", ""),
-                ("period_start", "2030"),
-                ("period_end", "2026"),
-                ("fragility_stage", "9"),
-                ("lead_org_id", &other.to_string()),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 422);
+    let (client, _) = app.member_of(org, "lead@example.org").await;
+    let bad = CreatePlan {
+        country: "ZZ".into(),
+        title: " ".into(),
+        summary: String::new(),
+        period_start: "2030".into(),
+        period_end: "2026".into(),
+        fragility_stage: "9".into(),
+        lead_org_id: other.to_string(),
+        use_template: None,
+    };
+    let refused = app.call(&client, bad).await.unwrap_err();
+    assert_eq!(refused.status, 422);
     for field in [
         "country",
         "title",
@@ -145,39 +111,36 @@ async fn plan_form_reports_bad_fields_and_creates_nothing() {
         "lead_org_id",
     ] {
         assert!(
-            field_message(&body, field).is_some(),
-            "{field} message missing: {body}"
+            refused.field_message(field).is_some(),
+            "{field} message missing: {refused:?}"
         );
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM plans").await, 0);
     // People with no organisation cannot create plans at all.
-    let (loner, _) = app
-        .logged_in("loner@example.org", PlatformRole::Member, None)
-        .await;
-    let res = app
-        .call_by_name(
-            &loner,
-            "create_plan",
-            &[
-                ("country", "SL"),
-                ("title", "Mine"),
-                ("summary", ""),
-                ("period_start", "2026"),
-                ("period_end", "2027"),
-                ("fragility_stage", "1"),
-                ("lead_org_id", &org.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 403);
+    let (loner, _) = app.loner("loner@example.org").await;
+    let mine = CreatePlan {
+        country: "SL".into(),
+        title: "Mine".into(),
+        summary: String::new(),
+        period_start: "2026".into(),
+        period_end: "2027".into(),
+        fragility_stage: "1".into(),
+        lead_org_id: org.to_string(),
+        use_template: None,
+    };
+    assert_eq!(app.call(&loner, mine).await.unwrap_err().status, 403);
 }
 
 #[tokio::test]
 async fn edits_make_revisions_that_can_be_compared_and_restored() {
     let app = spawn_app().await;
-    let (client, plan, _) = plan_with_lead(&app, "lead@example.org").await;
-    let sid = first_section(&app, &client, plan).await;
-    let (status, out) = save(
+    let LedPlan {
+        lead: client,
+        plan,
+        section: sid,
+        ..
+    } = lead_plan(&app, "lead@example.org").await;
+    let out = save(
         &app,
         &client,
         plan,
@@ -186,9 +149,8 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
         "Civilian oversight of the police.",
     )
     .await;
-    assert_eq!(status, 200);
-    assert_eq!(out["Saved"]["version"], 2);
-    let (_, out) = save(
+    assert_eq!(out, Ok(SaveOutcome::Saved { version: 2 }));
+    let out = save(
         &app,
         &client,
         plan,
@@ -197,9 +159,9 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
         "Civilian oversight of the army and police.",
     )
     .await;
-    assert_eq!(out["Saved"]["version"], 3);
+    assert_eq!(out, Ok(SaveOutcome::Saved { version: 3 }));
     // Saving the same text again writes nothing.
-    let (_, out) = save(
+    let out = save(
         &app,
         &client,
         plan,
@@ -208,71 +170,43 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
         "Civilian oversight of the army and police.",
     )
     .await;
-    assert_eq!(out["Unchanged"]["version"], 3);
+    assert_eq!(out, Ok(SaveOutcome::Unchanged { version: 3 }));
 
     let s = section(&app, &client, plan, sid).await;
-    assert_eq!(s["version"], 3);
-    assert_eq!(s["updated_by"], "lead@example.org");
-    let history: Value = app
-        .call_by_name(
-            &client,
-            "section_history",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("section_id", &sid.to_string()),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let numbers: Vec<i64> = history["revisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["number"].as_i64().unwrap())
-        .collect();
+    assert_eq!(s.version, 3);
+    assert_eq!(s.updated_by.as_deref(), Some("lead@example.org"));
+    let history = SectionHistory {
+        plan_id: plan,
+        section_id: sid,
+    };
+    let history = app.call(&client, history).await.expect("history");
+    let numbers: Vec<i64> = history.revisions.iter().map(|r| r.number).collect();
     assert_eq!(numbers, vec![3, 2, 1]);
 
-    let cmp: Value = app
-        .call_by_name(
-            &client,
-            "compare",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("section_id", &sid.to_string()),
-                ("from", "2"),
-                ("to", "3"),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let added: String = cmp["parts"]
-        .as_array()
-        .unwrap()
+    let compare = Compare {
+        plan_id: plan,
+        section_id: sid,
+        from: 2,
+        to: 3,
+    };
+    let cmp = app.call(&client, compare).await.expect("comparison");
+    let added: String = cmp
+        .parts
         .iter()
-        .filter(|p| p["change"] == "Added")
-        .map(|p| p["text"].as_str().unwrap())
+        .filter(|p| p.change == Change::Added)
+        .map(|p| p.text.as_str())
         .collect();
     assert_eq!(added.trim(), "army and");
 
-    let res = app
-        .call_by_name(
-            &client,
-            "restore_revision",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("section_id", &sid.to_string()),
-                ("number", "2"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let restore = RestoreRevision {
+        plan_id: plan,
+        section_id: sid,
+        number: 2,
+    };
+    app.call(&client, restore).await.expect("restored");
     let s = section(&app, &client, plan, sid).await;
-    assert_eq!(s["version"], 4);
-    assert_eq!(s["body"], "Civilian oversight of the police.");
+    assert_eq!(s.version, 4);
+    assert_eq!(s.body, "Civilian oversight of the police.");
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM revisions WHERE section_id = {sid}"
@@ -286,15 +220,14 @@ async fn edits_make_revisions_that_can_be_compared_and_restored() {
 #[tokio::test]
 async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conflicts() {
     let app = spawn_app().await;
-    let (ana, plan, org) = plan_with_lead(&app, "ana@example.org").await;
-    let (ben, _) = app
-        .logged_in(
-            "ben@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
-    let sid = first_section(&app, &ana, plan).await;
+    let LedPlan {
+        lead: ana,
+        plan,
+        org,
+        section: sid,
+        ..
+    } = lead_plan(&app, "ana@example.org").await;
+    let (ben, _) = app.member_of(org, "ben@example.org").await;
     save(
         &app,
         &ana,
@@ -303,9 +236,10 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
         1,
         "Oversight.\n\nVetting.\n\nSmall arms.",
     )
-    .await;
+    .await
+    .expect("saved");
     // Both start from version 2.
-    let (_, out) = save(
+    let out = save(
         &app,
         &ana,
         plan,
@@ -314,8 +248,8 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
         "Oversight by parliament.\n\nVetting.\n\nSmall arms.",
     )
     .await;
-    assert_eq!(out["Saved"]["version"], 3);
-    let (_, out) = save(
+    assert_eq!(out, Ok(SaveOutcome::Saved { version: 3 }));
+    let out = save(
         &app,
         &ben,
         plan,
@@ -323,15 +257,19 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
         2,
         "Oversight.\n\nVetting.\n\nSmall arms, measured yearly.",
     )
-    .await;
-    assert_eq!(out["Merged"]["version"], 4, "{out}");
+    .await
+    .unwrap();
+    let SaveOutcome::Merged { version, with, .. } = &out else {
+        panic!("not merged: {out:?}");
+    };
+    assert_eq!(*version, 4, "{out:?}");
     assert_eq!(
-        out["Merged"]["with"],
-        serde_json::json!(["ana@example.org"]),
+        with,
+        &["ana@example.org"],
         "names the others, not the saver"
     );
     assert_eq!(
-        section(&app, &ana, plan, sid).await["body"],
+        section(&app, &ana, plan, sid).await.body,
         "Oversight by parliament.\n\nVetting.\n\nSmall arms, measured yearly."
     );
 
@@ -344,8 +282,9 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
         4,
         "Oversight by parliament.\n\nVetting of all officers.\n\nSmall arms, measured yearly.",
     )
-    .await;
-    let (_, out) = save(
+    .await
+    .expect("saved");
+    let out = save(
         &app,
         &ben,
         plan,
@@ -353,43 +292,46 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
         4,
         "Oversight by parliament.\n\nVetting with civil society.\n\nSmall arms, measured yearly.",
     )
-    .await;
-    let c = &out["Conflict"];
-    assert_eq!(c["current_version"], 5);
-    assert_eq!(c["passages"][0]["mine"], "Vetting with civil society.");
-    assert_eq!(c["passages"][0]["theirs"], "Vetting of all officers.");
+    .await
+    .unwrap();
+    let SaveOutcome::Conflict(c) = out else {
+        panic!("no conflict: {out:?}");
+    };
+    assert_eq!(c.current_version, 5);
+    assert_eq!(c.passages[0].mine, "Vetting with civil society.");
+    assert_eq!(c.passages[0].theirs, "Vetting of all officers.");
     assert_eq!(
-        c["mine"],
+        c.mine,
         "Oversight by parliament.\n\nVetting with civil society.\n\nSmall arms, measured yearly."
     );
     assert_eq!(
-        section(&app, &ana, plan, sid).await["body"],
+        section(&app, &ana, plan, sid).await.body,
         "Oversight by parliament.\n\nVetting of all officers.\n\nSmall arms, measured yearly."
     );
     // Resolving: save on top of the current version.
-    let (_, out) = save(&app, &ben, plan, sid, 5, "Oversight by parliament.\n\nVetting of all officers, with civil society.\n\nSmall arms, measured yearly.").await;
-    assert_eq!(out["Saved"]["version"], 6);
+    let out = save(&app, &ben, plan, sid, 5, "Oversight by parliament.\n\nVetting of all officers, with civil society.\n\nSmall arms, measured yearly.").await;
+    assert_eq!(out, Ok(SaveOutcome::Saved { version: 6 }));
 }
 
 #[tokio::test]
 async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
     let app = spawn_app().await;
-    let (lead, plan, org) = plan_with_lead(&app, "lead@example.org").await;
-    let sid = first_section(&app, &lead, plan).await;
+    let LedPlan {
+        lead,
+        plan,
+        org,
+        section: sid,
+        ..
+    } = lead_plan(&app, "lead@example.org").await;
     let writers = 12;
     let base: Vec<String> = (0..writers).map(|i| format!("Paragraph {i}.")).collect();
-    save(&app, &lead, plan, sid, 1, &base.join("\n\n")).await;
+    save(&app, &lead, plan, sid, 1, &base.join("\n\n"))
+        .await
+        .expect("saved");
     let mut clients = Vec::new();
     for i in 0..writers {
-        clients.push(
-            app.logged_in(
-                &format!("w{i}@example.org"),
-                PlatformRole::Member,
-                Some((org, OrgRole::Member)),
-            )
-            .await
-            .0,
-        );
+        let (client, _) = app.member_of(org, &format!("w{i}@example.org")).await;
+        clients.push(client);
     }
 
     // Round 1: everyone edits their own paragraph of version 2 at once.
@@ -397,41 +339,28 @@ async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
     for (i, client) in clients.iter().cloned().enumerate() {
         let mut mine = base.clone();
         mine[i] = format!("Paragraph {i}, edited by writer {i}.");
-        let (base_url, body) = (app.base.clone(), mine.join("\n\n"));
+        let (base_url, save) = (
+            app.base.clone(),
+            section_save(plan, sid, 2, &mine.join("\n\n")),
+        );
         tasks.push(tokio::spawn(async move {
-            let res = client
-                .post(format!("{base_url}/api/save_section"))
-                .form(&[
-                    ("plan_id", plan.to_string()),
-                    ("section_id", sid.to_string()),
-                    ("base_version", "2".into()),
-                    ("body", body),
-                ])
-                .send()
-                .await
-                .unwrap();
-            (
-                i,
-                res.status().as_u16(),
-                res.json::<Value>().await.unwrap_or(Value::Null),
-            )
+            (i, call_at(&base_url, &client, save).await)
         }));
     }
     let mut landed = Vec::new();
     for t in tasks {
-        let (i, status, out) = t.await.unwrap();
-        match status {
-            200 if out.get("Saved").is_some() || out.get("Merged").is_some() => landed.push(i),
-            200 => assert!(out.get("Conflict").is_some(), "unexpected outcome {out}"),
-            409 => {} // refused as busy: nothing written, the writer keeps the text
-            other => panic!("writer {i}: status {other} {out}"),
+        let (i, out) = t.await.unwrap();
+        match out {
+            Ok(SaveOutcome::Saved { .. } | SaveOutcome::Merged { .. }) => landed.push(i),
+            Ok(SaveOutcome::Conflict(_)) => {}
+            Ok(other) => panic!("unexpected outcome {other:?}"),
+            // Refused as busy: nothing written, the writer keeps the text.
+            Err(Failure { status: 409, .. }) => {}
+            Err(other) => panic!("writer {i}: {other:?}"),
         }
     }
     assert!(!landed.is_empty());
-    let final_body = section(&app, &lead, plan, sid).await["body"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let final_body = section(&app, &lead, plan, sid).await.body;
     for i in &landed {
         assert!(
             final_body.contains(&format!("edited by writer {i}.")),
@@ -439,44 +368,23 @@ async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
         );
     }
     // Round 2: everyone rewrites the same paragraph from the same stale version.
-    let current = section(&app, &lead, plan, sid).await["version"]
-        .as_i64()
-        .unwrap();
+    let current = section(&app, &lead, plan, sid).await.version;
     let current_body = final_body.clone();
     let mut tasks = Vec::new();
     for (i, client) in clients.iter().cloned().enumerate() {
         let body = current_body.replacen("Paragraph 0", &format!("Opening by writer {i}"), 1);
-        let base_url = app.base.clone();
+        let (base_url, save) = (app.base.clone(), section_save(plan, sid, current, &body));
         tasks.push(tokio::spawn(async move {
-            let res = client
-                .post(format!("{base_url}/api/save_section"))
-                .form(&[
-                    ("plan_id", plan.to_string()),
-                    ("section_id", sid.to_string()),
-                    ("base_version", current.to_string()),
-                    ("body", body.clone()),
-                ])
-                .send()
-                .await
-                .unwrap();
-            (
-                i,
-                res.status().as_u16(),
-                res.json::<Value>().await.unwrap_or(Value::Null),
-                body,
-            )
+            (i, call_at(&base_url, &client, save).await, body)
         }));
     }
     let mut winners = Vec::new();
     for t in tasks {
-        let (i, status, out, body) = t.await.unwrap();
-        if status == 200 && out.get("Saved").is_some() {
-            winners.push((i, body));
-        } else {
-            assert!(
-                status == 409 || out.get("Conflict").is_some(),
-                "writer {i}: {status} {out}"
-            );
+        let (i, out, body) = t.await.unwrap();
+        match out {
+            Ok(SaveOutcome::Saved { .. }) => winners.push((i, body)),
+            Ok(SaveOutcome::Conflict(_)) | Err(Failure { status: 409, .. }) => {}
+            other => panic!("writer {i}: {other:?}"),
         }
     }
     assert_eq!(
@@ -484,10 +392,7 @@ async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
         1,
         "exactly one rewrite of the same paragraph lands"
     );
-    assert_eq!(
-        section(&app, &lead, plan, sid).await["body"],
-        winners[0].1.as_str()
-    );
+    assert_eq!(section(&app, &lead, plan, sid).await.body, winners[0].1);
 
     // The history is gapless and holds every text that landed.
     let versions: Vec<i64> = sqlx::query_scalar(&format!(
@@ -509,14 +414,17 @@ async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
 #[tokio::test]
 async fn hostile_markdown_is_served_harmless() {
     let app = spawn_app().await;
-    let (client, plan, _) = plan_with_lead(&app, "lead@example.org").await;
-    let sid = first_section(&app, &client, plan).await;
+    let LedPlan {
+        lead: client,
+        plan,
+        section: sid,
+        ..
+    } = lead_plan(&app, "lead@example.org").await;
     let hostile = "<script>alert(1)</script>\n\n</textarea><script>alert(6)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))\n\n<a href=\"javascript:alert(4)\" onclick=\"alert(5)\">y</a>";
-    save(&app, &client, plan, sid, 1, hostile).await;
-    let html = section(&app, &client, plan, sid).await["html"]
-        .as_str()
-        .unwrap()
-        .to_lowercase();
+    save(&app, &client, plan, sid, 1, hostile)
+        .await
+        .expect("saved");
+    let html = section(&app, &client, plan, sid).await.html.to_lowercase();
     // Raw HTML comes out as escaped text; no real tag carries a script, a handler or a
     // javascript: target.
     // Text `<` is escaped as `&lt;`, so every literal `<` opens a real tag.
@@ -566,71 +474,84 @@ async fn hostile_markdown_is_served_harmless() {
 #[tokio::test]
 async fn ids_from_another_plan_find_nothing() {
     let app = spawn_app().await;
-    let (ana, plan_a, _) = plan_with_lead(&app, "ana@example.org").await;
-    let (ben, plan_b, _) = plan_with_lead(&app, "ben@example.org").await;
-    let section_b = first_section(&app, &ben, plan_b).await;
+    let LedPlan {
+        lead: ana,
+        plan: plan_a,
+        ..
+    } = lead_plan(&app, "ana@example.org").await;
+    let LedPlan {
+        plan: plan_b,
+        section: section_b,
+        ..
+    } = lead_plan(&app, "ben@example.org").await;
     // Ana names her own plan with Ben's section: not found, nothing written.
-    let (a, s) = (plan_a.to_string(), section_b.to_string());
-    for (name, form) in [
-        (
-            "section",
-            vec![("plan_id", a.as_str()), ("section_id", s.as_str())],
-        ),
-        (
-            "save_section",
-            vec![
-                ("plan_id", &a),
-                ("section_id", &s),
-                ("base_version", "1"),
-                ("body", "x"),
-            ],
-        ),
-        ("section_history", vec![("plan_id", &a), ("section_id", &s)]),
-        (
-            "compare",
-            vec![
-                ("plan_id", &a),
-                ("section_id", &s),
-                ("from", "1"),
-                ("to", "1"),
-            ],
-        ),
-        (
-            "restore_revision",
-            vec![("plan_id", &a), ("section_id", &s), ("number", "1")],
-        ),
-        (
-            "rename_section",
-            vec![("plan_id", &a), ("section_id", &s), ("title", "Mine now")],
-        ),
-        (
-            "set_section_removed",
-            vec![("plan_id", &a), ("section_id", &s), ("remove", "true")],
-        ),
+    for (path, status) in [
+        app.attempt(
+            &ana,
+            Section {
+                plan_id: plan_a,
+                section_id: section_b,
+            },
+        )
+        .await,
+        app.attempt(&ana, section_save(plan_a, section_b, 1, "x"))
+            .await,
+        app.attempt(
+            &ana,
+            SectionHistory {
+                plan_id: plan_a,
+                section_id: section_b,
+            },
+        )
+        .await,
+        app.attempt(
+            &ana,
+            Compare {
+                plan_id: plan_a,
+                section_id: section_b,
+                from: 1,
+                to: 1,
+            },
+        )
+        .await,
+        app.attempt(
+            &ana,
+            RestoreRevision {
+                plan_id: plan_a,
+                section_id: section_b,
+                number: 1,
+            },
+        )
+        .await,
+        app.attempt(
+            &ana,
+            RenameSection {
+                plan_id: plan_a,
+                section_id: section_b,
+                title: "Mine now".into(),
+            },
+        )
+        .await,
+        app.attempt(
+            &ana,
+            SetSectionRemoved {
+                plan_id: plan_a,
+                section_id: section_b,
+                remove: true,
+            },
+        )
+        .await,
     ] {
-        assert_eq!(
-            app.call_by_name(&ana, name, &form).await.status(),
-            404,
-            "{name}"
-        );
+        assert_eq!(status, 404, "{path}");
     }
     // Naming Ben's plan directly is refused.
-    assert_eq!(
-        app.call_by_name(
-            &ana,
-            "section",
-            &[("plan_id", &plan_b.to_string()), ("section_id", &s)]
-        )
-        .await
-        .status(),
-        403
-    );
-    assert_eq!(
-        app.call_by_name(&ana, "plan", &[("plan_id", &plan_b.to_string())])
-            .await
-            .status(),
-        403
-    );
+    let direct = Section {
+        plan_id: plan_b,
+        section_id: section_b,
+    };
+    assert_eq!(app.call(&ana, direct).await.unwrap_err().status, 403);
+    let direct = Plan { plan_id: plan_b };
+    assert_eq!(app.call(&ana, direct).await.unwrap_err().status, 403);
     let (status, _) = app.page(&ana, &format!("/plans/{plan_b}")).await;
     assert_eq!(status, 403);
     assert_eq!(
@@ -645,149 +566,94 @@ async fn ids_from_another_plan_find_nothing() {
 #[tokio::test]
 async fn sections_are_added_renamed_reordered_tagged_removed_and_restored() {
     let app = spawn_app().await;
-    let (client, plan, _) = plan_with_lead(&app, "lead@example.org").await;
-    let p = plan.to_string();
-    let res = app
-        .call_by_name(
-            &client,
-            "add_section",
-            &[("plan_id", &p), ("title", "Annex: timeline")],
-        )
-        .await;
-    let added: i64 = res.json().await.unwrap();
-    let a = added.to_string();
-    assert_eq!(
-        app.call_by_name(
-            &client,
-            "move_section",
-            &[("plan_id", &p), ("section_id", &a), ("direction", "up")]
-        )
-        .await
-        .status(),
-        200
-    );
+    let LedPlan {
+        lead: client, plan, ..
+    } = lead_plan(&app, "lead@example.org").await;
+    let add = AddSection {
+        plan_id: plan,
+        title: "Annex: timeline".into(),
+    };
+    let added = app.call(&client, add).await.expect("added");
+    let up = MoveSection {
+        plan_id: plan,
+        section_id: added,
+        direction: "up".into(),
+    };
+    app.call(&client, up).await.expect("moved up");
     let o = overview(&app, &client, plan).await;
-    let ids: Vec<i64> = o["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_i64().unwrap())
-        .collect();
+    let ids: Vec<i64> = o.sections.iter().map(|s| s.id).collect();
     assert_eq!(ids[ids.len() - 2], added);
-    assert_eq!(
-        app.call_by_name(
-            &client,
-            "rename_section",
-            &[
-                ("plan_id", &p),
-                ("section_id", &a),
-                ("title", "Annex: milestones")
-            ]
-        )
+    let rename = |title: &str| RenameSection {
+        plan_id: plan,
+        section_id: added,
+        title: title.into(),
+    };
+    app.call(&client, rename("Annex: milestones"))
         .await
-        .status(),
-        200
-    );
-    let (status, body) = error_body(
-        app.call_by_name(
-            &client,
-            "rename_section",
-            &[("plan_id", &p), ("section_id", &a), ("title", "")],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "title").is_some());
-    let before = overview(&app, &client, plan).await["coverage"]["cells"][3][1]
-        .as_u64()
-        .unwrap();
-    app.call_by_name(
-        &client,
-        "set_section_tags",
-        &[
-            ("plan_id", &p),
-            ("section_id", &a),
-            ("psg4", "on"),
-            ("pillar2", "on"),
-        ],
-    )
-    .await;
+        .expect("renamed");
+    let refused = app.call(&client, rename("")).await.unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_message("title").is_some());
+    let before = overview(&app, &client, plan).await.coverage.cells[3][1];
+    let tags = SetSectionTags {
+        plan_id: plan,
+        section_id: added,
+        psg1: None,
+        psg2: None,
+        psg3: None,
+        psg4: Some("on".into()),
+        psg5: None,
+        pillar1: None,
+        pillar2: Some("on".into()),
+        pillar3: None,
+    };
+    app.call(&client, tags).await.expect("tagged");
     assert_eq!(
-        overview(&app, &client, plan).await["coverage"]["cells"][3][1]
-            .as_u64()
-            .unwrap(),
+        overview(&app, &client, plan).await.coverage.cells[3][1],
         before + 1
     );
-    app.call_by_name(
-        &client,
-        "set_section_removed",
-        &[("plan_id", &p), ("section_id", &a), ("remove", "true")],
-    )
-    .await;
+    let removed = |remove: bool| SetSectionRemoved {
+        plan_id: plan,
+        section_id: added,
+        remove,
+    };
+    app.call(&client, removed(true)).await.expect("removed");
     let o = overview(&app, &client, plan).await;
-    assert_eq!(o["removed"][0]["title"], "Annex: milestones");
+    assert_eq!(o.removed[0].title, "Annex: milestones");
     assert_eq!(
-        o["coverage"]["cells"][3][1].as_u64().unwrap(),
-        before,
+        o.coverage.cells[3][1], before,
         "removed sections do not count"
     );
     // A removed section keeps its history but cannot be edited until restored.
-    let (status, _) = save(&app, &client, plan, added, 1, "text").await;
-    assert_eq!(status, 409);
-    app.call_by_name(
-        &client,
-        "set_section_removed",
-        &[("plan_id", &p), ("section_id", &a), ("remove", "false")],
-    )
-    .await;
-    let (status, _) = save(&app, &client, plan, added, 1, "text").await;
-    assert_eq!(status, 200);
+    let refused = save(&app, &client, plan, added, 1, "text").await;
+    assert_eq!(refused.unwrap_err().status, 409);
+    app.call(&client, removed(false)).await.expect("restored");
+    save(&app, &client, plan, added, 1, "text")
+        .await
+        .expect("saved once restored");
 }
 
 #[tokio::test]
 async fn people_without_a_role_are_refused_and_admins_see_only_the_listing() {
     let app = spawn_app().await;
-    let (_, plan, _) = plan_with_lead(&app, "lead@example.org").await;
-    let (stranger, _) = app
-        .logged_in("stranger@example.org", PlatformRole::Member, None)
-        .await;
-    let (admin, _) = app
-        .logged_in("admin@example.org", PlatformRole::Admin, None)
-        .await;
-    assert_eq!(
-        app.call_by_name(&stranger, "plan", &[("plan_id", &plan.to_string())])
-            .await
-            .status(),
-        403
-    );
-    let list: Value = app
-        .call_by_name(&stranger, "plans", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["plans"].as_array().unwrap().len(), 0);
-    let list: Value = app
-        .call_by_name(&admin, "plans", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["plans"][0]["title"], "National prevention plan");
-    assert!(list["plans"][0]["role"].is_null());
-    assert_eq!(
-        app.call_by_name(&admin, "plan", &[("plan_id", &plan.to_string())])
-            .await
-            .status(),
-        403
-    );
+    let LedPlan { plan, .. } = lead_plan(&app, "lead@example.org").await;
+    let (stranger, _) = app.loner("stranger@example.org").await;
+    let admin = app.admin().await;
+    let read = app.call(&stranger, Plan { plan_id: plan }).await;
+    assert_eq!(read.unwrap_err().status, 403);
+    let list = app.call(&stranger, all_plans()).await.unwrap();
+    assert_eq!(list.plans.len(), 0);
+    let list = app.call(&admin, all_plans()).await.unwrap();
+    assert_eq!(list.plans[0].title, "National prevention plan");
+    assert!(list.plans[0].role.is_none());
+    let read = app.call(&admin, Plan { plan_id: plan }).await;
+    assert_eq!(read.unwrap_err().status, 403);
 }
 
 #[tokio::test]
 async fn saves_written_together_each_learn_their_own_outcome_and_a_failing_one_spoils_none() {
     let app = spawn_app().await;
-    let (_lead, plan, _) = plan_with_lead(&app, "lead@example.org").await;
+    let LedPlan { plan, .. } = lead_plan(&app, "lead@example.org").await;
     let author = app
         .count("SELECT id FROM people WHERE email = 'lead@example.org'")
         .await;
