@@ -2,30 +2,37 @@
 //! plan's rule, self-approval refused, approvals reset by an edit, changes requested with a
 //! reason, unmeetable rules refused, and the audit entries of each.
 
-use crate::helpers::{error_body, field_message, plain_form_headers, spawn_app, TestApp};
-use app::admin::domain::{OrgKind, OrgRole};
-use app::auth::domain::PlatformRole;
+use app::access::api::{ChangeGrant, GrantToOrganisation};
+use app::admin::domain::OrgKind;
+use app::reviews::api::{
+    ApprovePlan, ApproveSection, PlanApproval, PlanApprovalView, RequestChanges, ReviewQueue,
+    ReviewView, SectionReview, SetApprovalRule, SubmitForReview,
+};
+use app::reviews::domain::ReviewState;
 use reqwest::Client;
-use serde_json::Value;
 
+use crate::helpers::{section_save, spawn_app, Failure, LedPlan, TestApp};
+
+/// A plan from the template led by a member of the Ministry of Justice, with a reviewer from
+/// a government, a civil-society and a donor organisation, in that order.
 struct Setup {
+    ministry: i64,
     lead: Client,
     reviewers: Vec<Client>,
     plan: i64,
+    /// The plan's first section.
     section: i64,
 }
 
 async fn setup(app: &TestApp) -> Setup {
-    let ministry = app.org("Ministry of Justice", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((ministry, OrgRole::Member)),
-        )
-        .await;
-    let plan = app
-        .create_plan(&lead, ministry, "Prevention plan", true)
+    let LedPlan {
+        org: ministry,
+        lead,
+        plan,
+        section,
+        ..
+    } = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
         .await;
     let mut reviewers = Vec::new();
     for (email, org, kind) in [
@@ -46,18 +53,12 @@ async fn setup(app: &TestApp) -> Setup {
         ),
     ] {
         let org = app.org(org, kind).await;
-        let (client, _) = app
-            .logged_in(email, PlatformRole::Member, Some((org, OrgRole::Member)))
-            .await;
+        let (client, _) = app.member_of(org, email).await;
         app.grant(&lead, plan, email, "reviewer").await;
         reviewers.push(client);
     }
-    let section = app
-        .count(&format!(
-            "SELECT MIN(id) FROM sections WHERE plan_id = {plan}"
-        ))
-        .await;
     Setup {
+        ministry,
         lead,
         reviewers,
         plan,
@@ -65,116 +66,88 @@ async fn setup(app: &TestApp) -> Setup {
     }
 }
 
+/// Saves `body` as the lead, based on version `base`.
 async fn save(app: &TestApp, s: &Setup, base: i64, body: &str) {
-    let res = app
-        .call_by_name(
-            &s.lead,
-            "save_section",
-            &[
-                ("plan_id", &s.plan.to_string()),
-                ("section_id", &s.section.to_string()),
-                ("base_version", &base.to_string()),
-                ("body", body),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let save = section_save(s.plan, s.section, base, body);
+    app.call(&s.lead, save).await.expect("saved");
 }
 
-async fn review(app: &TestApp, client: &Client, s: &Setup) -> Value {
-    let res = app
-        .call_by_name(
-            client,
-            "section_review",
-            &[
-                ("plan_id", &s.plan.to_string()),
-                ("section_id", &s.section.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+async fn review(app: &TestApp, client: &Client, s: &Setup) -> ReviewView {
+    let review = SectionReview {
+        plan_id: s.plan,
+        section_id: s.section,
+    };
+    app.call(client, review).await.expect("section review")
 }
 
-async fn act(
-    app: &TestApp,
-    client: &Client,
-    s: &Setup,
-    name: &str,
-    version: i64,
-    extra: &[(&str, &str)],
-) -> reqwest::Response {
-    let (plan, section, version) = (
-        s.plan.to_string(),
-        s.section.to_string(),
-        version.to_string(),
-    );
-    let mut form = vec![
-        ("plan_id", plan.as_str()),
-        ("section_id", section.as_str()),
-        ("version", version.as_str()),
-    ];
-    form.extend_from_slice(extra);
-    app.call_by_name(client, name, &form).await
+fn submit(s: &Setup, version: i64) -> SubmitForReview {
+    SubmitForReview {
+        plan_id: s.plan,
+        section_id: s.section,
+        version,
+    }
 }
 
-async fn set_rule(app: &TestApp, s: &Setup, g: &str, c: &str, d: &str) -> reqwest::Response {
-    app.call_by_name(
-        &s.lead,
-        "set_approval_rule",
-        &[
-            ("plan_id", &s.plan.to_string()),
-            ("government", g),
-            ("civil_society", c),
-            ("donor", d),
-        ],
-    )
-    .await
+fn approve(s: &Setup, version: i64) -> ApproveSection {
+    ApproveSection {
+        plan_id: s.plan,
+        section_id: s.section,
+        version,
+    }
 }
 
-async fn plan_approval(app: &TestApp, s: &Setup) -> Value {
-    let res = app
-        .call_by_name(
-            &s.lead,
-            "plan_approval",
-            &[("plan_id", &s.plan.to_string())],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+fn request_changes(s: &Setup, version: i64, reason: &str) -> RequestChanges {
+    RequestChanges {
+        plan_id: s.plan,
+        section_id: s.section,
+        version,
+        reason: reason.into(),
+    }
+}
+
+fn rule(s: &Setup, government: &str, civil_society: &str, donor: &str) -> SetApprovalRule {
+    SetApprovalRule {
+        plan_id: s.plan,
+        government: government.into(),
+        civil_society: civil_society.into(),
+        donor: donor.into(),
+    }
+}
+
+/// Sets the approval rule as the lead.
+async fn set_rule(app: &TestApp, s: &Setup, g: &str, c: &str, d: &str) -> Result<(), Failure> {
+    app.call(&s.lead, rule(s, g, c, d)).await
+}
+
+async fn plan_approval(app: &TestApp, s: &Setup) -> PlanApprovalView {
+    let approval = PlanApproval { plan_id: s.plan };
+    app.call(&s.lead, approval).await.expect("plan approval")
 }
 
 #[tokio::test]
 async fn a_section_is_approved_once_each_kind_of_organisation_has_approved_it() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    assert_eq!(set_rule(&app, &s, "1", "1", "1").await.status(), 200);
+    set_rule(&app, &s, "1", "1", "1").await.expect("rule set");
     save(&app, &s, 1, "Early-warning desks in every district.").await;
-    assert_eq!(review(&app, &s.lead, &s).await["state"], "Draft");
-    assert_eq!(
-        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(review(&app, &s.lead, &s).await["state"], "InReview");
+    assert_eq!(review(&app, &s.lead, &s).await.state, ReviewState::Draft);
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    assert_eq!(review(&app, &s.lead, &s).await.state, ReviewState::InReview);
     // Submitting twice is refused.
-    assert_eq!(
-        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
-            .await
-            .status(),
-        409
-    );
+    let again = app.call(&s.lead, submit(&s, 2)).await;
+    assert_eq!(again.unwrap_err().status, 409);
     for (i, reviewer) in s.reviewers.iter().enumerate() {
-        let res = act(&app, reviewer, &s, "approve_section", 2, &[]).await;
-        assert_eq!(res.status(), 200);
-        let state: Value = res.json().await.unwrap();
-        let expected = if i == 2 { "Approved" } else { "InReview" };
+        let state = app.call(reviewer, approve(&s, 2)).await.expect("approved");
+        let expected = if i == 2 {
+            ReviewState::Approved
+        } else {
+            ReviewState::InReview
+        };
         assert_eq!(state, expected, "after approval {i}");
     }
     let view = review(&app, &s.lead, &s).await;
-    assert_eq!(view["approvals"].as_array().unwrap().len(), 3);
-    assert_eq!(view["approved_version"], 2);
+    assert_eq!(view.approvals.len(), 3);
+    assert_eq!(view.approved_version, Some(2));
     let entries = app
         .count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'review'")
         .await;
@@ -191,14 +164,14 @@ async fn an_edit_after_approval_resets_the_section_to_draft_and_its_approvals() 
     let app = spawn_app().await;
     let s = setup(&app).await;
     save(&app, &s, 1, "First text.").await;
-    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
-    let res = act(&app, &s.reviewers[0], &s, "approve_section", 2, &[]).await;
-    assert_eq!(res.json::<Value>().await.unwrap(), "Approved");
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    let state = app.call(&s.reviewers[0], approve(&s, 2)).await;
+    assert_eq!(state, Ok(ReviewState::Approved));
     save(&app, &s, 2, "First text, amended.").await;
     let view = review(&app, &s.lead, &s).await;
-    assert_eq!(view["state"], "Draft");
-    assert_eq!(view["approved_version"], 2);
-    assert_eq!(view["current_version"], 3);
+    assert_eq!(view.state, ReviewState::Draft);
+    assert_eq!(view.approved_version, Some(2));
+    assert_eq!(view.current_version, 3);
     let (_, page) = app
         .page(
             &s.lead,
@@ -208,17 +181,13 @@ async fn an_edit_after_approval_resets_the_section_to_draft_and_its_approvals() 
     assert!(page.contains("changed since it was approved"), "{page}");
     assert!(page.contains("history?from=2&amp;to=3") || page.contains("history?from=2&to=3"));
     // Resubmitted, the old approval does not count for the new version.
-    act(&app, &s.lead, &s, "submit_for_review", 3, &[]).await;
+    app.call(&s.lead, submit(&s, 3)).await.expect("resubmitted");
     let view = review(&app, &s.lead, &s).await;
-    assert_eq!(view["state"], "InReview");
-    assert_eq!(view["approvals"].as_array().unwrap().len(), 0);
+    assert_eq!(view.state, ReviewState::InReview);
+    assert_eq!(view.approvals.len(), 0);
     // Approving the old version is refused.
-    assert_eq!(
-        act(&app, &s.reviewers[1], &s, "approve_section", 2, &[])
-            .await
-            .status(),
-        409
-    );
+    let stale = app.call(&s.reviewers[1], approve(&s, 2)).await;
+    assert_eq!(stale.unwrap_err().status, 409);
 }
 
 #[tokio::test]
@@ -226,21 +195,16 @@ async fn nobody_approves_text_they_wrote_since_the_last_approval() {
     let app = spawn_app().await;
     let s = setup(&app).await;
     save(&app, &s, 1, "The lead's own words.").await;
-    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
-    let res = act(&app, &s.lead, &s, "approve_section", 2, &[]).await;
-    let (status, body) = error_body(res).await;
-    assert_eq!(status, 409);
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    let refused = app.call(&s.lead, approve(&s, 2)).await.unwrap_err();
+    assert_eq!(refused.status, 409);
     assert!(
-        body.to_string().contains("You wrote part of this text"),
-        "{body}"
+        refused
+            .conflict()
+            .is_some_and(|m| m.contains("You wrote part of this text")),
+        "{refused:?}"
     );
-    assert_eq!(
-        review(&app, &s.lead, &s).await["approvals"]
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(review(&app, &s.lead, &s).await.approvals.len(), 0);
 }
 
 #[tokio::test]
@@ -248,32 +212,20 @@ async fn changes_are_requested_with_a_reason_that_is_stored_and_shown() {
     let app = spawn_app().await;
     let s = setup(&app).await;
     save(&app, &s, 1, "Draft text.").await;
-    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
-    let res = act(
-        &app,
-        &s.reviewers[1],
-        &s,
-        "request_changes",
-        2,
-        &[("reason", "  ")],
-    )
-    .await;
-    let (status, body) = error_body(res).await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "reason").is_some());
-    let res = act(
-        &app,
-        &s.reviewers[1],
-        &s,
-        "request_changes",
-        2,
-        &[("reason", "Name the districts covered.")],
-    )
-    .await;
-    assert_eq!(res.status(), 200);
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    let refused = app
+        .call(&s.reviewers[1], request_changes(&s, 2, "  "))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_message("reason").is_some());
+    let request = request_changes(&s, 2, "Name the districts covered.");
+    app.call(&s.reviewers[1], request)
+        .await
+        .expect("changes requested");
     let view = review(&app, &s.lead, &s).await;
-    assert_eq!(view["state"], "ChangesRequested");
-    assert_eq!(view["reason"], "Name the districts covered.");
+    assert_eq!(view.state, ReviewState::ChangesRequested);
+    assert_eq!(view.reason, "Name the districts covered.");
     let (_, page) = app
         .page(
             &s.lead,
@@ -298,122 +250,74 @@ async fn changes_are_requested_with_a_reason_that_is_stored_and_shown() {
         "thread shown on the page"
     );
     // A reviewer cannot submit; the section can be resubmitted by an editor.
-    assert_eq!(
-        act(&app, &s.reviewers[0], &s, "submit_for_review", 2, &[])
-            .await
-            .status(),
-        403
-    );
-    assert_eq!(
-        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
-            .await
-            .status(),
-        200
-    );
+    let refused = app.call(&s.reviewers[0], submit(&s, 2)).await;
+    assert_eq!(refused.unwrap_err().status, 403);
+    app.call(&s.lead, submit(&s, 2)).await.expect("resubmitted");
 }
 
 #[tokio::test]
 async fn a_rule_no_eligible_reviewers_can_meet_is_refused() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let res = set_rule(&app, &s, "1", "1", "2").await;
-    let (status, body) = error_body(res).await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "donor").is_some(), "{body}");
+    let refused = set_rule(&app, &s, "1", "1", "2").await.unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_message("donor").is_some(), "{refused:?}");
     // Government counts the lead and the commission's reviewer: two are possible, three not.
-    assert_eq!(set_rule(&app, &s, "2", "1", "1").await.status(), 200);
-    assert_eq!(set_rule(&app, &s, "3", "0", "0").await.status(), 422);
+    set_rule(&app, &s, "2", "1", "1").await.expect("rule set");
+    let refused = set_rule(&app, &s, "3", "0", "0").await;
+    assert_eq!(refused.unwrap_err().status, 422);
     // Only leads set the rule.
-    let res = app
-        .call_by_name(
-            &s.reviewers[0],
-            "set_approval_rule",
-            &[
-                ("plan_id", &s.plan.to_string()),
-                ("government", "0"),
-                ("civil_society", "0"),
-                ("donor", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 403);
+    let refused = app.call(&s.reviewers[0], rule(&s, "0", "0", "0")).await;
+    assert_eq!(refused.unwrap_err().status, 403);
 }
 
 #[tokio::test]
 async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_change() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let plan = s.plan.to_string();
+    let plan = s.plan;
+    let approve_plan = || ApprovePlan { plan_id: plan };
     // Refused while a section is not approved.
-    let res = app
-        .call_by_name(&s.lead, "approve_plan", &[("plan_id", &plan)])
-        .await;
-    let (status, body) = error_body(res).await;
-    assert_eq!(status, 409);
-    assert!(body.to_string().contains("Not yet approved"), "{body}");
+    let refused = app.call(&s.lead, approve_plan()).await.unwrap_err();
+    assert_eq!(refused.status, 409);
+    assert!(
+        refused
+            .conflict()
+            .is_some_and(|m| m.contains("Not yet approved")),
+        "{refused:?}"
+    );
     let sections: Vec<i64> = sqlx::query_scalar(&format!(
         "SELECT id FROM sections WHERE plan_id = {plan} AND removed_at IS NULL"
     ))
     .fetch_all(app.db.reader())
     .await
     .unwrap();
-    for id in &sections {
-        let sid = id.to_string();
-        let res = app
-            .call_by_name(
-                &s.lead,
-                "save_section",
-                &[
-                    ("plan_id", &plan),
-                    ("section_id", &sid),
-                    ("base_version", "1"),
-                    ("body", &format!("Approved text of section {id}.")),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-        let res = app
-            .call_by_name(
-                &s.lead,
-                "submit_for_review",
-                &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-        let res = app
-            .call_by_name(
-                &s.reviewers[2],
-                "approve_section",
-                &[("plan_id", &plan), ("section_id", &sid), ("version", "2")],
-            )
-            .await;
-        assert_eq!(res.json::<Value>().await.unwrap(), "Approved");
+    for &id in &sections {
+        let text = format!("Approved text of section {id}.");
+        app.call(&s.lead, section_save(plan, id, 1, &text))
+            .await
+            .expect("saved");
+        let on_section = SubmitForReview {
+            plan_id: plan,
+            section_id: id,
+            version: 2,
+        };
+        app.call(&s.lead, on_section).await.expect("submitted");
+        let on_section = ApproveSection {
+            plan_id: plan,
+            section_id: id,
+            version: 2,
+        };
+        let state = app.call(&s.reviewers[2], on_section).await;
+        assert_eq!(state, Ok(ReviewState::Approved));
     }
     // Only leads approve the plan.
-    let res = app
-        .call_by_name(&s.reviewers[0], "approve_plan", &[("plan_id", &plan)])
-        .await;
-    assert_eq!(res.status(), 403);
-    let res = app
-        .call_by_name(&s.lead, "approve_plan", &[("plan_id", &plan)])
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap(), 1);
+    let refused = app.call(&s.reviewers[0], approve_plan()).await;
+    assert_eq!(refused.unwrap_err().status, 403);
+    assert_eq!(app.call(&s.lead, approve_plan()).await, Ok(1));
     // Work goes on; the version stays as approved.
-    let first = sections[0].to_string();
-    let res = app
-        .call_by_name(
-            &s.lead,
-            "save_section",
-            &[
-                ("plan_id", &plan),
-                ("section_id", &first),
-                ("base_version", "2"),
-                ("body", "Rewritten after approval."),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let rewrite = section_save(plan, sections[0], 2, "Rewritten after approval.");
+    app.call(&s.lead, rewrite).await.expect("saved");
     let (status, page) = app
         .page(&s.lead, &format!("/plans/{plan}/versions/1"))
         .await;
@@ -436,10 +340,8 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
         1
     );
     // A second approval is refused now that a section changed.
-    let res = app
-        .call_by_name(&s.lead, "approve_plan", &[("plan_id", &plan)])
-        .await;
-    assert_eq!(res.status(), 409);
+    let refused = app.call(&s.lead, approve_plan()).await;
+    assert_eq!(refused.unwrap_err().status, 409);
     let (status, _) = app
         .page(&s.lead, &format!("/plans/{plan}/versions/2"))
         .await;
@@ -453,63 +355,37 @@ async fn the_review_queue_lists_what_waits_for_the_viewers_approval() {
     save(&app, &s, 1, "Text for the queue.").await;
     let (_, empty) = app.page(&s.reviewers[0], "/reviews").await;
     assert!(empty.contains("Nothing waits for your review."));
-    act(&app, &s.lead, &s, "submit_for_review", 2, &[]).await;
-    let queue: Value = app
-        .call_by_name(&s.reviewers[0], "review_queue", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue.as_array().unwrap().len(), 1);
-    assert_eq!(queue[0]["section_id"], s.section);
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    let queue = app.call(&s.reviewers[0], ReviewQueue {}).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].section_id, s.section);
     let (status, page) = app.page(&s.reviewers[0], "/reviews").await;
     assert_eq!(status, 200);
     assert!(page.contains(&format!("/plans/{}/sections/{}", s.plan, s.section)));
     // The author's queue leaves out their own text; an approval takes it off the approver's.
-    let queue: Value = app
-        .call_by_name(&s.lead, "review_queue", &[])
+    let queue = app.call(&s.lead, ReviewQueue {}).await.unwrap();
+    assert_eq!(queue.len(), 0);
+    set_rule(&app, &s, "1", "1", "0").await.expect("rule set");
+    app.call(&s.reviewers[0], approve(&s, 2))
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue.as_array().unwrap().len(), 0);
-    set_rule(&app, &s, "1", "1", "0").await;
-    act(&app, &s.reviewers[0], &s, "approve_section", 2, &[]).await;
-    let queue: Value = app
-        .call_by_name(&s.reviewers[0], "review_queue", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue.as_array().unwrap().len(), 0);
-    let queue: Value = app
-        .call_by_name(&s.reviewers[1], "review_queue", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue.as_array().unwrap().len(), 1);
+        .expect("approved");
+    let queue = app.call(&s.reviewers[0], ReviewQueue {}).await.unwrap();
+    assert_eq!(queue.len(), 0);
+    let queue = app.call(&s.reviewers[1], ReviewQueue {}).await.unwrap();
+    assert_eq!(queue.len(), 1);
     // Someone with no role on the plan sees nothing of it.
-    let (outsider, _) = app
-        .logged_in("out@example.org", PlatformRole::Member, None)
-        .await;
-    let queue: Value = app
-        .call_by_name(&outsider, "review_queue", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue.as_array().unwrap().len(), 0);
+    let (outsider, _) = app.loner("out@example.org").await;
+    let queue = app.call(&outsider, ReviewQueue {}).await.unwrap();
+    assert_eq!(queue.len(), 0);
 }
 
 #[tokio::test]
 async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    assert_eq!(set_rule(&app, &s, "0", "0", "1").await.status(), 200);
-    let flag = |v: &Value| v["unmeetable"].clone();
+    set_rule(&app, &s, "0", "0", "1").await.expect("rule set");
     let view = plan_approval(&app, &s).await;
-    assert_eq!(flag(&view), Value::Null);
+    assert_eq!(view.unmeetable, None);
     // The donor reviewer's grant goes: nobody of that kind can approve any more.
     let grant = app
         .count(&format!(
@@ -518,20 +394,14 @@ async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
             s.plan
         ))
         .await;
-    let res = app
-        .call_by_name(
-            &s.lead,
-            "change_grant",
-            &[
-                ("plan_id", &s.plan.to_string()),
-                ("grant_id", &grant.to_string()),
-                ("role", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let revoke = ChangeGrant {
+        plan_id: s.plan,
+        grant_id: grant,
+        role: String::new(),
+    };
+    app.call(&s.lead, revoke).await.expect("revoked");
     let view = plan_approval(&app, &s).await;
-    assert_eq!(flag(&view), "Donor");
+    assert_eq!(view.unmeetable.as_deref(), Some("Donor"));
     let (_, page) = app.page(&s.lead, &format!("/plans/{}", s.plan)).await;
     assert!(page.contains("The approval rule can no longer be met"));
 }
@@ -540,23 +410,9 @@ async fn a_rule_that_becomes_unmeetable_is_flagged_on_the_plan() {
 async fn submitting_puts_a_review_request_in_each_reviewers_inbox_only() {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    let ministry: i64 = app
-        .count("SELECT id FROM organisations WHERE name = 'Ministry of Justice'")
-        .await;
-    let (editor, _) = app
-        .logged_in(
-            "editor@example.org",
-            PlatformRole::Member,
-            Some((ministry, OrgRole::Member)),
-        )
-        .await;
+    let (editor, _) = app.member_of(s.ministry, "editor@example.org").await;
     save(&app, &s, 1, "Draft text.").await;
-    assert_eq!(
-        act(&app, &editor, &s, "submit_for_review", 2, &[])
-            .await
-            .status(),
-        200
-    );
+    app.call(&editor, submit(&s, 2)).await.expect("submitted");
     let requests = |email: &str| {
         format!(
             "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
@@ -581,36 +437,25 @@ async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_
 ) {
     let app = spawn_app().await;
     let s = setup(&app).await;
-    assert_eq!(set_rule(&app, &s, "0", "0", "1").await.status(), 200);
+    set_rule(&app, &s, "0", "0", "1").await.expect("rule set");
     // The donor's organisation becomes an editor of the plan: its reviewer's effective role
     // is now editor, and editors do not review.
     let donor_org: i64 = app
         .count("SELECT id FROM organisations WHERE name = 'Nordic Development Agency'")
         .await;
-    let res = app
-        .call_by_name(
-            &s.lead,
-            "grant_to_organisation",
-            &[
-                ("plan_id", &s.plan.to_string()),
-                ("organisation_id", &donor_org.to_string()),
-                ("role", "editor"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let (status, body) = error_body(set_rule(&app, &s, "0", "0", "1").await).await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "donor").is_some(), "{body}");
+    let grant = GrantToOrganisation {
+        plan_id: s.plan,
+        organisation_id: donor_org.to_string(),
+        role: "editor".into(),
+    };
+    app.call(&s.lead, grant).await.expect("granted");
+    let refused = set_rule(&app, &s, "0", "0", "1").await.unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_message("donor").is_some(), "{refused:?}");
     let view = plan_approval(&app, &s).await;
-    assert_eq!(view["unmeetable"], "Donor");
+    assert_eq!(view.unmeetable.as_deref(), Some("Donor"));
     save(&app, &s, 1, "Draft text.").await;
-    assert_eq!(
-        act(&app, &s.lead, &s, "submit_for_review", 2, &[])
-            .await
-            .status(),
-        200
-    );
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
     let asked = |email: &str| {
         format!(
             "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
@@ -620,8 +465,8 @@ async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_
     assert_eq!(app.count(&asked("donor@example.org")).await, 0);
     assert_eq!(app.count(&asked("civil@example.org")).await, 1);
     // And the server refuses their approval, as the rule check assumed.
-    let res = act(&app, &s.reviewers[2], &s, "approve_section", 2, &[]).await;
-    assert_eq!(res.status(), 403);
+    let refused = app.call(&s.reviewers[2], approve(&s, 2)).await;
+    assert_eq!(refused.unwrap_err().status, 403);
 }
 
 #[tokio::test]
@@ -629,19 +474,9 @@ async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed
     let app = spawn_app().await;
     let s = setup(&app).await;
     let page = format!("/plans/{}", s.plan);
-    let res = s
-        .lead
-        .post(format!("{}/api/set_approval_rule", app.base))
-        .headers(plain_form_headers(&app.base, &page))
-        .form(&[
-            ("plan_id", s.plan.to_string().as_str()),
-            ("government", "many"),
-            ("civil_society", "1"),
-            ("donor", "19"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post_form(&s.lead, &page, rule(&s, "many", "1", "19"))
+        .await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     let (status, html) = app
@@ -658,15 +493,5 @@ async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed
     );
     assert!(html.contains("value=\"19\""), "typed donor value kept");
     // Nothing was saved.
-    let view = app
-        .call_by_name(
-            &s.lead,
-            "plan_approval",
-            &[("plan_id", &s.plan.to_string())],
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
-    assert_eq!(view["rule"]["donor"], 0);
+    assert_eq!(plan_approval(&app, &s).await.rule.donor, 0);
 }
