@@ -30,6 +30,15 @@ fn invitation(email: &str, name: &str, org: Option<i64>) -> Invite {
     }
 }
 
+/// A logged-in administrator of `org`, `orgadmin@example.org`.
+async fn admin_of(app: &TestApp, org: i64) -> Client {
+    let admin = Some((org, OrgRole::Admin));
+    let (client, _) = app
+        .logged_in("orgadmin@example.org", PlatformRole::Member, admin)
+        .await;
+    client
+}
+
 /// Creates an invitation as `client` and returns the token from the link.
 async fn invite(app: &TestApp, client: &Client, email: &str, org: Option<i64>) -> String {
     let created = app
@@ -133,13 +142,7 @@ async fn non_admins_are_refused_every_admin_action_and_nothing_changes() {
         )
         .await;
     let (member, _) = app.member_of(org, "member@example.org").await;
-    let (org_admin, _) = app
-        .logged_in(
-            "orgadmin@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Admin)),
-        )
-        .await;
+    let org_admin = admin_of(&app, org).await;
     let before = app.count("SELECT COUNT(*) FROM organisations").await
         + app.count("SELECT COUNT(*) FROM memberships").await * 100
         + app.count("SELECT COUNT(*) FROM invitations").await * 10_000;
@@ -249,13 +252,7 @@ async fn non_admins_are_refused_every_admin_action_and_nothing_changes() {
 async fn organisation_admin_manages_their_own_members() {
     let app = spawn_app().await;
     let org = app.org("Civil Voices", OrgKind::CivilSociety).await;
-    let (org_admin, _) = app
-        .logged_in(
-            "orgadmin@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Admin)),
-        )
-        .await;
+    let org_admin = admin_of(&app, org).await;
     let someone = app
         .person("someone@example.org", PlatformRole::Member, None)
         .await;

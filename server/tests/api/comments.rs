@@ -13,7 +13,9 @@ use app::comments::views::{
 };
 use reqwest::Client;
 
-use crate::helpers::{credentials, section_save, spawn_app, Failure, LedPlan, Status, TestApp};
+use crate::helpers::{
+    assert_harmless, credentials, section_save, spawn_app, Failure, LedPlan, Status, TestApp,
+};
 
 const BODY: &str = "Priorities: civilian oversight of the military, police and intelligence services; a binding code of conduct with sanctions; vetting of personnel for past abuses.\n\nCommunities need a working channel to complain about the **security forces** and be heard.";
 
@@ -656,24 +658,8 @@ async fn hostile_markdown_in_comments_is_neutralised() {
     let f = fixture(&app).await;
     let hostile = "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))\n\n<a href=\"javascript:alert(4)\" onclick=\"alert(5)\">y</a>\n\n</textarea><script>alert(6)</script>";
     let t = started(&app, &f, &f.commenter, "", hostile).await;
-    let html = thread_of(&threads(&app, &f, &f.viewer).await, t).comments[0]
-        .html
-        .to_lowercase();
-    for tag in html
-        .split('<')
-        .skip(1)
-        .map(|t| t.split('>').next().unwrap_or(""))
-    {
-        assert!(
-            !tag.starts_with("script") && !tag.starts_with("img"),
-            "tag {tag} in {html}"
-        );
-        assert!(
-            !tag.contains("javascript:") && !tag.contains(" on"),
-            "tag {tag} in {html}"
-        );
-    }
-    assert!(html.contains("&lt;script&gt;"), "{html}");
+    let thread = thread_of(&threads(&app, &f, &f.viewer).await, t);
+    assert_harmless(&thread.comments[0].html);
     // The author's own page carries the source in an edit box that the text cannot close.
     for client in [&f.viewer, &f.commenter] {
         let (status, page) = app.page(client, &f.page()).await;

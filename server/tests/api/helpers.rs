@@ -101,6 +101,29 @@ pub fn item_update(plan: i64, item: i64, base: i64) -> UpdateChecklistItem {
     }
 }
 
+/// Asserts that sanitised HTML rendered from hostile Markdown holds no live markup: raw HTML
+/// comes out as escaped text, and no real tag is a script or an image or carries a handler or
+/// a `javascript:` target.
+pub fn assert_harmless(html: &str) {
+    let html = html.to_lowercase();
+    // Text `<` is escaped as `&lt;`, so every literal `<` opens a real tag.
+    for tag in html
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        assert!(
+            !tag.starts_with("script") && !tag.starts_with("img"),
+            "tag {tag} in {html}"
+        );
+        assert!(
+            !tag.contains("javascript:") && !tag.contains(" on"),
+            "tag {tag} in {html}"
+        );
+    }
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+}
+
 /// A server function call that failed: the HTTP status and the error the server sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
