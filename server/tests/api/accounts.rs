@@ -115,7 +115,7 @@ async fn logout_ends_the_session_on_the_server() {
             .await,
         1
     );
-    app.call(&client, Logout {}).await.expect("logout");
+    app.call(&client, Logout {}).await.expect("logged out");
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
     // Replaying the old cookie from another client gets nobody.
     let res = app

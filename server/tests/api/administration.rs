@@ -44,7 +44,7 @@ async fn invite(app: &TestApp, client: &Client, email: &str, org: Option<i64>) -
     let created = app
         .call(client, invitation(email, "New Person", org))
         .await
-        .expect("invite");
+        .expect("invitation created");
     created.link.rsplit('/').next().unwrap().to_owned()
 }
 

@@ -170,13 +170,11 @@ async fn start(
 async fn started(app: &TestApp, f: &Fixture, client: &Client, quote: &str, body: &str) -> i64 {
     start(app, f, client, quote, body)
         .await
-        .expect("start_thread")
+        .expect("thread started")
 }
 
 async fn threads(app: &TestApp, f: &Fixture, client: &Client) -> ThreadsOfSection {
-    app.call(client, f.threads())
-        .await
-        .expect("section_threads")
+    app.call(client, f.threads()).await.expect("the threads")
 }
 
 fn thread_of(all: &ThreadsOfSection, id: i64) -> ThreadView {
@@ -185,7 +183,7 @@ fn thread_of(all: &ThreadsOfSection, id: i64) -> ThreadView {
 }
 
 async fn inbox(app: &TestApp, client: &Client) -> InboxView {
-    app.call(client, InboxItems {}).await.expect("inbox")
+    app.call(client, InboxItems {}).await.expect("the inbox")
 }
 
 #[tokio::test]

@@ -358,7 +358,7 @@ impl TestApp {
             lead_org_id: org.to_string(),
             use_template: from_template.then(|| "yes".into()),
         };
-        self.call(client, plan).await.expect("create_plan")
+        self.call(client, plan).await.expect("plan created")
     }
 
     /// A plan created from the template by a new, logged-in lead who is a member of a new
@@ -385,7 +385,10 @@ impl TestApp {
 
     /// `whoami` for `client`: the email of the logged-in person, or None.
     pub async fn whoami(&self, client: &Client) -> Option<String> {
-        let viewer = self.call(client, Whoami {}).await.expect("whoami");
+        let viewer = self
+            .call(client, Whoami {})
+            .await
+            .expect("the logged-in person");
         viewer.map(|v| v.person.email)
     }
 

@@ -34,7 +34,7 @@ async fn section(app: &TestApp, client: &Client, plan: i64, section: i64) -> Sec
         plan_id: plan,
         section_id: section,
     };
-    app.call(client, detail).await.expect("section")
+    app.call(client, detail).await.expect("the section")
 }
 
 fn all_plans() -> Plans {
