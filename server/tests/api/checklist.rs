@@ -213,9 +213,12 @@ async fn status_changes_need_a_reason_only_for_not_applicable() {
         ..update(1)
     };
     let out = app.call(&ed, in_progress).await;
-    assert!(
-        matches!(out, Ok(ItemSaveOutcome::Saved { version: 2, .. })),
-        "{out:?}"
+    assert_eq!(
+        out,
+        Ok(ItemSaveOutcome::Saved {
+            item_id: item,
+            version: 2
+        })
     );
     assert_eq!(status_of(&app, item).await.0, "in_progress");
 
@@ -400,9 +403,12 @@ async fn concurrent_edits_of_one_item_merge_different_fields_and_conflict_on_the
         ..update(1)
     };
     let out = app.call(&amina, done).await;
-    assert!(
-        matches!(out, Ok(ItemSaveOutcome::Saved { version: 2, .. })),
-        "{out:?}"
+    assert_eq!(
+        out,
+        Ok(ItemSaveOutcome::Saved {
+            item_id: item,
+            version: 2
+        })
     );
 
     // Bruno changes other fields from version 1: merged, saved, and he is told with whom.
@@ -456,18 +462,24 @@ async fn concurrent_edits_of_one_item_merge_different_fields_and_conflict_on_the
 
     // Saving the value already saved is no change; a save on the current version wins.
     let out = app.call(&carla, done_from(update(1))).await;
-    assert!(
-        matches!(out, Ok(ItemSaveOutcome::Unchanged { version: 3, .. })),
-        "{out:?}"
+    assert_eq!(
+        out,
+        Ok(ItemSaveOutcome::Unchanged {
+            item_id: item,
+            version: 3
+        })
     );
     let in_progress = UpdateChecklistItem {
         status: some("in_progress"),
         ..update(3)
     };
     let out = app.call(&carla, in_progress).await;
-    assert!(
-        matches!(out, Ok(ItemSaveOutcome::Saved { version: 4, .. })),
-        "{out:?}"
+    assert_eq!(
+        out,
+        Ok(ItemSaveOutcome::Saved {
+            item_id: item,
+            version: 4
+        })
     );
 
     // Many saves from the same version at once: each either lands or is told; none is lost.
