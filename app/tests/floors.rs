@@ -153,7 +153,11 @@ fn every_import_runs_down_the_floors() {
             }
         }
     }
-    assert!(wrong.is_empty(), "imports running upwards:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports running upwards:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -181,10 +185,17 @@ fn inside_a_feature_each_layer_names_only_the_layers_before_it() {
             }
         }
         if layer == "domain" && (text.contains("leptos") || text.contains("sqlx")) {
-            wrong.push(format!("{}: a domain file uses leptos or sqlx", file.display()));
+            wrong.push(format!(
+                "{}: a domain file uses leptos or sqlx",
+                file.display()
+            ));
         }
     }
-    assert!(wrong.is_empty(), "layers out of order:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "layers out of order:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

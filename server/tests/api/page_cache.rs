@@ -1,12 +1,11 @@
 //! Pages kept between views (memoised reads and rendered pages) never show anything older
 //! than the last write, never cross from one viewer to another, and never repeat a nonce.
 
-mod common;
-
+use app::access::api::ChangeGrant;
 use app::access::domain::PlanRole;
-use app::foundation::people::PlatformRole;
-use app::foundation::people::{OrgKind, OrgRole};
-use common::{spawn_app, LedPlan};
+use app::foundation::people::OrgKind;
+
+use crate::helpers::{section_save, spawn_app, LedPlan};
 
 fn nonce(page: &str) -> Option<String> {
     let start = page.find("nonce=\"")? + "nonce=\"".len();
@@ -18,20 +17,13 @@ fn nonce(page: &str) -> Option<String> {
 async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
     let app = spawn_app().await;
     let LedPlan {
-        org, lead, plan, ..
+        org,
+        lead,
+        plan,
+        section,
+        ..
     } = app.led_plan("Ministry", "lead@example.org", "Plan").await;
-    let section: i64 = app
-        .count(&format!(
-            "SELECT MIN(id) FROM sections WHERE plan_id = {plan}"
-        ))
-        .await;
-    let (other, _) = app
-        .logged_in(
-            "other@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
+    let (other, _) = app.member_of(org, "other@example.org").await;
     let path = format!("/plans/{plan}/sections/{section}");
 
     let (status, first) = app.page(&lead, &path).await;
@@ -40,19 +32,8 @@ async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
     assert!(!first.contains("A sentence written by someone else"));
     assert!(!again.contains("A sentence written by someone else"));
 
-    let res = app
-        .call(
-            &other,
-            "save_section",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("section_id", &section.to_string()),
-                ("base_version", "1"),
-                ("body", "A sentence written by someone else."),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let save = section_save(plan, section, 1, "A sentence written by someone else.");
+    app.call(&other, save).await.expect("saved");
 
     let (_, after) = app.page(&lead, &path).await;
     assert!(after.contains("A sentence written by someone else"));
@@ -61,16 +42,8 @@ async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
 #[tokio::test]
 async fn a_page_kept_for_one_viewer_is_never_shown_to_another() {
     let app = spawn_app().await;
-    let org = app.org("Ministry", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
-    let plan = app
-        .create_plan(&lead, org, "Plan only members may read", true)
+    let LedPlan { lead, plan, .. } = app
+        .led_plan("Ministry", "lead@example.org", "Plan only members may read")
         .await;
     let path = format!("/plans/{plan}");
     let (status, page) = app.page(&lead, &path).await;
@@ -80,13 +53,7 @@ async fn a_page_kept_for_one_viewer_is_never_shown_to_another() {
     assert_eq!(again_status, 200);
 
     let outsider_org = app.org("Elsewhere", OrgKind::Donor).await;
-    let (outsider, _) = app
-        .logged_in(
-            "outsider@example.org",
-            PlatformRole::Member,
-            Some((outsider_org, OrgRole::Member)),
-        )
-        .await;
+    let (outsider, _) = app.member_of(outsider_org, "outsider@example.org").await;
     let (status, page) = app.page(&outsider, &path).await;
     assert_eq!(status, 403);
     assert!(
@@ -107,17 +74,9 @@ async fn a_page_kept_for_one_viewer_is_never_shown_to_another() {
 async fn a_role_taken_away_takes_effect_on_the_next_view() {
     let app = spawn_app().await;
     let org = app.org("Ministry", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
+    let (lead, _) = app.member_of(org, "lead@example.org").await;
     let plan = app.create_plan(&lead, org, "Plan", false).await;
-    let (viewer, viewer_id) = app
-        .logged_in("viewer@example.org", PlatformRole::Member, None)
-        .await;
+    let (viewer, viewer_id) = app.loner("viewer@example.org").await;
     app.grant(&lead, plan, "viewer@example.org", PlanRole::Viewer.as_str())
         .await;
     let path = format!("/plans/{plan}");
@@ -129,27 +88,19 @@ async fn a_role_taken_away_takes_effect_on_the_next_view() {
             "SELECT id FROM plan_grants WHERE plan_id = {plan} AND grantee_kind = 'person' AND grantee_id = {viewer_id}"
         ))
         .await;
-    let res = app
-        .call(
-            &lead,
-            "change_grant",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("grant_id", &grant.to_string()),
-                ("role", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "revoke");
+    let revoke = ChangeGrant {
+        plan_id: plan,
+        grant_id: grant,
+        role: String::new(),
+    };
+    app.call(&lead, revoke).await.expect("revoke");
     assert_eq!(app.page(&viewer, &path).await.0, 403);
 }
 
 #[tokio::test]
 async fn every_view_of_a_kept_page_carries_a_fresh_nonce() {
     let app = spawn_app().await;
-    let (client, _) = app
-        .logged_in("someone@example.org", PlatformRole::Member, None)
-        .await;
+    let (client, _) = app.loner("someone@example.org").await;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..3 {
         let res = client

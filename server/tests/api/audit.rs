@@ -2,11 +2,14 @@
 //! changes, section saves and checklist changes; who may read which trail; and the chain
 //! verification catching a row altered directly in the database.
 
-mod common;
-
+use app::access::api::GrantToOrganisation;
+use app::admin::api::{AddMember, UpdateOrganisation};
+use app::checklist::api::UpdateChecklistItem;
+use app::foundation::people::OrgKind;
 use app::foundation::people::PlatformRole;
-use app::foundation::people::{OrgKind, OrgRole};
-use common::{spawn_app, TestApp};
+use app::sections::api::{AddSection, MoveSection, RenameSection, SetSectionRemoved};
+
+use crate::helpers::{credentials, item_update, section_save, spawn_app, LedPlan, TestApp};
 
 async fn kinds(app: &TestApp, sql_where: &str) -> Vec<String> {
     sqlx::query_scalar::<_, String>(&format!(
@@ -24,17 +27,8 @@ async fn logins_and_failed_logins_are_recorded_with_the_address() {
         .person("amina@example.org", PlatformRole::Member, None)
         .await;
     let client = app.client();
-    let res = app
-        .call(
-            &client,
-            "login",
-            &[
-                ("email", "amina@example.org"),
-                ("password", "wrong password!!"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 422);
+    let wrong = credentials("amina@example.org", "wrong password!!");
+    assert_eq!(app.call(&client, wrong).await.unwrap_err().status, 422);
     app.login(&client, "amina@example.org").await;
     let rows: Vec<(String, Option<i64>, Option<String>, String)> =
         sqlx::query_as("SELECT kind, person_id, ip, subject FROM audit_entries ORDER BY seq")
@@ -54,94 +48,51 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
     let app = spawn_app().await;
     let org = app.org("Ministry of Justice", OrgKind::Government).await;
     let other = app.org("Civic Forum", OrgKind::CivilSociety).await;
-    let (admin, _) = app
-        .logged_in("admin@example.org", PlatformRole::Admin, None)
-        .await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
-        .await;
+    let admin = app.admin().await;
+    let (lead, _) = app.member_of(org, "lead@example.org").await;
     app.person("new@example.org", PlatformRole::Member, None)
         .await;
     // Membership and administration.
-    let res = app
-        .call(
-            &admin,
-            "add_member",
-            &[
-                ("org_id", &other.to_string()),
-                ("email", "new@example.org"),
-                ("role", "member"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let res = app
-        .call(
-            &admin,
-            "update_organisation",
-            &[
-                ("id", &other.to_string()),
-                ("name", "Civic Forum of Valdoria"),
-                ("kind", "civil_society"),
-                ("country", "SL"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let add = AddMember {
+        org_id: other,
+        email: "new@example.org".into(),
+        role: "member".into(),
+    };
+    app.call(&admin, add).await.expect("member added");
+    let update = UpdateOrganisation {
+        id: other,
+        name: "Civic Forum of Valdoria".into(),
+        kind: "civil_society".into(),
+        country: "SL".into(),
+    };
+    app.call(&admin, update)
+        .await
+        .expect("organisation updated");
     // A plan role, a section save, a checklist change.
     let plan = app.create_plan(&lead, org, "Prevention plan", true).await;
-    let res = app
-        .call(
-            &lead,
-            "grant_to_organisation",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("organisation_id", &other.to_string()),
-                ("role", "reviewer"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let grant = GrantToOrganisation {
+        plan_id: plan,
+        organisation_id: other.to_string(),
+        role: "reviewer".into(),
+    };
+    app.call(&lead, grant).await.expect("role granted");
     let section = app
         .count(&format!(
             "SELECT MIN(id) FROM sections WHERE plan_id = {plan}"
         ))
         .await;
-    let res = app
-        .call(
-            &lead,
-            "save_section",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("section_id", &section.to_string()),
-                ("base_version", "1"),
-                ("body", "The early-warning desk meets weekly."),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let save = section_save(plan, section, 1, "The early-warning desk meets weekly.");
+    app.call(&lead, save).await.expect("section saved");
     let item = app
         .count(&format!(
             "SELECT MIN(id) FROM checklist_items WHERE plan_id = {plan}"
         ))
         .await;
-    let res = app
-        .call(
-            &lead,
-            "update_checklist_item",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("item_id", &item.to_string()),
-                ("base_version", "1"),
-                ("status", "in_progress"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let update = UpdateChecklistItem {
+        status: Some("in_progress".into()),
+        ..item_update(plan, item, 1)
+    };
+    app.call(&lead, update).await.expect("item updated");
     let all = kinds(&app, "1 = 1").await;
     for kind in [
         "login",
@@ -212,18 +163,10 @@ async fn the_verify_command_names_an_entry_altered_in_the_database() {
 #[tokio::test]
 async fn plan_leads_read_their_plans_trail_and_administrators_the_platforms() {
     let app = spawn_app().await;
-    let org = app.org("Ministry of Justice", OrgKind::Government).await;
-    let (lead, _) = app
-        .logged_in(
-            "lead@example.org",
-            PlatformRole::Member,
-            Some((org, OrgRole::Member)),
-        )
+    let LedPlan { lead, plan, .. } = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
         .await;
-    let plan = app.create_plan(&lead, org, "Prevention plan", true).await;
-    let (editor, editor_id) = app
-        .logged_in("editor@example.org", PlatformRole::Member, None)
-        .await;
+    let (editor, editor_id) = app.loner("editor@example.org").await;
     app.grant(&lead, plan, "editor@example.org", "editor").await;
     let (status, body) = app.page(&lead, &format!("/plans/{plan}/audit")).await;
     assert_eq!(status, 200);
@@ -238,9 +181,7 @@ async fn plan_leads_read_their_plans_trail_and_administrators_the_platforms() {
     assert_eq!(status, 403);
     let (status, _) = app.page(&lead, "/admin/audit").await;
     assert_eq!(status, 403);
-    let (admin, _) = app
-        .logged_in("admin@example.org", PlatformRole::Admin, None)
-        .await;
+    let admin = app.admin().await;
     let (status, body) = app
         .page(&admin, "/admin/audit?person=editor%40example&kind=login")
         .await;
@@ -290,38 +231,38 @@ async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
     let p = app
         .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
         .await;
-    let plan = p.plan.to_string();
-    let res = app
-        .call(
-            &p.lead,
-            "add_section",
-            &[("plan_id", &plan), ("title", "Early warning")],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let section = app
-        .count(&format!(
-            "SELECT MAX(id) FROM sections WHERE plan_id = {plan}"
-        ))
-        .await
-        .to_string();
-    let on_section = |extra: (&'static str, &'static str)| {
-        [
-            ("plan_id", plan.clone()),
-            ("section_id", section.clone()),
-            (extra.0, extra.1.to_owned()),
-        ]
+    let plan = p.plan;
+    let add = AddSection {
+        plan_id: plan,
+        title: "Early warning".into(),
     };
-    for (endpoint, extra) in [
-        ("rename_section", ("title", "Early warning and response")),
-        ("move_section", ("direction", "up")),
-        ("set_section_removed", ("remove", "true")),
-        ("set_section_removed", ("remove", "false")),
+    let section = app.call(&p.lead, add).await.expect("section added");
+    let removed = |remove: bool| SetSectionRemoved {
+        plan_id: plan,
+        section_id: section,
+        remove,
+    };
+    let rename = |title: &str| RenameSection {
+        plan_id: plan,
+        section_id: section,
+        title: title.into(),
+    };
+    for (path, status) in [
+        app.attempt(&p.lead, rename("Early warning and response"))
+            .await,
+        app.attempt(
+            &p.lead,
+            MoveSection {
+                plan_id: plan,
+                section_id: section,
+                direction: "up".into(),
+            },
+        )
+        .await,
+        app.attempt(&p.lead, removed(true)).await,
+        app.attempt(&p.lead, removed(false)).await,
     ] {
-        let form = on_section(extra);
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = app.call(&p.lead, endpoint, &form).await;
-        assert_eq!(res.status(), 200, "{endpoint}");
+        assert_eq!(status, 200, "{path}");
     }
     let actions: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT details FROM audit_entries WHERE kind = 'plan_change' AND plan_id = {plan} ORDER BY seq"
@@ -352,14 +293,8 @@ async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
         .await;
     assert_eq!(people, 6, "each entry names who and from where");
     // A refused change leaves no entry.
-    let res = app
-        .call(
-            &p.lead,
-            "rename_section",
-            &[("plan_id", &plan), ("section_id", &section), ("title", "")],
-        )
-        .await;
-    assert_eq!(res.status(), 422);
+    let refused = app.call(&p.lead, rename("")).await;
+    assert_eq!(refused.unwrap_err().status, 422);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'plan_change'")
             .await,

@@ -1,32 +1,32 @@
 //! Cross-site requests, oversized bodies, baseline headers, malformed input.
 
-mod common;
+use app::admin::api::{CreateOrganisation, Organisation, SetPersonActive};
+use app::auth::api::Login;
+use leptos::server_fn::ServerFn;
 
-use app::foundation::people::PlatformRole;
-use common::spawn_app;
+use crate::helpers::{credentials, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
     let app = spawn_app().await;
-    let (client, _) = app
-        .logged_in("admin@example.org", PlatformRole::Admin, None)
-        .await;
-    let res = client
-        .post(format!("{}/api/create_organisation", app.base))
-        .header("origin", "http://evil.example")
-        .form(&[("name", "Forged"), ("kind", "donor"), ("country", "NO")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
-    let res = client
-        .post(format!("{}/api/create_organisation", app.base))
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("name", "Forged"), ("kind", "donor"), ("country", "NO")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    let client = app.admin().await;
+    let forged = CreateOrganisation {
+        name: "Forged".into(),
+        kind: "donor".into(),
+        country: "NO".into(),
+    };
+    for (header, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let res = app
+            .request(&client, &forged)
+            .header(header, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}: {value}");
+    }
     assert_eq!(app.count("SELECT COUNT(*) FROM organisations").await, 0);
 }
 
@@ -35,12 +35,9 @@ async fn oversized_bodies_are_refused() {
     let app = spawn_app().await;
     let client = app.client();
     let huge = "x".repeat(300 * 1024);
-    let res = client
-        .post(format!("{}/api/login", app.base))
-        .form(&[("email", huge.as_str()), ("password", "whatever at all")])
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .call_raw(&client, credentials(&huge, "whatever at all"))
+        .await;
     assert_eq!(res.status(), 413);
 }
 
@@ -87,32 +84,30 @@ async fn pages_carry_a_nonce_policy_and_baseline_headers() {
 #[tokio::test]
 async fn malformed_input_gets_a_client_error_not_a_crash() {
     let app = spawn_app().await;
-    let (client, _) = app
-        .logged_in("admin@example.org", PlatformRole::Admin, None)
-        .await;
-    // Missing fields, wrong types, a header-breaking redirect target.
-    for (name, form) in [
-        ("create_organisation", vec![("name", "only a name")]),
-        ("organisation", vec![("id", "abc")]),
+    let client = app.admin().await;
+    // Missing fields, wrong types (bodies no typed call can send), a header-breaking
+    // redirect target.
+    for (path, form) in [
+        (CreateOrganisation::PATH, vec![("name", "only a name")]),
+        (Organisation::PATH, vec![("id", "abc")]),
         (
-            "set_person_active",
+            SetPersonActive::PATH,
             vec![("person_id", "1"), ("active", "maybe")],
         ),
     ] {
-        let res = app.call(&client, name, &form).await;
-        assert!(res.status().is_client_error(), "{name}: {}", res.status());
+        let res = client
+            .post(format!("{}{path}", app.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error(), "{path}: {}", res.status());
     }
-    let res = app
-        .call(
-            &app.client(),
-            "login",
-            &[
-                ("email", "admin@example.org"),
-                ("password", common::PASSWORD),
-                ("next", "/x\r\nSet-Cookie: a=b"),
-            ],
-        )
-        .await;
+    let login = Login {
+        next: Some("/x\r\nSet-Cookie: a=b".into()),
+        ..credentials("admin@example.org", PASSWORD)
+    };
+    let res = app.call_raw(&app.client(), login).await;
     assert!(res.status().is_success());
     assert_eq!(res.headers()["location"], "/");
     let res = app

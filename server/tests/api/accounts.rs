@@ -1,9 +1,29 @@
 //! Logging in and out, sessions, passwords, throttling.
 
-mod common;
-
+use app::auth::api::{ChangePassword, Login, Logout};
+use app::error::AppError;
 use app::foundation::people::PlatformRole;
-use common::{error_body, field_message, plain_form_headers, spawn_app, PASSWORD};
+use app::foundation::people::Viewer;
+use app::foundation::viewer::Whoami;
+
+use crate::helpers::{credentials, spawn_app, PASSWORD};
+
+/// The `Set-Cookie` header of a response, or "".
+fn set_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn change_password(current: &str, new: &str) -> ChangePassword {
+    ChangePassword {
+        current_password: current.into(),
+        password: new.into(),
+        password_confirm: new.into(),
+    }
+}
 
 #[tokio::test]
 async fn login_with_right_password_starts_a_session() {
@@ -14,19 +34,10 @@ async fn login_with_right_password_starts_a_session() {
     assert_eq!(app.whoami(&client).await, None);
     // The email is matched case-insensitively and trimmed.
     let res = app
-        .call(
-            &client,
-            "login",
-            &[("email", " Amina@Example.org "), ("password", PASSWORD)],
-        )
+        .call_raw(&client, credentials(" Amina@Example.org ", PASSWORD))
         .await;
     assert_eq!(res.status(), 200);
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let cookie = set_cookie(&res);
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert_eq!(
@@ -44,33 +55,25 @@ async fn wrong_password_and_unknown_email_get_the_same_message() {
     let wrong = app
         .call(
             &client,
-            "login",
-            &[
-                ("email", "amina@example.org"),
-                ("password", "not the password"),
-            ],
+            credentials("amina@example.org", "not the password"),
         )
-        .await;
-    let (status, wrong) = error_body(wrong).await;
-    assert_eq!(status, 422);
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status, 422);
     let unknown = app
         .call(
             &client,
-            "login",
-            &[
-                ("email", "nobody@example.org"),
-                ("password", "not the password"),
-            ],
+            credentials("nobody@example.org", "not the password"),
         )
-        .await;
-    let (_, unknown) = error_body(unknown).await;
+        .await
+        .unwrap_err();
     assert_eq!(
-        field_message(&wrong, "password").as_deref(),
+        wrong.field_message("password"),
         Some("The email or password is wrong.")
     );
     assert_eq!(
-        field_message(&wrong, "password"),
-        field_message(&unknown, "password")
+        wrong.field_message("password"),
+        unknown.field_message("password")
     );
     assert_eq!(app.whoami(&client).await, None);
 }
@@ -86,17 +89,13 @@ async fn deactivated_account_cannot_log_in() {
         .await
         .unwrap();
     let client = app.client();
-    let (status, body) = error_body(
-        app.call(
-            &client,
-            "login",
-            &[("email", "gone@example.org"), ("password", PASSWORD)],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "email")
+    let refused = app
+        .call(&client, credentials("gone@example.org", PASSWORD))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .field_message("email")
         .unwrap()
         .contains("deactivated"));
     assert_eq!(app.whoami(&client).await, None);
@@ -109,39 +108,25 @@ async fn logout_ends_the_session_on_the_server() {
         .await;
     let client = app.client();
     let res = app
-        .call(
-            &client,
-            "login",
-            &[("email", "amina@example.org"), ("password", PASSWORD)],
-        )
+        .call_raw(&client, credentials("amina@example.org", PASSWORD))
         .await;
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = set_cookie(&res).split(';').next().unwrap().to_owned();
+    assert!(!cookie.is_empty(), "a session cookie is set");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sessions WHERE person_id IS NOT NULL")
             .await,
         1
     );
-    let res = app.call(&client, "logout", &[]).await;
-    assert!(res.status().is_success());
+    app.call(&client, Logout {}).await.expect("logged out");
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
     // Replaying the old cookie from another client gets nobody.
-    let replay = app.client();
-    let res = replay
-        .post(format!("{}/api/whoami", app.base))
+    let res = app
+        .request(&app.client(), &Whoami {})
         .header("cookie", &cookie)
         .send()
         .await
         .unwrap();
-    assert_eq!(res.text().await.unwrap(), "null");
+    assert_eq!(res.json::<Option<Viewer>>().await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -152,34 +137,10 @@ async fn session_id_changes_at_login() {
     let client = app.client();
     // An anonymous session exists first (a failed login does not create one, so force one
     // by logging in twice and comparing).
-    let first = app
-        .call(
-            &client,
-            "login",
-            &[("email", "amina@example.org"), ("password", PASSWORD)],
-        )
-        .await;
-    let first = first
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let second = app
-        .call(
-            &client,
-            "login",
-            &[("email", "amina@example.org"), ("password", PASSWORD)],
-        )
-        .await;
-    let second = second
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let login = || credentials("amina@example.org", PASSWORD);
+    let first = set_cookie(&app.call_raw(&client, login()).await);
+    let second = set_cookie(&app.call_raw(&client, login()).await);
+    assert!(!first.is_empty() && !second.is_empty(), "both set a cookie");
     assert_ne!(first.split(';').next(), second.split(';').next());
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sessions").await,
@@ -195,30 +156,21 @@ async fn repeated_failures_are_throttled_with_a_time_to_wait() {
         .await;
     let client = app.client();
     for _ in 0..5 {
-        let res = app
-            .call(
-                &client,
-                "login",
-                &[
-                    ("email", "amina@example.org"),
-                    ("password", "wrong password!"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
+        let wrong = credentials("amina@example.org", "wrong password!");
+        assert_eq!(app.call(&client, wrong).await.unwrap_err().status, 422);
     }
     // Even the right password is refused while the account is throttled.
-    let (status, body) = error_body(
-        app.call(
-            &client,
-            "login",
-            &[("email", "amina@example.org"), ("password", PASSWORD)],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 429);
-    let secs = body["Throttled"]["retry_after_secs"].as_u64().unwrap();
+    let refused = app
+        .call(&client, credentials("amina@example.org", PASSWORD))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, 429);
+    let AppError::Throttled {
+        retry_after_secs: secs,
+    } = refused.error
+    else {
+        panic!("not throttled: {refused:?}");
+    };
     assert!(secs > 0 && secs <= 15 * 60, "{secs}");
     assert_eq!(app.whoami(&client).await, None);
 }
@@ -232,52 +184,29 @@ async fn changing_password_ends_other_sessions_and_checks_the_old_one() {
     app.login(&laptop, "amina@example.org").await;
     app.login(&phone, "amina@example.org").await;
 
-    let (status, body) = error_body(
-        app.call(
+    let refused = app
+        .call(
             &laptop,
-            "change_password",
-            &[
-                ("current_password", "wrong one entirely"),
-                ("password", "a brand new password"),
-                ("password_confirm", "a brand new password"),
-            ],
+            change_password("wrong one entirely", "a brand new password"),
         )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "current_password").is_some());
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_message("current_password").is_some());
 
-    let (status, body) = error_body(
-        app.call(
-            &laptop,
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", "short"),
-                ("password_confirm", "short"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(field_message(&body, "password")
+    let refused = app
+        .call(&laptop, change_password(PASSWORD, "short"))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused
+        .field_message("password")
         .unwrap()
         .contains("12 characters"));
 
-    let res = app
-        .call(
-            &laptop,
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", "a brand new password"),
-                ("password_confirm", "a brand new password"),
-            ],
-        )
-        .await;
-    assert!(res.status().is_success(), "{}", res.status());
+    app.call(&laptop, change_password(PASSWORD, "a brand new password"))
+        .await
+        .expect("password changed");
     assert_eq!(
         app.whoami(&laptop).await.as_deref(),
         Some("amina@example.org")
@@ -285,17 +214,12 @@ async fn changing_password_ends_other_sessions_and_checks_the_old_one() {
     assert_eq!(app.whoami(&phone).await, None, "the other session ended");
 
     let fresh = app.client();
-    let res = app
-        .call(
-            &fresh,
-            "login",
-            &[
-                ("email", "amina@example.org"),
-                ("password", "a brand new password"),
-            ],
-        )
-        .await;
-    assert!(res.status().is_success());
+    app.call(
+        &fresh,
+        credentials("amina@example.org", "a brand new password"),
+    )
+    .await
+    .expect("login with the new password");
 }
 
 #[tokio::test]
@@ -304,17 +228,13 @@ async fn plain_form_login_redirects_home_or_back_with_the_error() {
     app.person("amina@example.org", PlatformRole::Member, None)
         .await;
     let client = app.client();
-    let res = client
-        .post(format!("{}/api/login", app.base))
-        .headers(plain_form_headers(&app.base, "/login"))
-        .form(&[
-            ("email", "amina@example.org"),
-            ("password", "wrong password!"),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let login = |password: &str, next: &str| Login {
+        next: Some(next.into()),
+        ..credentials("amina@example.org", password)
+    };
+    let res = app
+        .post_form(&client, "/login", login("wrong password!", "/"))
+        .await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -334,17 +254,9 @@ async fn plain_form_login_redirects_home_or_back_with_the_error() {
         "typed email kept"
     );
 
-    let res = client
-        .post(format!("{}/api/login", app.base))
-        .headers(plain_form_headers(&app.base, "/login"))
-        .form(&[
-            ("email", "amina@example.org"),
-            ("password", PASSWORD),
-            ("next", "/account"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .post_form(&client, "/login", login(PASSWORD, "/account"))
+        .await;
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "/account");
     let (status, html) = app.page(&client, "/account").await;

@@ -1,11 +1,9 @@
 //! Starting a server never disturbs one already serving in the same process (as every test
 //! binary runs several at once, and as a process could serve a second listener).
 
-mod common;
-
 use std::time::Duration;
 
-use common::{spawn_app, LedPlan};
+use crate::helpers::{spawn_app, LedPlan};
 
 #[tokio::test]
 async fn pages_keep_rendering_while_other_servers_start_in_the_same_process() {
