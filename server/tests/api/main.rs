@@ -16,3 +16,4 @@ mod reviews;
 mod security;
 mod startup;
 mod storage;
+mod write_path;
