@@ -160,11 +160,8 @@ pub fn verify(
         match hash_at(c.count) {
             // A removed entry at exactly this count is reported as a gap already.
             None => {}
-            Some(h) if h == c.head => {
-                if first_mismatch.is_none() {
-                    since = c.count;
-                }
-            }
+            Some(h) if h == c.head && first_mismatch.is_none() => since = c.count,
+            Some(h) if h == c.head => {}
             Some(_) => match first_mismatch {
                 None => first_mismatch = Some(c),
                 Some(_) => also += 1,
