@@ -309,6 +309,40 @@ pub async fn backup_command(config: &Config, args: &[String]) -> Result<String, 
     Ok(text)
 }
 
+/// `upstream verify-backup PATH`: checks a backup where it lies, changing nothing; what to
+/// print, or [`CliError::Refused`] with it when the backup does not verify.
+pub async fn verify_backup_command(config: &Config, args: &[String]) -> Result<String, CliError> {
+    let [path] = args else {
+        return Err(CliError::Usage(
+            "usage: verify-backup PATH (a backup)".into(),
+        ));
+    };
+    let path = Path::new(path);
+    let key = keyfile::load_public(&config.audit_key).map_err(|e| {
+        CliError::Usage(format!(
+            "{e}: the backup's checkpoints cannot be checked without the server's key (UPSTREAM_AUDIT_KEY)"
+        ))
+    })?;
+    let checkpoints = checkpoints_beside(path);
+    let check = check_copy(path, &checkpoints, &key).await?;
+    let mut lines = vec![format!("{}: {}.", path.display(), describe(&check))];
+    if !check.integrity_ok() {
+        lines.push(format!(
+            "PROBLEM integrity check: {}",
+            check.integrity.join("; ")
+        ));
+    }
+    lines.extend(check.report.findings.iter().map(|f| format!("PROBLEM {f}")));
+    let text = lines.join("\n");
+    if check.sound() {
+        Ok(format!("{text}\nBackup verifies."))
+    } else {
+        Err(CliError::Refused(format!(
+            "{text}\nBackup does NOT verify."
+        )))
+    }
+}
+
 /// `upstream restore PATH`: what to print.
 pub async fn restore_command(config: &Config, args: &[String]) -> Result<String, CliError> {
     let [path] = args else {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use app::foundation::audit::keyfile;
 use app::sections::views::SaveOutcome;
-use server::cli::backup::{backup, restore};
+use server::cli::backup::{backup, restore, verify_backup_command};
 use server::cli::copy_check::checkpoints_beside;
 use server::cli::verify::check_database;
 use server::cli::CliError;
@@ -179,12 +179,18 @@ async fn a_backup_taken_under_write_load_restores_everything_that_existed_when_i
 }
 
 #[tokio::test]
-async fn a_restore_refuses_a_backup_that_does_not_verify_and_a_running_server() {
+async fn a_backup_that_does_not_verify_is_named_and_refused_and_so_is_a_restore_under_a_running_server(
+) {
     let app = spawn_app().await;
     app.led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
         .await;
     let dest = app.dir.join("backup.db");
     backup(&app.config, &dest).await.expect("backup");
+    let args = [dest.display().to_string()];
+    let checked = verify_backup_command(&app.config, &args)
+        .await
+        .expect("verifies");
+    assert!(checked.ends_with("Backup verifies."), "{checked}");
 
     // Into the running server's own folder: refused, nothing touched.
     let err = restore(&app.config, &dest).await.unwrap_err();
@@ -208,6 +214,10 @@ async fn a_restore_refuses_a_backup_that_does_not_verify_and_a_running_server() 
             .unwrap();
         conn.close().await.unwrap();
     }
+    let refused = verify_backup_command(&app.config, &args).await.unwrap_err();
+    let refused = refused.to_string();
+    assert!(refused.contains("PROBLEM missing tail"), "{refused}");
+    assert!(refused.ends_with("Backup does NOT verify."), "{refused}");
     let err = restore(&config, &dest).await.unwrap_err();
     let message = err.to_string();
     assert!(
