@@ -369,8 +369,8 @@ pub async fn restore_command(config: &Config, args: &[String]) -> Result<String,
     if let Some(count) = s.replaced_count {
         writeln!(
             out,
-            "Note: the replaced trail had been checkpointed at {count} entries; entries {}-{count}, recorded after this backup, are only in the replaced database.",
-            s.check.report.last_seq + 1
+            "Note: the replaced trail had been checkpointed at {count} entries; what was recorded after this backup ({}) is only in the replaced database.",
+            app::foundation::audit::domain::seqs(s.check.report.last_seq + 1, count)
         )?;
     }
     Ok(String::from_utf8_lossy(&out).trim_end().to_owned())

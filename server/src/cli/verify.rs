@@ -115,8 +115,13 @@ pub fn render_export(r: &ExportReport) -> String {
             r.count
         ),
         format!(
-            "Signing key fingerprint: {} (check it is the one the operator published, or pass --fingerprint).",
-            grouped(&r.fingerprint)
+            "Signing key fingerprint: {} ({}).",
+            grouped(&r.fingerprint),
+            if r.published_checked {
+                "compared with the fingerprint given"
+            } else {
+                "check it is the one the operator published, or pass --fingerprint"
+            }
         ),
     ];
     for f in &r.findings {

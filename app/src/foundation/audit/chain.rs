@@ -43,8 +43,16 @@ pub struct Content<'a> {
     pub details: &'a str,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Lower-case hex, by table: formatting each byte with `format!` cost more than the hashing
+/// itself on the save path.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// SHA-256 of `data`, in lower-case hex.
@@ -310,6 +318,15 @@ pub(crate) mod tests {
         };
         assert_ne!(entry_hash_v1(GENESIS, &a), entry_hash_v1(GENESIS, &b));
         assert_ne!(entry_hash(GENESIS, "s", &a), entry_hash(GENESIS, "s", &b));
+    }
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -66,7 +66,7 @@ mod keys {
     use ed25519_dalek::{Signer, SIGNATURE_LENGTH};
 
     use super::{statement, Checkpoint};
-    use crate::foundation::audit::chain::sha256_hex;
+    use crate::foundation::audit::chain::{hex, sha256_hex};
 
     /// The key checkpoints are signed with.
     pub struct SigningKey(ed25519_dalek::SigningKey);
@@ -94,10 +94,6 @@ mod keys {
             *b = u8::from_str_radix(&raw[i * 2..i * 2 + 2], 16).ok()?;
         }
         Some(out)
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     impl SigningKey {

@@ -216,6 +216,8 @@ mod check {
         pub stated_links: usize,
         /// Whether it starts with the plan's creation.
         pub starts_at_creation: bool,
+        /// Whether the key was checked against a published fingerprint.
+        pub published_checked: bool,
         /// Everything wrong.
         pub findings: Vec<ExportFinding>,
     }
@@ -365,6 +367,7 @@ mod check {
             plan_entries,
             stated_links,
             starts_at_creation,
+            published_checked: published.is_some(),
             findings,
         }
     }
