@@ -57,6 +57,8 @@ export default defineConfig({
       UPSTREAM_DEMO_DATA: '1',
       UPSTREAM_SITE_ROOT: '../target/site',
       UPSTREAM_DATABASE_URL: `sqlite://${databaseFile}`,
+      // Beside the database rather than in the shared temporary folder itself.
+      UPSTREAM_AUDIT_KEY: `${databaseFile}.audit-signing.key`,
     },
   },
 });

@@ -50,6 +50,25 @@ pub struct Config {
     /// `UPSTREAM_PAGE_CACHE_MIB`, default 64: memory for rendered pages kept per viewer until
     /// the next write; 0 turns the page cache off.
     pub page_cache_mib: usize,
+    /// `UPSTREAM_AUDIT_KEY`, default `audit-signing.key` beside the database: the Ed25519 key
+    /// that signs the audit trail's checkpoints (made, owner-only, on first start).
+    pub audit_key: PathBuf,
+    /// `UPSTREAM_AUDIT_CHECKPOINTS`, default the database file's name plus
+    /// `.audit-checkpoints`: the append-only file of signed checkpoints.
+    pub audit_checkpoints: PathBuf,
+    /// `UPSTREAM_AUDIT_CHECKPOINT_SECS`, default 300: how often, at most, a checkpoint is
+    /// signed while entries are being added (sooner after 500 entries).
+    pub audit_checkpoint_secs: u64,
+}
+
+/// Where the files kept beside the database go by default: the key and the checkpoint file.
+fn beside_database(database_url: &str) -> (PathBuf, PathBuf) {
+    let file =
+        app::db::sqlite_file(database_url).unwrap_or_else(|| PathBuf::from("data/upstream.db"));
+    let dir = file.parent().map(PathBuf::from).unwrap_or_default();
+    let mut checkpoints = file.into_os_string();
+    checkpoints.push(".audit-checkpoints");
+    (dir.join("audit-signing.key"), PathBuf::from(checkpoints))
 }
 
 fn var(name: &str) -> Option<String> {
@@ -102,9 +121,16 @@ impl Config {
                 })
             }
         };
+        let database_url =
+            var("UPSTREAM_DATABASE_URL").unwrap_or_else(|| "sqlite://data/upstream.db".to_owned());
+        let (key, checkpoints) = beside_database(&database_url);
         Ok(Config {
-            database_url: var("UPSTREAM_DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/upstream.db".to_owned()),
+            audit_key: var("UPSTREAM_AUDIT_KEY").map(PathBuf::from).unwrap_or(key),
+            audit_checkpoints: var("UPSTREAM_AUDIT_CHECKPOINTS")
+                .map(PathBuf::from)
+                .unwrap_or(checkpoints),
+            audit_checkpoint_secs: parsed("UPSTREAM_AUDIT_CHECKPOINT_SECS", 300)?,
+            database_url,
             addr: parsed("UPSTREAM_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
             demo_data: flag("UPSTREAM_DEMO_DATA", false)?,
             secure_cookies: flag("UPSTREAM_SECURE_COOKIES", false)?,
@@ -119,9 +145,14 @@ impl Config {
         })
     }
 
-    /// A configuration for tests: a fresh database file, a free port, no demo data.
+    /// A configuration for tests: a fresh database file (with its key and checkpoint file
+    /// beside it), a free port, no demo data.
     pub fn for_tests(database_url: String) -> Config {
+        let (audit_key, audit_checkpoints) = beside_database(&database_url);
         Config {
+            audit_key,
+            audit_checkpoints,
+            audit_checkpoint_secs: 300,
             database_url,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             demo_data: false,

@@ -7,5 +7,6 @@ pub mod config;
 pub mod demo;
 pub mod page_cache;
 pub mod security;
+pub mod serving_lock;
 pub mod startup;
 pub mod telemetry;

@@ -14,7 +14,7 @@ use server::{cli, demo, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n       upstream verify-audit\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
+const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n       upstream verify-audit [--file EXPORT [--fingerprint HEX]]\n       upstream backup PATH\n       upstream verify-backup PATH\n       upstream restore PATH   (with the server stopped)\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -36,10 +36,49 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some("verify-audit") => match cli::verify_audit(&config).await {
-            Ok(()) => ExitCode::SUCCESS,
+        // 0: intact; 1: something is wrong; 2: nothing could be checked.
+        Some("verify-audit") => match cli::verify::verify_audit(&config, &args[1..]).await {
+            Ok((verdict, text)) => {
+                println!("{text}");
+                match verdict {
+                    cli::verify::Verdict::Intact => ExitCode::SUCCESS,
+                    cli::verify::Verdict::Tampered => ExitCode::FAILURE,
+                }
+            }
             Err(e) => {
                 eprintln!("verify-audit: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some("backup") => match cli::backup::backup_command(&config, &args[1..]).await {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("backup: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("verify-backup") => {
+            match cli::backup::verify_backup_command(&config, &args[1..]).await {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("verify-backup: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("restore") => match cli::backup::restore_command(&config, &args[1..]).await {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("restore: {e}");
                 ExitCode::FAILURE
             }
         },

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use app::auth::domain::ThrottlePolicy;
 use app::db::{Db, DbError};
+use app::foundation::audit::checkpointer::Checkpointer;
 use app::foundation::session_store::DbSessionStore;
 use app::foundation::state::AppState;
 use app::invitations::create::InvitationSettings;
@@ -47,6 +48,12 @@ pub enum StartupError {
     /// Demo data could not be loaded.
     #[error("demo data: {0}")]
     Demo(String),
+    /// The audit signing key or checkpoint file could not be had.
+    #[error("{0}")]
+    Audit(String),
+    /// A restore is swapping the database.
+    #[error("{0} is locked by `upstream restore`; start again once it has finished")]
+    Restoring(String),
 }
 
 /// A bound, ready-to-serve application.
@@ -55,6 +62,9 @@ pub struct Application {
     router: Router,
     db: Db,
     addr: SocketAddr,
+    checkpointer: Checkpointer,
+    checkpoint_period: Duration,
+    _serving: Option<crate::serving_lock::ServingLock>,
 }
 
 /// Opens the database and applies migrations.
@@ -67,11 +77,25 @@ pub async fn open_database(url: &str) -> Result<Db, DbError> {
 impl Application {
     /// Opens the database, migrates it, loads demo data if asked, binds the address.
     pub async fn build(config: &Config) -> Result<Application, StartupError> {
+        let serving = match app::db::sqlite_file(&config.database_url) {
+            Some(file) => Some(
+                crate::serving_lock::ServingLock::shared(&file)
+                    .map_err(|e| StartupError::Audit(format!("serving lock: {e}")))?
+                    .ok_or_else(|| StartupError::Restoring(file.display().to_string()))?,
+            ),
+            None => None,
+        };
         let db = open_database(&config.database_url).await?;
         if config.demo_data {
             crate::demo::load(&db)
                 .await
                 .map_err(|e| StartupError::Demo(e.to_string()))?;
+        }
+        let checkpointer = open_checkpointer(config, true)?;
+        // A checkpoint at every start, so a trail cut short while the server was stopped
+        // cannot pass for one that never grew.
+        if let Err(e) = checkpointer.checkpoint(&db).await {
+            tracing::error!(error = %e, "audit checkpoint not signed at start-up");
         }
         let listener =
             TcpListener::bind(config.addr)
@@ -84,13 +108,16 @@ impl Application {
             addr: config.addr,
             source,
         })?;
-        let router = router(config, db.clone(), addr);
+        let router = router(config, db.clone(), addr, checkpointer.clone());
         app::auth::password::warm_up();
         Ok(Application {
             listener,
             router,
             db,
             addr,
+            checkpointer,
+            checkpoint_period: Duration::from_secs(config.audit_checkpoint_secs.max(1)),
+            _serving: serving,
         })
     }
 
@@ -102,6 +129,11 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then closes the database cleanly.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         spawn_session_sweeper(self.db.clone());
+        app::foundation::audit::checkpointer::spawn(
+            self.checkpointer.clone(),
+            self.db.clone(),
+            self.checkpoint_period,
+        );
         let result = axum::serve(
             self.listener,
             self.router
@@ -109,9 +141,44 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await;
+        // The last entries written get their checkpoint before the server goes.
+        if let Err(e) = self.checkpointer.checkpoint(&self.db).await {
+            tracing::error!(error = %e, "audit checkpoint not signed at shutdown");
+        }
         self.db.close().await;
         result
     }
+}
+
+/// The checkpointer of `config`'s key and checkpoint file; with `create`, the key is made when
+/// there is none yet (a server's first start), otherwise its absence is an error.
+pub fn open_checkpointer(config: &Config, create: bool) -> Result<Checkpointer, StartupError> {
+    use app::foundation::audit::keyfile;
+    let audit = |e: &dyn std::fmt::Display| StartupError::Audit(e.to_string());
+    let key = if create {
+        let (key, created) = keyfile::load_or_create(&config.audit_key).map_err(|e| audit(&e))?;
+        if created {
+            tracing::warn!(
+                path = %config.audit_key.display(),
+                fingerprint = %key.public().fingerprint(),
+                "audit signing key created; keep it apart from the database and its backups, and publish its fingerprint"
+            );
+        }
+        key
+    } else {
+        keyfile::load(&config.audit_key).map_err(|e| audit(&e))?
+    };
+    tracing::info!(
+        fingerprint = %key.public().fingerprint(),
+        checkpoints = %config.audit_checkpoints.display(),
+        "audit checkpoints signed with this key"
+    );
+    Checkpointer::open(key, config.audit_checkpoints.clone()).map_err(|e| {
+        StartupError::Audit(format!(
+            "audit checkpoint file {}: {e}",
+            config.audit_checkpoints.display()
+        ))
+    })
 }
 
 fn spawn_session_sweeper(db: Db) {
@@ -159,7 +226,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 /// The full router with every layer.
-pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
+pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpointer) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("upstream")
         .site_root(config.site_root.to_string_lossy().as_ref())
@@ -176,6 +243,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         provide_context(ThrottlePolicy::default());
         provide_context(invitations.clone());
         provide_context(app::foundation::session::RequestCache::default());
+        provide_context(checkpointer.clone());
     };
     let routes = route_list();
 

@@ -131,14 +131,10 @@ impl Db {
     /// when missing, and turns on WAL, foreign keys and a busy timeout for every connection.
     pub async fn connect(url: &str) -> DbResult<Db> {
         sqlx::any::install_default_drivers();
-        let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        else {
+        let Some(file) = sqlite_file(url) else {
             return Err(DbError::UnsupportedUrl(url.to_owned()));
         };
-        let file = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(file).parent() {
+        if let Some(dir) = file.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)?;
             }
@@ -280,6 +276,17 @@ impl Db {
             tracing::warn!(error = %e, "checkpoint at shutdown failed");
         }
     }
+}
+
+/// The file of a `sqlite://path/to/file.db[?options]` URL (None for any other engine): what
+/// the files kept beside the database (audit checkpoints, backups) are named after.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(std::path::PathBuf::from(
+        path.split('?').next().unwrap_or(path),
+    ))
 }
 
 /// Per-connection settings: foreign keys enforced, a busy timeout for writes from another

@@ -43,7 +43,10 @@ pub struct TestApp {
     pub base: String,
     /// A second handle on the same database, for seeding and checking.
     pub db: Db,
-    dir: PathBuf,
+    /// The server's configuration (its database, audit key and checkpoint file).
+    pub config: Config,
+    /// The folder holding the database and the files beside it, removed at the end.
+    pub dir: PathBuf,
 }
 
 impl Drop for TestApp {
@@ -54,19 +57,36 @@ impl Drop for TestApp {
 
 /// Starts a server on a free port with an empty, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A fresh folder for a test's files, under the system's temporary folder.
+pub fn temp_dir(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("upstream-{what}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// [`spawn_app`] with its configuration changed by `adjust` first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     // `TEST_LOG=1` shows the servers' logs (filtered by `RUST_LOG`) when a test needs them.
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init(server::config::LogFormat::Text);
     }
-    let dir = std::env::temp_dir().join(format!("upstream-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = temp_dir("test");
     let url = format!("sqlite://{}/test.db", dir.display());
-    let config = Config::for_tests(url.clone());
+    let mut config = Config::for_tests(url.clone());
+    adjust(&mut config);
     let app = Application::build(&config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
     let db = open_database(&url).await.expect("second handle");
-    TestApp { base, db, dir }
+    TestApp {
+        base,
+        db,
+        config,
+        dir,
+    }
 }
 
 /// The login form filled in with `email` and `password`.

@@ -169,33 +169,44 @@ pub struct AuditEntry {
     pub details: String,
     /// The previous entry's hash (the genesis value for the first).
     pub prev_hash: String,
-    /// This entry's hash.
+    /// This entry's hash (format 2 hashes start with `v2:`; see `chain`).
     pub hash: String,
+    /// The random salt its content is digested with (format 2; none before it).
+    pub salt: Option<String>,
 }
 
-/// Where the chain breaks, and how.
+/// Something wrong inside the chain itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ChainBreak {
+pub enum ChainFault {
     /// An entry's content no longer matches its hash: it was edited.
-    #[error("entry {seq}: its content does not match its hash (altered)")]
-    Altered {
+    #[error("edited entry: entry {seq}'s content does not match its hash (changed after it was written)")]
+    Edited {
         /// The entry.
         seq: i64,
     },
-    /// An entry does not point at the entry before it: one was removed, inserted or rehashed.
-    #[error("entry {seq}: does not follow the entry before it (removed, inserted or rehashed)")]
+    /// An entry does not point at the entry before it: that one was rewritten (and given a
+    /// hash of its own), or this one inserted.
+    #[error("broken link: entry {seq} does not follow the entry before it (that entry was rewritten, or this one inserted)")]
     Unlinked {
         /// The entry.
         seq: i64,
     },
+    /// Entries missing from the middle of the trail.
+    #[error("gap: {} missing from the middle of the trail", seqs(*from, *to))]
+    Gap {
+        /// The first missing entry.
+        from: i64,
+        /// The last missing entry.
+        to: i64,
+    },
 }
 
-impl ChainBreak {
-    /// The first entry found broken.
-    pub fn seq(&self) -> i64 {
-        match self {
-            ChainBreak::Altered { seq } | ChainBreak::Unlinked { seq } => *seq,
-        }
+/// "entry 4" or "entries 4-9".
+pub fn seqs(from: i64, to: i64) -> String {
+    if from == to {
+        format!("entry {from}")
+    } else {
+        format!("entries {from}-{to}")
     }
 }
 

@@ -1,12 +1,12 @@
 //! Recording the audit trail: the one write path for audited changes ([`Db::write_audited`]),
-//! the append it ends with, and the walk that verifies the chain. Appends only ever INSERT,
+//! the append it ends with, and the reads that verification and checkpoints start from. Appends only ever INSERT,
 //! under the writer lane, so the chain grows one entry at a time; nothing in the app updates or
 //! deletes a row.
 
 use sqlx::Row;
 
-use super::chain::{entry_hash, verify, Content, GENESIS};
-use super::domain::{AuditEntry, ChainBreak, NewEntry};
+use super::chain::{entry_hash, new_salt, Content, GENESIS};
+use super::domain::{AuditEntry, NewEntry};
 use crate::db::{now, Db, DbError, DbResult, Tx};
 
 /// The trail's last entry as this process last appended it: a hint that saves reading it back
@@ -92,6 +92,7 @@ pub async fn append(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i64>
     // is read back, so a stale hint costs one more round trip, never a broken chain.
     let remembered = db.shared::<RememberedHead>();
     let mut head = remembered.get();
+    let salt = new_salt();
     loop {
         let (seq, prev) = match &head {
             Some(h) => (h.seq + 1, h.hash.clone()),
@@ -100,6 +101,7 @@ pub async fn append(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i64>
         let at = now();
         let hash = entry_hash(
             &prev,
+            &salt,
             &Content {
                 seq,
                 at,
@@ -112,8 +114,8 @@ pub async fn append(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i64>
             },
         );
         let appended = sqlx::query(
-            "INSERT INTO audit_entries (seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+            "INSERT INTO audit_entries (seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash, salt)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12
              WHERE COALESCE((SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1), $11) = $9",
         )
         .bind(seq)
@@ -127,6 +129,7 @@ pub async fn append(db: &Db, tx: &mut Tx<'_>, entry: &NewEntry) -> DbResult<i64>
         .bind(&prev)
         .bind(&hash)
         .bind(GENESIS)
+        .bind(&salt)
         .execute(&mut **tx)
         .await?;
         if appended.rows_affected() == 1 {
@@ -177,22 +180,36 @@ pub fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> 
         details: r.try_get("details")?,
         prev_hash: r.try_get("prev_hash")?,
         hash: r.try_get("hash")?,
+        salt: r.try_get("salt")?,
     })
 }
 
-/// Walks the whole chain: `Ok(Ok(n))` when all `n` entries hold, `Ok(Err(break))` naming the
-/// first broken entry.
-pub async fn verify_chain(db: &Db) -> DbResult<Result<usize, ChainBreak>> {
-    let rows = sqlx::query(
-        "SELECT seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash
-         FROM audit_entries ORDER BY seq",
-    )
+/// Every column of `audit_entries`, in the order [`entry_from_row`] reads them.
+pub const COLUMNS: &str =
+    "seq, at, person_id, ip, kind, plan_id, subject, details, prev_hash, hash, salt";
+
+/// The entries from `seq` on, in order (read outside the writer lane: a snapshot of one
+/// moment, which writers carry on past).
+pub async fn entries_from(db: &Db, seq: i64) -> DbResult<Vec<AuditEntry>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM audit_entries WHERE seq >= $1 ORDER BY seq"
+    ))
+    .bind(seq)
     .fetch_all(db.reader())
     .await?;
-    let entries = rows
-        .iter()
+    rows.iter()
         .map(entry_from_row)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(DbError::from)?;
-    Ok(verify(&entries))
+        .map_err(DbError::from)
+}
+
+/// The last entry's position and hash (0 and the genesis value for an empty trail).
+pub async fn head(db: &Db) -> DbResult<(i64, String)> {
+    let last = sqlx::query("SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(match last {
+        Some(r) => (r.try_get("seq")?, r.try_get("hash")?),
+        None => (0, GENESIS.to_owned()),
+    })
 }

@@ -80,6 +80,60 @@ pub async fn plan_audit(
     })
 }
 
+/// The plan's trail as a file its leads can hand to a partner, who verifies it offline with
+/// `upstream verify-audit --file` (format: README, "Verifying a plan's trail"). A GET, so a
+/// plain link downloads it; authorised like the plan's audit page. A fresh checkpoint is
+/// signed first, so the file covers every entry up to the moment it was asked for.
+#[server(prefix = "/api", endpoint = "plan_audit_export", input = server_fn::codec::GetUrl)]
+pub async fn plan_audit_export(
+    plan_id: i64,
+) -> Result<crate::foundation::audit::export::AuditExport, AppError> {
+    use crate::access::domain::PlanAction;
+    use crate::foundation::audit::checkpointer::Checkpointer;
+    use crate::foundation::audit::exporter::{build, ExportError};
+    let db = crate::foundation::state::db()?;
+    let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Manage).await?;
+    let checkpointer = crate::foundation::state::setting::<Checkpointer>()?;
+    let checkpoint = checkpointer.checkpoint(&db).await.map_err(|e| {
+        tracing::error!(error = %e, plan = plan_id, "audit export refused: no checkpoint");
+        AppError::Conflict(
+            "The audit trail does not match its last signed checkpoint, so no export can be \
+             signed. The operator has been alerted in the server log."
+                .into(),
+        )
+    })?;
+    let export = build(
+        &db,
+        plan_id,
+        &actor.plan_title,
+        &checkpoint,
+        &checkpointer.public_key(),
+    )
+    .await
+    .map_err(|e| match e {
+        ExportError::TooLarge(_) | ExportError::TooSlow => AppError::Conflict(format!(
+            "This plan's trail is too long to export here ({e}); ask the operator."
+        )),
+        ExportError::Db(e) => e.into(),
+    })?;
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CONTENT_DISPOSITION,
+            http::HeaderValue::from_str(&format!(
+                "attachment; filename=\"plan-{plan_id}-audit-trail.json\""
+            ))
+            .map_err(|_| AppError::Internal)?,
+        );
+    }
+    tracing::info!(
+        plan = plan_id,
+        person = actor.person.id,
+        count = checkpoint.count,
+        "plan audit trail exported"
+    );
+    Ok(export)
+}
+
 /// The platform's whole trail, for administrators.
 #[server(prefix = "/api", endpoint = "platform_audit")]
 pub async fn platform_audit(

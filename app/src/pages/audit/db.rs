@@ -54,7 +54,7 @@ pub async fn list(
     }
     let limit_at = next();
     let sql = format!(
-        "SELECT a.seq, a.at, a.person_id, a.ip, a.kind, a.plan_id, a.subject, a.details, a.prev_hash, a.hash,
+        "SELECT a.seq, a.at, a.person_id, a.ip, a.kind, a.plan_id, a.subject, a.details, a.prev_hash, a.hash, a.salt,
                 p.display_name
          FROM audit_entries a LEFT JOIN people p ON p.id = a.person_id
          WHERE 1 = 1 {}

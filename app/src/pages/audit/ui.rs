@@ -98,7 +98,17 @@ fn Trail(page: AuditPage, query: Query) -> impl IntoView {
         <Title text=heading.clone() />
         {breadcrumb}
         <h1>{heading}</h1>
-        <p class="muted">"Every entry is chained to the one before it by a hash, so a change made to the stored trail outside the app shows when the chain is verified."</p>
+        <p class="muted">"Every entry is chained to the one before it by a hash, and the chain's head is signed regularly with a key kept outside the database, so an entry changed, removed or rewritten outside the app shows when the trail is verified."</p>
+        {page.plan.as_ref().map(|(id, _)| view! {
+            <p class="panel">
+                <a href=format!("/api/plan_audit_export?plan_id={id}") download=format!("plan-{id}-audit-trail.json") rel="external">
+                    "Download this plan's trail with its signed checkpoint"
+                </a>
+                " (JSON). A partner can verify it without trusting this server: "
+                <code>"upstream verify-audit --file FILE --fingerprint KEY"</code>
+                ", with the signing key's fingerprint as the operator publishes it."
+            </p>
+        })}
         <form method="get" action=action class="panel filters" role="search">
             <label for="audit-person">"Person"</label>
             <input id="audit-person" name="person" value=query.person />

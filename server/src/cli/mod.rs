@@ -1,5 +1,9 @@
-//! Commands of the server binary besides serving: creating the first administrator and
-//! verifying the audit trail's hash chain.
+//! Commands of the server binary besides serving: creating the first administrator,
+//! verifying the audit trail (`verify`), and backing up and restoring (`backup`).
+
+pub mod backup;
+pub mod copy_check;
+pub mod verify;
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -24,11 +28,20 @@ pub enum CliError {
     #[error("{0}")]
     App(#[from] app::error::AppError),
     /// The audit chain is broken.
-    #[error("audit trail broken at {0}")]
-    Broken(#[from] app::foundation::audit::domain::ChainBreak),
-    /// Reading the password failed.
-    #[error("could not read the password: {0}")]
+    #[error("audit trail broken: {0}")]
+    Broken(#[from] app::foundation::audit::domain::ChainFault),
+    /// Reading or writing a file failed.
+    #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The key or checkpoint file could not be had.
+    #[error("{0}")]
+    Startup(#[from] crate::startup::StartupError),
+    /// A copy of the database could not be read.
+    #[error("reading the copy: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    /// The command refused, for the reason given.
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn read_password(prompt: &str) -> Result<String, CliError> {
@@ -92,22 +105,13 @@ pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliErr
     Ok(())
 }
 
-/// Walks the audit trail's hash chain over `db`: the number of entries when it holds, or
-/// [`CliError::Broken`] naming the first entry that was altered, removed or inserted.
+/// Walks the audit trail's hash chain over `db` (without its checkpoints): the number of
+/// entries when it holds, or [`CliError::Broken`] naming the first fault.
 pub async fn verify_audit_chain(db: &app::db::Db) -> Result<usize, CliError> {
-    Ok(app::foundation::audit::record::verify_chain(db).await??)
-}
-
-/// `upstream verify-audit`: exits non-zero, naming the first broken entry, when the chain
-/// does not hold.
-pub async fn verify_audit(config: &Config) -> Result<(), CliError> {
-    let db = open_database(&config.database_url).await?;
-    let checked = verify_audit_chain(&db).await;
-    db.close().await;
-    let n = checked?;
-    writeln!(
-        std::io::stdout(),
-        "Audit trail intact: {n} entries verified."
-    )?;
-    Ok(())
+    use app::foundation::audit::chain::{walk, GENESIS};
+    let entries = app::foundation::audit::record::entries_from(db, 1).await?;
+    match walk(1, GENESIS, &entries).into_iter().next() {
+        Some(fault) => Err(fault.into()),
+        None => Ok(entries.len()),
+    }
 }
