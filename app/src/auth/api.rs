@@ -151,7 +151,7 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{db, domain::NewPassword, password};
+    use crate::auth::{db, domain::NewPassword, domain::Owner, password};
     use crate::foundation::session;
     let db = crate::foundation::state::db()?;
     let person = session::require_person(&db).await?;
@@ -162,8 +162,12 @@ pub async fn change_password(
             "That is not your current password.",
         ));
     }
-    let new =
-        NewPassword::parse(&password, &password_confirm).map_err(|(f, m)| AppError::field(f, m))?;
+    let owner = Owner {
+        email: &person.email,
+        name: &person.display_name,
+    };
+    let new = NewPassword::parse(&password, &password_confirm, &owner)
+        .map_err(|(f, m)| AppError::field(f, m))?;
     let hash = password::hash_password(new).await?;
     db::set_password(&db, person.id, &hash, crate::db::now()).await?;
     // A new id for this session, then every other session of this person goes.

@@ -99,7 +99,11 @@ mod tests {
 
     #[tokio::test]
     async fn right_password_verifies_and_wrong_one_does_not() {
-        let pw = NewPassword::parse("correct horse battery", "correct horse battery")
+        let owner = crate::auth::domain::Owner {
+            email: "amina@example.org",
+            name: "Amina",
+        };
+        let pw = NewPassword::parse("correct horse battery", "correct horse battery", &owner)
             .map_err(|_| ())
             .unwrap();
         let hash = hash_password(pw).await.unwrap();

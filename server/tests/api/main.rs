@@ -11,6 +11,7 @@ mod audit;
 mod checklist;
 mod comments;
 mod page_cache;
+mod passwords;
 mod plans;
 mod reviews;
 mod security;
