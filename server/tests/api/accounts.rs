@@ -212,6 +212,34 @@ async fn concurrent_wrong_passwords_reach_argon2_no_more_than_the_limit() {
 }
 
 #[tokio::test]
+async fn a_right_password_is_not_counted_against_the_account_or_the_address() {
+    let app = spawn_app().await;
+    app.person("amina@example.org", PlatformRole::Member, None)
+        .await;
+    let gone = app
+        .person("gone@example.org", PlatformRole::Member, None)
+        .await;
+    app.db
+        .transaction(async |tx| app::admin::db::set_active(tx, gone, false).await)
+        .await
+        .unwrap();
+    let client = app.client();
+    let counted = "SELECT COUNT(*) FROM login_failures";
+    let wrong = credentials("amina@example.org", "wrong password!");
+    assert_eq!(app.call(&client, wrong).await.unwrap_err().status, 422);
+    assert_eq!(app.count(counted).await, 2, "the account and the address");
+    // A login forgets the account's failures and its own attempt; the address keeps the
+    // wrong guess, so an office sharing one address is not locked out by its own logins.
+    app.login(&client, "amina@example.org").await;
+    assert_eq!(app.count(counted).await, 1);
+    let refused = app
+        .call(&client, credentials("gone@example.org", PASSWORD))
+        .await;
+    assert_eq!(refused.unwrap_err().status, 422, "deactivated");
+    assert_eq!(app.count(counted).await, 1, "a right password is no guess");
+}
+
+#[tokio::test]
 async fn changing_password_ends_other_sessions_and_checks_the_old_one() {
     let app = spawn_app().await;
     app.person("amina@example.org", PlatformRole::Member, None)
