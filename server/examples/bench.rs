@@ -94,7 +94,11 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
         })
         .await
         .expect("org");
-    let pw = NewPassword::parse(PASSWORD, PASSWORD)
+    let owner = app::auth::domain::Owner {
+        email: "bench@example.org",
+        name: "Bench",
+    };
+    let pw = NewPassword::parse(PASSWORD, PASSWORD, &owner)
         .map_err(|_| ())
         .expect("password");
     let hash = app::auth::password::hash_password(pw).await.expect("hash");

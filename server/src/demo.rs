@@ -3,7 +3,7 @@
 
 use app::admin::db as admin_db;
 use app::auth::db as auth_db;
-use app::auth::domain::NewPassword;
+use app::auth::domain::{NewPassword, Owner};
 use app::auth::password::hash_password;
 use app::db::{now, Db, DbError};
 use app::foundation::people::{OrgKind, OrgRole, PlatformRole};
@@ -129,8 +129,19 @@ pub async fn load(db: &Db) -> Result<bool, DemoError> {
         };
         org_ids.push(id);
     }
-    let password = NewPassword::parse(DEMO_PASSWORD, DEMO_PASSWORD)
-        .map_err(|(_, m)| app::error::AppError::Conflict(m.to_owned()))?;
+    // One password (and one hash) for every demo account, so it must pass for each of them.
+    let check = |p: &DemoPerson| {
+        let owner = Owner {
+            email: p.email,
+            name: p.name,
+        };
+        NewPassword::parse(DEMO_PASSWORD, DEMO_PASSWORD, &owner)
+            .map_err(|(_, m)| app::error::AppError::Conflict(m.to_owned()))
+    };
+    for p in &PEOPLE[1..] {
+        check(p)?;
+    }
+    let password = check(&PEOPLE[0])?;
     let hash = hash_password(password).await?;
     for p in PEOPLE.iter() {
         if auth_db::email_taken(db, p.email).await? {

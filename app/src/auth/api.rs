@@ -23,25 +23,32 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let now = now();
     let policy = crate::foundation::state::setting::<ThrottlePolicy>()?;
     let since = now - policy.window_secs;
-    let by_account = db::failures_since(&db, "account", email.as_str(), since).await?;
-    let by_address = db::failures_since(&db, "address", &address, since).await?;
-    let wait = policy
-        .wait(&by_account, policy.per_account, now)
-        .into_iter()
-        .chain(policy.wait(&by_address, policy.per_address, now))
-        .max();
-    if let Some(retry_after_secs) = wait {
-        tracing::warn!(email = %email, %address, "login throttled");
-        return Err(AppError::Throttled { retry_after_secs });
-    }
+    // The attempt counts as a failure from before its password is checked until it proves
+    // right, so a burst of simultaneous guesses cannot all find room under the limit.
+    let attempt = db
+        .transaction(async |tx| {
+            let seen = db::reserve_attempt(tx, email.as_str(), &address, now, since).await?;
+            let wait = policy
+                .wait(&seen.by_account, policy.per_account, now)
+                .into_iter()
+                .chain(policy.wait(&seen.by_address, policy.per_address, now))
+                .max();
+            match wait {
+                // Refusing rolls the reservation back: only checked passwords count.
+                Some(retry_after_secs) => {
+                    tracing::warn!(email = %email, %address, "login throttled");
+                    Err(AppError::Throttled { retry_after_secs })
+                }
+                None => Ok(seen.attempt),
+            }
+        })
+        .await?;
     let record = db::find_login(&db, email.as_str()).await?;
     let (id, active, hash) = match record {
         Some(r) => (Some(r.id), r.active, Some(r.password_hash)),
         None => (None, false, None),
     };
     if !verify_password(password, hash).await {
-        db::record_failure(&db, "account", email.as_str(), now).await?;
-        db::record_failure(&db, "address", &address, now).await?;
         tracing::info!(email = %email, %address, "failed login");
         record_login(
             &db,
@@ -57,6 +64,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         return Err(AppError::Invalid(errors));
     }
     let Some(id) = id.filter(|_| active) else {
+        // The right password for a deactivated account: not a guess, so it does not count.
+        db::release_attempt(&db, attempt).await?;
         record_login(
             &db,
             AuditKind::LoginFailed,
@@ -73,7 +82,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         );
         return Err(AppError::Invalid(errors));
     };
-    db::clear_failures(&db, "account", email.as_str(), since).await?;
+    db::clear_after_login(&db, attempt, email.as_str(), since).await?;
     session::log_in(id).await?;
     tracing::info!(person = id, %address, "login");
     record_login(
@@ -142,7 +151,7 @@ pub async fn change_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{db, domain::NewPassword, password};
+    use crate::auth::{db, domain::NewPassword, domain::Owner, password};
     use crate::foundation::session;
     let db = crate::foundation::state::db()?;
     let person = session::require_person(&db).await?;
@@ -153,8 +162,12 @@ pub async fn change_password(
             "That is not your current password.",
         ));
     }
-    let new =
-        NewPassword::parse(&password, &password_confirm).map_err(|(f, m)| AppError::field(f, m))?;
+    let owner = Owner {
+        email: &person.email,
+        name: &person.display_name,
+    };
+    let new = NewPassword::parse(&password, &password_confirm, &owner)
+        .map_err(|(f, m)| AppError::field(f, m))?;
     let hash = password::hash_password(new).await?;
     db::set_password(&db, person.id, &hash, crate::db::now()).await?;
     // A new id for this session, then every other session of this person goes.

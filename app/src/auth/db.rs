@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::password::PasswordHash;
-use crate::db::{flag, Db, DbError, DbResult};
+use crate::db::{flag, Db, DbError, DbResult, Tx};
 use crate::foundation::people::PlatformRole;
 
 /// What a login attempt needs to know about an account.
@@ -89,37 +89,107 @@ pub async fn set_password(db: &Db, id: i64, hash: &PasswordHash, now: i64) -> Db
     Ok(())
 }
 
-/// Records a failed login against `subject` (an email or a client address).
-pub async fn record_failure(db: &Db, scope: &str, subject: &str, at: i64) -> DbResult<()> {
-    sqlx::query("INSERT INTO login_failures (scope, subject, at) VALUES ($1, $2, $3)")
+/// A login attempt counted as a failure while its password is checked: its rows in
+/// `login_failures` (one against the account, one against the client address).
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    rows: [i64; 2],
+}
+
+/// What [`reserve_attempt`] saw: the attempt, and the times of the other failures counted
+/// against the account and the address since the window opened, oldest first.
+pub struct Reserved {
+    /// The attempt just counted.
+    pub attempt: Attempt,
+    /// Other failures against the account.
+    pub by_account: Vec<i64>,
+    /// Other failures against the address.
+    pub by_address: Vec<i64>,
+}
+
+/// Counts an attempt against `email` and `address` before its password is checked, and reads
+/// the failures counted before it. The caller decides, inside the same transaction, whether it
+/// may go ahead, and rolls it back when not: as the count and the insert share the writer
+/// lane, attempts made at the same moment cannot all see room under the limit. The insert
+/// comes first so the transaction holds SQLite's write lock from its first statement, which
+/// keeps the count exact against another process too.
+pub async fn reserve_attempt(
+    tx: &mut Tx<'_>,
+    email: &str,
+    address: &str,
+    now: i64,
+    since: i64,
+) -> DbResult<Reserved> {
+    let mut rows = [0; 2];
+    for (row, (scope, subject)) in rows
+        .iter_mut()
+        .zip([("account", email), ("address", address)])
+    {
+        *row = sqlx::query_scalar(
+            "INSERT INTO login_failures (scope, subject, at) VALUES ($1, $2, $3) RETURNING id",
+        )
         .bind(scope)
         .bind(subject)
-        .bind(at)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+    }
+    Ok(Reserved {
+        attempt: Attempt { rows },
+        by_account: earlier_failures(tx, "account", email, since, rows).await?,
+        by_address: earlier_failures(tx, "address", address, since, rows).await?,
+    })
+}
+
+/// Times of failures against `subject` since `since`, oldest first, but for the rows `not`.
+async fn earlier_failures(
+    tx: &mut Tx<'_>,
+    scope: &str,
+    subject: &str,
+    since: i64,
+    not: [i64; 2],
+) -> DbResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT at FROM login_failures
+         WHERE scope = $1 AND subject = $2 AND at > $3 AND id <> $4 AND id <> $5
+         ORDER BY at",
+    )
+    .bind(scope)
+    .bind(subject)
+    .bind(since)
+    .bind(not[0])
+    .bind(not[1])
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Uncounts `attempt`: the password was right (the account may still be deactivated).
+pub async fn release_attempt(db: &Db, attempt: Attempt) -> DbResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE id = $1 OR id = $2")
+        .bind(attempt.rows[0])
+        .bind(attempt.rows[1])
         .execute(db.write().await.conn())
         .await?;
     Ok(())
 }
 
-/// Times of failed logins against `subject` since `since`, oldest first.
-pub async fn failures_since(db: &Db, scope: &str, subject: &str, since: i64) -> DbResult<Vec<i64>> {
-    let rows: Vec<i64> = sqlx::query_scalar(
-        "SELECT at FROM login_failures WHERE scope = $1 AND subject = $2 AND at > $3 ORDER BY at",
+/// After a successful login: uncounts `attempt`, forgets the failures against the account
+/// `email`, and any failure older than `before`.
+pub async fn clear_after_login(
+    db: &Db,
+    attempt: Attempt,
+    email: &str,
+    before: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "DELETE FROM login_failures
+         WHERE id = $1 OR id = $2 OR (scope = 'account' AND subject = $3) OR at < $4",
     )
-    .bind(scope)
-    .bind(subject)
-    .bind(since)
-    .fetch_all(db.reader())
+    .bind(attempt.rows[0])
+    .bind(attempt.rows[1])
+    .bind(email)
+    .bind(before)
+    .execute(db.write().await.conn())
     .await?;
-    Ok(rows)
-}
-
-/// Forgets failures against `subject` (after a successful login) and any older than `before`.
-pub async fn clear_failures(db: &Db, scope: &str, subject: &str, before: i64) -> DbResult<()> {
-    sqlx::query("DELETE FROM login_failures WHERE (scope = $1 AND subject = $2) OR at < $3")
-        .bind(scope)
-        .bind(subject)
-        .bind(before)
-        .execute(db.write().await.conn())
-        .await?;
     Ok(())
 }

@@ -88,9 +88,11 @@ pub async fn verify_password(candidate: String, stored: Option<PasswordHash>) ->
 }
 
 /// Computes the decoy hash ahead of the first login, so the first unknown-email attempt is
-/// not slower than the rest.
+/// not slower than the rest, and loads the common-password list ahead of the first password
+/// set, so no request builds it on an async worker.
 pub fn warm_up() {
     let _ = decoy();
+    let _ = super::common_passwords::is_common("");
 }
 
 #[cfg(test)]
@@ -99,7 +101,11 @@ mod tests {
 
     #[tokio::test]
     async fn right_password_verifies_and_wrong_one_does_not() {
-        let pw = NewPassword::parse("correct horse battery", "correct horse battery")
+        let owner = crate::auth::domain::Owner {
+            email: "amina@example.org",
+            name: "Amina",
+        };
+        let pw = NewPassword::parse("correct horse battery", "correct horse battery", &owner)
             .map_err(|_| ())
             .unwrap();
         let hash = hash_password(pw).await.unwrap();

@@ -86,7 +86,7 @@ pub fn AccountPage() -> impl IntoView {
             <ActionForm action=change>
                 <ActionStatus action=change done="password" success="Your password was changed. Your other sessions were logged out." />
                 <Field form="pw" name="current_password" label="Current password" kind="password" errors autocomplete="current-password" required=true />
-                <Field form="pw" name="password" label="New password" kind="password" errors autocomplete="new-password" required=true hint="At least 12 characters." />
+                <Field form="pw" name="password" label="New password" kind="password" errors autocomplete="new-password" required=true hint="At least 12 characters; not a common password, and without your name or email address." />
                 <Field form="pw" name="password_confirm" label="New password again" kind="password" errors autocomplete="new-password" required=true />
                 <button type="submit" class="primary">"Change password"</button>
             </ActionForm>

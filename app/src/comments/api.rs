@@ -54,8 +54,9 @@ mod support {
         })
     }
 
-    /// The people `body` mentions, all on the plan; a mention of anyone else is refused
-    /// without telling them anything.
+    /// The plan members `body` mentions. Only members are looked at: another name is plain
+    /// text and an email address that is no member's is refused, whether or not an account
+    /// has it, so a comment cannot probe who has an account. Nobody is told of a refusal.
     pub async fn mentions(
         db: &Db,
         plan_id: i64,
@@ -65,8 +66,8 @@ mod support {
         if !body.as_str().contains('@') {
             return Ok(Vec::new());
         }
-        let people = db::mentionable(db, plan_id).await?;
-        let found = find_mentions(body.as_str(), &people);
+        let members = db::mentionable(db, plan_id).await?;
+        let found = find_mentions(body.as_str(), &members);
         if found.refused.is_empty() {
             return Ok(found.people);
         }

@@ -452,12 +452,11 @@ pub async fn activity(db: &Db, plan_id: i64, section_id: i64) -> DbResult<Activi
     })
 }
 
-/// Every active account, marked with whether it can read plan `plan_id`: what mentions are
-/// matched against (unknown names stay plain text; known people off the plan are refused).
+/// The plan's members (active people a grant on plan `plan_id` reaches): the only people
+/// mentions are matched against, so a mention answers nothing about anyone else.
 pub async fn mentionable(db: &Db, plan_id: i64) -> DbResult<Vec<Mentionable>> {
     let rows = sqlx::query(&format!(
-        "SELECT p.id, p.display_name, p.email, CASE WHEN {} THEN 1 ELSE 0 END AS on_plan
-         FROM people p WHERE p.active = 1",
+        "SELECT p.id, p.display_name, p.email FROM people p WHERE p.active = 1 AND {}",
         reaches("$1", "p.id")
     ))
     .bind(plan_id)
@@ -469,7 +468,6 @@ pub async fn mentionable(db: &Db, plan_id: i64) -> DbResult<Vec<Mentionable>> {
                 id: r.try_get("id")?,
                 name: r.try_get("display_name")?,
                 email: r.try_get("email")?,
-                on_plan: crate::db::flag(r, "on_plan")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -2,10 +2,12 @@
 //!
 //! Mentions are written `@` followed by a person's email address (`@grace@example.org`) or
 //! their full display name (`@Grace Mbeki`), matched without regard to case, longest name
-//! first, and only where the `@` starts a word. An `@` followed by anything else is plain text,
-//! except an email address, which must belong to someone on the plan.
+//! first, and only where the `@` starts a word. Only the plan's members are looked at, so a
+//! mention tells the writer nothing about anyone else: an `@` followed by any other name is
+//! plain text, and an email address that is no member's is refused, whether or not an account
+//! has it.
 
-/// Someone who could be mentioned.
+/// A member of the plan, who may be mentioned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mentionable {
     /// Person id.
@@ -14,16 +16,14 @@ pub struct Mentionable {
     pub name: String,
     /// Email address.
     pub email: String,
-    /// Whether they may read the plan the comment is on.
-    pub on_plan: bool,
 }
 
 /// The mentions in a comment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mentions {
-    /// People on the plan who were mentioned, each once, in order.
+    /// Members who were mentioned, each once, in order.
     pub people: Vec<i64>,
-    /// What was written for mentions of people not on the plan (refused).
+    /// Email addresses written as mentions that are no member's (refused).
     pub refused: Vec<String>,
 }
 
@@ -49,21 +49,17 @@ fn email_like(s: &str) -> Option<&str> {
     (!local.is_empty() && domain.contains('.') && !domain.contains('@')).then_some(token)
 }
 
-/// Finds the mentions in `body` among `people` (see the module documentation for the syntax).
-pub fn find_mentions(body: &str, people: &[Mentionable]) -> Mentions {
-    let mut by_length: Vec<&Mentionable> = people.iter().collect();
-    // Longest names first; among namesakes, someone on the plan (the one the writer means).
-    by_length.sort_by_key(|p| (std::cmp::Reverse(p.name.chars().count()), !p.on_plan));
+/// Finds the mentions in `body` of the plan's `members` (see the module documentation).
+pub fn find_mentions(body: &str, members: &[Mentionable]) -> Mentions {
+    let mut by_length: Vec<&Mentionable> = members.iter().collect();
+    by_length.sort_by_key(|p| std::cmp::Reverse(p.name.chars().count()));
     let mut found = Mentions::default();
-    let note = |p: &Mentionable, written: &str, found: &mut Mentions| {
-        if p.on_plan {
-            if !found.people.contains(&p.id) {
-                found.people.push(p.id);
-            }
-        } else if !found.refused.iter().any(|r| r == written) {
-            found.refused.push(written.to_owned());
+    let mut note = |p: &Mentionable| {
+        if !found.people.contains(&p.id) {
+            found.people.push(p.id);
         }
     };
+    let mut refused = Vec::new();
     let mut previous: Option<char> = None;
     for (at, c) in body.char_indices() {
         let starts_word = previous.is_none_or(|p| !p.is_alphanumeric() && p != '@');
@@ -73,26 +69,31 @@ pub fn find_mentions(body: &str, people: &[Mentionable]) -> Mentions {
         }
         let rest = &body[at + 1..];
         if let Some(email) = email_like(rest) {
-            let written = format!("@{email}");
-            match people.iter().find(|p| p.email.eq_ignore_ascii_case(email)) {
-                Some(p) => note(p, &written, &mut found),
-                None if !found.refused.contains(&written) => found.refused.push(written),
-                None => {}
+            match members.iter().find(|p| p.email.eq_ignore_ascii_case(email)) {
+                Some(p) => note(p),
+                None => {
+                    let written = format!("@{email}");
+                    if !refused.contains(&written) {
+                        refused.push(written);
+                    }
+                }
             }
             continue;
         }
-        let named = by_length.iter().find_map(|p| {
-            let len = starts_with_ignoring_case(rest, &p.name)?;
-            let ends_word = rest[len..]
-                .chars()
-                .next()
-                .is_none_or(|n| !n.is_alphanumeric());
-            (!p.name.is_empty() && ends_word).then(|| (*p, &rest[..len]))
+        let named = by_length.iter().find(|p| {
+            starts_with_ignoring_case(rest, &p.name).is_some_and(|len| {
+                let ends_word = rest[len..]
+                    .chars()
+                    .next()
+                    .is_none_or(|n| !n.is_alphanumeric());
+                !p.name.is_empty() && ends_word
+            })
         });
-        if let Some((p, text)) = named {
-            note(p, &format!("@{text}"), &mut found);
+        if let Some(p) = named {
+            note(p);
         }
     }
+    found.refused = refused;
     found
 }
 
@@ -112,54 +113,56 @@ pub fn mention_query(before_caret: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn person(id: i64, name: &str, email: &str, on_plan: bool) -> Mentionable {
+    fn member(id: i64, name: &str, email: &str) -> Mentionable {
         Mentionable {
             id,
             name: name.into(),
             email: email.into(),
-            on_plan,
         }
     }
 
     #[test]
-    fn mentions_match_full_names_and_emails_of_people_on_the_plan() {
-        let people = [
-            person(1, "Grace Mbeki", "grace@example.org", true),
-            person(2, "Grace", "other@example.org", true),
-            person(3, "Erik Sand", "erik@example.org", false),
+    fn mentions_match_full_names_and_emails_of_members() {
+        let members = [
+            member(1, "Grace Mbeki", "grace@example.org"),
+            member(2, "Grace", "other@example.org"),
         ];
         let m = find_mentions(
             "Thanks @grace mbeki, and @other@example.org. Also @Grace! mail me at me@x.org",
-            &people,
+            &members,
         );
         assert_eq!(m.people, vec![1, 2]);
         assert!(m.refused.is_empty());
     }
 
     #[test]
-    fn mentions_of_people_off_the_plan_or_unknown_addresses_are_refused() {
-        let people = [person(3, "Erik Sand", "erik@example.org", false)];
-        let m = find_mentions("@Erik Sand and @nobody@example.org; @someone else", &people);
+    fn a_name_that_is_no_members_is_plain_text_and_an_address_is_refused() {
+        let members = [member(1, "Grace Mbeki", "grace@example.org")];
+        let m = find_mentions(
+            "@Erik Sand and @nobody@example.org, @NOBODY@example.org; @someone else",
+            &members,
+        );
         assert!(m.people.is_empty());
-        assert_eq!(m.refused, vec!["@Erik Sand", "@nobody@example.org"]);
+        assert_eq!(
+            m.refused,
+            vec!["@nobody@example.org", "@NOBODY@example.org"]
+        );
     }
 
     #[test]
-    fn a_namesake_off_the_plan_does_not_block_a_mention() {
-        let people = [
-            person(1, "Ana Diaz", "ana@elsewhere.org", false),
-            person(2, "Ana Diaz", "ana@example.org", true),
-        ];
-        let m = find_mentions("@Ana Diaz", &people);
+    fn only_members_are_looked_at_so_no_one_else_changes_the_answer() {
+        // Whatever accounts exist elsewhere, the answer depends only on the members.
+        let members = [member(2, "Ana Diaz", "ana@example.org")];
+        let m = find_mentions("@Ana Diaz, @Ana Diez and @erik@example.org", &members);
         assert_eq!(m.people, vec![2]);
-        assert!(m.refused.is_empty());
+        assert_eq!(m.refused, vec!["@erik@example.org"]);
     }
 
     #[test]
     fn a_name_must_end_at_a_word_boundary() {
-        let people = [person(1, "Lina", "lina@example.org", true)];
-        assert!(find_mentions("@Linaria", &people).people.is_empty());
-        assert_eq!(find_mentions("(@lina)", &people).people, vec![1]);
+        let members = [member(1, "Lina", "lina@example.org")];
+        assert!(find_mentions("@Linaria", &members).people.is_empty());
+        assert_eq!(find_mentions("(@lina)", &members).people, vec![1]);
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub async fn accept_invitation(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{domain::NewPassword, password::hash_password};
+    use crate::auth::{domain::NewPassword, domain::Owner, password::hash_password};
     use crate::db::{now, DbError};
     use crate::error::FormErrors;
     use crate::foundation::people::PersonName;
@@ -256,7 +256,12 @@ pub async fn accept_invitation(
     let name = PersonName::parse(&display_name)
         .map_err(|m| errors.add("display_name", m))
         .ok();
-    let new = NewPassword::parse(&password, &password_confirm)
+    // The name as it will be stored, or as typed when it does not parse (and is refused).
+    let owner = Owner {
+        email: &inv.email,
+        name: name.as_ref().map_or(display_name.trim(), |n| n.as_str()),
+    };
+    let new = NewPassword::parse(&password, &password_confirm, &owner)
         .map_err(|(f, m)| errors.add(f, m))
         .ok();
     let (Some(name), Some(new)) = (name, new) else {

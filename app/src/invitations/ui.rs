@@ -186,7 +186,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                                 <FormStatus errors />
                                 <input type="hidden" name="token" value=token />
                                 <Field form="accept" name="display_name" label="Your name" errors value=p.display_name.clone() autocomplete="name" required=true />
-                                <Field form="accept" name="password" label="Password" kind="password" errors autocomplete="new-password" required=true hint="At least 12 characters. A few unrelated words work well." />
+                                <Field form="accept" name="password" label="Password" kind="password" errors autocomplete="new-password" required=true hint="At least 12 characters; not a common password, and without your name or email address. A few unrelated words work well." />
                                 <Field form="accept" name="password_confirm" label="Password again" kind="password" errors autocomplete="new-password" required=true />
                                 <button type="submit" class="primary">"Create my account"</button>
                             </form>

@@ -8,7 +8,7 @@ pub mod verify;
 use std::io::{BufRead, IsTerminal, Write};
 
 use app::auth::db as auth_db;
-use app::auth::domain::NewPassword;
+use app::auth::domain::{NewPassword, Owner};
 use app::auth::password::hash_password;
 use app::foundation::people::{Email, PersonName, PlatformRole};
 
@@ -75,14 +75,20 @@ pub async fn create_admin(config: &Config, args: &[String]) -> Result<(), CliErr
         .map_err(|m| CliError::Usage(format!("--email: {m}")))?;
     let name = PersonName::parse(name.as_deref().unwrap_or("Administrator"))
         .map_err(|m| CliError::Usage(format!("--name: {m}")))?;
-    let first = read_password("Password (at least 12 characters): ")?;
+    let first = read_password(
+        "Password (at least 12 characters; not a common one, and without the email or name): ",
+    )?;
     let second = if std::io::stdin().is_terminal() {
         read_password("Password again: ")?
     } else {
         first.clone()
     };
-    let password =
-        NewPassword::parse(&first, &second).map_err(|(_, m)| CliError::Usage(m.to_owned()))?;
+    let owner = Owner {
+        email: email.as_str(),
+        name: name.as_str(),
+    };
+    let password = NewPassword::parse(&first, &second, &owner)
+        .map_err(|(_, m)| CliError::Usage(m.to_owned()))?;
     let db = open_database(&config.database_url).await?;
     if auth_db::email_taken(&db, email.as_str()).await? {
         return Err(CliError::Usage(format!(

@@ -6,7 +6,7 @@ use app::foundation::people::PlatformRole;
 use app::foundation::people::Viewer;
 use app::foundation::viewer::Whoami;
 
-use crate::helpers::{credentials, spawn_app, PASSWORD};
+use crate::helpers::{call_at, credentials, spawn_app, Status, PASSWORD};
 
 /// The `Set-Cookie` header of a response, or "".
 fn set_cookie(res: &reqwest::Response) -> String {
@@ -173,6 +173,70 @@ async fn repeated_failures_are_throttled_with_a_time_to_wait() {
     };
     assert!(secs > 0 && secs <= 15 * 60, "{secs}");
     assert_eq!(app.whoami(&client).await, None);
+}
+
+#[tokio::test]
+async fn concurrent_wrong_passwords_reach_argon2_no_more_than_the_limit() {
+    let app = spawn_app().await;
+    app.person("amina@example.org", PlatformRole::Member, None)
+        .await;
+    // 64 wrong passwords at once, each from its own client: every attempt that gets past the
+    // throttle is verified with argon2 and leaves a failure row and a failed-login entry.
+    let mut tasks = Vec::new();
+    for _ in 0..64 {
+        let (base, client) = (app.base.clone(), app.client());
+        tasks.push(tokio::spawn(async move {
+            let wrong = credentials("amina@example.org", "wrong password!");
+            call_at(&base, &client, wrong).await.status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("login task"));
+    }
+    let verified = statuses.iter().filter(|s| **s == 422).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((verified, throttled), (5, 59), "{statuses:?}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM login_failures WHERE scope = 'account'")
+            .await,
+        5,
+        "one failure kept per password verified"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_entries WHERE kind = 'login_failed'")
+            .await,
+        5,
+        "one failed login recorded per password verified"
+    );
+}
+
+#[tokio::test]
+async fn a_right_password_is_not_counted_against_the_account_or_the_address() {
+    let app = spawn_app().await;
+    app.person("amina@example.org", PlatformRole::Member, None)
+        .await;
+    let gone = app
+        .person("gone@example.org", PlatformRole::Member, None)
+        .await;
+    app.db
+        .transaction(async |tx| app::admin::db::set_active(tx, gone, false).await)
+        .await
+        .unwrap();
+    let client = app.client();
+    let counted = "SELECT COUNT(*) FROM login_failures";
+    let wrong = credentials("amina@example.org", "wrong password!");
+    assert_eq!(app.call(&client, wrong).await.unwrap_err().status, 422);
+    assert_eq!(app.count(counted).await, 2, "the account and the address");
+    // A login forgets the account's failures and its own attempt; the address keeps the
+    // wrong guess, so an office sharing one address is not locked out by its own logins.
+    app.login(&client, "amina@example.org").await;
+    assert_eq!(app.count(counted).await, 1);
+    let refused = app
+        .call(&client, credentials("gone@example.org", PASSWORD))
+        .await;
+    assert_eq!(refused.unwrap_err().status, 422, "deactivated");
+    assert_eq!(app.count(counted).await, 1, "a right password is no guess");
 }
 
 #[tokio::test]

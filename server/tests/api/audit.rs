@@ -7,6 +7,9 @@ use app::admin::api::{AddMember, UpdateOrganisation};
 use app::checklist::api::UpdateChecklistItem;
 use app::foundation::people::OrgKind;
 use app::foundation::people::PlatformRole;
+use app::pages::audit::api::PlatformAudit;
+use app::pages::audit::withhold::WITHHELD;
+use app::reviews::api::{RequestChanges, SubmitForReview};
 use app::sections::api::{AddSection, MoveSection, RenameSection, SetSectionRemoved};
 
 use crate::helpers::{credentials, item_update, section_save, spawn_app, LedPlan, TestApp};
@@ -304,4 +307,90 @@ async fn plan_creation_and_every_change_to_its_sections_are_recorded() {
         6
     );
     assert!(server::cli::verify_audit_chain(&app.db).await.unwrap() > 6);
+}
+
+#[tokio::test]
+async fn the_platform_trail_withholds_plan_content_from_an_administrator_without_a_role() {
+    let app = spawn_app().await;
+    let p = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    // A section title and a change-request reason: plan content, in the trail.
+    let title = "Militia recruitment in the northern districts";
+    let reason = "Name the informants who reported the militia";
+    let add = AddSection {
+        plan_id: p.plan,
+        title: title.into(),
+    };
+    app.call(&p.lead, add).await.expect("section added");
+    let submit = SubmitForReview {
+        plan_id: p.plan,
+        section_id: p.section,
+        version: 1,
+    };
+    app.call(&p.lead, submit).await.expect("submitted");
+    let changes = RequestChanges {
+        plan_id: p.plan,
+        section_id: p.section,
+        version: 1,
+        reason: reason.into(),
+    };
+    app.call(&p.lead, changes).await.expect("changes requested");
+    let shows_content = |body: &str| body.contains(title) && body.contains(reason);
+
+    let (status, body) = app.page(&p.lead, &format!("/plans/{}/audit", p.plan)).await;
+    assert_eq!(status, 200);
+    assert!(
+        shows_content(&body),
+        "the lead reads the plan's trail in full"
+    );
+
+    let admin = app.admin().await;
+    let (status, body) = app.page(&admin, "/admin/audit").await;
+    assert_eq!(status, 200);
+    assert!(!body.contains(title) && !body.contains(reason), "{body}");
+    assert!(body.contains(WITHHELD));
+    assert!(body.contains("Review decision"), "the kind still shows");
+    let trail = PlatformAudit {
+        person: String::new(),
+        kind: String::new(),
+        from: String::new(),
+        until: String::new(),
+    };
+    let page = app
+        .call(&admin, trail.clone())
+        .await
+        .expect("platform trail");
+    let about_plan: Vec<_> = page
+        .lines
+        .iter()
+        .filter(|l| l.plan_id == Some(p.plan))
+        .collect();
+    assert!(
+        about_plan.len() >= 4,
+        "creation, section, submission, request"
+    );
+    for line in about_plan {
+        assert!(line.withheld, "{line:?}");
+        assert_eq!(line.subject, format!("plan {}", p.plan));
+        assert_eq!(line.details, WITHHELD);
+        assert_eq!(line.person.as_deref(), Some("lead@example.org"));
+        assert_eq!(line.ip.as_deref(), Some("127.0.0.1"));
+    }
+    // Entries about no plan still show in full: the administrator's own login.
+    assert!(page
+        .lines
+        .iter()
+        .any(|l| l.plan_id.is_none() && l.subject == "admin@example.org" && !l.withheld));
+
+    // Given a role on the plan, the administrator reads its entries like anyone on it.
+    app.grant(&p.lead, p.plan, "admin@example.org", "viewer")
+        .await;
+    let (_, body) = app.page(&admin, "/admin/audit").await;
+    assert!(
+        shows_content(&body),
+        "an administrator with a role reads it"
+    );
+    let page = app.call(&admin, trail).await.expect("platform trail");
+    assert!(page.lines.iter().all(|l| !l.withheld));
 }

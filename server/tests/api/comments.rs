@@ -419,25 +419,37 @@ async fn viewers_read_threads_but_cannot_comment_resolve_or_list_members() {
 }
 
 #[tokio::test]
-async fn a_mention_of_someone_without_access_is_refused_and_tells_them_nothing() {
+async fn a_commenter_cannot_tell_an_account_off_the_plan_from_one_that_does_not_exist() {
     let app = spawn_app().await;
     let f = fixture(&app).await;
+    // "Otto Outsider" has an account but no role on the plan; "Nora Nobody" has no account.
+    // Both names are plain text: neither refused nor recorded as a mention.
     for text in [
         "Ask @Otto Outsider about this.",
-        "Ask @outsider@example.org",
-        "Ask @nobody@example.org",
+        "Ask @Nora Nobody about this.",
     ] {
-        let refused = start(&app, &f, &f.commenter, "", text).await.unwrap_err();
+        let thread = start(&app, &f, &f.commenter, "", text).await;
+        assert!(thread.is_ok(), "{text}: {thread:?}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM comment_mentions").await, 0);
+    // Both addresses are refused, in the same words.
+    let mut messages = Vec::new();
+    for address in ["outsider@example.org", "nobody@example.org"] {
+        let text = format!("Ask @{address}");
+        let refused = start(&app, &f, &f.commenter, "", &text).await.unwrap_err();
         assert_eq!(refused.status, 422, "{text}");
-        let message = refused.field_message("body").unwrap();
+        let message = refused.field_message("body").unwrap().to_owned();
         assert!(message.contains("cannot be mentioned"), "{message}");
         assert!(message.contains("access to this plan"), "{message}");
+        messages.push(message.replace(address, "ADDRESS"));
     }
+    assert_eq!(messages[0], messages[1]);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM comment_threads").await,
-        0,
-        "nothing written"
+        2,
+        "only the two plain-text comments were written"
     );
+    // And the outsider hears of none of it.
     assert!(inbox(&app, &f.outsider).await.items.is_empty());
     // Members are offered, outsiders are not.
     let suggestions = |prefix: &str| MentionSuggestions {

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::auth::domain::NewPassword;
+use app::auth::domain::{NewPassword, Owner};
 use app::db::{now, Db};
 use app::foundation::people::{OrgKind, OrgRole, PlatformRole};
 use app::sections::api::{SaveSection, Section};
@@ -60,7 +60,11 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
         })
         .await
         .expect("org");
-    let password = NewPassword::parse(PASSWORD, PASSWORD)
+    let owner = Owner {
+        email: "writers@example.org",
+        name: "Writers",
+    };
+    let password = NewPassword::parse(PASSWORD, PASSWORD, &owner)
         .map_err(|_| ())
         .expect("password");
     let hash = app::auth::password::hash_password(password)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use app::access::api::GrantToPerson;
 use app::auth::api::Login;
-use app::auth::domain::NewPassword;
+use app::auth::domain::{NewPassword, Owner};
 use app::checklist::api::UpdateChecklistItem;
 use app::db::Db;
 use app::error::AppError;
@@ -300,7 +300,8 @@ impl TestApp {
         role: PlatformRole,
         org: Option<(i64, OrgRole)>,
     ) -> i64 {
-        let pw = NewPassword::parse(PASSWORD, PASSWORD)
+        let owner = Owner { email, name: email };
+        let pw = NewPassword::parse(PASSWORD, PASSWORD, &owner)
             .map_err(|_| ())
             .expect("valid password");
         let hash = app::auth::password::hash_password(pw).await.expect("hash");

@@ -15,6 +15,7 @@ mod checklist;
 mod comments;
 mod crash;
 mod page_cache;
+mod passwords;
 mod plans;
 mod reviews;
 mod security;

@@ -25,6 +25,8 @@ pub struct AuditLine {
     pub subject: String,
     /// Particulars (JSON).
     pub details: String,
+    /// Whether the subject and particulars are withheld (see [`super::withhold`]).
+    pub withheld: bool,
 }
 
 /// A page of the trail.
@@ -55,6 +57,7 @@ fn lines(rows: Vec<super::db::ShownRow>) -> Vec<AuditLine> {
             plan_id: r.entry.plan_id,
             subject: r.entry.subject,
             details: r.entry.details,
+            withheld: false,
         })
         .collect()
 }
@@ -134,7 +137,8 @@ pub async fn plan_audit_export(
     Ok(export)
 }
 
-/// The platform's whole trail, for administrators.
+/// The platform's whole trail, for administrators; entries about plans they may not read
+/// show that something happened, not what (see [`super::withhold`]).
 #[server(prefix = "/api", endpoint = "platform_audit")]
 pub async fn platform_audit(
     person: String,
@@ -142,12 +146,18 @@ pub async fn platform_audit(
     from: String,
     until: String,
 ) -> Result<AuditPage, AppError> {
+    use super::withhold::{readable_plans, shown};
     let db = crate::foundation::state::db()?;
-    crate::foundation::session::require_admin(&db).await?;
+    let viewer = crate::foundation::session::require_admin(&db).await?;
+    let grants = crate::access::db::roles_reaching_any_plan(&db, viewer.id).await?;
+    let readable = readable_plans(&grants, viewer.is_admin(), viewer.active);
     let filter = super::filter::AuditFilter::parse(&person, &kind, &from, &until);
     let rows = super::db::list(&db, None, &filter, PAGE).await?;
     Ok(AuditPage {
         plan: None,
-        lines: lines(rows),
+        lines: lines(rows)
+            .into_iter()
+            .map(|line| shown(line, &readable))
+            .collect(),
     })
 }

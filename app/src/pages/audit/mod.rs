@@ -6,3 +6,4 @@ pub mod api;
 pub mod db;
 pub mod filter;
 pub mod ui;
+pub mod withhold;

@@ -141,7 +141,11 @@ fn Trail(page: AuditPage, query: Query) -> impl IntoView {
                                 <td>{l.ip.unwrap_or_default()}</td>
                                 <td>{l.kind}</td>
                                 <td>{l.subject}</td>
-                                <td><code class="small">{l.details}</code></td>
+                                <td>{if l.withheld {
+                                    view! { <em class="muted">{l.details}</em> }.into_any()
+                                } else {
+                                    view! { <code class="small">{l.details}</code> }.into_any()
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
