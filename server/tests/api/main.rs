@@ -18,4 +18,5 @@ mod reviews;
 mod security;
 mod startup;
 mod storage;
+mod wording;
 mod write_path;
