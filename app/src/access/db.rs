@@ -118,13 +118,21 @@ pub async fn members(db: &Db, plan_id: i64) -> DbResult<Vec<PlanMember>> {
     rows.iter()
         .map(|r| {
             let role: String = r.try_get("role")?;
+            let organisation = r.try_get::<String, _>("grantee_kind")? == "organisation";
             Ok(PlanMember {
                 grant_id: r.try_get("id")?,
-                organisation: r.try_get::<String, _>("grantee_kind")? == "organisation",
+                organisation,
                 name: r.try_get::<Option<String>, _>("name")?.unwrap_or_default(),
-                detail: r
-                    .try_get::<Option<String>, _>("detail")?
-                    .unwrap_or_default(),
+                // An organisation's kind is shown in words ("Civil society"), never stored form.
+                detail: {
+                    let detail = r
+                        .try_get::<Option<String>, _>("detail")?
+                        .unwrap_or_default();
+                    match crate::foundation::people::OrgKind::parse(&detail) {
+                        Ok(kind) if organisation => kind.label().to_owned(),
+                        _ => detail,
+                    }
+                },
                 role: decode(PlanRole::parse(&role))?,
             })
         })

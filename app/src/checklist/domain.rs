@@ -235,6 +235,31 @@ pub fn is_overdue(status: StatusKind, due: Option<i64>, today: i64) -> bool {
     status.is_open() && due.is_some_and(|d| d < today)
 }
 
+/// An open item due within `days` days from `today` (start of the day), overdue ones included:
+/// what belongs on its owner's list of work.
+pub fn is_due_within(status: StatusKind, due: Option<i64>, today: i64, days: i64) -> bool {
+    status.is_open() && due.is_some_and(|d| d < today + days * 86_400)
+}
+
+/// Whether someone owns an item: it names their organisation as responsible, or them by name
+/// (the responsible person is free text, so the name is compared without case or spacing).
+pub fn is_owned_by(
+    responsible_org: Option<i64>,
+    responsible_person: &str,
+    their_orgs: &[i64],
+    their_name: &str,
+) -> bool {
+    let same = |a: &str, b: &str| {
+        let words = |s: &str| {
+            s.split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        };
+        !a.trim().is_empty() && words(a) == words(b)
+    };
+    responsible_org.is_some_and(|o| their_orgs.contains(&o)) || same(responsible_person, their_name)
+}
+
 /// A note of evidence: 1 to 2,000 characters.
 pub fn parse_evidence_note(raw: &str) -> Result<String, &'static str> {
     let t = raw.trim().replace("\r\n", "\n");
@@ -279,6 +304,45 @@ pub fn parse_evidence_url(raw: &str) -> Result<Option<String>, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_items_due_soon_or_late_are_on_their_owners_list() {
+        let today = 1_767_225_600;
+        let day = 86_400;
+        assert!(is_due_within(
+            StatusKind::NotStarted,
+            Some(today - day),
+            today,
+            14
+        ));
+        assert!(is_due_within(
+            StatusKind::InProgress,
+            Some(today + 13 * day),
+            today,
+            14
+        ));
+        assert!(!is_due_within(
+            StatusKind::InProgress,
+            Some(today + 14 * day),
+            today,
+            14
+        ));
+        assert!(!is_due_within(
+            StatusKind::Done,
+            Some(today - day),
+            today,
+            14
+        ));
+        assert!(!is_due_within(StatusKind::NotStarted, None, today, 14));
+    }
+
+    #[test]
+    fn an_item_is_owned_through_an_organisation_or_by_name() {
+        assert!(is_owned_by(Some(3), "", &[1, 3], "Grace Mbeki"));
+        assert!(is_owned_by(None, "  grace   MBEKI ", &[1], "Grace Mbeki"));
+        assert!(!is_owned_by(Some(2), "Lina Osei", &[1, 3], "Grace Mbeki"));
+        assert!(!is_owned_by(None, "", &[], ""));
+    }
 
     #[test]
     fn not_applicable_requires_a_reason() {

@@ -51,12 +51,12 @@ pub async fn unread_count() -> i64 {
 #[component]
 pub fn InboxLink(unread: i64) -> impl IntoView {
     view! {
-        <a href="/inbox" class="inbox-link">
+        <leptos_router::components::A href="/inbox" attr:class="inbox-link">
             <span>"Inbox"</span>
             {(unread > 0).then(|| view! {
                 <span class="badge unread-count" title=format!("{unread} unread")>{unread}<span class="visually-hidden">" unread"</span></span>
             })}
-        </a>
+        </leptos_router::components::A>
     }
 }
 

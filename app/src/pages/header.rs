@@ -1,6 +1,7 @@
 //! The page frame: skip link, header with navigation and the person's menu, main area.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use server_fn::ServerFn;
 
@@ -55,13 +56,14 @@ fn Nav(viewer: Viewer, unread: i64) -> impl IntoView {
     let org_admin = viewer.is_org_admin();
     view! {
         <nav aria-label="Main" class="main-nav">
-            <a href="/">"Home"</a>
-            <a href="/plans">"Plans"</a>
+            // `A` marks the link of the current page with `aria-current="page"`.
+            <A href="/" exact=true>"Home"</A>
+            <A href="/plans">"Plans"</A>
             <crate::inbox::ui::InboxLink unread />
-            <a href="/reviews">"Reviews"</a>
-            {(is_admin || org_admin).then(|| view! { <a href="/admin/organisations">"Organisations"</a> })}
-            {is_admin.then(|| view! { <a href="/admin/people">"People"</a> <a href="/admin/template">"Template"</a> <a href="/admin/audit">"Audit"</a> })}
-            <a href="/account">"My account"</a>
+            <A href="/reviews">"Reviews"</A>
+            {(is_admin || org_admin).then(|| view! { <A href="/admin/organisations">"Organisations"</A> })}
+            {is_admin.then(|| view! { <A href="/admin/people">"People"</A> <A href="/admin/template">"Template"</A> <A href="/admin/audit">"Audit"</A> })}
+            <A href="/account">"My account"</A>
             <span class="who" title=viewer.person.email.clone()>{viewer.person.display_name.clone()}</span>
             // A plain form: logging out reloads the whole page, JavaScript or not.
             <form method="post" action=Logout::PATH class="inline">

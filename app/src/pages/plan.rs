@@ -10,6 +10,7 @@ use crate::foundation::frameworks::tag_labels;
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, Field, FormStatus};
 use crate::foundation::ui::format_time;
+use crate::foundation::ui::tags::Tag;
 use crate::plans::api::{plan, SetPlanStatus};
 use crate::plans::domain::{stage_name, PlanStatus};
 use crate::plans::ui::CoverageMatrix;
@@ -88,7 +89,9 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
             <span class=format!("badge status-{}", plan.status.as_str())>{plan.status.label()}</span>
         </p>
         <p>"Lead organisation: " {plan.lead_org_name.clone()} {overview.role.map(|r| format!(" · Your role: {}", r.label()))}
-            " · " <a href=format!("/plans/{plan_id}/members")>"Members and roles"</a></p>
+            " · " <a href=format!("/plans/{plan_id}/members")>"Members and roles"</a>
+            {overview.can_manage.then(|| view! { " · " <a href=format!("/plans/{plan_id}/audit")>"Audit trail"</a> })}
+        </p>
         {(!plan.summary.is_empty()).then(|| view! { <p class="summary">{plan.summary.clone()}</p> })}
         <crate::reviews::ui::PlanApprovalPanel plan_id />
         <div class="columns">
@@ -171,7 +174,7 @@ fn SectionList(
                         <a href=format!("/plans/{plan_id}/sections/{}", s.id)>{s.title.clone()}</a>
                         <crate::comments::ui::OpenThreadsBadge section_id=s.id />
                         <span class="tags">
-                            {tag_labels(&s.psgs, &s.pillars).into_iter().map(|(short, long)| view! { <span class="badge tag" title=long>{short}</span> }).collect_view()}
+                            {tag_labels(&s.psgs, &s.pillars).into_iter().map(|(short, long)| view! { <Tag short name=long /> }).collect_view()}
                         </span>
                         <span class="muted small">
                             {if s.chars == 0 { "empty".to_owned() } else { format!("{} characters", s.chars) }}

@@ -9,6 +9,7 @@ use crate::foundation::frameworks::{tag_labels, PILLARS, PSGS};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, ActionStatus, Field};
 use crate::foundation::ui::format_time;
+use crate::foundation::ui::tags::Tag;
 use crate::sections::api::{section, take_save_notice, RenameSection, SaveSection, SetSectionTags};
 use crate::sections::ui::Editor;
 use crate::sections::views::{SaveOutcome, SectionDetail};
@@ -79,7 +80,7 @@ fn Section(
         <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{plan_id}")>{d.plan_title.clone()}</a></p>
         <h1>{d.title.clone()}</h1>
         <p class="tags">
-            {tag_labels(&d.psgs, &d.pillars).into_iter().map(|(short, long)| view! { <span class="badge tag" title=long>{short}</span> }).collect_view()}
+            {tag_labels(&d.psgs, &d.pillars).into_iter().map(|(short, long)| view! { <Tag short name=long /> }).collect_view()}
         </p>
         <p class="muted last-change">
             {last_change} " · version " {d.version} " · "

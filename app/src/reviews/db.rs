@@ -327,3 +327,45 @@ pub async fn in_review_not_approved_by(db: &Db, person: i64) -> DbResult<Vec<Wai
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
 }
+
+/// A section sent back with a reason.
+#[derive(Debug, Clone)]
+pub struct SentBack {
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub section_id: i64,
+    pub title: String,
+    /// Why changes were requested.
+    pub reason: String,
+    /// When, Unix seconds.
+    pub at: i64,
+}
+
+/// Sections awaiting changes whose text under review `person` helped write (a revision of
+/// theirs since the last approval), most recently sent back first.
+pub async fn sent_back_to(db: &Db, person: i64) -> DbResult<Vec<SentBack>> {
+    let rows = sqlx::query(
+        "SELECT s.plan_id, p.title AS plan_title, s.id, s.title, r.reason, r.changed_at
+         FROM section_reviews r JOIN sections s ON s.id = r.section_id JOIN plans p ON p.id = s.plan_id
+         WHERE r.state = 'changes_requested' AND s.removed_at IS NULL
+           AND EXISTS (SELECT 1 FROM revisions v WHERE v.section_id = s.id
+                       AND v.number > r.since_version AND v.author_id = $1)
+         ORDER BY r.changed_at DESC, s.id",
+    )
+    .bind(person)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SentBack {
+                plan_id: r.try_get("plan_id")?,
+                plan_title: r.try_get("plan_title")?,
+                section_id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                reason: r.try_get("reason")?,
+                at: r.try_get("changed_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

@@ -455,3 +455,62 @@ pub async fn sections_of(
     }
     Ok((active, removed))
 }
+
+/// A saved revision, as a line of someone's recent activity.
+#[derive(Debug, Clone)]
+pub struct RecentRevision {
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub section_id: i64,
+    pub section_title: String,
+    pub number: i64,
+    /// Who saved it.
+    pub author: Option<String>,
+    /// When, Unix seconds.
+    pub at: i64,
+}
+
+/// The newest `limit` revisions saved by others than `person` on the active sections of
+/// `plans`, newest first.
+pub async fn recent_revisions(
+    db: &Db,
+    plans: &[i64],
+    person: i64,
+    limit: i64,
+) -> DbResult<Vec<RecentRevision>> {
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One placeholder per plan: the list is the viewer's own plans, a handful.
+    let list = (0..plans.len())
+        .map(|i| format!("${}", i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT s.plan_id, p.title AS plan_title, s.id, s.title, r.number, r.created_at, a.display_name
+         FROM revisions r JOIN sections s ON s.id = r.section_id JOIN plans p ON p.id = s.plan_id
+         LEFT JOIN people a ON a.id = r.author_id
+         WHERE r.number > 1 AND s.removed_at IS NULL AND (r.author_id IS NULL OR r.author_id <> $1)
+           AND s.plan_id IN ({list})
+         ORDER BY r.created_at DESC, r.section_id DESC, r.number DESC LIMIT $2"
+    );
+    let mut q = sqlx::query(&sql).bind(person).bind(limit);
+    for plan in plans {
+        q = q.bind(plan);
+    }
+    let rows = q.fetch_all(db.reader()).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RecentRevision {
+                plan_id: r.try_get("plan_id")?,
+                plan_title: r.try_get("plan_title")?,
+                section_id: r.try_get("id")?,
+                section_title: r.try_get("title")?,
+                number: r.try_get("number")?,
+                author: r.try_get("display_name")?,
+                at: r.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}

@@ -114,6 +114,7 @@ fn ChecklistView(
                 format!("{} items.", list.active_count)
             }}
         </p>
+        <crate::foundation::ui::tags::TagLegend />
         <Filters list=list.clone() grouping=grouping.clone() />
         <FormStatus errors=page_errors(update_errors) />
         <OutcomeNotice outcome names=names />

@@ -20,6 +20,7 @@ use super::views::ChecklistItem;
 use crate::error::AppError;
 use crate::foundation::frameworks::{risk_factor_name, RISK_FACTORS};
 use crate::foundation::frameworks::{PILLARS, PSGS};
+use crate::foundation::ui::tags::Tag;
 
 /// Choices for a status menu.
 fn status_options() -> Vec<(String, String)> {
@@ -83,10 +84,10 @@ fn ItemBadges(item: ChecklistItem) -> impl IntoView {
         .unwrap_or("");
     view! {
         <span class="tags">
-            <span class="badge tag" title=psg>{format!("PSG {}", item.psg)}</span>
-            <span class="badge tag" title=pillar>{format!("Pillar {}", item.pillar)}</span>
+            <Tag short=format!("PSG {}", item.psg) name=psg.to_owned() />
+            <Tag short=format!("Pillar {}", item.pillar) name=pillar.to_owned() />
             {item.risk_factors.iter().map(|f| view! {
-                <span class="badge risk" title=risk_factor_name(*f)>{format!("RF {f}")}</span>
+                <Tag short=format!("RF {f}") name=risk_factor_name(*f).to_owned() kind="risk" />
             }).collect_view()}
         </span>
     }

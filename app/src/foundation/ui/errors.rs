@@ -1,6 +1,7 @@
 //! Showing an [`AppError`] as a page, with the matching HTTP status when rendered on the server.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
@@ -22,19 +23,31 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         let path = format!("/login?next={}", encode_component(&here));
         return view! { <Redirect path=path /> }.into_any();
     }
-    let title = match &error {
-        AppError::Forbidden => "Not allowed",
-        AppError::NotFound => "Not found",
-        AppError::Internal => "Something went wrong",
-        _ => "This cannot be shown",
+    let (title, why) = match &error {
+        AppError::Forbidden => (
+            "Not allowed",
+            "Your role does not let you open this. If you need it, ask the plan's lead (for a plan) or your organisation's administrator to give you a role.",
+        ),
+        AppError::NotFound => (
+            "Not found",
+            "There is nothing at this address, or it is on a plan you have no role on. Check the link you followed, or start from your plans.",
+        ),
+        AppError::Internal => (
+            "Something went wrong",
+            "The server could not show this page. Nothing you typed elsewhere was lost; try again in a moment.",
+        ),
+        _ => ("This cannot be shown", ""),
     };
     view! {
+        <Title text=title />
         <section class="panel error-page" role="alert">
             <h1>{title}</h1>
             <p>{error.to_string()}</p>
-            <p>
-                <a href="/">"Go to your home page"</a>
-            </p>
+            {(!why.is_empty()).then(|| view! { <p>{why}</p> })}
+            <ul class="ways-on">
+                <li><a href="/">"Go to your home page"</a></li>
+                <li><a href="/plans">"See the plans you can open"</a></li>
+            </ul>
         </section>
     }
     .into_any()

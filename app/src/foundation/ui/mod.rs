@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod fields;
+pub mod tags;
 
 /// A Unix time as `2026-11-22 14:05 UTC`.
 pub fn format_time(unix: i64) -> String {
