@@ -150,3 +150,55 @@ export const TRUST: DemoPerson = {
   name: 'Sofia Lind',
   org: 'Peacebuilding Partnership Trust',
 };
+
+/**
+ * Slows the page down like a fragile-state office connection: Chromium's network emulation at
+ * about 1.6 Mbps down, 750 kbps up and 150 ms latency, with the CPU slowed four times, and
+ * the cache off (a first visit: the bundle is not in the cache yet). The section page then
+ * takes several seconds to hydrate. Returns a function that lifts it.
+ */
+export async function throttle(page: Page): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 150,
+    downloadThroughput: (1600 * 1000) / 8,
+    uploadThroughput: (750 * 1000) / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  return async () => {
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+    await cdp.detach();
+  };
+}
+
+/** Whether the WebAssembly bundle has hydrated the page (the app marks `<html data-hydrated>`). */
+export async function isHydrated(page: Page): Promise<boolean> {
+  return (await page.locator('html[data-hydrated]').count()) > 0;
+}
+
+/** Waits until the WebAssembly bundle has hydrated the page. */
+export async function waitForHydration(page: Page, timeout = 90_000): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached', timeout });
+}
+
+/** Every draft kept in this browser's local storage: storage key -> text. */
+export async function storedDrafts(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (key.startsWith('upstream.draft.')) out[key] = localStorage.getItem(key) ?? '';
+    }
+    return out;
+  });
+}

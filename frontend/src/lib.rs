@@ -9,4 +9,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    app::foundation::ui::typed::page_hydrated();
+    // Marks the document once it runs on the bundle, so browser tests can tell text typed
+    // before hydration from text typed after it. The effects hydration scheduled run in
+    // microtasks, before this timeout fires.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(root) = leptos::prelude::document().document_element() {
+                let _ = root.set_attribute("data-hydrated", "");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod countries;
+pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod frameworks;

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 use server_fn::ServerFn;
 
 use crate::auth::api::Logout;
+use crate::foundation::drafts;
 use crate::foundation::people::Viewer;
 use crate::foundation::viewer::whoami;
 
@@ -18,6 +19,14 @@ pub fn provide_viewer() -> Resource<Option<Viewer>> {
         |_| async move { whoami().await.ok().flatten() },
     );
     provide_context(viewer);
+    // Drafts kept in this browser belong to one person. Whoever is signed in, anyone else's
+    // go: a logout posted without JavaScript could not remove them, but the next login does,
+    // before they could be read. (Effects run in the browser only.)
+    Effect::new(move |_| {
+        if let Some(Some(v)) = viewer.get() {
+            drafts::keep_only(v.person.id);
+        }
+    });
     viewer
 }
 
@@ -65,8 +74,10 @@ fn Nav(viewer: Viewer, unread: i64) -> impl IntoView {
             {is_admin.then(|| view! { <A href="/admin/people">"People"</A> <A href="/admin/template">"Template"</A> <A href="/admin/audit">"Audit"</A> })}
             <A href="/account">"My account"</A>
             <span class="who" title=viewer.person.email.clone()>{viewer.person.display_name.clone()}</span>
-            // A plain form: logging out reloads the whole page, JavaScript or not.
-            <form method="post" action=Logout::PATH class="inline">
+            // A plain form: logging out reloads the whole page, JavaScript or not. With it,
+            // every draft kept in this browser goes first, so none stays for the next person
+            // on a shared computer (without it, the next login removes them).
+            <form method="post" action=Logout::PATH class="inline" on:submit=|_| drafts::clear_all()>
                 <button type="submit" class="link-button">"Log out"</button>
             </form>
         </nav>

@@ -95,7 +95,7 @@ fn Section(
             view! { <Editor detail=detail.clone() notice save /> <SectionSettings detail rename tags /> }
         })}
         // The section text for reading, with commented passages highlighted, and its threads.
-        <crate::comments::ui::SectionComments plan_id section_id=d.id />
+        <crate::comments::ui::SectionComments plan_id section_id=d.id person=d.viewer />
     }
     .into_any()
 }

@@ -84,6 +84,7 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
         updated_at: row.updated_at,
         removed: row.removed_at.is_some(),
         can_edit: actor.may(PlanAction::Edit),
+        viewer: actor.person.id,
     })
 }
 

@@ -37,6 +37,9 @@ pub struct SectionDetail {
     pub removed: bool,
     /// Whether the viewer may edit it.
     pub can_edit: bool,
+    /// The person viewing it: text they type is kept in the browser under their id, so the
+    /// next person on a shared computer never sees it.
+    pub viewer: i64,
 }
 
 /// One conflicting passage: what each side wrote where the other also wrote.

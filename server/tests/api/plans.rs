@@ -75,6 +75,27 @@ async fn creating_a_plan_from_the_template_copies_its_sections_and_makes_the_cre
     );
 }
 
+/// The browser keeps a section's unsaved text under the viewer's id, so the page must say who
+/// is viewing: each person gets their own id, never someone else's.
+#[tokio::test]
+async fn a_section_names_the_person_viewing_it() {
+    let app = spawn_app().await;
+    let LedPlan {
+        lead,
+        lead_id,
+        plan,
+        section: sid,
+        org,
+    } = lead_plan(&app, "lead@example.org").await;
+    let (colleague, colleague_id) = app.member_of(org, "colleague@example.org").await;
+    assert_ne!(lead_id, colleague_id);
+    assert_eq!(section(&app, &lead, plan, sid).await.viewer, lead_id);
+    assert_eq!(
+        section(&app, &colleague, plan, sid).await.viewer,
+        colleague_id
+    );
+}
+
 #[tokio::test]
 async fn plan_form_reports_bad_fields_and_creates_nothing() {
     let app = spawn_app().await;

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use crate::comments::api::mention_suggestions;
 use crate::comments::mentions::mention_query;
 use crate::comments::views::MemberSuggestion;
+use crate::foundation::drafts::{self, DraftKey};
+use crate::foundation::ui::typed::keep_typed;
 
 /// The text before the caret of the textarea an input event came from.
 fn before_caret(ev: &leptos::ev::Event, text: &str) -> String {
@@ -34,6 +36,8 @@ fn before_caret(ev: &leptos::ev::Event, text: &str) -> String {
 }
 
 /// A labelled comment textarea bound to `text`, with its error message and `@` suggestions.
+/// With `draft`, what is typed is kept in the browser under that key until the caller clears
+/// it (once the server took the comment), and brought back when the box is shown again.
 #[component]
 pub fn CommentBox(
     /// Element id (also names the error and hint).
@@ -49,14 +53,47 @@ pub fn CommentBox(
     /// Visible rows.
     #[prop(default = 4)]
     rows: u32,
+    /// Where the text being typed is kept in the browser.
+    #[prop(optional)]
+    draft: Option<DraftKey>,
+    /// Told when a kept draft was brought back into the box (to show a folded form).
+    #[prop(optional)]
+    on_restored: Option<Callback<()>>,
 ) -> impl IntoView {
     let initial = crate::foundation::ui::textarea_text(&text.get_untracked());
+    let draft = StoredValue::new(draft);
+    let keep = move |value: &str| {
+        draft.with_value(|k| {
+            if let Some(k) = k {
+                if value.is_empty() {
+                    drafts::clear(k);
+                } else {
+                    drafts::save(k, value);
+                }
+            }
+        })
+    };
+    // Keep what was typed before the page was ready, or bring back the kept draft.
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    keep_typed(field, text, move |typed| match typed {
+        Some(t) => keep(&t),
+        None => {
+            let kept = draft.with_value(|k| k.as_ref().and_then(drafts::load));
+            if let Some(kept) = kept.filter(|k| !k.is_empty() && *k != text.get_untracked()) {
+                text.set(kept);
+                if let Some(told) = on_restored {
+                    told.run(());
+                }
+            }
+        }
+    });
     let suggestions = RwSignal::new(Vec::<MemberSuggestion>::new());
     // Where the `@query` being typed starts and ends, to replace it with the chosen name.
     let typing = RwSignal::new(None::<(usize, usize)>);
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let before = before_caret(&ev, &value);
+        keep(&value);
         text.set(value);
         match mention_query(&before) {
             Some(query) => {
@@ -84,6 +121,7 @@ pub fn CommentBox(
                     t.replace_range(start..end, &format!("@{name} "));
                 }
             });
+            text.with_untracked(|t| keep(t));
         }
         typing.set(None);
         suggestions.set(Vec::new());
@@ -109,7 +147,8 @@ pub fn CommentBox(
                 rows=rows
                 aria-describedby=described
                 aria-invalid=move || error.get().map(|_| "true")
-                prop:value=move || text.get()
+                // No `prop:value`: `keep_typed` fills the field (see there why).
+                node_ref=field
                 on:input=on_input
             >{initial}</textarea>
             <p class="hint small" id=hint_id>"Markdown. Mention plan members with @ and their full name or email."</p>

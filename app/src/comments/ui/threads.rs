@@ -14,8 +14,10 @@ use crate::comments::api::{
 };
 use crate::comments::views::{AnchorState, CommentView, ThreadView, ThreadsOfSection};
 use crate::error::AppError;
+use crate::foundation::drafts::{self as kept, DraftKey};
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
 use crate::foundation::ui::format_time;
+use crate::foundation::ui::typed::keep_typed;
 
 /// The actions of the comment forms; the threads refetch after each.
 #[derive(Clone, Copy)]
@@ -28,9 +30,12 @@ struct Actions {
     reopen: ServerAction<ReopenThread>,
 }
 
-/// Text being typed, kept outside the list so a refresh of the threads loses none of it.
+/// Text being typed, kept outside the list so a refresh of the threads loses none of it (and
+/// in the browser's storage, under the person's id, so a reload loses none of it either).
 #[derive(Clone, Copy)]
 struct Drafts {
+    /// Whose drafts these are.
+    person: i64,
     quote: RwSignal<String>,
     prefix: RwSignal<String>,
     suffix: RwSignal<String>,
@@ -41,6 +46,26 @@ struct Drafts {
 }
 
 impl Drafts {
+    /// Where the comment of a new thread on `section` is kept in the browser.
+    fn new_thread_key(&self, section: i64) -> DraftKey {
+        DraftKey::new(self.person, format!("new-thread-{section}"))
+    }
+
+    /// Where the quoted passage of a new thread on `section` is kept in the browser.
+    fn quote_key(&self, section: i64) -> DraftKey {
+        self.new_thread_key(section).with_suffix("quote")
+    }
+
+    /// Where a reply in `thread` is kept in the browser.
+    fn reply_key(&self, thread: i64) -> DraftKey {
+        DraftKey::new(self.person, format!("reply-{thread}"))
+    }
+
+    /// Where a new wording of `comment` is kept in the browser.
+    fn edit_key(&self, comment: i64) -> DraftKey {
+        DraftKey::new(self.person, format!("edit-{comment}"))
+    }
+
     fn reply(&self, thread: i64, initial: Option<String>) -> RwSignal<String> {
         if let Some(s) = self.replies.with_value(|m| m.get(&thread).copied()) {
             return s;
@@ -125,9 +150,10 @@ pub fn provide_section_comments() {
     });
 }
 
-/// A section's text and its comment threads (needs [`provide_section_comments`]).
+/// A section's text and its comment threads (needs [`provide_section_comments`]); `person` is
+/// the viewer, whose drafts are kept in the browser.
 #[component]
-pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
+pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoView {
     let Some(CommentsState {
         actions,
         refresh,
@@ -148,6 +174,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
     };
     let reply_error = actions.reply.value().get_untracked().and_then(|r| r.err());
     let drafts = Drafts {
+        person,
         quote: RwSignal::new(refill("quote")),
         prefix: RwSignal::new(String::new()),
         suffix: RwSignal::new(String::new()),
@@ -163,18 +190,44 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
             drafts.reply(t, Some(b.to_owned()));
         }
     }
-    // Successful posts clear what they sent.
+    // Successful posts clear what they sent, in the page and in the browser's storage. Which
+    // thread a reply (or which comment an edit) went to is only known while it is under way.
     Effect::new(move |_| {
         if matches!(actions.start.value().get(), Some(Ok(_))) {
             drafts.quote.set(String::new());
             drafts.prefix.set(String::new());
             drafts.suffix.set(String::new());
             drafts.body.set(String::new());
+            kept::clear(&drafts.new_thread_key(section_id));
+            kept::clear(&drafts.quote_key(section_id));
+        }
+    });
+    let replying = StoredValue::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(r) = actions.reply.input().get() {
+            replying.set_value(Some(r.thread_id));
         }
     });
     Effect::new(move |_| {
         if matches!(actions.reply.value().get(), Some(Ok(_))) {
+            if let Some(thread) = replying.get_value() {
+                kept::clear(&drafts.reply_key(thread));
+            }
+            // The other reply boxes come back from the browser's storage when redrawn.
             drafts.replies.update_value(|m| m.clear());
+        }
+    });
+    let editing = StoredValue::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(e) = actions.edit.input().get() {
+            editing.set_value(Some(e.comment_id));
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(actions.edit.value().get(), Some(Ok(_))) {
+            if let Some(comment) = editing.get_value() {
+                kept::clear(&drafts.edit_key(comment));
+            }
         }
     });
     super::poll::poll_activity(plan_id, section_id, data, refresh);
@@ -188,6 +241,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64) -> impl IntoView {
     };
     let use_selection = move |_| {
         if let Some(s) = selected.get_untracked() {
+            kept::save(&drafts.quote_key(section_id), &s.quote);
             drafts.quote.set(s.quote);
             drafts.prefix.set(s.prefix);
             drafts.suffix.set(s.suffix);
@@ -299,6 +353,28 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
         })
     });
     let quote_now = drafts.quote.get_untracked();
+    let quote_key = StoredValue::new(drafts.quote_key(ids.1));
+    let keep_quote = move |q: &str| {
+        quote_key.with_value(|k| {
+            if q.is_empty() {
+                kept::clear(k)
+            } else {
+                kept::save(k, q)
+            }
+        })
+    };
+    // Keep a passage pasted before the page was ready, or bring back the kept one.
+    let quote_field = NodeRef::<leptos::html::Textarea>::new();
+    keep_typed(quote_field, drafts.quote, move |typed| match typed {
+        Some(q) => keep_quote(&q),
+        None => {
+            if let Some(q) = quote_key.with_value(kept::load) {
+                if drafts.quote.with_untracked(String::is_empty) {
+                    drafts.quote.set(q);
+                }
+            }
+        }
+    });
     view! {
         <details class="panel new-thread" open=true>
             <summary>"Start a thread"</summary>
@@ -317,16 +393,19 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
                         rows="2"
                         aria-describedby="new-thread-quote-hint"
                         aria-invalid=move || quote_error().map(|_| "true")
-                        prop:value=move || drafts.quote.get()
+                        // No `prop:value`: `keep_typed` fills the field (see there why).
+                        node_ref=quote_field
                         on:input=move |ev| {
-                            drafts.quote.set(event_target_value(&ev));
+                            let q = event_target_value(&ev);
+                            keep_quote(&q);
+                            drafts.quote.set(q);
                             drafts.prefix.set(String::new());
                             drafts.suffix.set(String::new());
                         }
                     >{crate::foundation::ui::textarea_text(&quote_now)}</textarea>
                     {move || quote_error().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
-                <CommentBox id="new-thread-body".to_owned() label="Comment" plan_id=ids.0 text=drafts.body error=body_error />
+                <CommentBox id="new-thread-body".to_owned() label="Comment" plan_id=ids.0 text=drafts.body error=body_error draft=drafts.new_thread_key(ids.1) />
                 <button type="submit" class="primary">"Comment"</button>
             </ActionForm>
         </details>
@@ -373,7 +452,7 @@ fn Thread(
             {heading}
             <p class="muted small">{format!("Started by {}, {}", thread.started.by, format_time(thread.started.at))}</p>
             <ol class="comment-list">
-                {thread.comments.into_iter().map(|c| view! { <li><Comment comment=c ids thread=id actions /></li> }).collect_view()}
+                {thread.comments.into_iter().map(|c| view! { <li><Comment comment=c ids thread=id actions drafts /></li> }).collect_view()}
             </ol>
             {state.map(|s| view! { <p class="thread-state small">{s}</p> })}
             {can_comment.then(|| view! {
@@ -381,7 +460,7 @@ fn Thread(
                     {(!resolved).then(|| view! {
                         <ActionForm action=actions.reply attr:class="reply">
                             {hidden()}
-                            <CommentBox id=format!("reply-{id}") label="Reply" plan_id=ids.0 text=reply_text error=reply_message rows=2 />
+                            <CommentBox id=format!("reply-{id}") label="Reply" plan_id=ids.0 text=reply_text error=reply_message rows=2 draft=drafts.reply_key(id) />
                             <button type="submit">"Reply"</button>
                         </ActionForm>
                     })}
@@ -407,7 +486,13 @@ fn Thread(
 }
 
 #[component]
-fn Comment(comment: CommentView, ids: (i64, i64), thread: i64, actions: Actions) -> impl IntoView {
+fn Comment(
+    comment: CommentView,
+    ids: (i64, i64),
+    thread: i64,
+    actions: Actions,
+    drafts: Drafts,
+) -> impl IntoView {
     let id = comment.id;
     let hidden = move || {
         view! {
@@ -434,6 +519,14 @@ fn Comment(comment: CommentView, ids: (i64, i64), thread: i64, actions: Actions)
             .unwrap_or_default(),
     );
     let confirm = format!("Delete this comment by {}?", comment.author);
+    // A new wording kept in the browser comes back into the edit box: unfold it so it shows.
+    let edit_form = NodeRef::<leptos::html::Details>::new();
+    let unfold = Callback::new(move |()| {
+        #[cfg(feature = "hydrate")]
+        if let Some(d) = edit_form.get_untracked() {
+            let _ = d.set_attribute("open", "");
+        }
+    });
     view! {
         <div class="comment" id=format!("comment-{id}")>
             <p class="comment-meta small">
@@ -444,11 +537,11 @@ fn Comment(comment: CommentView, ids: (i64, i64), thread: i64, actions: Actions)
             <div class="prose comment-body" inner_html=comment.html.clone()></div>
             <div class="comment-actions">
                 {comment.can_edit.then(|| view! {
-                    <details class="edit-comment" open=edit_message.get_untracked().is_some()>
+                    <details class="edit-comment" open=edit_message.get_untracked().is_some() node_ref=edit_form>
                         <summary class="small">"Edit"</summary>
                         <ActionForm action=actions.edit>
                             {hidden()}
-                            <CommentBox id=format!("edit-{id}") label="Edit your comment" plan_id=ids.0 text=edit_text error=edit_message rows=3 />
+                            <CommentBox id=format!("edit-{id}") label="Edit your comment" plan_id=ids.0 text=edit_text error=edit_message rows=3 draft=drafts.edit_key(id) on_restored=unfold />
                             <button type="submit" class="small">"Save comment"</button>
                         </ActionForm>
                     </details>

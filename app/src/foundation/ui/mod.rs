@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod fields;
 pub mod tags;
+pub mod typed;
 
 /// A Unix time as `2026-11-22 14:05 UTC`.
 pub fn format_time(unix: i64) -> String {
@@ -23,10 +24,18 @@ pub fn format_time(unix: i64) -> String {
 /// unescaped (the element's content is raw text to the parser), so typed text containing
 /// `</textarea>` would otherwise end the element and inject markup. Browsers decode the
 /// entities back, so the person sees exactly what they typed.
+///
+/// In the browser the text becomes a text node's data, which is never parsed: escaping it
+/// there would show the entities themselves in a textarea built after a refresh (and
+/// [`typed::keep_typed`] would take them for typing).
 pub fn textarea_text(raw: &str) -> String {
-    raw.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    if cfg!(feature = "ssr") {
+        raw.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        raw.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::drafts::{self, Draft};
+use super::drafts::{self, Draft, OnOpen};
 use crate::foundation::markdown::to_html;
 use crate::foundation::ui::fields::{action_error, FormStatus};
+use crate::foundation::ui::typed::keep_typed;
 use crate::sections::api::SaveSection;
 use crate::sections::views::{EditConflict, SaveOutcome, SectionDetail};
 
@@ -19,6 +20,9 @@ pub fn Editor(
 ) -> impl IntoView {
     let errors = action_error(save);
     let section = detail.id;
+    let plan = detail.plan_id;
+    // Drafts are the viewer's own: the next person on this computer never reads them.
+    let key = StoredValue::new(drafts::key(detail.viewer, section));
     // After a conflict posted without JavaScript, start from the proposed resolution.
     let (start_body, start_version) = match &notice {
         Some(SaveOutcome::Conflict(c)) => (c.proposal.clone(), c.current_version),
@@ -38,20 +42,90 @@ pub fn Editor(
     let base = RwSignal::new(start_version);
     let saved = RwSignal::new(detail.body.clone());
     let outcome = RwSignal::new(notice);
-    let restored = RwSignal::new(false);
+    // The version a draft brought back from this browser was typed on.
+    let restored = RwSignal::new(None::<i64>);
+    // A draft waiting for the person to restore or discard it.
+    let waiting = RwSignal::new(None::<Draft>);
+    let keep = move |text: &str| {
+        key.with_value(|k| {
+            drafts::save(
+                k,
+                &Draft {
+                    base_version: base.get_untracked(),
+                    body: text.to_owned(),
+                },
+            )
+        });
+    };
 
-    // Runs in the browser only: bring back text typed before a reload or crash.
-    Effect::new(move |_| {
-        if let Some(d) = drafts::load(section) {
-            if d.body != saved.get_untracked() {
-                set_text(d.body);
-                base.set(d.base_version);
-                restored.set(true);
-            } else {
-                drafts::clear(section);
+    // In the browser, once the field is hydrated: keep what was typed before the page was
+    // ready, or bring back a draft from an earlier visit (asking first when the section was
+    // saved since it was typed, or when it would replace what was just typed).
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    keep_typed(field, body, move |typed| {
+        let k = key.get_value();
+        let kept = drafts::on_open(drafts::load(&k), &saved.get_untracked(), start_version);
+        match typed {
+            Some(text) => {
+                set_text(text.clone());
+                match kept {
+                    // The browser itself put the kept draft back into the field (form
+                    // restoration on a reload or going back): it was typed on its version, and
+                    // a save must merge from there.
+                    OnOpen::Restore(d) | OnOpen::Ask(d) if d.body == text => {
+                        base.set(d.base_version);
+                        restored.set(Some(d.base_version));
+                    }
+                    // Typed just now on the version shown; an earlier draft waits for a decision.
+                    OnOpen::Restore(d) | OnOpen::Ask(d) => {
+                        drafts::set_aside(&k, &d);
+                        keep(&text);
+                    }
+                    OnOpen::Forget => keep(&text),
+                }
             }
+            None => match kept {
+                OnOpen::Forget => drafts::clear(&k),
+                OnOpen::Restore(d) => {
+                    set_text(d.body);
+                    base.set(d.base_version);
+                    restored.set(Some(d.base_version));
+                }
+                OnOpen::Ask(d) => {
+                    drafts::set_aside(&k, &d);
+                    drafts::clear(&k);
+                }
+            },
+        }
+        // Set aside now or on an earlier visit and not yet decided on (unless it has been
+        // saved since, by this person or another: then there is nothing to decide).
+        let aside = drafts::load_aside(&k);
+        if aside
+            .as_ref()
+            .is_some_and(|d| saved.with_untracked(|s| d.body == *s))
+        {
+            drafts::clear_aside(&k);
+        } else {
+            waiting.set(aside);
         }
     });
+    let restore_waiting = move |_| {
+        if let Some(d) = waiting.get_untracked() {
+            key.with_value(|k| {
+                drafts::save(k, &d);
+                drafts::clear_aside(k);
+            });
+            set_text(d.body);
+            base.set(d.base_version);
+            restored.set(Some(d.base_version));
+            outcome.set(None);
+        }
+        waiting.set(None);
+    };
+    let discard_waiting = move |_| {
+        key.with_value(drafts::clear_aside);
+        waiting.set(None);
+    };
     Effect::new(move |_| {
         let Some(Ok(result)) = save.value().get() else {
             return;
@@ -60,7 +134,7 @@ pub fn Editor(
             SaveOutcome::Saved { version } | SaveOutcome::Unchanged { version } => {
                 base.set(*version);
                 saved.set(body.get_untracked());
-                drafts::clear(section);
+                key.with_value(drafts::clear);
             }
             SaveOutcome::Merged {
                 version,
@@ -70,7 +144,7 @@ pub fn Editor(
                 base.set(*version);
                 set_text(merged.clone());
                 saved.set(merged.clone());
-                drafts::clear(section);
+                key.with_value(drafts::clear);
             }
             SaveOutcome::Conflict(c) => {
                 // Keep the draft (their own text): a reload shows it again, and saving it
@@ -79,27 +153,29 @@ pub fn Editor(
                 set_text(c.proposal.clone());
             }
         }
-        restored.set(false);
+        restored.set(None);
         outcome.set(Some(result));
     });
     let dirty = move || body.with(|b| saved.with(|s| b != s));
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
-        drafts::save(
-            section,
-            &Draft {
-                base_version: base.get_untracked(),
-                body: text.clone(),
-            },
-        );
+        keep(&text);
         set_text(text);
     };
     view! {
         <ActionForm action=save attr:class="editor">
             <FormStatus errors />
             <OutcomeNotice outcome />
-            {move || restored.get().then(|| view! {
-                <p class="alert alert-info" role="status">"Unsaved text from this browser was restored. Save to keep it, or reload after clearing it."</p>
+            {move || waiting.get().map(|d| view! {
+                <WaitingDraft draft=d plan section version=start_version restore=restore_waiting discard=discard_waiting />
+            })}
+            {move || restored.get().map(|typed_on| view! {
+                <p class="alert alert-info restored" role="status">
+                    "Unsaved text from this browser was restored. Save to keep it, or reload after clearing it."
+                    {(typed_on != start_version).then(|| format!(
+                        " It was typed on version {typed_on}: saving merges it with the changes saved since."
+                    ))}
+                </p>
             })}
             <input type="hidden" name="plan_id" value=detail.plan_id.to_string() />
             <input type="hidden" name="section_id" value=section.to_string() />
@@ -107,7 +183,9 @@ pub fn Editor(
             <div class="editor-panes">
                 <div class="field">
                     <label for="section-body">"Text (Markdown)"</label>
-                    <textarea id="section-body" name="body" rows="18" prop:value=move || body.get() on:input=on_input>
+                    // No `prop:value`: `keep_typed` fills the field, so hydration cannot erase
+                    // what was typed while the page loaded.
+                    <textarea id="section-body" name="body" rows="18" node_ref=field on:input=on_input>
                         {crate::foundation::ui::textarea_text(&start_body)}
                     </textarea>
                 </div>
@@ -123,6 +201,52 @@ pub fn Editor(
                 </span>
             </div>
         </ActionForm>
+    }
+}
+
+/// A draft from this browser that is not brought back without asking: it was typed on an
+/// older version (the saved text changed meanwhile), or something else was typed since.
+#[component]
+fn WaitingDraft(
+    draft: Draft,
+    plan: i64,
+    section: i64,
+    version: i64,
+    restore: impl Fn(leptos::ev::MouseEvent) + 'static,
+    discard: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let older = draft.base_version < version;
+    let compare = format!(
+        "/plans/{plan}/sections/{section}/history?from={}&to={version}",
+        draft.base_version
+    );
+    view! {
+        <div class="alert alert-info waiting-draft" role="alert">
+            <p>
+                <strong>"Unsaved text from this browser: "</strong>
+                {if older {
+                    format!(
+                        "it was typed on version {}, and the section has been saved since (it is now at version {version}), so the saved text changed meanwhile.",
+                        draft.base_version,
+                    )
+                } else {
+                    "it differs from what is in the editor now.".to_owned()
+                }}
+                " Restoring it replaces the text in the editor; saving it then merges it with the changes saved since it was typed."
+            </p>
+            {older.then(|| view! {
+                <p><a href=compare>{format!("See what changed since version {}", draft.base_version)}</a></p>
+            })}
+            <details>
+                <summary>"Your unsaved text"</summary>
+                <pre class="mine">{draft.body.clone()}</pre>
+            </details>
+            <p class="actions">
+                <button type="button" class="primary small" on:click=restore>"Restore my unsaved text"</button>
+                " "
+                <button type="button" class="small" on:click=discard>"Discard it"</button>
+            </p>
+        </div>
     }
 }
 
