@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod countries;
 #[cfg(feature = "ssr")]
+pub mod cpu;
+#[cfg(feature = "ssr")]
 pub mod flash;
 pub mod frameworks;
 pub mod markdown;
@@ -15,5 +17,7 @@ pub mod session;
 pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(test)]
+pub mod testing;
 pub mod ui;
 pub mod viewer;
