@@ -91,16 +91,22 @@ pub fn highlighted_html(markdown: &str, marks: &[(i64, usize, usize)]) -> String
     // plain_text trims leading space; flatten never emits one, so offsets agree.
     debug_assert!(!text.starts_with(' '));
     let mut pieces: Vec<Vec<Event<'_>>> = events.into_iter().map(|e| vec![e]).collect();
+    // Which thread (if any) marks each byte of the text, the first listed winning where
+    // passages overlap: painted once, so the work grows with the text and the passages'
+    // lengths, not their product.
+    let mut owners: Vec<Option<i64>> = Vec::new();
+    if !marks.is_empty() {
+        owners.resize(text.len(), None);
+        for (thread, start, end) in marks.iter().rev() {
+            if let Some(span) = owners.get_mut(*start..(*end).min(text.len())) {
+                span.fill(Some(*thread));
+            }
+        }
+    }
+    let owner = |pos: usize| owners.get(pos).copied().flatten();
     for run in &runs {
         let Some(original) = pieces.get(run.event).and_then(|p| p.first()).cloned() else {
             continue;
-        };
-        // Which thread (if any) marks each kept character of this event.
-        let owner = |pos: usize| {
-            marks
-                .iter()
-                .find(|(_, s, e)| pos >= *s && pos < *e)
-                .map(|(t, ..)| *t)
         };
         if !run.chars.iter().any(|(pos, ..)| owner(*pos).is_some()) {
             continue;
@@ -187,6 +193,16 @@ mod tests {
         let html = highlighted_html(md, &[(1, start, start + 8)]);
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn where_passages_overlap_the_first_thread_marks_the_overlap() {
+        let md = "alpha beta gamma";
+        let html = highlighted_html(md, &[(1, 0, 10), (2, 6, 16)]);
+        assert_eq!(
+            html,
+            "<p><mark class=\"passage\" data-thread=\"1\">alpha beta</mark><mark class=\"passage\" data-thread=\"2\"> gamma</mark></p>\n"
+        );
     }
 
     #[test]
