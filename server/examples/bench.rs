@@ -308,69 +308,130 @@ impl Timings {
     }
 }
 
+/// Runs `work` on a thread of its own with a runtime of its own. The servers run on the
+/// benchmark's runtime: a client sharing it would be starved by the very stall it measures,
+/// and report less than a real client elsewhere would wait.
+fn on_own_thread<T, F, Fut>(work: F) -> std::thread::JoinHandle<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime")
+            .block_on(work())
+    })
+}
+
+/// One of the hostile requests.
+#[derive(Clone, Copy)]
+enum HostileRequest {
+    NestedPage,
+    Comparison,
+    HugeHints,
+}
+
+impl HostileRequest {
+    const ALL: [HostileRequest; 3] = [
+        HostileRequest::NestedPage,
+        HostileRequest::Comparison,
+        HostileRequest::HugeHints,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            HostileRequest::NestedPage => "nested-list section page",
+            HostileRequest::Comparison => "15,000-word comparison",
+            HostileRequest::HugeHints => "passage comment, huge hints",
+        }
+    }
+
+    fn build(self, client: &Client, base: &str, h: &Hostile) -> reqwest::RequestBuilder {
+        let plan = h.plan;
+        match self {
+            HostileRequest::NestedPage => client
+                .get(format!("{base}/plans/{plan}/sections/{}", h.nested))
+                .header("accept", "text/html"),
+            HostileRequest::Comparison => client.post(format!("{base}/api/compare")).form(&[
+                ("plan_id", plan.to_string()),
+                ("section_id", h.rewritten.to_string()),
+                ("from", "2".into()),
+                ("to", "3".into()),
+            ]),
+            HostileRequest::HugeHints => {
+                let hint = "word ".repeat(HOSTILE_HINT_WORDS);
+                client.post(format!("{base}/api/start_thread")).form(&[
+                    ("plan_id", plan.to_string()),
+                    ("section_id", h.repeated.to_string()),
+                    ("body", "On this word.".into()),
+                    ("quote", "word".into()),
+                    ("prefix", hint.clone()),
+                    ("suffix", hint),
+                ])
+            }
+        }
+    }
+}
+
 /// Readers of the hostile inputs (two of each, as long as `duration`, at least one request
-/// each) while four clients time `/health`. Prints every figure; asserts nothing.
-async fn hostile_scenario(base: &str, cookies: &Client, hostile: &Hostile, duration: Duration) {
+/// each) while four clients ask for `/health` on a fixed schedule, 200 times a second in all.
+/// Every client runs on a thread of its own. A `/health` answer is timed from when it was due,
+/// not from when it could be sent, so a stall counts for every request it held up. Prints every
+/// figure; asserts nothing.
+async fn hostile_scenario(base: &str, hostile: Hostile, duration: Duration) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client_with_jar = {
+        let jar = jar.clone();
+        move || {
+            Client::builder()
+                .cookie_provider(jar.clone())
+                .build()
+                .expect("client")
+        }
+    };
+    let login = client_with_jar()
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "bench@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "login failed");
+
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut health = Vec::new();
-    for _ in 0..4 {
-        let (client, url, stop) = (cookies.clone(), format!("{base}/health"), stop.clone());
-        health.push(tokio::spawn(async move {
+    for poller in 0..4u64 {
+        let (url, stop) = (format!("{base}/health"), stop.clone());
+        health.push(on_own_thread(move || async move {
+            let client = Client::new();
+            let interval = Duration::from_millis(20);
+            let mut due = tokio::time::Instant::now() + Duration::from_millis(5 * poller);
             let mut t = Timings::default();
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let at = Instant::now();
+                tokio::time::sleep_until(due).await;
                 let ok = fetch_page(&client, url.clone()).await;
-                t.latencies.push(at.elapsed());
+                t.latencies.push(due.elapsed());
                 t.failures += usize::from(!ok);
-                // A steady trickle, not a flood: the question is whether a reader waits.
-                tokio::time::sleep(Duration::from_millis(5)).await;
+                due += interval;
             }
             t
         }));
     }
-    let plan = hostile.plan;
-    let hint = "word ".repeat(HOSTILE_HINT_WORDS);
-    let kinds: Vec<(&'static str, reqwest::RequestBuilder)> = vec![
-        (
-            "nested-list section page",
-            cookies
-                .get(format!("{base}/plans/{plan}/sections/{}", hostile.nested))
-                .header("accept", "text/html"),
-        ),
-        (
-            "15,000-word comparison",
-            cookies.post(format!("{base}/api/compare")).form(&[
-                ("plan_id", plan.to_string()),
-                ("section_id", hostile.rewritten.to_string()),
-                ("from", "2".into()),
-                ("to", "3".into()),
-            ]),
-        ),
-        (
-            "passage comment, huge hints",
-            cookies.post(format!("{base}/api/start_thread")).form(&[
-                ("plan_id", plan.to_string()),
-                ("section_id", hostile.repeated.to_string()),
-                ("body", "On this word.".into()),
-                ("quote", "word".into()),
-                ("prefix", hint.clone()),
-                ("suffix", hint),
-            ]),
-        ),
-    ];
+    let hostile = std::sync::Arc::new(hostile);
     let start = Instant::now();
     let mut readers = Vec::new();
-    for (name, request) in kinds {
-        for _ in 0..2 {
-            let request = request.try_clone().expect("a body that clones");
-            readers.push(tokio::spawn(async move {
+    for kind in HostileRequest::ALL {
+        let (base, hostile, client) = (base.to_owned(), hostile.clone(), client_with_jar());
+        readers.push(on_own_thread(move || async move {
+            let one_reader = || async {
                 let mut t = Timings::default();
                 loop {
                     let at = Instant::now();
-                    let sent = request
-                        .try_clone()
-                        .expect("a body that clones")
-                        .timeout(Duration::from_secs(180))
+                    let sent = kind
+                        .build(&client, &base, &hostile)
+                        .timeout(Duration::from_secs(600))
                         .send()
                         .await;
                     let ok = match sent {
@@ -383,22 +444,21 @@ async fn hostile_scenario(base: &str, cookies: &Client, hostile: &Hostile, durat
                         break;
                     }
                 }
-                (name, t)
-            }));
-        }
+                t
+            };
+            let (mut a, b) = tokio::join!(one_reader(), one_reader());
+            a.add(b);
+            (kind.name(), a)
+        }));
     }
     let mut by_kind: Vec<(&'static str, Timings)> = Vec::new();
     for reader in readers {
-        let (name, t) = reader.await.expect("reader");
-        match by_kind.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, all)) => all.add(t),
-            None => by_kind.push((name, t)),
-        }
+        by_kind.push(reader.join().expect("reader"));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut health_all = Timings::default();
     for h in health {
-        health_all.add(h.await.expect("health poller"));
+        health_all.add(h.join().expect("health poller"));
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
@@ -753,7 +813,7 @@ async fn main() {
     // Last, so that whatever it leaves running cannot slow the other scenarios.
     if wanted("hostile") {
         let hostile = seed_hostile(&db, &seeded).await;
-        hostile_scenario(&uncached_base, &client, &hostile, duration).await;
+        hostile_scenario(&uncached_base, hostile, duration).await;
     }
     if let Some(save) = named("section save") {
         println!(
