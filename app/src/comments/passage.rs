@@ -91,19 +91,23 @@ pub fn highlighted_html(markdown: &str, marks: &[(i64, usize, usize)]) -> String
     // plain_text trims leading space; flatten never emits one, so offsets agree.
     debug_assert!(!text.starts_with(' '));
     let mut pieces: Vec<Vec<Event<'_>>> = events.into_iter().map(|e| vec![e]).collect();
-    // Which thread (if any) marks each byte of the text, the first listed winning where
+    // Which mark (if any) covers each byte of the text, the first listed winning where
     // passages overlap: painted once, so the work grows with the text and the passages'
-    // lengths, not their product.
-    let mut owners: Vec<Option<i64>> = Vec::new();
+    // lengths, not their product. Indexes into `marks` keep the table at 4 bytes a byte.
+    const UNMARKED: u32 = u32::MAX;
+    let mut owners: Vec<u32> = Vec::new();
     if !marks.is_empty() {
-        owners.resize(text.len(), None);
-        for (thread, start, end) in marks.iter().rev() {
-            if let Some(span) = owners.get_mut(*start..(*end).min(text.len())) {
-                span.fill(Some(*thread));
+        owners.resize(text.len(), UNMARKED);
+        for (i, (_, start, end)) in marks.iter().enumerate().rev() {
+            if let (Some(span), Ok(i)) = (owners.get_mut(*start..(*end).min(text.len())), u32::try_from(i)) {
+                span.fill(i);
             }
         }
     }
-    let owner = |pos: usize| owners.get(pos).copied().flatten();
+    let owner = |pos: usize| {
+        let i = *owners.get(pos)?;
+        marks.get(usize::try_from(i).ok()?).map(|(thread, ..)| *thread)
+    };
     for run in &runs {
         let Some(original) = pieces.get(run.event).and_then(|p| p.first()).cloned() else {
             continue;
