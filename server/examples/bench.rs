@@ -1,6 +1,7 @@
 //! Load benchmark: a generated plan of 40 sections of ~1,500 words with 100 revisions each,
 //! then concurrent HTTP clients against the plan overview, a section page and section saves,
-//! beside a trivial route of the same server (the machine's ceiling).
+//! beside a trivial route of the same server (the machine's ceiling); and a hostile-content
+//! scenario (`hostile`): readers of stored text built to be expensive while `/health` is timed.
 //!
 //! Run with `scripts/bench` (release build). Figures are printed, never asserted: a slow or
 //! busy machine must not fail anything.
@@ -85,7 +86,15 @@ fn text(seed: u64, words: usize) -> String {
     out
 }
 
-async fn seed(db: &Db) -> (i64, Vec<i64>) {
+/// What [`seed`] made: the plan, its sections, and who leads it.
+struct Seeded {
+    plan: i64,
+    sections: Vec<i64>,
+    person: i64,
+    org: i64,
+}
+
+async fn seed(db: &Db) -> Seeded {
     let t = now();
     let org = db
         .transaction(async |tx| {
@@ -174,7 +183,326 @@ async fn seed(db: &Db) -> (i64, Vec<i64>) {
         }
         sections.push(id);
     }
-    (plan, sections)
+    Seeded {
+        plan,
+        sections,
+        person,
+        org,
+    }
+}
+
+/// A section added to `plan` with `bodies` saved as its revisions 2, 3... straight into the
+/// database, past every check a request would meet: text stored before a limit existed.
+async fn stored_section(
+    db: &Db,
+    plan: i64,
+    who: (i64, i64),
+    title: &str,
+    bodies: &[String],
+) -> i64 {
+    let (person, org) = who;
+    let entry = NewEntry::new(AuditKind::PlanChange, "section")
+        .by(person)
+        .plan(plan);
+    let id = db
+        .write_audited(
+            |id: &i64| entry.about(format!("section {id}")),
+            async |tx| {
+                app::sections::db::add_section(tx, plan, title, person, Some(org), now()).await
+            },
+        )
+        .await
+        .expect("section");
+    for (i, body) in bodies.iter().enumerate() {
+        app::sections::save_queue::save(
+            db,
+            app::sections::db::NewRevision {
+                section_id: id,
+                expected_version: i as i64 + 1,
+                body: body.clone(),
+                kind: "edit",
+                author: person,
+                organisation: Some(org),
+                note: String::new(),
+                now: now(),
+                ip: None,
+            },
+        )
+        .await
+        .expect("revision");
+    }
+    id
+}
+
+/// The hostile inputs of issue 13: a section of 60,000 nested list markers (120 KB), a
+/// section whose two revisions are 15,000 different words each, and a section of 20,000
+/// repeated words to quote from with 20,000-word context hints.
+struct Hostile {
+    plan: i64,
+    nested: i64,
+    rewritten: i64,
+    repeated: i64,
+}
+
+/// Words in the hostile comparison, and in the repeated text and each of its quote hints.
+const HOSTILE_DIFF_WORDS: usize = 15_000;
+const HOSTILE_HINT_WORDS: usize = 20_000;
+
+async fn seed_hostile(db: &Db, seeded: &Seeded) -> Hostile {
+    let who = (seeded.person, seeded.org);
+    let plan = app::plans::db::insert_plan(
+        db,
+        &app::plans::db::NewPlan {
+            country: "SL",
+            title: "Hostile content",
+            summary: "Generated.",
+            period: app::plans::domain::Period {
+                start: 2026,
+                end: 2030,
+            },
+            stage: 2,
+            lead_org_id: seeded.org,
+            created_by: seeded.person,
+            creator_org: Some(seeded.org),
+            from_template: false,
+            now: now(),
+            ip: None,
+        },
+    )
+    .await
+    .expect("hostile plan");
+    let nested = format!("{}deep", "- ".repeat(60_000));
+    let nested = stored_section(db, plan, who, "Nested list markers", &[nested]).await;
+    let rewritten = stored_section(
+        db,
+        plan,
+        who,
+        "Rewritten whole",
+        &[text(1, HOSTILE_DIFF_WORDS), text(2, HOSTILE_DIFF_WORDS)],
+    )
+    .await;
+    let repeated = "word ".repeat(HOSTILE_HINT_WORDS);
+    let repeated = stored_section(db, plan, who, "Repeated words", &[repeated]).await;
+    Hostile {
+        plan,
+        nested,
+        rewritten,
+        repeated,
+    }
+}
+
+/// Latencies of one kind of request, and how many failed.
+#[derive(Default)]
+struct Timings {
+    latencies: Vec<Duration>,
+    failures: usize,
+}
+
+impl Timings {
+    fn add(&mut self, other: Timings) {
+        self.latencies.extend(other.latencies);
+        self.failures += other.failures;
+    }
+
+    fn percentile(&mut self, p: f64) -> Duration {
+        self.latencies.sort();
+        let at = ((self.latencies.len() as f64 * p) as usize)
+            .min(self.latencies.len().saturating_sub(1));
+        self.latencies.get(at).copied().unwrap_or_default()
+    }
+}
+
+/// Runs `work` on a thread of its own with a runtime of its own. The servers run on the
+/// benchmark's runtime: a client sharing it would be starved by the very stall it measures,
+/// and report less than a real client elsewhere would wait.
+fn on_own_thread<T, F, Fut>(work: F) -> std::thread::JoinHandle<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime")
+            .block_on(work())
+    })
+}
+
+/// One of the hostile requests.
+#[derive(Clone, Copy)]
+enum HostileRequest {
+    NestedPage,
+    Comparison,
+    HugeHints,
+}
+
+impl HostileRequest {
+    const ALL: [HostileRequest; 3] = [
+        HostileRequest::NestedPage,
+        HostileRequest::Comparison,
+        HostileRequest::HugeHints,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            HostileRequest::NestedPage => "nested-list section page",
+            HostileRequest::Comparison => "15,000-word comparison",
+            HostileRequest::HugeHints => "passage comment, huge hints",
+        }
+    }
+
+    fn build(self, client: &Client, base: &str, h: &Hostile) -> reqwest::RequestBuilder {
+        let plan = h.plan;
+        match self {
+            HostileRequest::NestedPage => client
+                .get(format!("{base}/plans/{plan}/sections/{}", h.nested))
+                .header("accept", "text/html"),
+            HostileRequest::Comparison => client.post(format!("{base}/api/compare")).form(&[
+                ("plan_id", plan.to_string()),
+                ("section_id", h.rewritten.to_string()),
+                ("from", "2".into()),
+                ("to", "3".into()),
+            ]),
+            HostileRequest::HugeHints => {
+                let hint = "word ".repeat(HOSTILE_HINT_WORDS);
+                client.post(format!("{base}/api/start_thread")).form(&[
+                    ("plan_id", plan.to_string()),
+                    ("section_id", h.repeated.to_string()),
+                    ("body", "On this word.".into()),
+                    ("quote", "word".into()),
+                    ("prefix", hint.clone()),
+                    ("suffix", hint),
+                ])
+            }
+        }
+    }
+}
+
+/// Readers of the hostile inputs (two of each, as long as `duration`, at least one request
+/// each) while four clients ask for `/health` on a fixed schedule, 200 times a second in all.
+/// Every client runs on a thread of its own. A `/health` answer is timed from when it was due,
+/// not from when it could be sent, so a stall counts for every request it held up. Prints every
+/// figure; asserts nothing.
+async fn hostile_scenario(base: &str, hostile: Hostile, duration: Duration) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client_with_jar = {
+        let jar = jar.clone();
+        move || {
+            Client::builder()
+                .cookie_provider(jar.clone())
+                .build()
+                .expect("client")
+        }
+    };
+    let login = client_with_jar()
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "bench@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "login failed");
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut health = Vec::new();
+    for poller in 0..4u64 {
+        let (url, stop) = (format!("{base}/health"), stop.clone());
+        health.push(on_own_thread(move || async move {
+            let client = Client::new();
+            let interval = Duration::from_millis(20);
+            let mut due = tokio::time::Instant::now() + Duration::from_millis(5 * poller);
+            let mut t = Timings::default();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                tokio::time::sleep_until(due).await;
+                let ok = fetch_page(&client, url.clone()).await;
+                t.latencies.push(due.elapsed());
+                t.failures += usize::from(!ok);
+                due += interval;
+            }
+            t
+        }));
+    }
+    let hostile = std::sync::Arc::new(hostile);
+    let start = Instant::now();
+    let mut readers = Vec::new();
+    for kind in HostileRequest::ALL {
+        let (base, hostile, client) = (base.to_owned(), hostile.clone(), client_with_jar());
+        readers.push(on_own_thread(move || async move {
+            let one_reader = || async {
+                let mut t = Timings::default();
+                loop {
+                    let at = Instant::now();
+                    let sent = kind
+                        .build(&client, &base, &hostile)
+                        .timeout(Duration::from_secs(600))
+                        .send()
+                        .await;
+                    let ok = match sent {
+                        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    t.latencies.push(at.elapsed());
+                    t.failures += usize::from(!ok);
+                    if start.elapsed() >= duration {
+                        break;
+                    }
+                }
+                t
+            };
+            let (mut a, b) = tokio::join!(one_reader(), one_reader());
+            a.add(b);
+            (kind.name(), a)
+        }));
+    }
+    let mut by_kind: Vec<(&'static str, Timings)> = Vec::new();
+    for reader in readers {
+        by_kind.push(reader.join().expect("reader"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut health_all = Timings::default();
+    for h in health {
+        health_all.add(h.join().expect("health poller"));
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "\nhostile content ({:.1} s): 2 readers of each input, /health timed by 4 clients meanwhile",
+        start.elapsed().as_secs_f64()
+    );
+    println!(
+        "{:<30} {:>9} {:>8} {:>10} {:>10} {:>10}",
+        "request", "requests", "failed", "p50 ms", "max ms", ""
+    );
+    for (name, t) in &mut by_kind {
+        let (p50, max) = (t.percentile(0.5), t.percentile(1.0));
+        println!(
+            "{:<30} {:>9} {:>8} {:>10.1} {:>10.1} {:>10}",
+            name,
+            t.latencies.len(),
+            t.failures,
+            ms(p50),
+            ms(max),
+            if max < Duration::from_secs(2) {
+                "(< 2 s)"
+            } else {
+                "(target < 2 s)"
+            }
+        );
+    }
+    let (p50, p99, max) = (
+        health_all.percentile(0.5),
+        health_all.percentile(0.99),
+        health_all.percentile(1.0),
+    );
+    println!(
+        "{:<30} {:>9} {:>8} {:>10.1} {:>10.1}   p99 {:.1} ms (target < 50 ms)",
+        "/health meanwhile",
+        health_all.latencies.len(),
+        health_all.failures,
+        ms(p50),
+        ms(max),
+        ms(p99)
+    );
 }
 
 /// GETs a page and reads it whole; true when it succeeded.
@@ -296,7 +624,8 @@ async fn main() {
     let url = format!("sqlite://{}/bench.db", dir.display());
     let seeding = Instant::now();
     let db = open_database(&url).await.expect("database");
-    let (plan, sections) = seed(&db).await;
+    let seeded = seed(&db).await;
+    let (plan, sections) = (seeded.plan, seeded.sections.clone());
     println!(
         "seeded {SECTIONS} sections x ~{WORDS} words x {REVISIONS} revisions in {:.1} s",
         seeding.elapsed().as_secs_f64()
@@ -484,6 +813,11 @@ async fn main() {
             "  by CPU cost per request (steadier when other work shares the cores): {:.1}%",
             trivial.cpu_us / page.cpu_us * 100.0
         );
+    }
+    // Last, so that whatever it leaves running cannot slow the other scenarios.
+    if wanted("hostile") {
+        let hostile = seed_hostile(&db, &seeded).await;
+        hostile_scenario(&uncached_base, hostile, duration).await;
     }
     if let Some(save) = named("section save") {
         println!(

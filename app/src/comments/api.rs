@@ -87,32 +87,54 @@ mod support {
 /// passages highlighted.
 #[server(prefix = "/api", endpoint = "section_threads")]
 pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfSection, AppError> {
-    use super::domain::{locate, may_delete, may_edit, ThreadState};
+    use super::domain::{locate, may_delete, may_edit, Passage, ThreadState};
     use super::views::{AnchorState, CommentView, Stamp, ThreadView};
     use crate::access::domain::PlanAction;
+    use crate::foundation::cpu;
     let db = crate::foundation::state::db()?;
     let (actor, section) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let rows = super::db::threads_of(&db, plan_id, section_id).await?;
     let comments = super::db::comments_of(&db, plan_id, section_id).await?;
     let activity = super::db::activity(&db, plan_id, section_id).await?;
-    let text = super::passage::plain_text(&section.body);
     let can_comment = actor.may(PlanAction::Comment);
     let is_lead = actor.may(PlanAction::Manage);
     let me = actor.person.id;
+    // Where each passage is now, found off the async workers; `None` if that took too long.
+    let body = std::sync::Arc::new(section.body.clone());
+    let passages: Vec<Option<Passage>> = rows.iter().map(|t| t.passage.clone()).collect();
+    let found = {
+        let body = std::sync::Arc::clone(&body);
+        cpu::run("locate passages", cpu::READ_BUDGET, move || {
+            let text = super::passage::plain_text(&body);
+            passages
+                .iter()
+                .map(|p| p.as_ref().map(|p| locate(&text, p)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .ok()
+    };
+    let live: Vec<String> = comments
+        .iter()
+        .filter(|c| c.deleted_at.is_none())
+        .map(|c| c.body.clone())
+        .collect();
+    let mut rendered = crate::foundation::markdown::served::safe_html_all(live)
+        .await
+        .into_iter();
     let mut marks = Vec::new();
     let mut threads = Vec::new();
-    for t in rows {
-        let anchor = match &t.passage {
-            None => AnchorState::Section,
-            Some(p) => match locate(&text, p) {
-                Some((start, end)) => {
-                    if t.state() == ThreadState::Open {
-                        marks.push((t.id, start, end));
-                    }
-                    AnchorState::Present
+    for (i, t) in rows.into_iter().enumerate() {
+        let anchor = match (&t.passage, found.as_ref().and_then(|f| f.get(i))) {
+            (None, _) => AnchorState::Section,
+            (Some(_), None) => AnchorState::Unchecked,
+            (Some(_), Some(Some(Some((start, end))))) => {
+                if t.state() == ThreadState::Open {
+                    marks.push((t.id, *start, *end));
                 }
-                None => AnchorState::Changed,
-            },
+                AnchorState::Present
+            }
+            (Some(_), Some(_)) => AnchorState::Changed,
         };
         threads.push(ThreadView {
             id: t.id,
@@ -124,30 +146,31 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
             },
             resolved: t.resolved.map(|(by, at)| Stamp { by, at }),
             reopened: t.reopened.map(|(by, at)| Stamp { by, at }),
-            comments: comments
-                .iter()
-                .filter(|c| c.thread_id == t.id)
-                .map(|c| {
-                    let deleted = c.deleted_at.is_some();
-                    let mine = may_edit(c.author_id, me);
-                    CommentView {
-                        id: c.id,
-                        author: c.author.clone(),
-                        html: if deleted {
-                            String::new()
-                        } else {
-                            crate::foundation::markdown::to_safe_html(&c.body)
-                        },
-                        source: (mine && !deleted && can_comment).then(|| c.body.clone()),
-                        created_at: c.created_at,
-                        edited_at: c.edited_at,
-                        deleted,
-                        can_edit: mine && !deleted && can_comment,
-                        can_delete: !deleted && may_delete(c.author_id, me, is_lead, can_comment),
-                    }
-                })
-                .collect(),
+            comments: Vec::new(),
         });
+    }
+    // Comments in the order read, each into its thread; rendered in that same order.
+    for c in &comments {
+        let deleted = c.deleted_at.is_some();
+        let mine = may_edit(c.author_id, me);
+        let view = CommentView {
+            id: c.id,
+            author: c.author.clone(),
+            html: if deleted {
+                String::new()
+            } else {
+                rendered.next().unwrap_or_default()
+            },
+            source: (mine && !deleted && can_comment).then(|| c.body.clone()),
+            created_at: c.created_at,
+            edited_at: c.edited_at,
+            deleted,
+            can_edit: mine && !deleted && can_comment,
+            can_delete: !deleted && may_delete(c.author_id, me, is_lead, can_comment),
+        };
+        if let Some(thread) = threads.iter_mut().find(|t| t.id == c.thread_id) {
+            thread.comments.push(view);
+        }
     }
     // The highlighted rendering is the costliest part of a section page. The marks come from
     // the threads, which only change by a write, and a write makes every memo stale.
@@ -156,9 +179,14 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
             "comments.highlighted",
             format!("{section_id}:{}", section.version),
             || async {
-                Ok(crate::foundation::markdown::sanitise(
-                    &super::passage::highlighted_html(&section.body, &marks),
-                ))
+                let job = std::sync::Arc::clone(&body);
+                let html = cpu::run("highlight passages", cpu::READ_BUDGET, move || {
+                    crate::foundation::markdown::sanitise(&super::passage::highlighted_html(
+                        &job, &marks,
+                    ))
+                })
+                .await;
+                Ok(html.unwrap_or_else(|_| crate::foundation::markdown::unformatted_html(&body)))
             },
         )
         .await?;
@@ -225,13 +253,22 @@ pub async fn start_thread(
         }
         Ok(None) => None,
         Ok(Some(q)) => {
-            let text = super::passage::plain_text(&section.body);
-            let found = anchor_in(
-                &text,
-                &q,
-                prefix.as_deref().unwrap_or_default(),
-                suffix.as_deref().unwrap_or_default(),
-            );
+            // The hints are cut to the context a thread keeps before anything else is done
+            // with them; the section's text is flattened and searched off the async workers.
+            let prefix = super::domain::prefix_hint(prefix.as_deref().unwrap_or_default());
+            let suffix = super::domain::suffix_hint(suffix.as_deref().unwrap_or_default());
+            let body = section.body.clone();
+            let found = crate::foundation::cpu::run(
+                "anchor a quote",
+                crate::foundation::cpu::READ_BUDGET,
+                move || anchor_in(&super::passage::plain_text(&body), &q, &prefix, &suffix),
+            )
+            .await
+            .map_err(|_| {
+                AppError::Conflict(
+                    "The server is too busy to find your quote right now. Your comment is kept here: post it again in a moment.".into(),
+                )
+            })?;
             if found.is_none() {
                 errors.add(
                     "quote",

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::foundation::markdown::check_nesting;
+
 /// Longest comment accepted, in characters.
 pub const MAX_COMMENT_CHARS: usize = 10_000;
 /// Longest quoted passage accepted, in characters.
@@ -31,6 +33,7 @@ impl CommentBody {
         {
             return Err("Comments cannot contain control characters.");
         }
+        check_nesting(text)?;
         Ok(CommentBody(text.to_owned()))
     }
 
@@ -96,19 +99,23 @@ fn first_chars(s: &str, n: usize) -> &str {
     &s[..end]
 }
 
-/// How many characters at the end of `a` agree with the end of `want`.
+/// How many characters at the end of `a` agree with the end of `want`, counting at most
+/// [`CONTEXT_CHARS`]: all the context a thread keeps.
 fn common_suffix_len(a: &str, want: &str) -> usize {
     a.chars()
         .rev()
         .zip(want.chars().rev())
+        .take(CONTEXT_CHARS)
         .take_while(|(x, y)| x == y)
         .count()
 }
 
-/// How many characters at the start of `a` agree with the start of `want`.
+/// How many characters at the start of `a` agree with the start of `want`, counting at most
+/// [`CONTEXT_CHARS`].
 fn common_prefix_len(a: &str, want: &str) -> usize {
     a.chars()
         .zip(want.chars())
+        .take(CONTEXT_CHARS)
         .take_while(|(x, y)| x == y)
         .count()
 }
@@ -117,6 +124,11 @@ fn common_prefix_len(a: &str, want: &str) -> usize {
 /// the quote occurs several times, the occurrence whose surroundings best match the stored
 /// context wins (the first one on a tie); where the context matches nowhere, the quote alone
 /// still finds it. `None` when the quote is no longer in the text.
+///
+/// The work is linear in the text: the search for the quote is (`str::match_indices` is the
+/// two-way algorithm), and each occurrence compares at most [`CONTEXT_CHARS`] characters on
+/// either side, however long the context given. Comparing the whole context instead made a
+/// 20,000-word hint over a text repeating one word take a minute.
 pub fn locate(text: &str, passage: &Passage) -> Option<(usize, usize)> {
     if passage.quote.is_empty() {
         return None;
@@ -133,14 +145,27 @@ pub fn locate(text: &str, passage: &Passage) -> Option<(usize, usize)> {
     best.map(|(range, _)| range)
 }
 
+/// The context hint a browser sent before a quote, cut to the [`CONTEXT_CHARS`] next to it
+/// (all [`locate`] compares) before any work is done on it, and whitespace normalised.
+pub fn prefix_hint(raw: &str) -> String {
+    let near = last_chars(raw, 4 * CONTEXT_CHARS);
+    last_chars(&normalise_space(near), CONTEXT_CHARS).to_owned()
+}
+
+/// The context hint after a quote, cut like [`prefix_hint`].
+pub fn suffix_hint(raw: &str) -> String {
+    let near = first_chars(raw, 4 * CONTEXT_CHARS);
+    first_chars(&normalise_space(near), CONTEXT_CHARS).to_owned()
+}
+
 /// Anchors `quote` in the current `text`, using the context the person's browser saw
-/// (`prefix_hint`, `suffix_hint`, possibly empty) to pick among repeats, and keeps the real
-/// surrounding text. `None` when the quote is not in the text.
+/// (`prefix_hint`, `suffix_hint`, possibly empty, of any length) to pick among repeats, and
+/// keeps the real surrounding text. `None` when the quote is not in the text.
 pub fn anchor_in(text: &str, quote: &str, prefix_hint: &str, suffix_hint: &str) -> Option<Passage> {
     let hint = Passage {
         quote: quote.to_owned(),
-        prefix: normalise_space(prefix_hint),
-        suffix: normalise_space(suffix_hint),
+        prefix: self::prefix_hint(prefix_hint),
+        suffix: self::suffix_hint(suffix_hint),
     };
     let (start, end) = locate(text, &hint)?;
     Some(Passage {
@@ -248,6 +273,37 @@ mod tests {
     fn a_passage_edited_away_is_not_found() {
         let p = anchor_in("Keep the vetting clause.", "vetting clause", "", "").unwrap();
         assert_eq!(locate("Keep the screening rule.", &p), None);
+    }
+
+    #[test]
+    fn context_hints_are_cut_to_what_a_thread_keeps() {
+        let long = "one two  three ".repeat(1_000);
+        let before = prefix_hint(&long);
+        assert_eq!(before.chars().count(), CONTEXT_CHARS);
+        assert!(normalise_space(&long).ends_with(&before), "{before:?}");
+        let after = suffix_hint(&long);
+        assert_eq!(after, "one two three one two three one two thre");
+        assert_eq!(prefix_hint(" a\n b "), "a b");
+    }
+
+    #[test]
+    fn a_quote_with_huge_hints_in_a_repetitive_text_is_found_in_linear_time() {
+        // The reviewers' input: 20,000 words of context around a word the text repeats
+        // 20,000 times. Comparing whole contexts at every repeat took a minute.
+        let text = normalise_space(&"word ".repeat(20_000));
+        let hint = "word ".repeat(20_000);
+        let found = crate::foundation::testing::finishes_within(
+            std::time::Duration::from_secs(20),
+            move || anchor_in(&text, "word", &hint, &hint),
+        );
+        let passage = found.expect("the quote is in the text");
+        assert_eq!(passage.prefix.chars().count(), CONTEXT_CHARS);
+    }
+
+    #[test]
+    fn comments_nested_past_the_limit_are_refused_with_a_reason() {
+        let message = CommentBody::parse(&"> ".repeat(100)).unwrap_err();
+        assert!(message.contains("32 levels"), "{message}");
     }
 
     #[test]

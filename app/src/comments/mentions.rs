@@ -39,11 +39,21 @@ fn starts_with_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
     Some(hay_chars.next().map_or(hay.len(), |(i, _)| i))
 }
 
+/// The longest email address there is (RFC 5321), so the longest run worth reading after an
+/// `@`: a comment of `@a.@a.@a.`... would otherwise be read to its end from every `@`.
+const MAX_EMAIL_CHARS: usize = 254;
+
 fn email_like(s: &str) -> Option<&str> {
-    let end = s
+    let end = match s
         .char_indices()
+        .take(MAX_EMAIL_CHARS + 1)
         .find(|(_, c)| !(c.is_alphanumeric() || "._%+-@".contains(*c)))
-        .map_or(s.len(), |(i, _)| i);
+    {
+        Some((i, _)) => i,
+        None if s.chars().nth(MAX_EMAIL_CHARS).is_none() => s.len(),
+        // A longer run is no address.
+        None => return None,
+    };
     let token = s[..end].trim_end_matches(['.', '-']);
     let (local, domain) = token.split_once('@')?;
     (!local.is_empty() && domain.contains('.') && !domain.contains('@')).then_some(token)
@@ -119,6 +129,22 @@ mod tests {
             name: name.into(),
             email: email.into(),
         }
+    }
+
+    #[test]
+    fn a_comment_of_chained_at_signs_is_read_once_over() {
+        // Each `@` after a dot starts a word; reading to the end of the run from every one of
+        // them was quadratic in the comment's length.
+        let body = "@a.".repeat(3_300);
+        let members = [member(1, "Grace Mbeki", "grace@example.org")];
+        let found = crate::foundation::testing::finishes_within(
+            std::time::Duration::from_secs(20),
+            move || find_mentions(&body, &members),
+        );
+        assert!(found.people.is_empty());
+        let near_end = format!("{} @grace@example.org", "@a.".repeat(100));
+        let members = [member(1, "Grace Mbeki", "grace@example.org")];
+        assert_eq!(find_mentions(&near_end, &members).people, vec![1]);
     }
 
     #[test]

@@ -91,16 +91,26 @@ pub fn highlighted_html(markdown: &str, marks: &[(i64, usize, usize)]) -> String
     // plain_text trims leading space; flatten never emits one, so offsets agree.
     debug_assert!(!text.starts_with(' '));
     let mut pieces: Vec<Vec<Event<'_>>> = events.into_iter().map(|e| vec![e]).collect();
+    // Which mark (if any) covers each byte of the text, the first listed winning where
+    // passages overlap: painted once, so the work grows with the text and the passages'
+    // lengths, not their product. Indexes into `marks` keep the table at 4 bytes a byte.
+    const UNMARKED: u32 = u32::MAX;
+    let mut owners: Vec<u32> = Vec::new();
+    if !marks.is_empty() {
+        owners.resize(text.len(), UNMARKED);
+        for (i, (_, start, end)) in marks.iter().enumerate().rev() {
+            if let (Some(span), Ok(i)) = (owners.get_mut(*start..(*end).min(text.len())), u32::try_from(i)) {
+                span.fill(i);
+            }
+        }
+    }
+    let owner = |pos: usize| {
+        let i = *owners.get(pos)?;
+        marks.get(usize::try_from(i).ok()?).map(|(thread, ..)| *thread)
+    };
     for run in &runs {
         let Some(original) = pieces.get(run.event).and_then(|p| p.first()).cloned() else {
             continue;
-        };
-        // Which thread (if any) marks each kept character of this event.
-        let owner = |pos: usize| {
-            marks
-                .iter()
-                .find(|(_, s, e)| pos >= *s && pos < *e)
-                .map(|(t, ..)| *t)
         };
         if !run.chars.iter().any(|(pos, ..)| owner(*pos).is_some()) {
             continue;
@@ -187,6 +197,16 @@ mod tests {
         let html = highlighted_html(md, &[(1, start, start + 8)]);
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn where_passages_overlap_the_first_thread_marks_the_overlap() {
+        let md = "alpha beta gamma";
+        let html = highlighted_html(md, &[(1, 0, 10), (2, 6, 16)]);
+        assert_eq!(
+            html,
+            "<p><mark class=\"passage\" data-thread=\"1\">alpha beta</mark><mark class=\"passage\" data-thread=\"2\"> gamma</mark></p>\n"
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub enum AnchorState {
     Present,
     /// The quoted passage was edited away.
     Changed,
+    /// Not looked for this time (the server was too busy): the quote is shown, unmarked.
+    Unchecked,
 }
 
 /// One comment in a thread.

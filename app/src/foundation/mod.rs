@@ -6,6 +6,8 @@ pub mod audit;
 pub mod countries;
 pub mod drafts;
 #[cfg(feature = "ssr")]
+pub mod cpu;
+#[cfg(feature = "ssr")]
 pub mod flash;
 pub mod frameworks;
 pub mod markdown;
@@ -16,5 +18,7 @@ pub mod session;
 pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(test)]
+pub mod testing;
 pub mod ui;
 pub mod viewer;

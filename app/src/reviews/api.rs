@@ -187,9 +187,10 @@ pub async fn request_changes(
     let reason =
         super::domain::check_changes_request(review.state, review.version, version, &reason)
             .map_err(|e| match e {
-                super::domain::ReviewError::ReasonRequired => {
+                e @ (super::domain::ReviewError::ReasonRequired
+                | super::domain::ReviewError::ReasonTooDeep(_)) => {
                     let mut f = crate::error::FormErrors::default().keep("reason", &reason);
-                    f.add("reason", "Say what needs to change.");
+                    f.add("reason", e.to_string());
                     AppError::Invalid(f)
                 }
                 other => refused(other),
@@ -296,7 +297,13 @@ pub async fn plan_version(
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
     crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
-    Ok(super::version_db::plan_version(&db, plan_id, number).await?)
+    let stored = super::version_db::plan_version(&db, plan_id, number).await?;
+    let mut version = stored.version;
+    let rendered = crate::foundation::markdown::served::safe_html_all(stored.bodies).await;
+    for (section, html) in version.sections.iter_mut().zip(rendered) {
+        section.html = html;
+    }
+    Ok(version)
 }
 
 /// The plan's approval: its rule, its approved versions, and whether the viewer leads it.

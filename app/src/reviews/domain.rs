@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::foundation::markdown::check_nesting;
 use crate::foundation::people::OrgKind;
 
 /// Where a section stands in review.
@@ -75,6 +76,9 @@ pub enum ReviewError {
     /// Changes requested without saying which.
     #[error("Say what needs to change.")]
     ReasonRequired,
+    /// A reason nested too deeply to be shown (it becomes a comment, rendered to every reader).
+    #[error("{0}")]
+    ReasonTooDeep(&'static str),
 }
 
 /// Submits a draft (or a section whose changes were requested) for review.
@@ -136,7 +140,9 @@ pub fn check_changes_request(
     if reason.is_empty() {
         return Err(ReviewError::ReasonRequired);
     }
-    Ok(reason.chars().take(4000).collect())
+    let reason: String = reason.chars().take(4000).collect();
+    check_nesting(&reason).map_err(ReviewError::ReasonTooDeep)?;
+    Ok(reason)
 }
 
 /// The plan's approval rule: at least this many approvals from each kind of organisation.
@@ -278,6 +284,15 @@ mod tests {
             check_changes_request(ReviewState::Approved, 3, 3, "x"),
             Err(ReviewError::NotInReview)
         );
+        assert!(matches!(
+            check_changes_request(
+                ReviewState::InReview,
+                3,
+                3,
+                &format!("{}x", "- ".repeat(1_000))
+            ),
+            Err(ReviewError::ReasonTooDeep(_))
+        ));
     }
 
     #[test]

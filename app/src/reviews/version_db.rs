@@ -127,8 +127,17 @@ pub async fn approve_plan(
     })
 }
 
+/// A plan version as stored: its sections' Markdown is rendered by the caller, off the async
+/// workers.
+pub struct StoredVersion {
+    /// The version, each section's `html` still empty.
+    pub version: PlanVersion,
+    /// Each section's Markdown, in the same order.
+    pub bodies: Vec<String>,
+}
+
 /// Version `number` of plan `plan_id`.
-pub async fn plan_version(db: &Db, plan_id: i64, number: i64) -> DbResult<PlanVersion> {
+pub async fn plan_version(db: &Db, plan_id: i64, number: i64) -> DbResult<StoredVersion> {
     let head = sqlx::query(
         "SELECT v.title, v.approved_at, p.display_name FROM plan_versions v JOIN people p ON p.id = v.approved_by
          WHERE v.plan_id = $1 AND v.number = $2",
@@ -151,8 +160,8 @@ pub async fn plan_version(db: &Db, plan_id: i64, number: i64) -> DbResult<PlanVe
     .bind(number)
     .fetch_all(db.reader())
     .await?;
-    let read = || -> Result<PlanVersion, sqlx::Error> {
-        Ok(PlanVersion {
+    let read = || -> Result<StoredVersion, sqlx::Error> {
+        let version = PlanVersion {
             plan_id,
             number,
             title: head.try_get("title")?,
@@ -163,9 +172,7 @@ pub async fn plan_version(db: &Db, plan_id: i64, number: i64) -> DbResult<PlanVe
                 .map(|s| {
                     Ok(SnapshotSection {
                         title: s.try_get("title")?,
-                        html: crate::foundation::markdown::to_safe_html(
-                            &s.try_get::<String, _>("body")?,
-                        ),
+                        html: String::new(),
                         section_version: s.try_get("section_version")?,
                     })
                 })
@@ -180,7 +187,12 @@ pub async fn plan_version(db: &Db, plan_id: i64, number: i64) -> DbResult<PlanVe
                     })
                 })
                 .collect::<Result<_, sqlx::Error>>()?,
-        })
+        };
+        let bodies = sections
+            .iter()
+            .map(|s| s.try_get("body"))
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok(StoredVersion { version, bodies })
     };
     Ok(read()?)
 }

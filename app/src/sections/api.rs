@@ -60,12 +60,13 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
     let db = crate::foundation::state::db()?;
     let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (psgs, pillars) = super::db::tags(&db, section_id).await?;
-    // Rendering and sanitising is the costliest step of a page view; a version renders once.
+    // Rendering and sanitising is the costliest step of a page view; a version renders once,
+    // off the async workers.
     let html = db
         .memo(
             "sections.html",
             format!("{section_id}:{}", row.version),
-            || async { Ok(crate::foundation::markdown::to_safe_html(&row.body)) },
+            || async { Ok(crate::foundation::markdown::served::safe_html(row.body.clone()).await) },
         )
         .await?;
     Ok(SectionDetail {
@@ -100,7 +101,17 @@ pub async fn save_section(
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
-    let body = super::domain::parse_body(&body).map_err(|m| AppError::field("body", m))?;
+    // Checking the nesting parses the whole Markdown: real work for a long body.
+    let body = crate::foundation::cpu::run("check a section body", crate::foundation::cpu::READ_BUDGET, move || {
+        super::domain::parse_body(&body)
+    })
+    .await
+    .map_err(|_| {
+        AppError::Conflict(
+            "The server is too busy to check your text right now. Your text is kept here: save again in a moment.".into(),
+        )
+    })?
+    .map_err(|m| AppError::field("body", m))?;
     let outcome = super::save::save(
         &db,
         plan_id,
@@ -158,15 +169,39 @@ pub async fn compare(
     to: i64,
 ) -> Result<Comparison, AppError> {
     use crate::access::domain::PlanAction;
+    use crate::foundation::cpu;
     let db = crate::foundation::state::db()?;
     support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
     let (from, to) = (from.min(to), from.max(to));
-    let old = super::db::revision_body(&db, section_id, from).await?;
-    let new = super::db::revision_body(&db, section_id, to).await?;
+    let texts = std::sync::Arc::new((
+        super::db::revision_body(&db, section_id, from).await?,
+        super::db::revision_body(&db, section_id, to).await?,
+    ));
+    let job = std::sync::Arc::clone(&texts);
+    let compared = cpu::run("compare revisions", cpu::READ_BUDGET, move || {
+        let deadline = std::time::Instant::now() + super::diff::DIFF_TIME;
+        super::diff::diff_revisions(&job.0, &job.1, deadline)
+    })
+    .await
+    // No lane in time: the two texts whole, which takes no work at all.
+    .unwrap_or_else(|_| super::diff::Compared {
+        parts: vec![
+            super::diff::DiffPart {
+                change: super::diff::Change::Removed,
+                text: texts.0.clone(),
+            },
+            super::diff::DiffPart {
+                change: super::diff::Change::Added,
+                text: texts.1.clone(),
+            },
+        ],
+        word_by_word: false,
+    });
     Ok(Comparison {
         from,
         to,
-        parts: super::diff::word_diff(&old, &new),
+        parts: compared.parts,
+        word_by_word: compared.word_by_word,
     })
 }
 

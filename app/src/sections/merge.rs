@@ -2,8 +2,23 @@
 //!
 //! Two people who changed different paragraphs since the same base both keep their work;
 //! two people who changed the same paragraph differently get a conflict, never an overwrite.
+//!
+//! Each side is compared with the base by Myers' diff, whose time grows with the number of
+//! paragraphs times how many changed: a body of thousands of short paragraphs, all rewritten,
+//! would keep a core busy for minutes. The comparisons share a deadline; past it, Myers stops
+//! looking for paragraphs the two texts share and reports the rest as replaced. That is still a
+//! true account of the change, only a coarser one, so the merge stays correct: the coarse
+//! change overlaps the other side's and comes back as a conflict showing both, never as text
+//! lost.
 
-use similar::{capture_diff_slices, Algorithm, DiffOp};
+use std::time::{Duration, Instant};
+
+use similar::DiffOp;
+
+use super::edits::edits;
+
+/// How long a merge may spend comparing paragraphs before settling for coarser changes.
+pub const MERGE_TIME: Duration = Duration::from_secs(1);
 
 /// Splits a body into paragraphs: runs of lines separated by blank lines.
 pub fn blocks(text: &str) -> Vec<String> {
@@ -104,9 +119,9 @@ struct Hunk {
     mine: bool,
 }
 
-fn hunks(base: &[String], other: &[String], mine: bool) -> Vec<Hunk> {
+fn hunks(base: &[String], other: &[String], mine: bool, deadline: Instant) -> Vec<Hunk> {
     let mut out: Vec<Hunk> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, base, other) {
+    for op in edits(base, other, deadline) {
         let (old, new) = match op {
             DiffOp::Equal { .. } => continue,
             DiffOp::Delete {
@@ -168,11 +183,12 @@ fn apply(base: &[String], start: usize, end: usize, hunks: &[&Hunk]) -> Vec<Stri
     out
 }
 
-/// Merges `mine` and `theirs`, two edits of `base`.
-pub fn merge3(base: &str, mine: &str, theirs: &str) -> Merge {
+/// Merges `mine` and `theirs`, two edits of `base`, comparing paragraphs until `deadline`
+/// (see the module documentation for what happens after it).
+pub fn merge3(base: &str, mine: &str, theirs: &str, deadline: Instant) -> Merge {
     let (base, mine, theirs) = (blocks(base), blocks(mine), blocks(theirs));
-    let mut all = hunks(&base, &mine, true);
-    all.extend(hunks(&base, &theirs, false));
+    let mut all = hunks(&base, &mine, true, deadline);
+    all.extend(hunks(&base, &theirs, false, deadline));
     // Insertions at a point sort before a replacement starting there, as they are emitted.
     all.sort_by_key(|h| (h.start, h.end, !h.mine));
 
@@ -230,6 +246,13 @@ pub fn merge3(base: &str, mine: &str, theirs: &str) -> Merge {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::foundation::testing::finishes_within;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    fn soon() -> Instant {
+        Instant::now() + Duration::from_secs(5)
+    }
 
     const BASE: &str = "Intro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.";
 
@@ -237,7 +260,7 @@ mod tests {
     fn changes_to_different_paragraphs_merge_cleanly() {
         let mine = "Intro paragraph, revised by the ministry.\n\nSecurity paragraph.\n\nJustice paragraph.";
         let theirs = "Intro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph, revised by civil society.";
-        let m = merge3(BASE, mine, theirs);
+        let m = merge3(BASE, mine, theirs, soon());
         assert_eq!(
             m.clean_text().as_deref(),
             Some("Intro paragraph, revised by the ministry.\n\nSecurity paragraph.\n\nJustice paragraph, revised by civil society.")
@@ -248,7 +271,7 @@ mod tests {
     fn overlapping_changes_conflict_and_keep_both_versions() {
         let mine = "Intro paragraph.\n\nSecurity: civilian oversight first.\n\nJustice paragraph.";
         let theirs = "Intro paragraph.\n\nSecurity: vetting first.\n\nJustice paragraph.";
-        let m = merge3(BASE, mine, theirs);
+        let m = merge3(BASE, mine, theirs, soon());
         assert!(!m.is_clean());
         let conflicts: Vec<_> = m.conflicts().collect();
         assert_eq!(conflicts.len(), 1);
@@ -262,24 +285,31 @@ mod tests {
     #[test]
     fn identical_edits_merge_to_one_copy() {
         let both = "Intro paragraph.\n\nSecurity paragraph, same fix.\n\nJustice paragraph.";
-        assert_eq!(merge3(BASE, both, both).clean_text().as_deref(), Some(both));
+        assert_eq!(
+            merge3(BASE, both, both, soon()).clean_text().as_deref(),
+            Some(both)
+        );
     }
 
     #[test]
     fn empty_base_with_one_side_writing_takes_that_side() {
         assert_eq!(
-            merge3("", "First draft.", "").clean_text().as_deref(),
+            merge3("", "First draft.", "", soon())
+                .clean_text()
+                .as_deref(),
             Some("First draft.")
         );
         assert_eq!(
-            merge3("", "", "Their draft.").clean_text().as_deref(),
+            merge3("", "", "Their draft.", soon())
+                .clean_text()
+                .as_deref(),
             Some("Their draft.")
         );
     }
 
     #[test]
     fn empty_base_with_both_sides_writing_differently_conflicts() {
-        let m = merge3("", "My draft.", "Their draft.");
+        let m = merge3("", "My draft.", "Their draft.", soon());
         assert!(!m.is_clean());
     }
 
@@ -289,7 +319,7 @@ mod tests {
         let theirs =
             "Intro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.\n\nNew closing.";
         assert_eq!(
-            merge3(BASE, mine, theirs).clean_text().as_deref(),
+            merge3(BASE, mine, theirs, soon()).clean_text().as_deref(),
             Some("New opening.\n\nIntro paragraph.\n\nSecurity paragraph.\n\nJustice paragraph.\n\nNew closing.")
         );
     }
@@ -299,7 +329,7 @@ mod tests {
         let mine = "Intro paragraph.\n\nJustice paragraph.";
         let theirs = "Intro paragraph, edited.\n\nSecurity paragraph.\n\nJustice paragraph.";
         assert_eq!(
-            merge3(BASE, mine, theirs).clean_text().as_deref(),
+            merge3(BASE, mine, theirs, soon()).clean_text().as_deref(),
             Some("Intro paragraph, edited.\n\nJustice paragraph.")
         );
     }
@@ -308,22 +338,105 @@ mod tests {
     fn deleting_a_paragraph_the_other_edited_conflicts() {
         let mine = "Intro paragraph.\n\nJustice paragraph.";
         let theirs = "Intro paragraph.\n\nSecurity paragraph, expanded.\n\nJustice paragraph.";
-        assert!(!merge3(BASE, mine, theirs).is_clean());
+        assert!(!merge3(BASE, mine, theirs, soon()).is_clean());
     }
 
     #[test]
     fn changes_to_neighbouring_paragraphs_merge() {
-        let m = merge3("p1\n\np2", "p1\n\np2 mine", "p1 theirs\n\np2");
+        let m = merge3("p1\n\np2", "p1\n\np2 mine", "p1 theirs\n\np2", soon());
         assert_eq!(m.clean_text().as_deref(), Some("p1 theirs\n\np2 mine"));
     }
 
     #[test]
     fn two_insertions_at_the_same_place_conflict() {
-        assert!(!merge3("a\n\nb", "a\n\nmine\n\nb", "a\n\ntheirs\n\nb").is_clean());
+        assert!(!merge3("a\n\nb", "a\n\nmine\n\nb", "a\n\ntheirs\n\nb", soon()).is_clean());
     }
 
     #[test]
     fn normalising_ignores_line_endings_and_extra_blank_lines() {
         assert_eq!(normalise("a  \r\n\r\n\r\n\r\nb\n"), "a\n\nb");
+    }
+
+    #[test]
+    fn a_merge_of_thousands_of_rewritten_paragraphs_stops_at_its_deadline_and_keeps_both() {
+        let side = |tag: &str| {
+            (0..40_000)
+                .map(|i| format!("{tag}{i}"))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        let (base, mine, theirs) = (side("base"), side("mine"), side("theirs"));
+        let m = finishes_within(Duration::from_secs(20), {
+            let (mine, theirs) = (mine.clone(), theirs.clone());
+            move || {
+                merge3(
+                    &base,
+                    &mine,
+                    &theirs,
+                    Instant::now() + Duration::from_millis(100),
+                )
+            }
+        });
+        assert!(!m.is_clean());
+        assert_eq!(m.text_preferring_mine(), mine);
+        let shown_theirs: Vec<String> = m.conflicts().flat_map(|(_, _, t)| t.to_vec()).collect();
+        assert_eq!(join(&shown_theirs), theirs);
+    }
+
+    /// Bodies of a few paragraphs from a small stock, so that sides share, repeat and move them.
+    fn body() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "d", "e"]), 0..8)
+            .prop_map(|paragraphs| paragraphs.join("\n\n"))
+    }
+
+    /// The paragraphs of `side` that `base` does not have: what its author wrote.
+    fn written(side: &str, base: &str) -> Vec<String> {
+        let before: HashSet<String> = blocks(base).into_iter().collect();
+        blocks(side)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect()
+    }
+
+    fn deadline(expired: bool) -> Instant {
+        if expired {
+            Instant::now()
+        } else {
+            soon()
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_merge_never_loses_a_paragraph_either_side_wrote(
+            base in body(), mine in body(), theirs in body(), expired: bool,
+        ) {
+            let m = merge3(&base, &mine, &theirs, deadline(expired));
+            // Mine: in the text offered to the person saving.
+            let offered: HashSet<String> = blocks(&m.text_preferring_mine()).into_iter().collect();
+            for p in written(&mine, &base) {
+                prop_assert!(offered.contains(&p), "{p:?} of mine lost");
+            }
+            // Theirs: merged in, or shown in a conflict.
+            let mut shown: HashSet<String> = HashSet::new();
+            for chunk in &m.chunks {
+                match chunk {
+                    Chunk::Resolved(b) => shown.extend(b.iter().cloned()),
+                    Chunk::Conflict { theirs, .. } => shown.extend(theirs.iter().cloned()),
+                }
+            }
+            for p in written(&theirs, &base) {
+                prop_assert!(shown.contains(&p), "{p:?} of theirs lost");
+            }
+        }
+
+        #[test]
+        fn a_change_on_one_side_only_merges_to_that_side(
+            base in body(), other in body(), expired: bool,
+        ) {
+            let expected = Some(normalise(&other));
+            prop_assert_eq!(merge3(&base, &other, &base, deadline(expired)).clean_text(), expected.clone());
+            prop_assert_eq!(merge3(&base, &base, &other, deadline(expired)).clean_text(), expected);
+        }
     }
 }

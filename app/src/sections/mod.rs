@@ -5,6 +5,7 @@ pub mod api;
 pub mod db;
 pub mod diff;
 pub mod domain;
+pub mod edits;
 pub mod merge;
 #[cfg(feature = "ssr")]
 pub mod save;

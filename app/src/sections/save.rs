@@ -1,9 +1,11 @@
 //! The save path: read, decide (domain), write with a version check, and go round again if
 //! someone else's write landed between the read and the write.
 
+use std::time::{Duration, Instant};
+
 use super::db::{self, NewRevision};
 use super::domain::{plan_save, SavePlan};
-use super::merge::Chunk;
+use super::merge::{Chunk, MERGE_TIME};
 use super::save_queue;
 use super::views::{ConflictPassage, EditConflict, SaveOutcome};
 use crate::db::{now, Db, DbError};
@@ -20,6 +22,32 @@ pub struct Author {
     pub organisation: Option<i64>,
     /// Their client address, for the audit trail.
     pub ip: Option<String>,
+}
+
+/// How long a save waits for a CPU lane and its merge before asking the person to save again:
+/// longer than a reader waits, since a save has no fallback but to refuse.
+const MERGE_BUDGET: Duration = Duration::from_secs(10);
+
+/// Decides a save that must merge, on a CPU lane (a merge of long bodies is real work): see
+/// [`plan_save`]. The merge itself stops comparing at [`MERGE_TIME`].
+async fn merge_off_the_workers(
+    base: i64,
+    base_body: String,
+    current: i64,
+    current_body: &str,
+    mine: &str,
+) -> Result<SavePlan, AppError> {
+    let (current_body, mine) = (current_body.to_owned(), mine.to_owned());
+    crate::foundation::cpu::run("merge a save", MERGE_BUDGET, move || {
+        let deadline = Instant::now() + MERGE_TIME;
+        plan_save(base, &base_body, current, &current_body, &mine, deadline)
+    })
+    .await
+    .map_err(|_| {
+        AppError::Conflict(
+            "The server is too busy to merge your changes right now. Your text is kept here: save again in a moment.".into(),
+        )
+    })
 }
 
 /// Saves `mine` as the next version of the section, based on version `base`.
@@ -46,8 +74,13 @@ pub async fn save(
         } else {
             db::revision_body(db, section_id, base).await?
         };
-        let (body, merged) = match plan_save(base, &base_body, current.version, &current.body, mine)
-        {
+        let decision = if base == current.version {
+            // Nothing to merge: one comparison of two strings.
+            plan_save(base, &base_body, base, &current.body, mine, Instant::now())
+        } else {
+            merge_off_the_workers(base, base_body, current.version, &current.body, mine).await?
+        };
+        let (body, merged) = match decision {
             SavePlan::NoChange => {
                 return Ok(SaveOutcome::Unchanged {
                     version: current.version,

@@ -146,7 +146,7 @@ pub struct History {
     pub can_edit: bool,
 }
 
-/// Two revisions compared word by word.
+/// Two revisions compared word by word (or, when they differ too much, paragraph by paragraph).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
     /// The older revision number.
@@ -155,6 +155,9 @@ pub struct Comparison {
     pub to: i64,
     /// The text, marked.
     pub parts: Vec<DiffPart>,
+    /// False when some changed paragraphs are shown whole, removed then added, because comparing
+    /// them word by word would have taken too long (or made the page too long to read).
+    pub word_by_word: bool,
 }
 
 /// A section in the plan's table of contents.

@@ -13,6 +13,7 @@ mod audit_export;
 mod backups;
 mod checklist;
 mod comments;
+mod content_bounds;
 mod crash;
 mod home;
 mod page_cache;

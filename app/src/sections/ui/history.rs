@@ -141,6 +141,9 @@ fn ComparisonView(comparison: Comparison) -> impl IntoView {
             <p class="muted">
                 <span class="diff-legend"><ins>"added"</ins></span> " " <span class="diff-legend"><del>"removed"</del></span>
             </p>
+            {(!comparison.word_by_word).then(|| view! {
+                <p class="alert alert-info" role="status">"These revisions differ too much to compare word by word: changed paragraphs are shown whole, removed then added."</p>
+            })}
             <div class="diff">
                 {comparison.parts.into_iter().map(|p| match p.change {
                     Change::Same => view! { <span>{p.text}</span> }.into_any(),

@@ -1,8 +1,23 @@
 //! Markdown to HTML. The browser preview and the server share [`to_html`], which never emits
 //! raw HTML from the source and drops dangerous link schemes; the server additionally runs
 //! every rendered body through ammonia ([`to_safe_html`]) before anyone sees it.
+//!
+//! Rendering is bounded whatever the text: nesting deeper than [`MAX_NESTING`] is flattened
+//! (see [`nesting`]), so the work grows with the text's length only. Readers get it through
+//! [`served`], off the async workers and within a time budget.
+
+pub mod nesting;
+#[cfg(feature = "ssr")]
+pub mod served;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+
+pub use nesting::{check_nesting, MAX_NESTING};
+
+/// The Markdown extensions sections and comments use.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
 
 fn safe_url(url: &str) -> bool {
     let lower: String = url
@@ -28,11 +43,9 @@ pub fn to_html(markdown: &str) -> String {
 }
 
 /// The Markdown events [`to_html`] renders, for renderers that add their own markup (comment
-/// passages highlighted in a section).
+/// passages highlighted in a section): never nested deeper than [`MAX_NESTING`].
 pub fn safe_events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    Parser::new_ext(markdown, options).map(|event| match event {
+    nesting::capped(Parser::new_ext(markdown, options())).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
@@ -76,6 +89,25 @@ pub fn sanitise(html: &str) -> String {
         .add_tag_attributes("mark", &["class", "data-thread"])
         .clean(html)
         .to_string()
+}
+
+/// Markdown shown as written, escaped, for when rendering it did not finish in time: the
+/// reader still gets every word, and nothing in it is live.
+pub fn unformatted_html(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + 160);
+    out.push_str("<p class=\"unformatted-note\">This text is shown as written: laying it out took too long.</p>\n<pre class=\"unformatted\">");
+    for c in markdown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</pre>\n");
+    out
 }
 
 /// The start of a Markdown comment as one line of plain text, for inbox listings.
@@ -178,6 +210,15 @@ mod tests {
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains("href=\"https://example.org/a?b=c\""));
         assert!(html.contains("href=\"/plans/1\""));
+    }
+
+    #[test]
+    fn unformatted_text_keeps_every_word_and_nothing_live() {
+        let html = unformatted_html("<script>alert('x')</script> & \"more\"");
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;")
+        );
+        assert!(!html.contains("<script"));
     }
 
     #[test]
