@@ -67,12 +67,29 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="upstream" href="/pkg/upstream.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Upstream".to_owned() } else { format!("{page} · Upstream") }
-        } />
+        <Title formatter=|page: String| document_title(&page) />
         <Router>
             <AppFrame />
         </Router>
+    }
+}
+
+/// The document's title for a page titled `page` (often text people typed: a plan's or a
+/// section's title). Every page's title passes through here, so this is the one place it is
+/// escaped: on the server leptos_meta writes the title into `<title>` as it is, so a title
+/// holding `</title><meta ...>` would add elements to every reader's page. In the browser the
+/// same text is set as `document.title`, which is plain text, so it is left alone there (or
+/// the tab would show `&lt;`).
+pub fn document_title(page: &str) -> String {
+    let title = if page.is_empty() {
+        "Upstream".to_owned()
+    } else {
+        format!("{page} · Upstream")
+    };
+    if cfg!(feature = "ssr") {
+        crate::foundation::ui::escape_text(&title)
+    } else {
+        title
     }
 }
 
@@ -112,5 +129,19 @@ fn AppFrame() -> impl IntoView {
         <footer class="site-footer">
             <p>"Upstream · country atrocity-prevention plans, written together."</p>
         </footer>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::document_title;
+
+    #[test]
+    fn titles_written_by_the_server_cannot_close_the_title_element() {
+        assert_eq!(
+            document_title("A</title><meta http-equiv=\"refresh\"> & more"),
+            "A&lt;/title&gt;&lt;meta http-equiv=\"refresh\"&gt; &amp; more · Upstream"
+        );
+        assert_eq!(document_title(""), "Upstream");
     }
 }

@@ -18,14 +18,20 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_else(|| "unknown time".to_owned())
 }
 
-/// Escapes text placed inside a `<textarea>` on the server. Leptos writes textarea children
-/// unescaped (the element's content is raw text to the parser), so typed text containing
-/// `</textarea>` would otherwise end the element and inject markup. Browsers decode the
-/// entities back, so the person sees exactly what they typed.
-pub fn textarea_text(raw: &str) -> String {
+/// Escapes text for the places where what is written on the server goes into the document as
+/// it is: Leptos writes `<textarea>` children unescaped (the element's content is raw text to
+/// the parser) and leptos_meta writes the `<title>` unescaped, so typed text containing
+/// `</textarea>` or `</title>` would otherwise end the element and inject markup. Browsers
+/// decode the entities back, so the person sees exactly what was typed.
+pub fn escape_text(raw: &str) -> String {
     raw.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Text placed inside a `<textarea>` (see [`escape_text`]).
+pub fn textarea_text(raw: &str) -> String {
+    escape_text(raw)
 }
 
 #[cfg(test)]
