@@ -210,6 +210,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         .fallback(fallback)
         .layer(axum::middleware::from_fn(security::api_error_status))
         .layer(axum::middleware::from_fn_with_state(pages, crate::page_cache::serve))
+        .layer(axum::middleware::from_fn(crate::form_return::carry))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn(security::baseline_headers))

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod flash;
+pub mod form_return;
 pub mod frameworks;
 pub mod markdown;
 pub mod people;

@@ -10,6 +10,7 @@ mod administration;
 mod audit;
 mod checklist;
 mod comments;
+mod forms;
 mod hostile_text;
 mod page_cache;
 mod plans;
