@@ -44,6 +44,9 @@ pub enum StartupError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The configuration cannot work.
+    #[error("configuration: {0}")]
+    Config(#[from] crate::config::ConfigError),
     /// Demo data could not be loaded.
     #[error("demo data: {0}")]
     Demo(String),
@@ -65,8 +68,10 @@ pub async fn open_database(url: &str) -> Result<Db, DbError> {
 }
 
 impl Application {
-    /// Opens the database, migrates it, loads demo data if asked, binds the address.
+    /// Checks the configuration, opens the database, migrates it, loads demo data if asked,
+    /// binds the address.
     pub async fn build(config: &Config) -> Result<Application, StartupError> {
+        config.check()?;
         let db = open_database(&config.database_url).await?;
         if config.demo_data {
             crate::demo::load(&db)
@@ -84,6 +89,13 @@ impl Application {
             addr: config.addr,
             source,
         })?;
+        if config.public_url.is_none() && addr.ip().is_unspecified() {
+            tracing::warn!(
+                %addr,
+                "UPSTREAM_PUBLIC_URL is not set: invitation links will name this listening \
+                 address, which other machines cannot open; set it to the app's public address"
+            );
+        }
         let router = router(config, db.clone(), addr);
         app::auth::password::warm_up();
         Ok(Application {
@@ -169,7 +181,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
     let state = AppState { db: db.clone() };
     let invitations = InvitationSettings {
         ttl_secs: config.invitation_ttl_hours * 3600,
-        public_url: config.public_url.clone(),
+        link_base: config.link_base(addr),
     };
     let context = move || {
         provide_context(state.clone());
@@ -213,7 +225,12 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr) -> Router {
         .layer(axum::middleware::from_fn(crate::form_return::carry))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_only))
-        .layer(axum::middleware::from_fn(security::baseline_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Baseline {
+                hsts: config.secure_cookies,
+            },
+            security::baseline_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         // A request stuck behind something (a lock, a slow disk) gets an answer rather than
         // holding its connection forever.
