@@ -16,5 +16,6 @@ pub mod session;
 pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod text;
 pub mod ui;
 pub mod viewer;

@@ -607,3 +607,232 @@ fn the_checker_tells_injected_markup_from_escaped_text() {
     let attribute = "<input value=\"x\" onfocus=\"y\">";
     assert_eq!(injected_markup(attribute).len(), 1);
 }
+
+/// `text` with a right-to-left override inside: shown as `Ministry of Justice` reversed after
+/// it, typed as something else.
+fn overridden(text: &str) -> String {
+    format!("{text} \u{202E}ecitsuJ")
+}
+
+#[tokio::test]
+async fn names_and_titles_holding_direction_controls_are_refused_next_to_their_field() {
+    use app::checklist::api::EditChecklistItem;
+    use app::checklist::template_api::UpdateChecklistTemplateItem;
+    use app::foundation::text::DIRECTION_CONTROL_MESSAGE;
+    use app::plans::api::UpdateTemplateSection;
+
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let f = app
+        .led_plan("Ministry", "lead@example.org", "Prevention plan")
+        .await;
+    let (plan, section) = (f.plan, f.section);
+    let item = app
+        .call(
+            &f.lead,
+            AddChecklistItem {
+                plan_id: plan,
+                text: "An item".into(),
+                psg: "1".into(),
+                pillar: "1".into(),
+                risk_factors: "1".into(),
+            },
+        )
+        .await
+        .expect("item added");
+    let token = {
+        let invite = InviteToPlan {
+            plan_id: plan,
+            email: "nadia@example.org".into(),
+            display_name: "Nadia".into(),
+            role: "editor".into(),
+        };
+        token_of(&app.call(&f.lead, invite).await.expect("invited").link)
+    };
+    let bad = overridden("Ministry of");
+    let mut refused = Vec::new();
+    macro_rules! expect_refused {
+        ($client:expr, $call:expr, $field:expr) => {{
+            let name = stringify!($call)
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            match app.call($client, $call).await {
+                Err(f) if f.field_message($field) == Some(DIRECTION_CONTROL_MESSAGE) => {}
+                other => refused.push(format!("{name}.{}: {other:?}", $field)),
+            }
+        }};
+    }
+    expect_refused!(
+        &admin,
+        CreateOrganisation {
+            name: bad.clone(),
+            kind: "donor".into(),
+            country: "NO".into(),
+        },
+        "name"
+    );
+    expect_refused!(
+        &admin,
+        UpdateOrganisation {
+            id: f.org,
+            name: bad.clone(),
+            kind: "government".into(),
+            country: "SL".into(),
+        },
+        "name"
+    );
+    for (field, email, display_name) in [
+        ("display_name", "omar@example.org".to_owned(), bad.clone()),
+        (
+            "email",
+            "omar\u{2066}@example.org".to_owned(),
+            "Omar".to_owned(),
+        ),
+    ] {
+        expect_refused!(
+            &admin,
+            Invite {
+                email: email.clone(),
+                display_name: display_name.clone(),
+                platform_role: None,
+                organisation_id: None,
+                organisation_role: None,
+            },
+            field
+        );
+        expect_refused!(
+            &f.lead,
+            InviteToPlan {
+                plan_id: plan,
+                email,
+                display_name,
+                role: "editor".into(),
+            },
+            field
+        );
+    }
+    expect_refused!(
+        &app.client(),
+        AcceptInvitation {
+            token,
+            display_name: bad.clone(),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+        },
+        "display_name"
+    );
+    expect_refused!(
+        &f.lead,
+        CreatePlan {
+            country: "SL".into(),
+            title: bad.clone(),
+            summary: String::new(),
+            period_start: "2026".into(),
+            period_end: "2030".into(),
+            fragility_stage: "2".into(),
+            lead_org_id: f.org.to_string(),
+            use_template: None,
+        },
+        "title"
+    );
+    expect_refused!(
+        &f.lead,
+        AddSection {
+            plan_id: plan,
+            title: bad.clone(),
+        },
+        "title"
+    );
+    expect_refused!(
+        &f.lead,
+        RenameSection {
+            plan_id: plan,
+            section_id: section,
+            title: bad.clone(),
+        },
+        "title"
+    );
+    expect_refused!(
+        &admin,
+        AddTemplateSection {
+            title: bad.clone(),
+            guidance: String::new(),
+            psgs: String::new(),
+            pillars: String::new(),
+        },
+        "title"
+    );
+    expect_refused!(
+        &admin,
+        UpdateTemplateSection {
+            id: 1,
+            title: bad.clone(),
+            guidance: String::new(),
+            psgs: String::new(),
+            pillars: String::new(),
+            retired: None,
+        },
+        "title"
+    );
+    expect_refused!(
+        &f.lead,
+        AddChecklistItem {
+            plan_id: plan,
+            text: bad.clone(),
+            psg: "1".into(),
+            pillar: "1".into(),
+            risk_factors: "1".into(),
+        },
+        "text"
+    );
+    expect_refused!(
+        &f.lead,
+        EditChecklistItem {
+            plan_id: plan,
+            item_id: item,
+            base_version: 1,
+            text: bad.clone(),
+            psg: "1".into(),
+            pillar: "1".into(),
+            risk_factors: "1".into(),
+        },
+        "text"
+    );
+    expect_refused!(
+        &f.lead,
+        UpdateChecklistItem {
+            responsible_person: Some(bad.clone()),
+            ..item_update(plan, item, 1)
+        },
+        "responsible_person"
+    );
+    expect_refused!(
+        &admin,
+        AddChecklistTemplateItem {
+            text: bad.clone(),
+            psg: "1".into(),
+            pillar: "1".into(),
+            risk_factors: "1".into(),
+        },
+        "text"
+    );
+    expect_refused!(
+        &admin,
+        UpdateChecklistTemplateItem {
+            id: 1,
+            text: bad.clone(),
+            psg: "1".into(),
+            pillar: "1".into(),
+            risk_factors: "1".into(),
+            retired: None,
+        },
+        "text"
+    );
+    assert!(
+        refused.is_empty(),
+        "accepted or refused otherwise:\n{}",
+        refused.join("\n")
+    );
+}
