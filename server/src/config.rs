@@ -14,6 +14,14 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
+    /// A variable that other settings make necessary is not set.
+    #[error("{name} is required {reason}")]
+    Missing {
+        /// The variable.
+        name: &'static str,
+        /// When it is required, and what to set it to.
+        reason: &'static str,
+    },
 }
 
 /// How log lines are written.
@@ -151,10 +159,11 @@ impl Config {
             reason: reason.to_owned(),
         };
         match &self.public_url {
-            None if self.secure_cookies => Err(invalid(
-                "it is required when UPSTREAM_SECURE_COOKIES is on: set it to the https:// \
-                 address people reach the app at (invitation links are built from it)",
-            )),
+            None if self.secure_cookies => Err(ConfigError::Missing {
+                name: "UPSTREAM_PUBLIC_URL",
+                reason: "when UPSTREAM_SECURE_COOKIES is on: set it to the https:// address \
+                         people reach the app at (invitation links are built from it)",
+            }),
             None => Ok(()),
             Some(url) => {
                 let rest = url
