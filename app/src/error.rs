@@ -1,6 +1,7 @@
 //! The error every server function returns: what the person is told, and nothing more.
-//! Causes stay in the server log; this type crosses the wire and may land in a URL
-//! (forms posted without JavaScript get it back as `?__err=`), so it never holds secrets.
+//! Causes stay in the server log; this type crosses the wire and, for forms posted without
+//! JavaScript, waits in the session for the page the form returns to
+//! (`foundation::form_return`), so it never holds secrets.
 
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;

@@ -8,6 +8,9 @@ use leptos_router::{path, SsrMode};
 use crate::admin::ui::OrganisationsPage;
 use crate::auth::ui::{AccountPage, LoginPage};
 use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
+#[cfg(feature = "ssr")]
+use crate::foundation::form_return::FormReturn;
+use crate::foundation::form_return::{provide_form_return, META_NAME as FORM_RETURN_META};
 use crate::foundation::ui::errors::NotFoundPage;
 use crate::inbox::ui::{provide_inbox, InboxPage};
 use crate::invitations::ui::AcceptInvitationPage;
@@ -52,6 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // No icon file: saves every page a request on slow connections.
                 <link rel="icon" href="data:," />
                 <HydrationScripts options />
+                <FormReturnMeta />
                 <MetaTags />
             </head>
             <body>
@@ -61,18 +65,59 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The error of a form posted without JavaScript that came back to this page, for the browser
+/// bundle to show the same messages once it takes over (see `foundation::form_return`).
+#[component]
+fn FormReturnMeta() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let content = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<FormReturn>()
+            .map(FormReturn::meta_content)
+    });
+    #[cfg(not(feature = "ssr"))]
+    let content: Option<String> = None;
+    content.map(|content| view! { <meta name=FORM_RETURN_META content=content /> })
+}
+
+/// A page: the page component `view`, under the error of the form that came back to it (and
+/// never one from the address). Every route's view goes through here.
+fn page<V: IntoView + 'static>(view: fn() -> V) -> impl Fn() -> V + Clone + Send + 'static {
+    move || {
+        provide_form_return();
+        view()
+    }
+}
+
 /// The application: header, then the page for the current address.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="upstream" href="/pkg/upstream.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Upstream".to_owned() } else { format!("{page} · Upstream") }
-        } />
+        <Title formatter=|page: String| document_title(&page) />
         <Router>
             <AppFrame />
         </Router>
+    }
+}
+
+/// The document's title for a page titled `page` (often text people typed: a plan's or a
+/// section's title). Every page's title passes through here, so this is the one place it is
+/// escaped: on the server leptos_meta writes the title into `<title>` as it is, so a title
+/// holding `</title><meta ...>` would add elements to every reader's page. In the browser the
+/// same text is set as `document.title`, which is plain text, so it is left alone there (or
+/// the tab would show `&lt;`).
+pub fn document_title(page: &str) -> String {
+    let title = if page.is_empty() {
+        "Upstream".to_owned()
+    } else {
+        format!("{page} · Upstream")
+    };
+    if cfg!(feature = "ssr") {
+        crate::foundation::ui::escape_text(&title)
+    } else {
+        title
     }
 }
 
@@ -84,33 +129,47 @@ fn AppFrame() -> impl IntoView {
     view! {
         <Header />
         <main id="main" class="page">
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async />
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/organisations") view=OrganisationsPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/organisations/:id") view=OrganisationPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/people") view=PeoplePage ssr=SsrMode::Async />
-                <Route path=path!("/admin/audit") view=PlatformAuditPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/template") view=TemplatePage ssr=SsrMode::Async />
-                <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async />
-                <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::Async />
-                <Route path=path!("/reviews") view=ReviewQueuePage ssr=SsrMode::Async />
-                <Route path=path!("/plans/new") view=NewPlanPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id") view=PlanPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/members") view=MembersPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/audit") view=PlanAuditPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/versions/:n") view=PlanVersionPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/sections/:section") view=SectionPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/sections/:section/history") view=HistoryPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/checklist") view=ChecklistPage ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/checklist/:item") view=ItemPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/checklist-template") view=ChecklistTemplatePage ssr=SsrMode::Async />
+            <Routes fallback=page(NotFoundPage)>
+                <Route path=path!("/") view=page(HomePage) ssr=SsrMode::Async />
+                <Route path=path!("/login") view=page(LoginPage) ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=page(AcceptInvitationPage) ssr=SsrMode::Async />
+                <Route path=path!("/account") view=page(AccountPage) ssr=SsrMode::Async />
+                <Route path=path!("/admin/organisations") view=page(OrganisationsPage) ssr=SsrMode::Async />
+                <Route path=path!("/admin/organisations/:id") view=page(OrganisationPage) ssr=SsrMode::Async />
+                <Route path=path!("/admin/people") view=page(PeoplePage) ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=page(PlatformAuditPage) ssr=SsrMode::Async />
+                <Route path=path!("/admin/template") view=page(TemplatePage) ssr=SsrMode::Async />
+                <Route path=path!("/plans") view=page(PlansPage) ssr=SsrMode::Async />
+                <Route path=path!("/inbox") view=page(InboxPage) ssr=SsrMode::Async />
+                <Route path=path!("/reviews") view=page(ReviewQueuePage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/new") view=page(NewPlanPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id") view=page(PlanPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/members") view=page(MembersPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/audit") view=page(PlanAuditPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/versions/:n") view=page(PlanVersionPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/sections/:section") view=page(SectionPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/sections/:section/history") view=page(HistoryPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/checklist") view=page(ChecklistPage) ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/checklist/:item") view=page(ItemPage) ssr=SsrMode::Async />
+                <Route path=path!("/admin/checklist-template") view=page(ChecklistTemplatePage) ssr=SsrMode::Async />
             </Routes>
         </main>
         <footer class="site-footer">
             <p>"Upstream · country atrocity-prevention plans, written together."</p>
         </footer>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::document_title;
+
+    #[test]
+    fn titles_written_by_the_server_cannot_close_the_title_element() {
+        assert_eq!(
+            document_title("A</title><meta http-equiv=\"refresh\"> & more"),
+            "A&lt;/title&gt;&lt;meta http-equiv=\"refresh\"&gt; &amp; more · Upstream"
+        );
+        assert_eq!(document_title(""), "Upstream");
     }
 }

@@ -13,8 +13,9 @@ test('logging in works without JavaScript: a wrong password is explained beside 
     await page.locator('#login-password').fill('not-the-right-password');
     await page.getByRole('button', { name: 'Log in' }).click();
 
-    // The login page comes back with the message under the password field.
-    await expect(page).toHaveURL(/\/login\?.*__err=/);
+    // The login page comes back with the message under the password field, and nothing of
+    // what was typed in its address.
+    await expect(page).toHaveURL(/\/login$/);
     const passwordField = page.locator('.field', { has: page.locator('#login-password') });
     await expect(passwordField.locator('p.field-error')).toHaveText('The email or password is wrong.');
     await expect(page.locator('#login-email')).toHaveValue(ADMIN.email);

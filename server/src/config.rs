@@ -14,6 +14,14 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
+    /// A variable that other settings make necessary is not set.
+    #[error("{name} is required {reason}")]
+    Missing {
+        /// The variable.
+        name: &'static str,
+        /// When it is required, and what to set it to.
+        reason: &'static str,
+    },
 }
 
 /// How log lines are written.
@@ -39,7 +47,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `UPSTREAM_SITE_ROOT`, default `target/site`: where `pkg/` (JS, wasm, CSS) lives.
     pub site_root: PathBuf,
-    /// `UPSTREAM_PUBLIC_URL`, optional: the base of links shown to people (invitations).
+    /// `UPSTREAM_PUBLIC_URL`: the address people reach the app at, the base of the links it
+    /// shows (invitations). Required with secure cookies (then `https://`); otherwise, when
+    /// absent, links use the address the server listens on. Never the request's `Host`
+    /// header, which whoever sends the request chooses.
     pub public_url: Option<String>,
     /// `UPSTREAM_LOG_FORMAT`, `text` (default) or `json`.
     pub log_format: LogFormat,
@@ -71,12 +82,15 @@ fn beside_database(database_url: &str) -> (PathBuf, PathBuf) {
     (dir.join("audit-signing.key"), PathBuf::from(checkpoints))
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// Where variables are read from: the environment, or a table in tests.
+type Vars<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn var(vars: Vars, name: &str) -> Option<String> {
+    vars(name).filter(|v| !v.trim().is_empty())
 }
 
-fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
-    match var(name)
+fn flag(vars: Vars, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(vars, name)
         .as_deref()
         .map(str::trim)
         .map(str::to_ascii_lowercase)
@@ -92,11 +106,15 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
     }
 }
 
-fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+fn parsed<T: std::str::FromStr>(
+    vars: Vars,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
-    match var(name) {
+    match var(vars, name) {
         None => Ok(default),
         Some(raw) => raw
             .trim()
@@ -111,7 +129,12 @@ where
 impl Config {
     /// Reads the configuration from the environment.
     pub fn from_env() -> Result<Config, ConfigError> {
-        let log_format = match var("UPSTREAM_LOG_FORMAT").as_deref() {
+        Config::from_vars(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration from `vars` and checks it (see [`Config::check`]).
+    pub fn from_vars(vars: Vars) -> Result<Config, ConfigError> {
+        let log_format = match var(vars, "UPSTREAM_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(other) => {
@@ -121,28 +144,87 @@ impl Config {
                 })
             }
         };
-        let database_url =
-            var("UPSTREAM_DATABASE_URL").unwrap_or_else(|| "sqlite://data/upstream.db".to_owned());
+        let database_url = var(vars, "UPSTREAM_DATABASE_URL")
+            .unwrap_or_else(|| "sqlite://data/upstream.db".to_owned());
         let (key, checkpoints) = beside_database(&database_url);
-        Ok(Config {
-            audit_key: var("UPSTREAM_AUDIT_KEY").map(PathBuf::from).unwrap_or(key),
-            audit_checkpoints: var("UPSTREAM_AUDIT_CHECKPOINTS")
+        let config = Config {
+            audit_key: var(vars, "UPSTREAM_AUDIT_KEY")
+                .map(PathBuf::from)
+                .unwrap_or(key),
+            audit_checkpoints: var(vars, "UPSTREAM_AUDIT_CHECKPOINTS")
                 .map(PathBuf::from)
                 .unwrap_or(checkpoints),
-            audit_checkpoint_secs: parsed("UPSTREAM_AUDIT_CHECKPOINT_SECS", 300)?,
+            audit_checkpoint_secs: parsed(vars, "UPSTREAM_AUDIT_CHECKPOINT_SECS", 300)?,
             database_url,
-            addr: parsed("UPSTREAM_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
-            demo_data: flag("UPSTREAM_DEMO_DATA", false)?,
-            secure_cookies: flag("UPSTREAM_SECURE_COOKIES", false)?,
+            addr: parsed(
+                vars,
+                "UPSTREAM_ADDR",
+                SocketAddr::from(([127, 0, 0, 1], 3000)),
+            )?,
+            demo_data: flag(vars, "UPSTREAM_DEMO_DATA", false)?,
+            secure_cookies: flag(vars, "UPSTREAM_SECURE_COOKIES", false)?,
             site_root: PathBuf::from(
-                var("UPSTREAM_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+                var(vars, "UPSTREAM_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             ),
-            public_url: var("UPSTREAM_PUBLIC_URL"),
+            public_url: var(vars, "UPSTREAM_PUBLIC_URL")
+                .map(|url| url.trim().trim_end_matches('/').to_owned()),
             log_format,
-            max_body_bytes: parsed("UPSTREAM_MAX_BODY_BYTES", 256 * 1024)?,
-            invitation_ttl_hours: parsed("UPSTREAM_INVITATION_TTL_HOURS", 168)?,
-            page_cache_mib: parsed("UPSTREAM_PAGE_CACHE_MIB", 64)?,
-        })
+            max_body_bytes: parsed(vars, "UPSTREAM_MAX_BODY_BYTES", 256 * 1024)?,
+            invitation_ttl_hours: parsed(vars, "UPSTREAM_INVITATION_TTL_HOURS", 168)?,
+            page_cache_mib: parsed(vars, "UPSTREAM_PAGE_CACHE_MIB", 64)?,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Refuses settings that cannot work together: with secure cookies the app is served over
+    /// HTTPS behind a name people know, and links it shows must use that name (a request's
+    /// `Host` header is whatever its sender wrote, so a link built from it could send an
+    /// invitation's token to someone else's site).
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |reason: &str| ConfigError::Invalid {
+            name: "UPSTREAM_PUBLIC_URL",
+            reason: reason.to_owned(),
+        };
+        match &self.public_url {
+            None if self.secure_cookies => Err(ConfigError::Missing {
+                name: "UPSTREAM_PUBLIC_URL",
+                reason: "when UPSTREAM_SECURE_COOKIES is on: set it to the https:// address \
+                         people reach the app at (invitation links are built from it)",
+            }),
+            None => Ok(()),
+            Some(url) => {
+                let rest = url
+                    .strip_prefix("https://")
+                    .or_else(|| url.strip_prefix("http://"))
+                    .ok_or_else(|| invalid("expected an address starting with https://"))?;
+                let host = rest.split('/').next().unwrap_or("");
+                if host.is_empty()
+                    || url.contains(['?', '#'])
+                    || url.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
+                    return Err(invalid(
+                        "expected an address like https://upstream.example.org, with no \
+                         query or fragment",
+                    ));
+                }
+                if self.secure_cookies && !url.starts_with("https://") {
+                    return Err(invalid(
+                        "it must start with https:// when UPSTREAM_SECURE_COOKIES is on",
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The base of the links the app shows (invitations): [`Config::public_url`], else the
+    /// address the server listens on (`bound`, which knows the port when 0 was asked for).
+    pub fn link_base(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{bound}"),
+        }
     }
 
     /// A configuration for tests: a fresh database file (with its key and checkpoint file
@@ -164,5 +246,60 @@ impl Config {
             invitation_ttl_hours: 168,
             page_cache_mib: 64,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_vars(&|name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn secure_cookies_need_the_public_https_address() {
+        let refused = config(&[("UPSTREAM_SECURE_COOKIES", "true")]).unwrap_err();
+        assert!(
+            refused.to_string().contains("UPSTREAM_PUBLIC_URL")
+                && refused.to_string().contains("required"),
+            "{refused}"
+        );
+        let plain = config(&[
+            ("UPSTREAM_SECURE_COOKIES", "true"),
+            ("UPSTREAM_PUBLIC_URL", "http://upstream.example.org"),
+        ]);
+        assert!(plain.is_err());
+        let ok = config(&[
+            ("UPSTREAM_SECURE_COOKIES", "true"),
+            ("UPSTREAM_PUBLIC_URL", "https://upstream.example.org/"),
+        ])
+        .expect("accepted");
+        assert_eq!(
+            ok.public_url.as_deref(),
+            Some("https://upstream.example.org")
+        );
+    }
+
+    #[test]
+    fn a_public_address_is_a_bare_http_or_https_address() {
+        for bad in [
+            "upstream.example.org",
+            "https://",
+            "https://x.org/?a=1",
+            "javascript:x",
+        ] {
+            assert!(config(&[("UPSTREAM_PUBLIC_URL", bad)]).is_err(), "{bad}");
+        }
+        let local = config(&[]).expect("the defaults run");
+        assert_eq!(
+            local.link_base(SocketAddr::from(([127, 0, 0, 1], 3000))),
+            "http://127.0.0.1:3000"
+        );
     }
 }

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod form_return;
 pub mod page_cache;
 pub mod security;
 pub mod serving_lock;

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use app::db::{Db, MEMO_TTL};
+use app::foundation::form_return::FormReturn;
 use app::foundation::session::PERSON_KEY;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -131,10 +132,12 @@ fn response(headers: HeaderMap, body: Bytes) -> Response {
 /// Middleware: serves a kept page when it is still current, otherwise renders and keeps it.
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
+    // A page bringing back a failed form's messages is that person's, once.
     if cache.budget == 0
         || req.method() != Method::GET
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || req.extensions().get::<FormReturn>().is_some()
     {
         return next.run(req).await;
     }

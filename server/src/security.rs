@@ -1,7 +1,7 @@
 //! Request guards and response headers that apply to every route.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -40,11 +40,38 @@ fn same_origin(req: &Request) -> bool {
     }
 }
 
+/// What [`baseline_headers`] adds beyond what every deployment gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Baseline {
+    /// Send `Strict-Transport-Security`: the app is served over HTTPS (secure cookies on).
+    pub hsts: bool,
+}
+
+/// How long browsers keep to HTTPS once told (a year, what preload lists ask for).
+const HSTS: &str = "max-age=31536000";
+
 /// Adds the headers every response carries: no sniffing, no framing, a strict referrer policy,
-/// and a locked-down Content-Security-Policy unless the page set its own.
-pub async fn baseline_headers(req: Request, next: Next) -> Response {
+/// a locked-down Content-Security-Policy unless the page set its own, HSTS when served over
+/// HTTPS, and `Cache-Control: no-store` unless the response set its own caching (only the
+/// static files under `/pkg` do). Pages and server-function answers hold what one person may
+/// see, and people here share computers: neither the browser's cache nor a proxy's may keep
+/// them, and the back button after logging out must not show them again.
+pub async fn baseline_headers(
+    State(baseline): State<Baseline>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if baseline.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

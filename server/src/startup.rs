@@ -45,6 +45,9 @@ pub enum StartupError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The configuration cannot work.
+    #[error("configuration: {0}")]
+    Config(#[from] crate::config::ConfigError),
     /// Demo data could not be loaded.
     #[error("demo data: {0}")]
     Demo(String),
@@ -75,8 +78,10 @@ pub async fn open_database(url: &str) -> Result<Db, DbError> {
 }
 
 impl Application {
-    /// Opens the database, migrates it, loads demo data if asked, binds the address.
+    /// Checks the configuration, opens the database, migrates it, loads demo data if asked,
+    /// binds the address.
     pub async fn build(config: &Config) -> Result<Application, StartupError> {
+        config.check()?;
         let serving = match app::db::sqlite_file(&config.database_url) {
             Some(file) => Some(
                 crate::serving_lock::ServingLock::shared(&file)
@@ -108,6 +113,13 @@ impl Application {
             addr: config.addr,
             source,
         })?;
+        if config.public_url.is_none() && addr.ip().is_unspecified() {
+            tracing::warn!(
+                %addr,
+                "UPSTREAM_PUBLIC_URL is not set: invitation links will name this listening \
+                 address, which other machines cannot open; set it to the app's public address"
+            );
+        }
         let router = router(config, db.clone(), addr, checkpointer.clone());
         app::auth::password::warm_up();
         Ok(Application {
@@ -236,7 +248,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
     let state = AppState { db: db.clone() };
     let invitations = InvitationSettings {
         ttl_secs: config.invitation_ttl_hours * 3600,
-        public_url: config.public_url.clone(),
+        link_base: config.link_base(addr),
     };
     let context = move || {
         provide_context(state.clone());
@@ -278,9 +290,15 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         .fallback(fallback)
         .layer(axum::middleware::from_fn(security::api_error_status))
         .layer(axum::middleware::from_fn_with_state(pages, crate::page_cache::serve))
+        .layer(axum::middleware::from_fn(crate::form_return::carry))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_only))
-        .layer(axum::middleware::from_fn(security::baseline_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Baseline {
+                hsts: config.secure_cookies,
+            },
+            security::baseline_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         // A request stuck behind something (a lock, a slow disk) gets an answer rather than
         // holding its connection forever.

@@ -22,9 +22,7 @@ impl OrgName {
         if chars > 160 {
             return Err("Names can be at most 160 characters.");
         }
-        if name.chars().any(char::is_control) {
-            return Err("Names cannot contain control characters.");
-        }
+        crate::foundation::text::check_line(name)?;
         Ok(OrgName(name.to_owned()))
     }
 
@@ -118,6 +116,14 @@ pub fn may(actor: &Actor, action: AdminAction) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn organisation_names_refuse_direction_controls() {
+        assert_eq!(
+            OrgName::parse("Ministry of \u{2067}Justice\u{2069}"),
+            Err(crate::foundation::text::DIRECTION_CONTROL_MESSAGE)
+        );
+    }
+
     use super::*;
 
     fn actor(role: PlatformRole, memberships: Vec<(i64, OrgRole)>) -> Actor {

@@ -137,7 +137,10 @@ pub fn parse_text(raw: &str) -> Result<String, &'static str> {
         0 => Err("Say what the item asks for."),
         1..=2 => Err("Items need at least 3 characters."),
         n if n > 500 => Err("Items can be at most 500 characters."),
-        _ => Ok(t),
+        _ => {
+            crate::foundation::text::check_line(&t)?;
+            Ok(t)
+        }
     }
 }
 
@@ -178,9 +181,8 @@ pub fn parse_person(raw: &str) -> Result<String, &'static str> {
     let t = raw.trim();
     if t.chars().count() > 120 {
         Err("Names can be at most 120 characters.")
-    } else if t.chars().any(char::is_control) {
-        Err("Names cannot contain control characters.")
     } else {
+        crate::foundation::text::check_line(t)?;
         Ok(t.to_owned())
     }
 }
@@ -303,6 +305,19 @@ pub fn parse_evidence_url(raw: &str) -> Result<Option<String>, &'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn item_texts_and_responsible_people_refuse_direction_controls() {
+        use crate::foundation::text::DIRECTION_CONTROL_MESSAGE;
+        assert_eq!(
+            parse_text("Vetting \u{202B}of personnel"),
+            Err(DIRECTION_CONTROL_MESSAGE)
+        );
+        assert_eq!(
+            parse_person("Grace \u{202E}ikebM"),
+            Err(DIRECTION_CONTROL_MESSAGE)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod cpu;
 #[cfg(feature = "ssr")]
 pub mod flash;
+pub mod form_return;
 pub mod frameworks;
 pub mod markdown;
 pub mod people;
@@ -20,5 +21,6 @@ pub mod session_store;
 pub mod state;
 #[cfg(test)]
 pub mod testing;
+pub mod text;
 pub mod ui;
 pub mod viewer;

@@ -109,7 +109,8 @@ pub async fn client_address() -> String {
 }
 
 /// True when the request is a plain HTML form post (no JavaScript): the response will be a
-/// redirect, so results must travel through the session or the URL.
+/// redirect, so results must travel through the session (or, for a success, as a fixed
+/// `?done=` key: nothing typed ever goes into an address).
 pub fn is_plain_form_post() -> bool {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| {

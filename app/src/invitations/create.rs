@@ -15,8 +15,9 @@ use crate::foundation::people::{Email, OrgRole, PersonName, PlatformRole};
 pub struct InvitationSettings {
     /// How long a link stays valid, in seconds.
     pub ttl_secs: i64,
-    /// The externally visible base URL of the links, when configured.
-    pub public_url: Option<String>,
+    /// The base of the links (`https://upstream.example.org`, no trailing slash): the
+    /// configured public address, never a request's `Host` header (see `server/src/config.rs`).
+    pub link_base: String,
 }
 
 /// What an invitation grants once accepted.
@@ -60,23 +61,7 @@ pub async fn create(
         .await?;
     Ok(InvitationCreated {
         email: inv.email.as_str().to_owned(),
-        link: format!("{}/invite/{token}", base_url(settings)),
+        link: format!("{}/invite/{token}", settings.link_base),
         expires_at,
     })
-}
-
-/// The configured public URL, else the scheme and host this request came to.
-fn base_url(settings: &InvitationSettings) -> String {
-    if let Some(url) = &settings.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("http://{host}")
 }

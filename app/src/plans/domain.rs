@@ -23,10 +23,10 @@ impl PlanTitle {
             0 => Err("Give the plan a title."),
             1..=2 => Err("Titles need at least 3 characters."),
             n if n > 200 => Err("Titles can be at most 200 characters."),
-            _ if t.chars().any(char::is_control) => {
-                Err("Titles cannot contain control characters.")
+            _ => {
+                crate::foundation::text::check_line(t)?;
+                Ok(PlanTitle(t.to_owned()))
             }
-            _ => Ok(PlanTitle(t.to_owned())),
         }
     }
 
@@ -178,6 +178,15 @@ impl Coverage {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plan_titles_refuse_direction_controls() {
+        let refused = PlanTitle::parse("National plan \u{202E}0302-6202");
+        assert_eq!(
+            refused,
+            Err(crate::foundation::text::DIRECTION_CONTROL_MESSAGE)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -14,8 +14,10 @@ pub fn parse_title(raw: &str) -> Result<String, &'static str> {
     match t.chars().count() {
         0 => Err("Give the section a title."),
         n if n > 160 => Err("Section titles can be at most 160 characters."),
-        _ if t.chars().any(char::is_control) => Err("Titles cannot contain control characters."),
-        _ => Ok(t.to_owned()),
+        _ => {
+            crate::foundation::text::check_line(t)?;
+            Ok(t.to_owned())
+        }
     }
 }
 
@@ -82,6 +84,14 @@ pub fn plan_save(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn section_and_template_titles_refuse_direction_controls() {
+        assert_eq!(
+            parse_title("Early warning\u{202D}"),
+            Err(crate::foundation::text::DIRECTION_CONTROL_MESSAGE)
+        );
+    }
+
     use super::*;
     use std::time::Duration;
 

@@ -479,6 +479,10 @@ async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed
         .await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        !location.contains("__err"),
+        "nothing typed in the address: {location}"
+    );
     let (status, html) = app
         .page(&s.lead, location.trim_start_matches(&app.base))
         .await;

@@ -4,7 +4,11 @@ use app::admin::api::{CreateOrganisation, Organisation, SetPersonActive};
 use app::auth::api::Login;
 use leptos::server_fn::ServerFn;
 
-use crate::helpers::{credentials, spawn_app, PASSWORD};
+use app::foundation::viewer::Whoami;
+use app::invitations::api::Invite;
+use app::invitations::views::InvitationCreated;
+
+use crate::helpers::{credentials, spawn_app, spawn_app_with, PASSWORD};
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
@@ -117,4 +121,108 @@ async fn malformed_input_gets_a_client_error_not_a_crash() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "server still up");
+}
+
+#[tokio::test]
+async fn pages_and_answers_are_not_stored_but_static_files_keep_their_caching() {
+    let site = std::env::temp_dir().join(format!("upstream-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/upstream.css"), "body{}").unwrap();
+    let root = site.clone();
+    let app = spawn_app_with(move |c| c.site_root = root).await;
+    let admin = app.admin().await;
+    let get = |client: &reqwest::Client, path: &str| {
+        client
+            .get(format!("{}{path}", app.base))
+            .header("accept", "text/html")
+            .send()
+    };
+    for path in ["/admin/people", "/account", "/"] {
+        // Twice: the second copy comes from the page cache.
+        for _ in 0..2 {
+            let res = get(&admin, path).await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+        }
+    }
+    let res = get(&app.client(), "/login").await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store", "login page");
+    let res = app.call_raw(&admin, Organisation { id: 1 }).await;
+    assert_eq!(res.headers()["cache-control"], "no-store", "an answer");
+    let res = app.call_raw(&admin, Whoami {}).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store", "an answer");
+    let res = get(&admin, "/pkg/upstream.css").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=300");
+    assert!(
+        !res.headers().contains_key("strict-transport-security"),
+        "no HSTS over plain HTTP"
+    );
+    let _ = std::fs::remove_dir_all(site);
+}
+
+#[tokio::test]
+async fn with_secure_cookies_every_response_asks_for_https_from_then_on() {
+    let app = spawn_app_with(|c| {
+        c.secure_cookies = true;
+        c.public_url = Some("https://upstream.example.org".into());
+    })
+    .await;
+    for path in ["/login", "/health", "/pkg/missing.js"] {
+        let res = app
+            .client()
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()["strict-transport-security"],
+            "max-age=31536000",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invitation_links_use_the_configured_address_never_the_host_header() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let invite = |email: &str| Invite {
+        email: email.into(),
+        display_name: "Nadia".into(),
+        platform_role: None,
+        organisation_id: None,
+        organisation_role: None,
+    };
+    let res = app
+        .request(&admin, &invite("nadia@example.org"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let created: InvitationCreated = res.json().await.unwrap();
+    assert!(
+        created.link.starts_with(&format!("{}/invite/", app.base)),
+        "the listening address: {}",
+        created.link
+    );
+
+    let app = spawn_app_with(|c| c.public_url = Some("https://upstream.example.org".into())).await;
+    let admin = app.admin().await;
+    let res = app
+        .request(&admin, &invite("omar@example.org"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    let created: InvitationCreated = res.json().await.unwrap();
+    assert!(
+        created
+            .link
+            .starts_with("https://upstream.example.org/invite/"),
+        "{}",
+        created.link
+    );
 }

@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+use server::config::Config;
+use server::startup::Application;
+
 use crate::helpers::{spawn_app, LedPlan};
 
 #[tokio::test]
@@ -35,4 +38,19 @@ async fn pages_keep_rendering_while_other_servers_start_in_the_same_process() {
         views += 1;
     }
     starting.join().expect("the other servers started");
+}
+
+#[tokio::test]
+async fn with_secure_cookies_the_server_refuses_to_start_without_its_public_address() {
+    let dir = std::env::temp_dir().join(format!("upstream-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut config = Config::for_tests(format!("sqlite://{}/test.db", dir.display()));
+    config.secure_cookies = true;
+    let refused = Application::build(&config).await.err().expect("refused");
+    let message = refused.to_string();
+    assert!(
+        message.contains("UPSTREAM_PUBLIC_URL") && message.contains("https://"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -24,6 +24,7 @@ impl Email {
         if email.chars().count() > 254 {
             return Err("That email address is too long.");
         }
+        crate::foundation::text::check_line(&email)?;
         let Some((local, domain)) = email.split_once('@') else {
             return Err("Enter an email address like name@example.org.");
         };
@@ -67,9 +68,7 @@ impl PersonName {
         if name.chars().count() > MAX_NAME_CHARS {
             return Err("Names can be at most 120 characters.");
         }
-        if name.chars().any(char::is_control) {
-            return Err("Names cannot contain control characters.");
-        }
+        crate::foundation::text::check_line(name)?;
         Ok(PersonName(name.to_owned()))
     }
 
@@ -248,6 +247,21 @@ impl Viewer {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_and_emails_refuse_direction_controls() {
+        use crate::foundation::text::DIRECTION_CONTROL_MESSAGE;
+        assert_eq!(
+            PersonName::parse("Grace \u{202E}ikebM"),
+            Err(DIRECTION_CONTROL_MESSAGE)
+        );
+        assert_eq!(
+            Email::parse("grace\u{2066}@example.org"),
+            Err(DIRECTION_CONTROL_MESSAGE)
+        );
+        // Marks that settle punctuation next to right-to-left names are kept.
+        assert!(PersonName::parse("\u{200F}ليلى\u{200F} (Lina)").is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -20,19 +20,25 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_else(|| "unknown time".to_owned())
 }
 
-/// Escapes text placed inside a `<textarea>` on the server. Leptos writes textarea children
-/// unescaped (the element's content is raw text to the parser), so typed text containing
-/// `</textarea>` would otherwise end the element and inject markup. Browsers decode the
-/// entities back, so the person sees exactly what they typed.
+/// Escapes text for the places where what is written on the server goes into the document as
+/// it is: leptos_meta writes the `<title>` unescaped and Leptos writes `<textarea>` children
+/// unescaped, so typed text containing `</title>` or `</textarea>` would otherwise end the
+/// element and inject markup. Browsers decode the entities back, so the person sees exactly
+/// what was typed.
+pub fn escape_text(raw: &str) -> String {
+    raw.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Text placed inside a `<textarea>`, escaped on the server (see [`escape_text`]).
 ///
 /// In the browser the text becomes a text node's data, which is never parsed: escaping it
 /// there would show the entities themselves in a textarea built after a refresh (and
 /// [`typed::keep_typed`] would take them for typing).
 pub fn textarea_text(raw: &str) -> String {
     if cfg!(feature = "ssr") {
-        raw.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
+        escape_text(raw)
     } else {
         raw.to_owned()
     }

@@ -1,0 +1,109 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, DEMO_PASSWORD, DEMO_PLAN, JUSTICE, loggedInContext, settle, watchForErrors } from './helpers';
+
+// What people type is shown as they typed it once the bundle has taken over, and an address
+// cannot make the app say anything.
+
+test('a section title with markup in it is the tab title as typed, not as escaped for the server', async ({
+  browser,
+}) => {
+  const { context, page } = await loggedInContext(browser, JUSTICE);
+  try {
+    const problems = watchForErrors(page);
+    await page.goto(`/plans/${DEMO_PLAN.id}`);
+    await settle(page);
+    const title = `Early warning </title><b>&amp; "response"`;
+    await page.locator('#add-section-title').fill(title);
+    await page.getByRole('button', { name: 'Add section' }).click();
+    await page.getByRole('link', { name: title }).click();
+    await expect(page).toHaveURL(/\/sections\/\d+$/);
+    await settle(page);
+    // Opened inside the app: the router set the title.
+    await expect(page).toHaveTitle(`${title} · Upstream`);
+    // Opened afresh: the server wrote it, then the bundle took over.
+    await page.reload();
+    await settle(page);
+    // Written escaped into the server's <title>, decoded by the browser, and left alone by
+    // the hydrated app (which sets document.title as plain text).
+    await expect(page).toHaveTitle(`${title} · Upstream`);
+    await expect(page.locator('head meta[http-equiv]')).toHaveCount(0);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a form posted before the bundle loaded comes back with its messages, which stay once the bundle takes over', async ({
+  browser,
+}) => {
+  // Posted without JavaScript...
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const page = await plain.newPage();
+  await page.goto('/login');
+  await page.locator('#login-email').fill(ADMIN.email);
+  await page.locator('#login-password').fill('not-the-right-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  const cookies = await plain.cookies();
+  await plain.close();
+
+  // ...and the page it comes back to opened where the bundle runs (same session).
+  const hydrated = await browser.newContext();
+  try {
+    await hydrated.addCookies(cookies);
+    const again = await hydrated.newPage();
+    const problems = watchForErrors(again);
+    await again.goto('/login');
+    await settle(again);
+    const passwordField = again.locator('.field', { has: again.locator('#login-password') });
+    await expect(passwordField.locator('p.field-error')).toHaveText('The email or password is wrong.');
+    await expect(again.locator('#login-email')).toHaveValue(ADMIN.email);
+    // Shown once: the bundle read it from the page and the server gave it away.
+    await expect(again.locator('meta[name="upstream-form-return"]')).toHaveCount(0);
+    expect(problems).toEqual([]);
+
+    // The right password still works from the hydrated page.
+    await again.locator('#login-password').fill(DEMO_PASSWORD);
+    await again.getByRole('button', { name: 'Log in' }).click();
+    await expect(again).toHaveURL(/\/$/);
+  } finally {
+    await hydrated.close();
+  }
+});
+
+test('an address carrying an error shows none of it, opened directly or followed inside the app', async ({
+  browser,
+}) => {
+  const { context, page } = await loggedInContext(browser, JUSTICE);
+  try {
+    const problems = watchForErrors(page);
+    // `{"Conflict":"Your account is locked: call +1 555 0100"}`, as Leptos encodes it.
+    const error = Buffer.from(JSON.stringify({ Conflict: 'Your account is locked: call +1 555 0100' }))
+      .toString('base64')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
+    const crafted = `/plans/${DEMO_PLAN.id}?__path=${encodeURIComponent('/api/set_plan_status')}&__err=${error}`;
+    await page.goto(crafted);
+    await settle(page);
+    await expect(page.getByText('call +1 555')).toHaveCount(0);
+
+    // A link in the app to such an address is followed by the router, without the server.
+    await page.goto('/');
+    await settle(page);
+    await page.evaluate((href) => {
+      const a = document.createElement('a');
+      a.href = href;
+      a.textContent = 'crafted';
+      a.id = 'crafted-link';
+      document.querySelector('main')?.append(a);
+    }, crafted);
+    await page.locator('#crafted-link').click();
+    await expect(page).toHaveURL(/__err=/);
+    await settle(page);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Valdoria');
+    await expect(page.getByText('call +1 555')).toHaveCount(0);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
