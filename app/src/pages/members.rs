@@ -96,7 +96,7 @@ fn Members(
         <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{plan}")>{members.plan_title.clone()}</a></p>
         <h1>"Members and roles"</h1>
         <p class="muted">
-            "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person's effective role is the highest of their grants."
+            "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person may do whatever any of their roles allows."
         </p>
         <section class="panel">
             <ActionStatus action=actions.change done="role-changed" success="Role changed." />

@@ -87,7 +87,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
             {format!("Fragility stage: {}", stage_name(plan.fragility_stage))} " · "
             <span class=format!("badge status-{}", plan.status.as_str())>{plan.status.label()}</span>
         </p>
-        <p>"Lead organisation: " {plan.lead_org_name.clone()} {overview.role.map(|r| format!(" · Your role: {}", r.label()))}
+        <p>"Lead organisation: " {plan.lead_org_name.clone()} {your_roles(overview.roles)}
             " · " <a href=format!("/plans/{plan_id}/members")>"Members and roles"</a></p>
         {(!plan.summary.is_empty()).then(|| view! { <p class="summary">{plan.summary.clone()}</p> })}
         <crate::reviews::ui::PlanApprovalPanel plan_id />
@@ -217,5 +217,14 @@ fn MoveButton(
             <input type="hidden" name="direction" value=direction />
             <button type="submit" class="small" aria-label=aria title=aria>{label}</button>
         </ActionForm>
+    }
+}
+
+/// " · Your role: Editor", or " · Your roles: Editor, Reviewer" when grants give several.
+fn your_roles(roles: crate::access::domain::PlanRoles) -> Option<String> {
+    match roles.iter().count() {
+        0 => None,
+        1 => Some(format!(" · Your role: {}", roles.labels())),
+        _ => Some(format!(" · Your roles: {}", roles.labels())),
     }
 }

@@ -352,7 +352,7 @@ pub struct QueueItem {
 /// not approved this version, and wrote none of it.
 #[server(prefix = "/api", endpoint = "review_queue")]
 pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
-    use crate::access::domain::{can, highest, Access, PlanAction};
+    use crate::access::domain::{can, Access, PlanAction};
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
     let mut out = Vec::new();
@@ -362,7 +362,7 @@ pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
             .map(|(_, roles)| roles)
             .unwrap_or_default();
         let access = Access {
-            role: highest(roles),
+            roles: roles.into_iter().collect(),
             // The queue is what waits for this person as a reviewer, not everything an
             // administrator could open.
             platform_admin: false,
