@@ -249,29 +249,6 @@ pub fn founding_grants(creator: i64, lead_org: i64) -> [(Grantee, PlanRole); 2] 
     ]
 }
 
-/// The people who may do `action` on a plan, given `(person, role)` for every grant that
-/// reaches an active person there: each is judged by the union of their roles, as [`can`]
-/// judges them when they act. Sorted, each person once.
-pub fn people_who_may(reached: &[(i64, PlanRole)], action: PlanAction) -> Vec<i64> {
-    let mut roles = std::collections::BTreeMap::<i64, PlanRoles>::new();
-    for &(person, role) in reached {
-        let held = roles.entry(person).or_default();
-        *held = held.with(role);
-    }
-    roles
-        .into_iter()
-        .filter(|&(_, roles)| {
-            let access = Access {
-                roles,
-                platform_admin: false,
-                active: true,
-            };
-            can(access, action)
-        })
-        .map(|(person, _)| person)
-        .collect()
-}
-
 /// Whether a plan whose grants would become `grants` still has a lead: a plan must always
 /// keep someone who can manage it.
 pub fn keeps_a_lead(grants: &[(Grantee, PlanRole)]) -> bool {
@@ -360,24 +337,6 @@ mod tests {
         assert!(!keeps_a_lead(&[]));
     }
 
-    #[test]
-    fn who_may_review_is_decided_by_the_union_of_each_persons_grants() {
-        use PlanRole::*;
-        let reached = [
-            // A personal reviewer grant beside their organisation's editor grant: both rights.
-            (1, Reviewer),
-            (1, Editor),
-            // A reviewer through two grants.
-            (2, Reviewer),
-            (2, Viewer),
-            (3, Lead),
-            (4, Commenter),
-        ];
-        assert_eq!(people_who_may(&reached, PlanAction::Review), vec![1, 2, 3]);
-        assert_eq!(people_who_may(&reached, PlanAction::Edit), vec![1, 3]);
-        assert!(people_who_may(&[], PlanAction::Review).is_empty());
-    }
-
     /// What one role may do, in words, written independently of the table.
     fn role_may(role: PlanRole, action: PlanAction) -> bool {
         use PlanAction::*;
@@ -431,20 +390,6 @@ mod tests {
             let held: PlanRoles = roles.iter().copied().collect();
             let shown = Access { roles: held.shown(), platform_admin: false, active: true };
             prop_assert_eq!(can(shown, action), can(access(&roles), action));
-        }
-
-        #[test]
-        fn people_who_may_agrees_with_can_on_each_persons_roles(
-            reached in proptest::collection::vec((0i64..4, (0usize..5).prop_map(|i| PlanRole::ALL[i])), 0..10),
-            a in 0usize..6,
-        ) {
-            let action = PlanAction::ALL[a];
-            let may = people_who_may(&reached, action);
-            for person in 0i64..4 {
-                let roles: Vec<PlanRole> = reached.iter().filter(|(p, _)| *p == person).map(|(_, r)| *r).collect();
-                let expected = !roles.is_empty() && can(access(&roles), action);
-                prop_assert_eq!(may.contains(&person), expected);
-            }
         }
     }
 }
