@@ -1,4 +1,5 @@
-//! Home: who I am and my organisations; anyone not logged in is asked to log in.
+//! Home: who I am, invitations to join organisations waiting for my answer, and my
+//! organisations; anyone not logged in is asked to log in.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,6 +8,7 @@ use crate::error::AppError;
 use crate::foundation::people::Viewer;
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::viewer::use_viewer;
+use crate::invitations::ui::joining::MembershipInvitations;
 
 /// Who I am and my organisations; sends anyone not logged in to the login page.
 #[component]
@@ -39,6 +41,7 @@ fn Home(viewer: Viewer) -> impl IntoView {
                 <dd>{person.platform_role.label()}</dd>
             </dl>
         </section>
+        <MembershipInvitations />
         <section class="panel">
             <h2>"My organisations"</h2>
             {if viewer.memberships.is_empty() {

@@ -120,7 +120,7 @@ pub async fn rule(db: &Db, plan_id: i64) -> DbResult<ApprovalRule> {
 
 /// Everyone who may approve on plan `plan_id`, with the organisations their approval may
 /// count for ([`approval_organisations`]); people who count for none are left out. On the
-/// reader's connection or inside a write transaction (`&mut **tx`).
+/// reader's connection or inside a write transaction.
 pub async fn approvers(
     conn: &mut sqlx::AnyConnection,
     plan_id: i64,
@@ -221,7 +221,7 @@ pub async fn submit(
         return Err(DbError::Stale);
     }
     // Asked are those whose approval can count for some kind of organisation.
-    let asked: Vec<i64> = approvers(&mut **tx, plan_id).await?.into_keys().collect();
+    let asked: Vec<i64> = approvers(tx, plan_id).await?.into_keys().collect();
     crate::inbox::db::notify_review_request_tx(tx, plan_id, section_id, by, &asked, now()).await
 }
 

@@ -10,6 +10,7 @@ mod administration;
 mod audit;
 mod checklist;
 mod comments;
+mod invitations;
 mod page_cache;
 mod plans;
 mod reviews;
