@@ -220,9 +220,10 @@ fn MoveButton(
     }
 }
 
-/// " · Your role: Editor", or " · Your roles: Editor, Reviewer" when grants give several.
+/// " · Your role: Editor", or " · Your roles: Editor, Reviewer" when grants give several that
+/// are worth naming (a lead who also edits through their organisation is a lead).
 fn your_roles(roles: crate::access::domain::PlanRoles) -> Option<String> {
-    match roles.iter().count() {
+    match roles.shown().iter().count() {
         0 => None,
         1 => Some(format!(" · Your role: {}", roles.labels())),
         _ => Some(format!(" · Your roles: {}", roles.labels())),

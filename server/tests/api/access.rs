@@ -369,4 +369,7 @@ async fn the_plan_overview_shows_every_role_a_person_holds() {
         .await;
     let (_, page) = app.page(&member, &format!("/plans/{}", f.plan)).await;
     assert!(page.contains("Your roles: Editor, Reviewer"), "{page}");
+    // The lead also edits through the lead organisation, which leading already includes.
+    let (_, page) = app.page(&f.lead, &format!("/plans/{}", f.plan)).await;
+    assert!(page.contains("Your role: Lead<"), "{page}");
 }
