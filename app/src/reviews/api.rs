@@ -43,14 +43,15 @@ fn refused(e: super::domain::ReviewError) -> AppError {
     AppError::Conflict(e.to_string())
 }
 
-/// The organisations `actor`'s approval may count for on their plan.
+/// The organisations `person`'s approval may count for on plan `plan_id`.
 #[cfg(feature = "ssr")]
 async fn approval_organisations(
     db: &crate::db::Db,
-    actor: &crate::access::guard::PlanActor,
+    plan_id: i64,
+    person: i64,
 ) -> Result<Vec<(i64, crate::foundation::people::OrgKind)>, AppError> {
-    let grants = crate::access::db::grants_reaching(db, actor.plan_id, actor.person.id).await?;
-    let memberships: Vec<_> = crate::foundation::session::memberships(db, actor.person.id)
+    let grants = crate::access::db::grants_reaching(db, plan_id, person).await?;
+    let memberships: Vec<_> = crate::foundation::session::memberships(db, person)
         .await?
         .into_iter()
         .map(|m| (m.org_id, m.org_kind))
@@ -108,7 +109,7 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
     let approvals = super::db::approvals(&db, section_id, review.version).await?;
     let can_review = actor.may(PlanAction::Review);
     let approve_for = if can_review {
-        let organisations = approval_organisations(&db, &actor).await?;
+        let organisations = approval_organisations(&db, plan_id, actor.person.id).await?;
         super::domain::kinds::kinds_of(&organisations)
             .into_iter()
             .map(|kind| (kind.as_str().to_owned(), kind.label().to_owned()))
@@ -206,7 +207,7 @@ pub async fn approve_section(
                 .map_err(|m| AppError::field("kind", m))?,
         ),
     };
-    let organisations = approval_organisations(&db, &actor).await?;
+    let organisations = approval_organisations(&db, plan_id, actor.person.id).await?;
     let (org, kind) = super::domain::kinds::approval_for(&organisations, chosen).map_err(|e| {
         use super::domain::ReviewError;
         match e {
@@ -416,27 +417,27 @@ pub struct QueueItem {
     pub submitted_at: i64,
 }
 
-/// Sections in review that the viewer may approve and has not: they review on the plan, have
-/// not approved this version, and wrote none of it.
+/// Sections in review that the viewer may approve and has not: their approval can count on the
+/// plan (as for review requests), they have not approved this version, and wrote none of it.
 #[server(prefix = "/api", endpoint = "review_queue")]
 pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
-    use crate::access::domain::{can, Access, PlanAction};
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
     let mut out = Vec::new();
+    // Whether the person's approval counts on each plan, decided once per plan.
+    let mut counts_on = std::collections::HashMap::<i64, bool>::new();
     for w in super::db::in_review_not_approved_by(&db, person.id).await? {
-        let roles = crate::access::db::plan_access(&db, w.plan_id, person.id)
-            .await?
-            .map(|(_, roles)| roles)
-            .unwrap_or_default();
-        let access = Access {
-            roles: roles.into_iter().collect(),
-            // The queue is what waits for this person as a reviewer, not everything an
-            // administrator could open.
-            platform_admin: false,
-            active: person.active,
+        let counts = match counts_on.get(&w.plan_id) {
+            Some(counts) => *counts,
+            None => {
+                let counts = !approval_organisations(&db, w.plan_id, person.id)
+                    .await?
+                    .is_empty();
+                counts_on.insert(w.plan_id, counts);
+                counts
+            }
         };
-        if !can(access, PlanAction::Review) {
+        if !counts {
             continue;
         }
         let authors = super::db::authors_since(&db, w.section_id, w.since_version).await?;

@@ -722,3 +722,35 @@ async fn a_reviewer_who_may_approve_for_two_kinds_chooses_which_even_without_jav
         )]
     );
 }
+
+#[tokio::test]
+async fn a_reviewer_in_no_organisation_is_neither_asked_nor_queued_but_may_request_changes() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let (expert, _) = app.loner("expert@example.org").await;
+    app.grant(&s.lead, s.plan, "expert@example.org", "reviewer")
+        .await;
+    save(&app, &s, 1, "Draft text.").await;
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    let asked = "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
+                 WHERE i.kind = 'review_request' AND p.email = 'expert@example.org'";
+    assert_eq!(
+        app.count(asked).await,
+        0,
+        "their approval could count for nothing"
+    );
+    let queue = app.call(&expert, ReviewQueue {}).await.unwrap();
+    assert!(queue.is_empty(), "{queue:?}");
+    let view = review(&app, &expert, &s).await;
+    assert!(view.can_review && view.approve_for.is_empty());
+    let refused = app.call(&expert, approve(&s, 2)).await.unwrap_err();
+    assert!(
+        refused
+            .conflict()
+            .is_some_and(|m| m.contains("Only members of an organisation")),
+        "{refused:?}"
+    );
+    app.call(&expert, request_changes(&s, 2, "Cite the census."))
+        .await
+        .expect("changes requested");
+}
