@@ -76,15 +76,28 @@ pub async fn plan_access(
     .await
 }
 
-/// `(person, role)` for every grant on plan `plan_id` that reaches an active person, directly
-/// or through an organisation: what [`super::domain::people_who_may`] decides from. Runs on
-/// the reader or inside a write transaction.
-pub async fn grants_reaching_people<'e, E>(on: E, plan_id: i64) -> DbResult<Vec<(i64, PlanRole)>>
+/// The grantee a row's `grantee_kind` and `grantee_id` name.
+fn grantee(r: &sqlx::any::AnyRow) -> Result<Grantee, sqlx::Error> {
+    let id: i64 = r.try_get("grantee_id")?;
+    Ok(match r.try_get::<String, _>("grantee_kind")?.as_str() {
+        "person" => Grantee::Person(id),
+        _ => Grantee::Organisation(id),
+    })
+}
+
+/// `(person, grantee, role)` for every grant on plan `plan_id` that reaches an active person,
+/// directly (`Grantee::Person`) or through one of their organisations: what decides who may
+/// review there and for which organisations. Runs on the reader or inside a write
+/// transaction.
+pub async fn grants_reaching_people<'e, E>(
+    on: E,
+    plan_id: i64,
+) -> DbResult<Vec<(i64, Grantee, PlanRole)>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let rows = sqlx::query(
-        "SELECT p.id AS person_id, g.role FROM plan_grants g
+        "SELECT p.id AS person_id, g.grantee_kind, g.grantee_id, g.role FROM plan_grants g
          JOIN people p ON p.active = 1 AND (
                 (g.grantee_kind = 'person' AND p.id = g.grantee_id)
              OR (g.grantee_kind = 'organisation'
@@ -95,7 +108,36 @@ where
     .fetch_all(on)
     .await?;
     rows.iter()
-        .map(|r| id_and_role(r, "person_id"))
+        .map(|r| {
+            let (person, role) = id_and_role(r, "person_id")?;
+            Ok((person, grantee(r)?, role))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// `(grantee, role)` for every grant on plan `plan_id` that reaches `person`, directly or
+/// through one of their organisations.
+pub async fn grants_reaching(
+    db: &Db,
+    plan_id: i64,
+    person: i64,
+) -> DbResult<Vec<(Grantee, PlanRole)>> {
+    let rows = sqlx::query(
+        "SELECT g.grantee_kind, g.grantee_id, g.role FROM plan_grants g
+         WHERE g.plan_id = $1 AND (
+             (g.grantee_kind = 'person' AND g.grantee_id = $2)
+             OR (g.grantee_kind = 'organisation' AND g.grantee_id IN (SELECT organisation_id FROM memberships WHERE person_id = $2)))",
+    )
+    .bind(plan_id)
+    .bind(person)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let role = decode(PlanRole::parse(&r.try_get::<String, _>("role")?))?;
+            Ok((grantee(r)?, role))
+        })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
 }

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A role on one plan. Ordered: a person's effective role is the highest of their grants.
+/// A role on one plan. Ordered from least to most trusted, for display only: what a person
+/// may do is the union of what each of their roles allows ([`can`]), because the roles are not
+/// nested (a reviewer reviews, an editor does not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum PlanRole {
     /// Reads only.
@@ -116,18 +118,106 @@ pub const TABLE: [(PlanAction, &[PlanRole]); 6] = [
     (PlanAction::Manage, &[PlanRole::Lead]),
 ];
 
+/// The set of roles a person holds on one plan, one per grant that reaches them (directly or
+/// through an organisation). Small and `Copy`: one bit per role.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PlanRoles(u8);
+
+impl PlanRoles {
+    /// No role at all.
+    pub const NONE: PlanRoles = PlanRoles(0);
+
+    fn bit(role: PlanRole) -> u8 {
+        1 << (role as u8)
+    }
+
+    /// This set with `role` added.
+    pub fn with(self, role: PlanRole) -> PlanRoles {
+        PlanRoles(self.0 | Self::bit(role))
+    }
+
+    /// Whether `role` is in the set.
+    pub fn contains(self, role: PlanRole) -> bool {
+        self.0 & Self::bit(role) != 0
+    }
+
+    /// True when the person holds no role.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The roles held, highest first (the order pages list them in).
+    pub fn iter(self) -> impl Iterator<Item = PlanRole> {
+        PlanRole::ALL
+            .into_iter()
+            .rev()
+            .filter(move |r| self.contains(*r))
+    }
+
+    /// The most trusted role held, for a short label; never for deciding rights.
+    pub fn highest(self) -> Option<PlanRole> {
+        self.iter().next()
+    }
+
+    /// The roles worth naming: those whose rights no other role held already includes (a lead
+    /// who is also an editor through their organisation is shown as lead).
+    pub fn shown(self) -> PlanRoles {
+        self.iter()
+            .filter(|&role| {
+                !self
+                    .iter()
+                    .any(|other| other != role && covers(other, role))
+            })
+            .collect()
+    }
+
+    /// The roles as a page shows them: "Editor, Reviewer".
+    pub fn labels(self) -> String {
+        self.shown()
+            .iter()
+            .map(PlanRole::label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Whether `role` may do everything `other` may.
+fn covers(role: PlanRole, other: PlanRole) -> bool {
+    let alone = |r: PlanRole| Access {
+        roles: PlanRoles::NONE.with(r),
+        platform_admin: false,
+        active: true,
+    };
+    PlanAction::ALL
+        .into_iter()
+        .all(|a| !can(alone(other), a) || can(alone(role), a))
+}
+
+impl FromIterator<PlanRole> for PlanRoles {
+    fn from_iter<I: IntoIterator<Item = PlanRole>>(roles: I) -> Self {
+        roles.into_iter().fold(PlanRoles::NONE, PlanRoles::with)
+    }
+}
+
+impl From<Option<PlanRole>> for PlanRoles {
+    fn from(role: Option<PlanRole>) -> Self {
+        role.into_iter().collect()
+    }
+}
+
 /// The facts about the person asking that decide access to one plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
-    /// Their effective role on the plan, if any.
-    pub role: Option<PlanRole>,
+    /// Every role their grants give them on the plan (empty: none).
+    pub roles: PlanRoles,
     /// Whether they are a platform administrator.
     pub platform_admin: bool,
     /// Deactivated accounts may do nothing.
     pub active: bool,
 }
 
-/// Decides whether a person with `access` may perform `action` on the plan.
+/// Decides whether a person with `access` may perform `action` on the plan: they may when any
+/// one of their roles may, so a further grant can only add rights, never take one away.
 pub fn can(access: Access, action: PlanAction) -> bool {
     if !access.active {
         return false;
@@ -135,13 +225,10 @@ pub fn can(access: Access, action: PlanAction) -> bool {
     if action == PlanAction::SeeListing && access.platform_admin {
         return true;
     }
-    let Some(role) = access.role else {
-        return false;
-    };
     TABLE
         .iter()
         .find(|(a, _)| *a == action)
-        .is_some_and(|(_, roles)| roles.contains(&role))
+        .is_some_and(|(_, allowed)| allowed.iter().any(|r| access.roles.contains(*r)))
 }
 
 /// Who a grant is for.
@@ -162,35 +249,6 @@ pub fn founding_grants(creator: i64, lead_org: i64) -> [(Grantee, PlanRole); 2] 
     ]
 }
 
-/// A person's effective role given the roles of every grant that reaches them: the highest.
-pub fn highest(roles: impl IntoIterator<Item = PlanRole>) -> Option<PlanRole> {
-    roles.into_iter().max()
-}
-
-/// The people who may do `action` on a plan, given `(person, role)` for every grant that
-/// reaches an active person there: each is judged by their effective role, as [`can`] judges
-/// them when they act, so an editor grant to their organisation outranks a personal reviewer
-/// grant. Sorted, each person once.
-pub fn people_who_may(reached: &[(i64, PlanRole)], action: PlanAction) -> Vec<i64> {
-    let mut roles = std::collections::BTreeMap::<i64, PlanRole>::new();
-    for &(person, role) in reached {
-        let best = roles.entry(person).or_insert(role);
-        *best = (*best).max(role);
-    }
-    roles
-        .into_iter()
-        .filter(|&(_, role)| {
-            let access = Access {
-                role: Some(role),
-                platform_admin: false,
-                active: true,
-            };
-            can(access, action)
-        })
-        .map(|(person, _)| person)
-        .collect()
-}
-
 /// Whether a plan whose grants would become `grants` still has a lead: a plan must always
 /// keep someone who can manage it.
 pub fn keeps_a_lead(grants: &[(Grantee, PlanRole)]) -> bool {
@@ -202,9 +260,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn access(role: Option<PlanRole>) -> Access {
+    fn access(roles: &[PlanRole]) -> Access {
         Access {
-            role,
+            roles: roles.iter().copied().collect(),
             platform_admin: false,
             active: true,
         }
@@ -212,7 +270,7 @@ mod tests {
 
     #[test]
     fn viewers_read_and_nothing_more() {
-        let a = access(Some(PlanRole::Viewer));
+        let a = access(&[PlanRole::Viewer]);
         assert!(can(a, PlanAction::Read));
         assert!(!can(a, PlanAction::Comment));
         assert!(!can(a, PlanAction::Edit));
@@ -221,7 +279,7 @@ mod tests {
     #[test]
     fn admins_without_a_role_see_only_the_listing() {
         let a = Access {
-            role: None,
+            roles: PlanRoles::NONE,
             platform_admin: true,
             active: true,
         };
@@ -230,16 +288,32 @@ mod tests {
     }
 
     #[test]
-    fn the_highest_grant_wins() {
+    fn a_reviewer_whose_organisation_edits_both_reviews_and_edits() {
+        let a = access(&[PlanRole::Reviewer, PlanRole::Editor]);
+        assert!(can(a, PlanAction::Review));
+        assert!(can(a, PlanAction::Edit));
+        assert!(!can(a, PlanAction::Manage));
+    }
+
+    #[test]
+    fn a_set_of_roles_lists_and_labels_them_highest_first() {
+        let roles: PlanRoles = [PlanRole::Viewer, PlanRole::Editor, PlanRole::Reviewer]
+            .into_iter()
+            .collect();
+        assert_eq!(roles.highest(), Some(PlanRole::Editor));
+        // The viewer's rights are in both others', so it goes unsaid.
+        assert_eq!(roles.labels(), "Editor, Reviewer");
+        let lead_and_editor: PlanRoles = [PlanRole::Editor, PlanRole::Lead].into_iter().collect();
+        assert_eq!(lead_and_editor.labels(), "Lead");
+        assert!(roles.contains(PlanRole::Reviewer) && !roles.contains(PlanRole::Lead));
+        assert_eq!(PlanRoles::NONE.highest(), None);
+        assert!(PlanRoles::from(None).is_empty());
         assert_eq!(
-            highest([PlanRole::Viewer, PlanRole::Editor, PlanRole::Commenter]),
-            Some(PlanRole::Editor)
+            PlanRoles::from(Some(PlanRole::Lead))
+                .iter()
+                .collect::<Vec<_>>(),
+            vec![PlanRole::Lead]
         );
-        assert_eq!(
-            highest([PlanRole::Lead, PlanRole::Viewer]),
-            Some(PlanRole::Lead)
-        );
-        assert_eq!(highest([]), None);
     }
 
     #[test]
@@ -263,63 +337,59 @@ mod tests {
         assert!(!keeps_a_lead(&[]));
     }
 
-    #[test]
-    fn who_may_review_is_decided_by_each_persons_highest_grant() {
-        use PlanRole::*;
-        let reached = [
-            // A personal reviewer grant, outranked by their organisation's editor grant.
-            (1, Reviewer),
-            (1, Editor),
-            // A reviewer through two grants.
-            (2, Reviewer),
-            (2, Viewer),
-            (3, Lead),
-            (4, Commenter),
-        ];
-        assert_eq!(people_who_may(&reached, PlanAction::Review), vec![2, 3]);
-        assert_eq!(people_who_may(&reached, PlanAction::Edit), vec![1, 3]);
-        assert!(people_who_may(&[], PlanAction::Review).is_empty());
-    }
-
-    /// A reference model written independently of the table: what each role may do, in words.
-    fn model(role: Option<PlanRole>, admin: bool, active: bool, action: PlanAction) -> bool {
+    /// What one role may do, in words, written independently of the table.
+    fn role_may(role: PlanRole, action: PlanAction) -> bool {
         use PlanAction::*;
         use PlanRole::*;
+        match action {
+            SeeListing | Read => true,
+            Comment => role != Viewer,
+            Review => role == Reviewer || role == Lead,
+            Edit => role == Editor || role == Lead,
+            Manage => role == Lead,
+        }
+    }
+
+    /// The reference model: a person may do what any one of their roles may.
+    fn model(roles: &[PlanRole], admin: bool, active: bool, action: PlanAction) -> bool {
         if !active {
             return false;
         }
-        match (role, action) {
-            (None, SeeListing) => admin,
-            (None, _) => false,
-            (Some(_), SeeListing | Read) => true,
-            (Some(r), Comment) => r != Viewer,
-            (Some(r), Review) => r == Reviewer || r == Lead,
-            (Some(r), Edit) => r == Editor || r == Lead,
-            (Some(r), Manage) => r == Lead,
+        if action == PlanAction::SeeListing && admin {
+            return true;
         }
+        roles.iter().any(|r| role_may(*r, action))
     }
 
-    fn any_role() -> impl Strategy<Value = Option<PlanRole>> {
-        prop_oneof![Just(None), (0usize..5).prop_map(|i| Some(PlanRole::ALL[i]))]
+    fn any_roles() -> impl Strategy<Value = Vec<PlanRole>> {
+        proptest::collection::vec((0usize..5).prop_map(|i| PlanRole::ALL[i]), 0..4)
     }
 
     proptest! {
         #[test]
-        fn can_agrees_with_the_reference_model(role in any_role(), admin: bool, active: bool, a in 0usize..6) {
+        fn can_agrees_with_the_reference_model(roles in any_roles(), admin: bool, active: bool, a in 0usize..6) {
             let action = PlanAction::ALL[a];
-            prop_assert_eq!(can(Access { role, platform_admin: admin, active }, action), model(role, admin, active, action));
+            let access = Access { roles: roles.iter().copied().collect(), platform_admin: admin, active };
+            prop_assert_eq!(can(access, action), model(&roles, admin, active, action));
         }
 
         #[test]
-        fn a_higher_grant_never_loses_a_permission(r1 in 0usize..5, r2 in 0usize..5, a in 0usize..6) {
-            let (low, high) = (PlanRole::ALL[r1.min(r2)], PlanRole::ALL[r1.max(r2)]);
+        fn a_further_grant_never_takes_a_right_away(roles in any_roles(), extra in 0usize..5, a in 0usize..6) {
             let action = PlanAction::ALL[a];
-            // Reviewer and Editor are not nested (reviewers review, editors edit), so check
-            // only the pairs where the lower role's rights are a subset by design.
-            let nested = !(low == PlanRole::Reviewer && high == PlanRole::Editor);
-            if nested && can(access(Some(low)), action) {
-                prop_assert!(can(access(Some(high)), action));
+            let before = access(&roles);
+            let mut more = roles.clone();
+            more.push(PlanRole::ALL[extra]);
+            if can(before, action) {
+                prop_assert!(can(access(&more), action));
             }
+        }
+
+        #[test]
+        fn the_roles_shown_give_exactly_the_rights_of_all_the_roles_held(roles in any_roles(), a in 0usize..6) {
+            let action = PlanAction::ALL[a];
+            let held: PlanRoles = roles.iter().copied().collect();
+            let shown = Access { roles: held.shown(), platform_admin: false, active: true };
+            prop_assert_eq!(can(shown, action), can(access(&roles), action));
         }
     }
 }

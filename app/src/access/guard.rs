@@ -1,7 +1,7 @@
 //! Loads the person, their role on a plan, and checks an action with [`can`].
 
 use super::db::plan_access;
-use super::domain::{can, highest, Access, PlanAction};
+use super::domain::{can, Access, PlanAction};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::foundation::audit::domain::{AuditKind, NewEntry};
@@ -50,12 +50,12 @@ pub async fn authorize_plan(
         return Err(AppError::NotFound);
     };
     let access = Access {
-        role: highest(roles),
+        roles: roles.into_iter().collect(),
         platform_admin: person.is_admin(),
         active: person.active,
     };
     if !can(access, action) {
-        tracing::warn!(person = person.id, plan = plan_id, ?action, role = ?access.role, "plan action refused");
+        tracing::warn!(person = person.id, plan = plan_id, ?action, roles = ?access.roles, "plan action refused");
         return Err(AppError::Forbidden);
     }
     let organisations = memberships(db, person.id)

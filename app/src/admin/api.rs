@@ -1,6 +1,7 @@
 //! Server functions for organisations, members and people. Each one checks the session and the
 //! administration rules before it reads or writes anything; every change is written with its
-//! audit entry through [`crate::db::Db::write_audited`].
+//! audit entry through [`crate::db::Db::write_audited`]. Bringing an existing account into an
+//! organisation is an invitation they accept (`crate::invitations::api::joining`).
 
 use leptos::prelude::*;
 
@@ -154,55 +155,6 @@ pub async fn update_organisation(
         )
         .await
         .map_err(support::duplicate_name(name.as_str()))
-    })
-    .await
-}
-
-/// Adds an existing account to an organisation.
-#[server(prefix = "/api", endpoint = "add_member")]
-pub async fn add_member(org_id: i64, email: String, role: String) -> Result<(), AppError> {
-    use super::{db, domain::AdminAction, guard};
-    use crate::foundation::audit::domain::AuditKind;
-    use crate::foundation::people::{Email, OrgRole};
-    let db = crate::foundation::state::db()?;
-    let (person, actor) = guard::actor(&db).await?;
-    guard::authorize(&actor, AdminAction::ManageMembers { org: org_id })?;
-    let mut errors = crate::error::FormErrors::default().keep("email", &email);
-    let email = Email::parse(&email)
-        .map_err(|m| errors.add("email", m))
-        .ok();
-    let role = OrgRole::parse(&role)
-        .map_err(|m| errors.add("role", m))
-        .ok();
-    let (Some(email), Some(role)) = (email, role) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let Some(member) = db::person_id_by_email(&db, email.as_str()).await? else {
-        errors.add(
-            "email",
-            "Nobody has an account with this email yet: send them an invitation instead.",
-        );
-        return Err(AppError::Invalid(errors));
-    };
-    let entry = crate::foundation::audit::entry_by(
-        person.id,
-        AuditKind::Membership,
-        format!("person {member}"),
-    )
-    .await
-    .details(serde_json::json!({"action": "added", "organisation": org_id, "role": role.as_str()}));
-    db.write_audited(entry, async |tx| {
-        db::add_membership(tx, member, org_id, role, crate::db::now())
-            .await
-            .map_err(|e| match e {
-                crate::db::DbError::Duplicate(_) => {
-                    let mut errors =
-                        crate::error::FormErrors::default().keep("email", email.as_str());
-                    errors.add("email", "This person is already a member.");
-                    AppError::Invalid(errors)
-                }
-                other => other.into(),
-            })
     })
     .await
 }

@@ -49,18 +49,17 @@ pub async fn notify_tx(
     Ok(())
 }
 
-/// Puts a review request for section `section_id` in the inbox of everyone who may review
-/// on the plan, except `asker`.
+/// Puts a review request for section `section_id` in the inbox of each of `people` (those
+/// whose approval counts there, as the review feature decides), except `asker`.
 pub async fn notify_review_request_tx(
     tx: &mut Tx<'_>,
     plan_id: i64,
     section_id: i64,
     asker: i64,
+    people: &[i64],
     now: i64,
 ) -> DbResult<()> {
-    use crate::access::domain::{people_who_may, PlanAction};
-    let reached = crate::access::db::grants_reaching_people(&mut **tx, plan_id).await?;
-    for person in people_who_may(&reached, PlanAction::Review) {
+    for &person in people {
         if person == asker {
             continue;
         }

@@ -1,10 +1,15 @@
 //! Server functions for invitations: inviting someone into the platform or an organisation
 //! (administrators, organisation admins) or onto a plan (its leads), what a link offers, and
-//! accepting it. Each checks who may invite before it says anything about the email.
+//! accepting it. Each checks who may invite before it says anything about the email. Open
+//! invitations and withdrawing them are in [`pending`]; existing accounts asked to join an
+//! organisation, in [`joining`].
+
+pub mod joining;
+pub mod pending;
 
 use leptos::prelude::*;
 
-use super::views::{InvitationCreated, InvitationPreview, PendingInvitation};
+use super::views::{InvitationCreated, InvitationPreview};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -12,8 +17,8 @@ mod support {
     use crate::db::{Db, DbError};
     use crate::error::{AppError, FormErrors};
     use crate::foundation::people::{Email, PersonName};
-    use crate::invitations::db::{find_invitation, InvitationRecord};
-    use crate::invitations::domain::check_invitation;
+    use crate::invitations::db::{find_invitation, inviter, InvitationRecord};
+    use crate::invitations::domain::{may_offer, InvitationProblem};
     use crate::invitations::token::hash_token;
 
     /// The session key of the last invitation made without JavaScript, per page kind.
@@ -49,7 +54,13 @@ mod support {
         (errors, email, name)
     }
 
-    /// The invitation a link's token names, if it can still be accepted.
+    /// What the person answering an invitation is told when it cannot be used.
+    pub fn closed(problem: InvitationProblem) -> AppError {
+        AppError::Conflict(problem.message().into())
+    }
+
+    /// The invitation a link's token names, if it can still be accepted: open, and its inviter
+    /// still allowed to grant what it offers (accepting checks both again as it writes).
     pub async fn open_invitation(db: &Db, token: &str) -> Result<InvitationRecord, AppError> {
         let inv = find_invitation(db, &hash_token(token))
             .await
@@ -59,8 +70,13 @@ mod support {
                 ),
                 other => other.into(),
             })?;
-        check_invitation(inv.expires_at, inv.accepted_at, crate::db::now())
-            .map_err(|p| AppError::Conflict(p.message().into()))?;
+        inv.check(crate::db::now()).map_err(closed)?;
+        let offer = inv.offer();
+        let mut conn = db.reader().acquire().await.map_err(DbError::from)?;
+        let (by, on_plan) = inviter::now(&mut conn, inv.invited_by, offer.plan).await?;
+        if !may_offer(&by, on_plan, &offer) {
+            return Err(closed(InvitationProblem::InviterMayNot));
+        }
         Ok(inv)
     }
 }
@@ -212,16 +228,6 @@ pub async fn take_plan_invitation_notice() -> Result<Option<InvitationCreated>, 
     crate::foundation::flash::take(support::PLAN_INVITE_NOTICE).await
 }
 
-/// Invitations still open on the whole platform (platform administrators).
-#[server(prefix = "/api", endpoint = "pending_invitations")]
-pub async fn pending_invitations() -> Result<Vec<PendingInvitation>, AppError> {
-    use crate::admin::{domain::AdminAction, guard};
-    let db = crate::foundation::state::db()?;
-    let (_, actor) = guard::actor(&db).await?;
-    guard::authorize(&actor, AdminAction::ListPeople)?;
-    Ok(super::db::pending_invitations(&db, crate::db::now(), None).await?)
-}
-
 /// What an invitation link offers, or why it cannot be used.
 #[server(prefix = "/api", endpoint = "invitation")]
 pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
@@ -238,7 +244,8 @@ pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
     })
 }
 
-/// Accepts an invitation: creates the account with the chosen password and logs it in.
+/// Accepts an invitation: creates the account with the chosen password and logs it in, if the
+/// invitation is still open and its inviter may still grant what it offers.
 #[server(prefix = "/api", endpoint = "accept_invitation")]
 pub async fn accept_invitation(
     token: String,
@@ -246,9 +253,12 @@ pub async fn accept_invitation(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
+    use super::db::AcceptError;
+    use super::domain::InvitationProblem;
     use crate::auth::{domain::NewPassword, domain::Owner, password::hash_password};
     use crate::db::{now, DbError};
     use crate::error::FormErrors;
+    use crate::foundation::audit::domain::{AuditKind, NewEntry};
     use crate::foundation::people::PersonName;
     let db = crate::foundation::state::db()?;
     let inv = support::open_invitation(&db, &token).await?;
@@ -268,16 +278,43 @@ pub async fn accept_invitation(
         return Err(AppError::Invalid(errors));
     };
     let hash = hash_password(new).await?;
-    let person_id = super::db::accept_invitation(&db, &inv, name.as_str(), &hash, now())
+    // Recorded as done by the new account, on the plan it joins if any.
+    let ip = crate::foundation::session::client_address().await;
+    let (kind, plan) = match (&inv.plan, &inv.organisation) {
+        (Some((plan, ..)), _) => (AuditKind::RoleChange, Some(*plan)),
+        (None, Some(_)) => (AuditKind::Membership, None),
+        (None, None) => (AuditKind::Admin, None),
+    };
+    let details = serde_json::json!({
+        "action": "invitation accepted",
+        "invitation": inv.id,
+        "organisation": inv.organisation.as_ref().map(|(id, ..)| id),
+        "plan_role": inv.plan.as_ref().map(|(.., role)| role.as_str()),
+    });
+    let entry = |person: &i64| {
+        let e = NewEntry::new(kind, format!("person {person}"))
+            .by(*person)
+            .from_ip(ip)
+            .details(details);
+        match plan {
+            Some(plan) => e.plan(plan),
+            None => e,
+        }
+    };
+    let person_id = db
+        .write_audited(entry, async |tx| {
+            super::db::accept_invitation(tx, &inv, name.as_str(), &hash, now()).await
+        })
         .await
         .map_err(|e| match e {
-            DbError::Stale => {
+            AcceptError::Closed => {
                 AppError::Conflict("This invitation has just been used or has expired.".into())
             }
-            DbError::Duplicate(_) => AppError::Conflict(
+            AcceptError::InviterMayNot => support::closed(InvitationProblem::InviterMayNot),
+            AcceptError::Db(DbError::Duplicate(_)) => AppError::Conflict(
                 "An account with this email already exists. Log in instead.".into(),
             ),
-            other => other.into(),
+            AcceptError::Db(other) => other.into(),
         })?;
     crate::foundation::session::log_in(person_id).await?;
     tracing::info!(

@@ -1,5 +1,9 @@
-//! Invitation forms and the one-time link they produce, the list of open invitations, and the
-//! page an invitation link leads to.
+//! Invitation forms and the one-time link they produce, and the page an invitation link leads
+//! to. Open invitations with their withdraw buttons are in [`pending`]; invitations to join an
+//! organisation, as the person invited answers them, in [`joining`].
+
+pub mod joining;
+pub mod pending;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
 use super::api::{invitation, AcceptInvitation, Invite, InviteToPlan};
-use super::views::{InvitationCreated, PendingInvitation};
+use super::views::InvitationCreated;
 use crate::access::domain::PlanRole;
 use crate::admin::views::OrgSummary;
 use crate::foundation::people::{OrgRole, PlatformRole};
@@ -117,26 +121,6 @@ pub fn PlanInviteForm(
             </div>
         })}
     }
-}
-
-/// The invitations not yet accepted.
-#[component]
-pub fn PendingInvitations(pending: Vec<PendingInvitation>) -> impl IntoView {
-    if pending.is_empty() {
-        return view! { <p class="muted">"No open invitations."</p> }.into_any();
-    }
-    view! {
-        <ul>
-            {pending.into_iter().map(|i| view! {
-                <li>
-                    {i.display_name} " <" {i.email} ">"
-                    {i.org_name.map(|o| format!(" · {o}"))}
-                    " · expires " {format_time(i.expires_at)}
-                </li>
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
 }
 
 #[component]

@@ -11,11 +11,12 @@ use crate::foundation::people::Viewer;
 use crate::foundation::viewer::whoami;
 
 /// The logged-in person, refetched on every navigation so the header never shows a session
-/// that has ended.
+/// that has ended, nor organisations they have left or just joined (accepting an invitation
+/// lands on the same path with `?done=joined`, so the query counts too).
 pub fn provide_viewer() -> Resource<Option<Viewer>> {
     let location = use_location();
     let viewer = Resource::new(
-        move || location.pathname.get(),
+        move || (location.pathname.get(), location.search.get()),
         |_| async move { whoami().await.ok().flatten() },
     );
     provide_context(viewer);

@@ -10,9 +10,12 @@ use crate::access::domain::PlanRole;
 use crate::access::views::{PlanMember, PlanMembers};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, ActionStatus, Field, SelectField};
+use crate::invitations::api::pending::plan_invitations;
 use crate::invitations::api::{take_plan_invitation_notice, InviteToPlan};
+use crate::invitations::ui::pending::{PendingInvitations, RevokeActions};
 use crate::invitations::ui::PlanInviteForm;
 use crate::invitations::views::InvitationCreated;
+use crate::invitations::views::PendingInvitation;
 
 fn role_options() -> Vec<(String, String)> {
     PlanRole::ALL
@@ -28,6 +31,7 @@ struct Actions {
     to_org: ServerAction<GrantToOrganisation>,
     to_person: ServerAction<GrantToPerson>,
     invite: ServerAction<InviteToPlan>,
+    revoke: RevokeActions,
 }
 
 /// `/plans/:id/members`.
@@ -44,6 +48,7 @@ pub fn MembersPage() -> impl IntoView {
         to_org: ServerAction::new(),
         to_person: ServerAction::new(),
         invite: ServerAction::new(),
+        revoke: RevokeActions::new(),
     };
     let data = Resource::new(
         move || {
@@ -53,6 +58,7 @@ pub fn MembersPage() -> impl IntoView {
                 actions.to_org.version().get(),
                 actions.to_person.version().get(),
                 actions.invite.version().get(),
+                actions.revoke.version(),
             )
         },
         |(id, ..)| async move {
@@ -60,15 +66,21 @@ pub fn MembersPage() -> impl IntoView {
                 return Err(crate::error::AppError::NotFound);
             };
             let members = members_of_plan(id).await?;
+            // Open invitations are for the plan's leads, who may withdraw them.
+            let pending = if members.can_manage {
+                plan_invitations(id).await?
+            } else {
+                Vec::new()
+            };
             let notice = take_plan_invitation_notice().await.ok().flatten();
-            Ok((members, notice))
+            Ok((members, pending, notice))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((members, notice)) => view! { <Members members notice actions /> }.into_any(),
+                    Ok((members, pending, notice)) => view! { <Members members pending notice actions /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -79,6 +91,7 @@ pub fn MembersPage() -> impl IntoView {
 #[component]
 fn Members(
     members: PlanMembers,
+    pending: Vec<PendingInvitation>,
     notice: Option<InvitationCreated>,
     actions: Actions,
 ) -> impl IntoView {
@@ -96,7 +109,7 @@ fn Members(
         <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{plan}")>{members.plan_title.clone()}</a></p>
         <h1>"Members and roles"</h1>
         <p class="muted">
-            "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person's effective role is the highest of their grants."
+            "Lead: manages the plan and its members. Editor: edits sections and the checklist. Reviewer: approves or requests changes. Commenter: comments. Viewer: reads. An organisation's role reaches everyone in it, now and later; a person may do whatever any of their roles allows."
         </p>
         <section class="panel">
             <ActionStatus action=actions.change done="role-changed" success="Role changed." />
@@ -140,6 +153,10 @@ fn Members(
             <section class="panel narrow">
                 <h2>"Invite someone without an account"</h2>
                 <PlanInviteForm plan invite=actions.invite notice />
+            </section>
+            <section class="panel">
+                <h2>"Open invitations"</h2>
+                <PendingInvitations pending revoke=actions.revoke />
             </section>
         })}
     }

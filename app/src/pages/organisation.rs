@@ -1,20 +1,24 @@
-//! One organisation: its details, its members, and (for those allowed) forms to change them and
-//! to invite people into it.
+//! One organisation: its details, its members, and (for those allowed) forms to change them, to
+//! invite people into it (new accounts by link, existing ones to accept), and its open
+//! invitations.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::admin::api::{organisation, AddMember, RemoveMember, SetMemberRole, UpdateOrganisation};
+use crate::admin::api::{organisation, RemoveMember, SetMemberRole, UpdateOrganisation};
 use crate::admin::ui::{country_options, kind_options, org_role_options};
 use crate::admin::views::{MemberRow, OrgDetail};
 use crate::foundation::countries::country_name;
 use crate::foundation::people::OrgRole;
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, ActionStatus, Field, FormStatus, SelectField};
+use crate::invitations::api::joining::AddMember;
+use crate::invitations::api::pending::organisation_invitations;
 use crate::invitations::api::{take_invitation_notice, Invite};
+use crate::invitations::ui::pending::{PendingInvitations, RevokeActions};
 use crate::invitations::ui::InviteForm;
-use crate::invitations::views::InvitationCreated;
+use crate::invitations::views::{InvitationCreated, PendingInvitation};
 
 /// One organisation: its details, its members, and (for those allowed) forms to change them.
 #[component]
@@ -30,6 +34,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let set_role = ServerAction::<SetMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let invite = ServerAction::<Invite>::new();
+    let revoke = RevokeActions::new();
     let detail = Resource::new(
         move || {
             (
@@ -39,6 +44,7 @@ pub fn OrganisationPage() -> impl IntoView {
                 set_role.version().get(),
                 remove.version().get(),
                 invite.version().get(),
+                revoke.version(),
             )
         },
         |(id, ..)| async move {
@@ -46,9 +52,15 @@ pub fn OrganisationPage() -> impl IntoView {
                 return Err(crate::error::AppError::NotFound);
             };
             let detail = organisation(id).await?;
+            // Open invitations are for those who manage the members, who may withdraw them.
+            let pending = if detail.can_manage_members {
+                organisation_invitations(id).await?
+            } else {
+                Vec::new()
+            };
             // Without JavaScript, the invitation link waits in the session for this page.
             let notice = take_invitation_notice().await.ok().flatten();
-            Ok((detail, notice))
+            Ok((detail, pending, notice))
         },
     );
     let actions = MemberActions {
@@ -57,12 +69,13 @@ pub fn OrganisationPage() -> impl IntoView {
         set_role,
         remove,
         invite,
+        revoke,
     };
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok((d, notice)) => view! { <OrgView detail=d notice actions /> }.into_any(),
+                    Ok((d, pending, notice)) => view! { <OrgView detail=d pending notice actions /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -77,11 +90,13 @@ struct MemberActions {
     set_role: ServerAction<SetMemberRole>,
     remove: ServerAction<RemoveMember>,
     invite: ServerAction<Invite>,
+    revoke: RevokeActions,
 }
 
 #[component]
 fn OrgView(
     detail: OrgDetail,
+    pending: Vec<PendingInvitation>,
     notice: Option<InvitationCreated>,
     actions: MemberActions,
 ) -> impl IntoView {
@@ -112,16 +127,21 @@ fn OrgView(
                     <InviteForm invite=actions.invite notice fixed_org=org_id />
                 </section>
                 <section class="panel">
-                    <h2>"Add an existing account"</h2>
+                    <h2>"Invite an existing account"</h2>
+                    <p class="muted small">"They join once they accept, when they next log in."</p>
                     <ActionForm action=actions.add>
-                        <ActionStatus action=actions.add done="member-added" success="Member added." />
+                        <ActionStatus action=actions.add done="member-invited" success="Invitation sent: they will see it when they log in." />
                         <input type="hidden" name="org_id" value=org_id.to_string() />
                         <Field form="add" name="email" label="Email" kind="email" errors=add_errors required=true />
                         <SelectField form="add" name="role" label="Role" errors=add_errors options=org_role_options() />
-                        <button type="submit">"Add member"</button>
+                        <button type="submit">"Invite to join"</button>
                     </ActionForm>
                 </section>
             </div>
+            <section class="panel">
+                <h2>"Open invitations"</h2>
+                <PendingInvitations pending revoke=actions.revoke />
+            </section>
         }.into_any())}
         {detail.can_edit.then(|| view! {
             <section class="panel narrow">

@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use crate::admin::api::{people, SetPersonActive, SetPlatformRole};
 use crate::admin::ui::PeopleTable;
 use crate::foundation::ui::errors::ErrorPage;
-use crate::invitations::api::{pending_invitations, take_invitation_notice, Invite};
-use crate::invitations::ui::{InviteForm, PendingInvitations};
+use crate::invitations::api::pending::pending_invitations;
+use crate::invitations::api::{take_invitation_notice, Invite};
+use crate::invitations::ui::pending::{PendingInvitations, RevokeActions};
+use crate::invitations::ui::InviteForm;
 
 /// The people page (platform administrators).
 #[component]
@@ -16,12 +18,14 @@ pub fn PeoplePage() -> impl IntoView {
     let set_active = ServerAction::<SetPersonActive>::new();
     let set_role = ServerAction::<SetPlatformRole>::new();
     let invite = ServerAction::<Invite>::new();
+    let revoke = RevokeActions::new();
     let data = Resource::new(
         move || {
             (
                 set_active.version().get(),
                 set_role.version().get(),
                 invite.version().get(),
+                revoke.version(),
             )
         },
         |_| async move {
@@ -42,7 +46,7 @@ pub fn PeoplePage() -> impl IntoView {
                         <PeopleTable overview=overview.clone() set_active set_role />
                         <section class="panel">
                             <h2>"Open invitations"</h2>
-                            <PendingInvitations pending />
+                            <PendingInvitations pending revoke />
                         </section>
                         <section class="panel narrow">
                             <h2>"Invite someone"</h2>

@@ -88,7 +88,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
             {format!("Fragility stage: {}", stage_name(plan.fragility_stage))} " · "
             <span class=format!("badge status-{}", plan.status.as_str())>{plan.status.label()}</span>
         </p>
-        <p>"Lead organisation: " {plan.lead_org_name.clone()} {overview.role.map(|r| format!(" · Your role: {}", r.label()))}
+        <p>"Lead organisation: " {plan.lead_org_name.clone()} {your_roles(overview.roles)}
             " · " <a href=format!("/plans/{plan_id}/members")>"Members and roles"</a>
             {overview.can_manage.then(|| view! { " · " <a href=format!("/plans/{plan_id}/audit")>"Audit trail"</a> })}
         </p>
@@ -220,5 +220,15 @@ fn MoveButton(
             <input type="hidden" name="direction" value=direction />
             <button type="submit" class="small" aria-label=aria title=aria>{label}</button>
         </ActionForm>
+    }
+}
+
+/// " · Your role: Editor", or " · Your roles: Editor, Reviewer" when grants give several that
+/// are worth naming (a lead who also edits through their organisation is a lead).
+fn your_roles(roles: crate::access::domain::PlanRoles) -> Option<String> {
+    match roles.shown().iter().count() {
+        0 => None,
+        1 => Some(format!(" · Your role: {}", roles.labels())),
+        _ => Some(format!(" · Your roles: {}", roles.labels())),
     }
 }

@@ -14,7 +14,7 @@ pub async fn plans(
 ) -> Result<PlanList, AppError> {
     use super::domain::PlanStatus;
     use super::views::PlanListItem;
-    use crate::access::domain::{can, highest, Access, PlanAction};
+    use crate::access::domain::{can, Access, PlanAction};
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
     let country = country
@@ -31,14 +31,13 @@ pub async fn plans(
     let all = super::db::list_plans(&db).await?;
     let mut visible = Vec::new();
     for p in all {
-        let role = highest(
-            grants
-                .iter()
-                .filter(|(plan, _)| *plan == p.id)
-                .map(|(_, r)| *r),
-        );
+        let roles = grants
+            .iter()
+            .filter(|(plan, _)| *plan == p.id)
+            .map(|(_, r)| *r)
+            .collect();
         let access = Access {
-            role,
+            roles,
             platform_admin: person.is_admin(),
             active: person.active,
         };
@@ -52,7 +51,7 @@ pub async fn plans(
                 lead_org_name: p.lead_org_name,
                 period_start: p.period_start,
                 period_end: p.period_end,
-                role,
+                roles,
             });
         }
     }
@@ -217,7 +216,7 @@ pub async fn plan(plan_id: i64) -> Result<PlanOverview, AppError> {
         sections,
         removed,
         coverage,
-        role: actor.access.role,
+        roles: actor.access.roles,
         can_edit: actor.may(PlanAction::Edit),
         can_manage: actor.may(PlanAction::Manage),
     })

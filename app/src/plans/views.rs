@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::domain::{Coverage, PlanStatus};
-use crate::access::domain::PlanRole;
+use crate::access::domain::PlanRoles;
 use crate::sections::views::SectionListItem;
 
 /// A plan in a list. Content fields are absent for those who may only see the listing.
@@ -25,8 +25,8 @@ pub struct PlanListItem {
     pub period_start: i64,
     /// Last year.
     pub period_end: i64,
-    /// The viewer's role, if any (None: listing only).
-    pub role: Option<PlanRole>,
+    /// The viewer's roles (none: listing only).
+    pub roles: PlanRoles,
 }
 
 /// The plans page.
@@ -78,8 +78,8 @@ pub struct PlanOverview {
     pub removed: Vec<SectionListItem>,
     /// PSG x pillar coverage from the sections' tags.
     pub coverage: Coverage,
-    /// The viewer's role.
-    pub role: Option<PlanRole>,
+    /// The viewer's roles: they may do what any of them allows.
+    pub roles: PlanRoles,
     /// Whether the viewer may edit sections.
     pub can_edit: bool,
     /// Whether the viewer may manage the plan.

@@ -24,7 +24,8 @@ pub struct ReviewView {
     pub approved_version: Option<i64>,
     /// Why changes were requested.
     pub reason: String,
-    /// Approvals of the version under review: (name, kind label).
+    /// Approvals of the version under review: (name, what it counted for: "Donor, Nordic
+    /// Fund").
     pub approvals: Vec<(String, String)>,
     /// The plan's rule.
     pub rule: ApprovalRule,
@@ -32,11 +33,33 @@ pub struct ReviewView {
     pub can_submit: bool,
     /// May approve or request changes.
     pub can_review: bool,
+    /// The kinds of organisation the viewer's approval may count for, as `(stored kind,
+    /// label)`: the approve form offers them when there are several.
+    pub approve_for: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
 fn refused(e: super::domain::ReviewError) -> AppError {
     AppError::Conflict(e.to_string())
+}
+
+/// The organisations `person`'s approval may count for on plan `plan_id`.
+#[cfg(feature = "ssr")]
+async fn approval_organisations(
+    db: &crate::db::Db,
+    plan_id: i64,
+    person: i64,
+) -> Result<Vec<(i64, crate::foundation::people::OrgKind)>, AppError> {
+    let grants = crate::access::db::grants_reaching(db, plan_id, person).await?;
+    let memberships: Vec<_> = crate::foundation::session::memberships(db, person)
+        .await?
+        .into_iter()
+        .map(|m| (m.org_id, m.org_kind))
+        .collect();
+    Ok(super::domain::kinds::approval_organisations(
+        &grants,
+        &memberships,
+    ))
 }
 
 #[cfg(feature = "ssr")]
@@ -46,6 +69,16 @@ fn stale(e: crate::db::DbError) -> AppError {
             "The section changed or was decided on meanwhile. Reload and try again.".into(),
         ),
         other => other.into(),
+    }
+}
+
+/// "Civil society and Donor".
+#[cfg(feature = "ssr")]
+fn kind_labels(kinds: &[crate::foundation::people::OrgKind]) -> String {
+    let labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => labels.concat(),
     }
 }
 
@@ -74,6 +107,16 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
     let section = crate::sections::db::section(&db, plan_id, section_id).await?;
     let review = super::db::review(&db, section_id).await?;
     let approvals = super::db::approvals(&db, section_id, review.version).await?;
+    let can_review = actor.may(PlanAction::Review);
+    let approve_for = if can_review {
+        let organisations = approval_organisations(&db, plan_id, actor.person.id).await?;
+        super::domain::kinds::kinds_of(&organisations)
+            .into_iter()
+            .map(|kind| (kind.as_str().to_owned(), kind.label().to_owned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ReviewView {
         plan_id,
         section_id,
@@ -84,11 +127,18 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
         reason: review.reason,
         approvals: approvals
             .into_iter()
-            .map(|a| (a.name, a.kind.label().to_owned()))
+            .map(|a| {
+                let counted = match a.organisation {
+                    Some(org) => format!("{}, {org}", a.kind.label()),
+                    None => a.kind.label().to_owned(),
+                };
+                (a.name, counted)
+            })
             .collect(),
         rule: super::db::rule(&db, plan_id).await?,
         can_submit: actor.may(PlanAction::Edit) && section.removed_at.is_none(),
-        can_review: actor.may(PlanAction::Review),
+        can_review,
+        approve_for,
     })
 }
 
@@ -120,12 +170,15 @@ pub async fn submit_for_review(
     Ok(())
 }
 
-/// Approves version `version` of the section for the reviewer's organisation kind.
+/// Approves version `version` of the section, counting for the organisation through which the
+/// reviewer may review on this plan; `kind` says which kind of organisation when several
+/// qualify (it may be left out when one does).
 #[server(prefix = "/api", endpoint = "approve_section")]
 pub async fn approve_section(
     plan_id: i64,
     section_id: i64,
     version: i64,
+    kind: Option<String>,
 ) -> Result<ReviewState, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -147,23 +200,33 @@ pub async fn approve_section(
         approved_by: &approved_by,
     })
     .map_err(refused)?;
-    let Some(kind) = crate::foundation::session::memberships(&db, actor.person.id)
-        .await?
-        .first()
-        .map(|m| m.org_kind)
-    else {
-        return Err(refused(super::domain::ReviewError::NoOrganisation));
+    let chosen = match kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(raw) => Some(
+            crate::foundation::people::OrgKind::parse(raw)
+                .map_err(|m| AppError::field("kind", m))?,
+        ),
     };
+    let organisations = approval_organisations(&db, plan_id, actor.person.id).await?;
+    let (org, kind) = super::domain::kinds::approval_for(&organisations, chosen).map_err(|e| {
+        use super::domain::ReviewError;
+        match e {
+            ReviewError::ChooseKind | ReviewError::NotYourKind => {
+                AppError::field("kind", e.to_string())
+            }
+            other => refused(other),
+        }
+    })?;
     let rule = super::db::rule(&db, plan_id).await?;
     let e = entry(
         &actor,
         section_id,
-        serde_json::json!({"action": "approved", "version": version, "kind": kind.as_str()}),
+        serde_json::json!({"action": "approved", "version": version, "kind": kind.as_str(), "organisation": org}),
     )
     .await;
     let state = db
         .write_audited(e, async |tx| {
-            super::db::approve(tx, section_id, version, actor.person.id, kind, rule).await
+            super::db::approve(tx, section_id, version, actor.person.id, (org, kind), rule).await
         })
         .await
         .map_err(stale)?;
@@ -234,11 +297,17 @@ pub async fn set_approval_rule(
     let rule =
         ApprovalRule::parse(&government, &civil_society, &donor).map_err(|(f, m)| refuse(f, m))?;
     let eligible = super::db::eligible_kinds(&db, plan_id).await?;
-    if let Some(kind) = rule.unmeetable(&eligible) {
-        return Err(refuse(
-            kind.as_str(),
-            "Not enough people from this kind of organisation may review this plan: grant reviewers first.",
-        ));
+    if let Some(kinds) = rule.unmeetable(&eligible) {
+        let message = if kinds.len() == 1 {
+            "Not enough people from this kind of organisation may review this plan: grant reviewers first.".to_owned()
+        } else {
+            format!(
+                "Each reviewer's approval counts once, and too few reviewers may approve for {} together: grant reviewers first.",
+                kind_labels(&kinds)
+            )
+        };
+        let field = kinds.first().map_or("government", |k| k.as_str());
+        return Err(refuse(field, &message));
     }
     // A struct of three numbers always serialises.
     let e = actor
@@ -331,7 +400,7 @@ pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
     let eligible = super::db::eligible_kinds(&db, plan_id).await?;
     Ok(PlanApprovalView {
         plan_id,
-        unmeetable: rule.unmeetable(&eligible).map(|k| k.label().to_owned()),
+        unmeetable: rule.unmeetable(&eligible).map(|kinds| kind_labels(&kinds)),
         rule,
         versions: super::version_db::versions(&db, plan_id).await?,
         can_manage: actor.may(PlanAction::Manage),
@@ -355,27 +424,27 @@ pub struct QueueItem {
     pub submitted_at: i64,
 }
 
-/// Sections in review that the viewer may approve and has not: they review on the plan, have
-/// not approved this version, and wrote none of it.
+/// Sections in review that the viewer may approve and has not: their approval can count on the
+/// plan (as for review requests), they have not approved this version, and wrote none of it.
 #[server(prefix = "/api", endpoint = "review_queue")]
 pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
-    use crate::access::domain::{can, highest, Access, PlanAction};
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
     let mut out = Vec::new();
+    // Whether the person's approval counts on each plan, decided once per plan.
+    let mut counts_on = std::collections::HashMap::<i64, bool>::new();
     for w in super::db::in_review_not_approved_by(&db, person.id).await? {
-        let roles = crate::access::db::plan_access(&db, w.plan_id, person.id)
-            .await?
-            .map(|(_, roles)| roles)
-            .unwrap_or_default();
-        let access = Access {
-            role: highest(roles),
-            // The queue is what waits for this person as a reviewer, not everything an
-            // administrator could open.
-            platform_admin: false,
-            active: person.active,
+        let counts = match counts_on.get(&w.plan_id) {
+            Some(counts) => *counts,
+            None => {
+                let counts = !approval_organisations(&db, w.plan_id, person.id)
+                    .await?
+                    .is_empty();
+                counts_on.insert(w.plan_id, counts);
+                counts
+            }
         };
-        if !can(access, PlanAction::Review) {
+        if !counts {
             continue;
         }
         let authors = super::db::authors_since(&db, w.section_id, w.since_version).await?;

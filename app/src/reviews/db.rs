@@ -3,8 +3,11 @@
 //! so a save or another decision landing in between makes it fail instead of applying to
 //! text nobody reviewed.
 
+use std::collections::BTreeMap;
+
 use sqlx::Row;
 
+use super::domain::kinds::{approval_organisations, kinds_of};
 use super::domain::{ApprovalRule, ReviewState};
 use crate::db::{decode, now, Db, DbError, DbResult, Tx};
 use crate::foundation::people::OrgKind;
@@ -55,12 +58,16 @@ pub struct ApprovalRow {
     pub name: String,
     /// The kind they approved for.
     pub kind: OrgKind,
+    /// The organisation they approved through (unknown for approvals recorded before it was).
+    pub organisation: Option<String>,
 }
 
 /// The approvals of version `version`.
 pub async fn approvals(db: &Db, section_id: i64, version: i64) -> DbResult<Vec<ApprovalRow>> {
     let rows = sqlx::query(
-        "SELECT a.person_id, a.org_kind, p.display_name FROM section_approvals a JOIN people p ON p.id = a.person_id
+        "SELECT a.person_id, a.org_kind, p.display_name, o.name AS org_name FROM section_approvals a
+         JOIN people p ON p.id = a.person_id
+         LEFT JOIN organisations o ON o.id = a.organisation_id
          WHERE a.section_id = $1 AND a.version = $2 ORDER BY a.approved_at",
     )
     .bind(section_id)
@@ -74,6 +81,7 @@ pub async fn approvals(db: &Db, section_id: i64, version: i64) -> DbResult<Vec<A
                 person: r.try_get("person_id")?,
                 name: r.try_get("display_name")?,
                 kind: decode(OrgKind::parse(&kind))?,
+                organisation: r.try_get("org_name")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -110,17 +118,54 @@ pub async fn rule(db: &Db, plan_id: i64) -> DbResult<ApprovalRule> {
     Ok(rule)
 }
 
-/// The organisation kind each person who may review on the plan would approve for (the
-/// kind `approve` records: that of their first organisation), one entry per such person.
-pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<OrgKind>> {
-    use crate::access::domain::{people_who_may, PlanAction};
-    let reached = crate::access::db::grants_reaching_people(db.reader(), plan_id).await?;
-    let mut kinds = Vec::new();
-    for person in people_who_may(&reached, PlanAction::Review) {
-        let memberships = crate::foundation::people::db::memberships_of(db, person).await?;
-        kinds.extend(memberships.first().map(|m| m.org_kind));
+/// Everyone who may approve on plan `plan_id`, with the organisations their approval may
+/// count for ([`approval_organisations`]); people who count for none are left out. On the
+/// reader's connection or inside a write transaction.
+pub async fn approvers(
+    conn: &mut sqlx::AnyConnection,
+    plan_id: i64,
+) -> DbResult<BTreeMap<i64, Vec<(i64, OrgKind)>>> {
+    let reached = crate::access::db::grants_reaching_people(&mut *conn, plan_id).await?;
+    let rows = sqlx::query(&format!(
+        "SELECT m.person_id, m.organisation_id, o.kind FROM memberships m
+         JOIN organisations o ON o.id = m.organisation_id
+         WHERE {} ORDER BY o.name, o.id",
+        crate::access::db::reaches("$1", "m.person_id")
+    ))
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut memberships = BTreeMap::<i64, Vec<(i64, OrgKind)>>::new();
+    for r in &rows {
+        let kind = decode(OrgKind::parse(&r.try_get::<String, _>("kind")?))?;
+        memberships
+            .entry(r.try_get("person_id")?)
+            .or_default()
+            .push((r.try_get("organisation_id")?, kind));
     }
-    Ok(kinds)
+    let mut grants = BTreeMap::<i64, Vec<_>>::new();
+    for (person, grantee, role) in reached {
+        grants.entry(person).or_default().push((grantee, role));
+    }
+    Ok(grants
+        .into_iter()
+        .map(|(person, grants)| {
+            let theirs = memberships.get(&person).map(Vec::as_slice).unwrap_or(&[]);
+            (person, approval_organisations(&grants, theirs))
+        })
+        .filter(|(_, organisations)| !organisations.is_empty())
+        .collect())
+}
+
+/// For each person who may approve on the plan, the kinds they may approve for: what the
+/// approval rule is checked against.
+pub async fn eligible_kinds(db: &Db, plan_id: i64) -> DbResult<Vec<Vec<OrgKind>>> {
+    let mut conn = db.reader().acquire().await?;
+    Ok(approvers(&mut conn, plan_id)
+        .await?
+        .values()
+        .map(|organisations| kinds_of(organisations))
+        .collect())
 }
 
 /// Replaces the plan's rule inside `tx`.
@@ -175,7 +220,9 @@ pub async fn submit(
     if done.rows_affected() != 1 {
         return Err(DbError::Stale);
     }
-    crate::inbox::db::notify_review_request_tx(tx, plan_id, section_id, by, now()).await
+    // Asked are those whose approval can count for some kind of organisation.
+    let asked: Vec<i64> = approvers(tx, plan_id).await?.into_keys().collect();
+    crate::inbox::db::notify_review_request_tx(tx, plan_id, section_id, by, &asked, now()).await
 }
 
 /// Sends a section in review at `version` back with `reason` inside `tx`, which also opens a
@@ -219,14 +266,15 @@ pub async fn request_changes(
     Ok(())
 }
 
-/// Records `person`'s approval of `version` for `kind` inside `tx`; when `rule` is then met,
-/// the section becomes approved at that version. Returns the new state.
+/// Records `person`'s approval of `version` for organisation `org` of kind `kind` inside `tx`;
+/// when `rule` is then met, the section becomes approved at that version. Returns the new
+/// state.
 pub async fn approve(
     tx: &mut Tx<'_>,
     section_id: i64,
     version: i64,
     person: i64,
-    kind: OrgKind,
+    (org, kind): (i64, OrgKind),
     rule: ApprovalRule,
 ) -> DbResult<ReviewState> {
     let in_review: i64 = sqlx::query_scalar(
@@ -243,12 +291,13 @@ pub async fn approve(
     }
     let at = now();
     sqlx::query(
-        "INSERT INTO section_approvals (section_id, version, person_id, org_kind, approved_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO section_approvals (section_id, version, person_id, org_kind, organisation_id, approved_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(section_id)
     .bind(version)
     .bind(person)
     .bind(kind.as_str())
+    .bind(org)
     .bind(at)
     .execute(&mut **tx)
     .await?;

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::foundation::markdown::check_nesting;
 use crate::foundation::people::OrgKind;
 
+pub mod kinds;
+
 /// Where a section stands in review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReviewState {
@@ -70,9 +72,16 @@ pub enum ReviewError {
     /// The reviewer approved this version already.
     #[error("You have already approved this version.")]
     AlreadyApproved,
-    /// The reviewer belongs to no organisation, so counts for no kind.
+    /// The reviewer belongs to no organisation their review right comes through, so counts
+    /// for no kind.
     #[error("Only members of an organisation can approve.")]
     NoOrganisation,
+    /// The reviewer may approve for more than one kind and did not say which.
+    #[error("Choose which kind of organisation your approval counts for.")]
+    ChooseKind,
+    /// The reviewer chose a kind they may not approve for on this plan.
+    #[error("Your approval cannot count for that kind of organisation on this plan.")]
+    NotYourKind,
     /// Changes requested without saying which.
     #[error("Say what needs to change.")]
     ReasonRequired,
@@ -200,11 +209,32 @@ impl ApprovalRule {
         })
     }
 
-    /// The first kind whose minimum exceeds the number of eligible reviewers of that kind
-    /// (`eligible` holds one kind per eligible reviewer), or none when the rule can be met.
-    pub fn unmeetable(&self, eligible: &[OrgKind]) -> Option<OrgKind> {
-        OrgKind::ALL.into_iter().find(|kind| {
-            (eligible.iter().filter(|k| *k == kind).count() as u64) < u64::from(self.minimum(*kind))
+    /// The kinds whose minimums the eligible reviewers cannot meet together, or none when the
+    /// rule can be met. `eligible` holds, for each person who may review, the kinds they may
+    /// approve for; each approves once, for one kind. By Hall's theorem the rule can be met
+    /// exactly when every set of kinds has at least as many people able to approve for one of
+    /// them as its minimums add up to; the smallest set that has not is returned (a single
+    /// kind when one alone falls short).
+    pub fn unmeetable(&self, eligible: &[Vec<OrgKind>]) -> Option<Vec<OrgKind>> {
+        let n = OrgKind::ALL.len();
+        let mut sets: Vec<Vec<OrgKind>> = (1u32..(1 << n))
+            .map(|bits| {
+                OrgKind::ALL
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, k)| k)
+                    .collect()
+            })
+            .collect();
+        sets.sort_by_key(Vec::len);
+        sets.into_iter().find(|set| {
+            let needed: u64 = set.iter().map(|k| u64::from(self.minimum(*k))).sum();
+            let able = eligible
+                .iter()
+                .filter(|kinds| kinds.iter().any(|k| set.contains(k)))
+                .count() as u64;
+            able < needed
         })
     }
 }
@@ -314,6 +344,11 @@ mod tests {
         assert!(rule.met(&[Donor]));
     }
 
+    /// One eligible reviewer per kind given.
+    fn one_each(kinds: &[OrgKind]) -> Vec<Vec<OrgKind>> {
+        kinds.iter().map(|k| vec![*k]).collect()
+    }
+
     #[test]
     fn a_rule_beyond_the_eligible_reviewers_is_unmeetable() {
         let rule = ApprovalRule {
@@ -322,15 +357,74 @@ mod tests {
             donor: 0,
         };
         assert_eq!(
-            rule.unmeetable(&[Government, CivilSociety, CivilSociety]),
+            rule.unmeetable(&one_each(&[Government, CivilSociety, CivilSociety])),
             None
         );
         assert_eq!(
-            rule.unmeetable(&[Government, CivilSociety, Donor]),
-            Some(CivilSociety)
+            rule.unmeetable(&one_each(&[Government, CivilSociety, Donor])),
+            Some(vec![CivilSociety])
         );
-        assert_eq!(rule.unmeetable(&[]), Some(Government));
+        assert_eq!(rule.unmeetable(&[]), Some(vec![Government]));
         assert_eq!(ApprovalRule::default().unmeetable(&[]), None);
+    }
+
+    #[test]
+    fn a_reviewer_who_may_approve_for_two_kinds_counts_for_either_but_once() {
+        let both = vec![vec![CivilSociety, Donor]];
+        let donor_only = ApprovalRule {
+            donor: 1,
+            ..ApprovalRule::default()
+        };
+        assert_eq!(donor_only.unmeetable(&both), None);
+        let one_each_kind = ApprovalRule {
+            civil_society: 1,
+            donor: 1,
+            ..ApprovalRule::default()
+        };
+        assert_eq!(
+            one_each_kind.unmeetable(&both),
+            Some(vec![CivilSociety, Donor])
+        );
+        let mut two = both.clone();
+        two.push(vec![Donor]);
+        assert_eq!(one_each_kind.unmeetable(&two), None);
+    }
+
+    /// Whether some choice of one kind (or none) per reviewer meets every minimum: the slow,
+    /// obvious way, to check [`ApprovalRule::unmeetable`] against.
+    fn meetable_by_trying_every_choice(rule: &ApprovalRule, eligible: &[Vec<OrgKind>]) -> bool {
+        fn go(rule: &ApprovalRule, eligible: &[Vec<OrgKind>], counts: [u32; 3]) -> bool {
+            match eligible.split_first() {
+                None => OrgKind::ALL
+                    .iter()
+                    .enumerate()
+                    .all(|(i, k)| counts[i] >= rule.minimum(*k)),
+                Some((kinds, rest)) => {
+                    go(rule, rest, counts)
+                        || kinds.iter().any(|k| {
+                            let mut c = counts;
+                            c[OrgKind::ALL.iter().position(|x| x == k).unwrap_or(0)] += 1;
+                            go(rule, rest, c)
+                        })
+                }
+            }
+        }
+        go(rule, eligible, [0; 3])
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn unmeetable_agrees_with_trying_every_choice(
+            g in 0u32..3, c in 0u32..3, d in 0u32..3,
+            eligible in proptest::collection::vec(
+                proptest::sample::subsequence(OrgKind::ALL.to_vec(), 0..=3), 0..5),
+        ) {
+            let rule = ApprovalRule { government: g, civil_society: c, donor: d };
+            proptest::prop_assert_eq!(
+                rule.unmeetable(&eligible).is_none(),
+                meetable_by_trying_every_choice(&rule, &eligible)
+            );
+        }
     }
 
     #[test]

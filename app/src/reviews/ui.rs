@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
 use super::domain::ReviewState;
-use crate::foundation::ui::fields::{action_error, ActionStatus, TextArea};
+use crate::foundation::ui::fields::{action_error, ActionStatus, SelectField, TextArea};
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -66,6 +66,8 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
         )
     };
     let change_errors = action_error(actions.changes);
+    let approve_errors = action_error(actions.approve);
+    let approve_for = view.approve_for.clone();
     let in_review = view.state == ReviewState::InReview;
     let can_submit = view.can_submit
         && matches!(
@@ -103,13 +105,32 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
             })}
             {(in_review && view.can_review).then(move || view! {
                 <div class="columns">
-                    <ActionForm action=actions.approve>
-                        <ActionStatus action=actions.approve done="approved" success="Approval recorded." />
-                        <input type="hidden" name="plan_id" value=plan2 />
-                        <input type="hidden" name="section_id" value=sid2 />
-                        <input type="hidden" name="version" value=version />
-                        <button type="submit" class="primary">"Approve this version"</button>
-                    </ActionForm>
+                    {match approve_for.as_slice() {
+                        [] => view! {
+                            <p class="muted">"Your approval counts only through an organisation you belong to and review this plan through, and there is none: you can still request changes."</p>
+                        }.into_any(),
+                        kinds => {
+                            let kind_field = match kinds {
+                                [(kind, label)] => view! {
+                                    <input type="hidden" name="kind" value=kind.clone() />
+                                    <p class="muted small">{format!("Your approval counts for: {label}.")}</p>
+                                }.into_any(),
+                                several => view! {
+                                    <SelectField form="approve" name="kind" label="Your approval counts for" errors=approve_errors options=several.to_vec() placeholder="Choose a kind of organisation" />
+                                }.into_any(),
+                            };
+                            view! {
+                                <ActionForm action=actions.approve>
+                                    <ActionStatus action=actions.approve done="approved" success="Approval recorded." />
+                                    <input type="hidden" name="plan_id" value=plan2 />
+                                    <input type="hidden" name="section_id" value=sid2 />
+                                    <input type="hidden" name="version" value=version />
+                                    {kind_field}
+                                    <button type="submit" class="primary">"Approve this version"</button>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                    }}
                     <ActionForm action=actions.changes>
                         <ActionStatus action=actions.changes done="changes-requested" success="Changes requested." />
                         <input type="hidden" name="plan_id" value=plan3 />

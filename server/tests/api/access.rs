@@ -2,7 +2,7 @@
 //! revocation, the last lead, and grant ids from other plans.
 
 use app::access::api::{ChangeGrant, GrantToOrganisation, MembersOfPlan};
-use app::access::domain::{can, Access, PlanAction, PlanRole};
+use app::access::domain::{can, Access, PlanAction, PlanRole, PlanRoles};
 use app::comments::api::StartThread;
 use app::foundation::people::OrgKind;
 use app::foundation::people::PlatformRole;
@@ -33,10 +33,10 @@ fn change_grant(plan: i64, grant: i64, role: &str) -> ChangeGrant {
     }
 }
 
-/// The role `client` has on `plan`, as its overview says.
-async fn role_on(app: &TestApp, client: &Client, plan: i64) -> Option<PlanRole> {
+/// The roles `client` has on `plan`, as its overview says.
+async fn roles_on(app: &TestApp, client: &Client, plan: i64) -> PlanRoles {
     let overview = app.call(client, Plan { plan_id: plan }).await;
-    overview.expect("plan overview").role
+    overview.expect("plan overview").roles
 }
 
 async fn state(app: &TestApp, f: &LedPlan) -> (i64, String, i64) {
@@ -136,7 +136,7 @@ async fn every_cell_of_the_action_role_table_is_enforced_over_http() {
         for action in PlanAction::ALL {
             let allowed = can(
                 Access {
-                    role,
+                    roles: role.into(),
                     platform_admin: false,
                     active,
                 },
@@ -183,11 +183,15 @@ async fn an_organisation_grant_reaches_its_members_now_and_later() {
         .expect("granted");
     let (late, _) = app.member_of(partner, "late@example.org").await;
     for client in [&early, &late] {
-        assert_eq!(role_on(&app, client, f.plan).await, Some(PlanRole::Editor));
+        assert_eq!(
+            roles_on(&app, client, f.plan).await,
+            Some(PlanRole::Editor).into()
+        );
     }
-    // A person grant higher than the organisation's wins.
+    // A person grant adds to the organisation's.
     app.grant(&f.lead, f.plan, "late@example.org", "lead").await;
-    assert_eq!(role_on(&app, &late, f.plan).await, Some(PlanRole::Lead));
+    let roles = roles_on(&app, &late, f.plan).await;
+    assert!(roles.contains(PlanRole::Lead) && roles.contains(PlanRole::Editor));
     // The lead organisation (editor by default) and duplicates.
     let again = app.call(&f.lead, grant(f.org, "viewer")).await;
     assert_eq!(
@@ -339,12 +343,33 @@ async fn inviting_someone_to_a_plan_creates_the_account_with_that_role() {
     };
     app.call(&invitee, accept).await.expect("accepted");
     assert_eq!(
-        role_on(&app, &invitee, f.plan).await,
-        Some(PlanRole::Reviewer)
+        roles_on(&app, &invitee, f.plan).await,
+        Some(PlanRole::Reviewer).into()
     );
     // Only leads invite.
     let refused = app
         .call(&invitee, invite("x@example.org", "X", "lead"))
         .await;
     assert_eq!(refused.unwrap_err().status, 403);
+}
+
+#[tokio::test]
+async fn the_plan_overview_shows_every_role_a_person_holds() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let partner = app.org("Partner NGO", OrgKind::CivilSociety).await;
+    let (member, _) = app.member_of(partner, "member@example.org").await;
+    let grant = GrantToOrganisation {
+        plan_id: f.plan,
+        organisation_id: partner.to_string(),
+        role: "editor".into(),
+    };
+    app.call(&f.lead, grant).await.expect("granted");
+    app.grant(&f.lead, f.plan, "member@example.org", "reviewer")
+        .await;
+    let (_, page) = app.page(&member, &format!("/plans/{}", f.plan)).await;
+    assert!(page.contains("Your roles: Editor, Reviewer"), "{page}");
+    // The lead also edits through the lead organisation, which leading already includes.
+    let (_, page) = app.page(&f.lead, &format!("/plans/{}", f.plan)).await;
+    assert!(page.contains("Your role: Lead<"), "{page}");
 }

@@ -1,11 +1,12 @@
 //! Organisations, members, people and invitations: who may do what, and bad input.
 
 use app::admin::api::{
-    AddMember, CreateOrganisation, Organisation, Organisations, People, RemoveMember,
-    SetMemberRole, SetPersonActive, SetPlatformRole, UpdateOrganisation,
+    CreateOrganisation, Organisation, Organisations, People, RemoveMember, SetMemberRole,
+    SetPersonActive, SetPlatformRole, UpdateOrganisation,
 };
 use app::foundation::people::PlatformRole;
 use app::foundation::people::{OrgKind, OrgRole};
+use app::invitations::api::joining::{AcceptMembership, AddMember, MembershipInvitations};
 use app::invitations::api::Invite;
 use app::invitations::api::{AcceptInvitation, Invitation};
 use reqwest::Client;
@@ -256,17 +257,28 @@ async fn organisation_admin_manages_their_own_members() {
     let app = spawn_app().await;
     let org = app.org("Civil Voices", OrgKind::CivilSociety).await;
     let org_admin = admin_of(&app, org).await;
-    let someone = app
-        .person("someone@example.org", PlatformRole::Member, None)
-        .await;
+    let (someone_client, someone) = app.loner("someone@example.org").await;
     let add = || AddMember {
         org_id: org,
         email: "someone@example.org".into(),
         role: "member".into(),
     };
-    app.call(&org_admin, add()).await.expect("added");
+    app.call(&org_admin, add()).await.expect("invited");
     let refused = app.call(&org_admin, add()).await.unwrap_err();
     assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.field_message("email"),
+        Some("This person has already been invited; the invitation waits for their answer.")
+    );
+    let offers = app
+        .call(&someone_client, MembershipInvitations {})
+        .await
+        .unwrap();
+    let accept = AcceptMembership {
+        invitation_id: offers[0].id,
+    };
+    app.call(&someone_client, accept).await.expect("joined");
+    let refused = app.call(&org_admin, add()).await.unwrap_err();
     assert_eq!(
         refused.field_message("email"),
         Some("This person is already a member.")

@@ -3,13 +3,14 @@
 //! verification catching a row altered directly in the database.
 
 use app::access::api::GrantToOrganisation;
-use app::admin::api::{AddMember, UpdateOrganisation};
+use app::admin::api::UpdateOrganisation;
 use app::checklist::api::UpdateChecklistItem;
 use app::foundation::people::OrgKind;
 use app::foundation::people::PlatformRole;
 use app::pages::audit::api::PlatformAudit;
 use app::pages::audit::withhold::WITHHELD;
 use app::reviews::api::{RequestChanges, SubmitForReview};
+use app::invitations::api::joining::AddMember;
 use app::sections::api::{AddSection, MoveSection, RenameSection, SetSectionRemoved};
 
 use crate::helpers::{credentials, item_update, section_save, spawn_app, LedPlan, TestApp};
@@ -61,7 +62,7 @@ async fn role_membership_admin_section_and_checklist_changes_are_recorded() {
         email: "new@example.org".into(),
         role: "member".into(),
     };
-    app.call(&admin, add).await.expect("member added");
+    app.call(&admin, add).await.expect("member invited");
     let update = UpdateOrganisation {
         id: other,
         name: "Civic Forum of Valdoria".into(),

@@ -18,6 +18,7 @@ mod crash;
 mod forms;
 mod home;
 mod hostile_text;
+mod invitations;
 mod page_cache;
 mod passwords;
 mod plans;

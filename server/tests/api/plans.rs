@@ -55,7 +55,9 @@ async fn creating_a_plan_from_the_template_copies_its_sections_and_makes_the_cre
         ..
     } = lead_plan(&app, "lead@example.org").await;
     let o = overview(&app, &client, plan).await;
-    assert_eq!(o.role, Some(PlanRole::Lead));
+    // The creator leads; the lead organisation's editor grant reaches them too.
+    assert!(o.roles.contains(PlanRole::Lead));
+    assert_eq!(o.roles.labels(), "Lead");
     let titles: Vec<&str> = o.sections.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles.len(), 9);
     assert_eq!(titles[0], "Context and risk assessment");
@@ -70,8 +72,8 @@ async fn creating_a_plan_from_the_template_copies_its_sections_and_makes_the_cre
     // The lead organisation's members are editors.
     let (colleague, _) = app.member_of(org, "colleague@example.org").await;
     assert_eq!(
-        overview(&app, &colleague, plan).await.role,
-        Some(PlanRole::Editor)
+        overview(&app, &colleague, plan).await.roles,
+        Some(PlanRole::Editor).into()
     );
 }
 
@@ -586,7 +588,7 @@ async fn people_without_a_role_are_refused_and_admins_see_only_the_listing() {
     assert_eq!(list.plans.len(), 0);
     let list = app.call(&admin, all_plans()).await.unwrap();
     assert_eq!(list.plans[0].title, "National prevention plan");
-    assert!(list.plans[0].role.is_none());
+    assert!(list.plans[0].roles.is_empty());
     let read = app.call(&admin, Plan { plan_id: plan }).await;
     assert_eq!(read.unwrap_err().status, 403);
 }

@@ -93,6 +93,7 @@ fn approve(s: &Setup, version: i64) -> ApproveSection {
         plan_id: s.plan,
         section_id: s.section,
         version,
+        kind: None,
     }
 }
 
@@ -307,6 +308,7 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
             plan_id: plan,
             section_id: id,
             version: 2,
+            kind: None,
         };
         let state = app.call(&s.reviewers[2], on_section).await;
         assert_eq!(state, Ok(ReviewState::Approved));
@@ -433,13 +435,13 @@ async fn submitting_puts_a_review_request_in_each_reviewers_inbox_only() {
 }
 
 #[tokio::test]
-async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_the_rule_nor_is_asked(
+async fn a_reviewer_whose_organisation_is_granted_editing_still_counts_toward_the_rule_and_is_asked(
 ) {
     let app = spawn_app().await;
     let s = setup(&app).await;
     set_rule(&app, &s, "0", "0", "1").await.expect("rule set");
-    // The donor's organisation becomes an editor of the plan: its reviewer's effective role
-    // is now editor, and editors do not review.
+    // The donor's organisation becomes an editor of the plan: its reviewer now edits too, and
+    // keeps the review her own grant gives her.
     let donor_org: i64 = app
         .count("SELECT id FROM organisations WHERE name = 'Nordic Development Agency'")
         .await;
@@ -449,11 +451,11 @@ async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_
         role: "editor".into(),
     };
     app.call(&s.lead, grant).await.expect("granted");
-    let refused = set_rule(&app, &s, "0", "0", "1").await.unwrap_err();
-    assert_eq!(refused.status, 422);
-    assert!(refused.field_message("donor").is_some(), "{refused:?}");
+    set_rule(&app, &s, "0", "0", "1")
+        .await
+        .expect("the donor reviewer still counts");
     let view = plan_approval(&app, &s).await;
-    assert_eq!(view.unmeetable.as_deref(), Some("Donor"));
+    assert_eq!(view.unmeetable, None);
     save(&app, &s, 1, "Draft text.").await;
     app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
     let asked = |email: &str| {
@@ -462,11 +464,11 @@ async fn a_reviewer_whose_organisation_is_granted_editing_neither_counts_toward_
              WHERE i.kind = 'review_request' AND p.email = '{email}'"
         )
     };
-    assert_eq!(app.count(&asked("donor@example.org")).await, 0);
+    assert_eq!(app.count(&asked("donor@example.org")).await, 1);
     assert_eq!(app.count(&asked("civil@example.org")).await, 1);
-    // And the server refuses their approval, as the rule check assumed.
-    let refused = app.call(&s.reviewers[2], approve(&s, 2)).await;
-    assert_eq!(refused.unwrap_err().status, 403);
+    // And the server takes her approval, as the rule check assumed.
+    let state = app.call(&s.reviewers[2], approve(&s, 2)).await;
+    assert_eq!(state, Ok(ReviewState::Approved));
 }
 
 #[tokio::test]
@@ -498,4 +500,261 @@ async fn a_refused_rule_posted_without_javascript_comes_back_with_what_was_typed
     assert!(html.contains("value=\"19\""), "typed donor value kept");
     // Nothing was saved.
     assert_eq!(plan_approval(&app, &s).await.rule.donor, 0);
+}
+
+/// Adds `person` to organisation `org` directly in the database, standing for a membership
+/// they accepted.
+async fn joins(app: &TestApp, person: i64, org: i64) {
+    app.db
+        .transaction(async |tx| {
+            app::admin::db::add_membership(
+                tx,
+                person,
+                org,
+                app::foundation::people::OrgRole::Member,
+                app::db::now(),
+            )
+            .await
+        })
+        .await
+        .expect("membership");
+}
+
+/// Grants `role` on `plan` to everyone in `org`, as `lead`.
+async fn grant_org(app: &TestApp, lead: &Client, plan: i64, org: i64, role: &str) {
+    let grant = GrantToOrganisation {
+        plan_id: plan,
+        organisation_id: org.to_string(),
+        role: role.into(),
+    };
+    app.call(lead, grant).await.expect("granted");
+}
+
+#[tokio::test]
+async fn a_reviewer_who_joins_an_editing_organisation_keeps_her_review_and_it_counts_for_her_reviewing_organisation(
+) {
+    let app = spawn_app().await;
+    let f = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    let civil = app
+        .org("Valdoria Women's Network", OrgKind::CivilSociety)
+        .await;
+    let donor = app.org("Alpha Donor Fund", OrgKind::Donor).await;
+    grant_org(&app, &f.lead, f.plan, civil, "reviewer").await;
+    grant_org(&app, &f.lead, f.plan, donor, "editor").await;
+    let (reviewer, id) = app.member_of(civil, "civil@example.org").await;
+    joins(&app, id, donor).await;
+    let save = section_save(f.plan, f.section, 1, "Text to approve.");
+    app.call(&f.lead, save).await.expect("saved");
+    let submit = SubmitForReview {
+        plan_id: f.plan,
+        section_id: f.section,
+        version: 2,
+    };
+    app.call(&f.lead, submit).await.expect("submitted");
+    let approve = ApproveSection {
+        plan_id: f.plan,
+        section_id: f.section,
+        version: 2,
+        kind: None,
+    };
+    let state = app.call(&reviewer, approve).await;
+    assert_eq!(state, Ok(ReviewState::Approved), "her review right stays");
+    let kind: String = sqlx::query_scalar("SELECT org_kind FROM section_approvals")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(
+        kind, "civil_society",
+        "the organisation she reviews through"
+    );
+    // And she edits too, through the donor organisation's grant.
+    let save = section_save(f.plan, f.section, 2, "Text amended by the reviewer.");
+    app.call(&reviewer, save).await.expect("she may edit");
+}
+
+#[tokio::test]
+async fn an_approval_counts_for_the_organisation_the_review_right_comes_through_not_the_first_by_name(
+) {
+    let app = spawn_app().await;
+    let f = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    let commission = app.org("Zeta Rights Commission", OrgKind::Government).await;
+    let donor = app.org("Alpha Donor Fund", OrgKind::Donor).await;
+    grant_org(&app, &f.lead, f.plan, commission, "reviewer").await;
+    let (reviewer, id) = app.member_of(commission, "gov@example.org").await;
+    joins(&app, id, donor).await;
+    let save = section_save(f.plan, f.section, 1, "Text to approve.");
+    app.call(&f.lead, save).await.expect("saved");
+    let submit = SubmitForReview {
+        plan_id: f.plan,
+        section_id: f.section,
+        version: 2,
+    };
+    app.call(&f.lead, submit).await.expect("submitted");
+    let approve = ApproveSection {
+        plan_id: f.plan,
+        section_id: f.section,
+        version: 2,
+        kind: None,
+    };
+    app.call(&reviewer, approve).await.expect("approved");
+    let kind: String = sqlx::query_scalar("SELECT org_kind FROM section_approvals")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(kind, "government");
+}
+
+#[tokio::test]
+async fn the_rule_counts_a_reviewer_for_every_kind_she_may_approve_for_but_only_once() {
+    let app = spawn_app().await;
+    let f = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    let civic = app.org("Civic Forum", OrgKind::CivilSociety).await;
+    let donor = app.org("Nordic Fund", OrgKind::Donor).await;
+    let (_, id) = app.member_of(civic, "both@example.org").await;
+    joins(&app, id, donor).await;
+    app.grant(&f.lead, f.plan, "both@example.org", "reviewer")
+        .await;
+    let rule = |g: &str, c: &str, d: &str| SetApprovalRule {
+        plan_id: f.plan,
+        government: g.into(),
+        civil_society: c.into(),
+        donor: d.into(),
+    };
+    // Her personal grant lets her approve for either of her organisations.
+    app.call(&f.lead, rule("0", "0", "1"))
+        .await
+        .expect("a donor approval is possible");
+    app.call(&f.lead, rule("0", "1", "0"))
+        .await
+        .expect("a civil-society approval is possible");
+    // But she approves once: one of each needs two people.
+    let refused = app.call(&f.lead, rule("0", "1", "1")).await.unwrap_err();
+    assert_eq!(refused.status, 422, "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_reviewer_who_may_approve_for_two_kinds_chooses_which_even_without_javascript() {
+    let app = spawn_app().await;
+    let f = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    let civic = app.org("Civic Forum", OrgKind::CivilSociety).await;
+    let donor = app.org("Nordic Fund", OrgKind::Donor).await;
+    let (reviewer, id) = app.member_of(civic, "both@example.org").await;
+    joins(&app, id, donor).await;
+    app.grant(&f.lead, f.plan, "both@example.org", "reviewer")
+        .await;
+    let save = section_save(f.plan, f.section, 1, "Text to approve.");
+    app.call(&f.lead, save).await.expect("saved");
+    let submit = SubmitForReview {
+        plan_id: f.plan,
+        section_id: f.section,
+        version: 2,
+    };
+    app.call(&f.lead, submit).await.expect("submitted");
+    let review = SectionReview {
+        plan_id: f.plan,
+        section_id: f.section,
+    };
+    let offered: Vec<String> = app
+        .call(&reviewer, review)
+        .await
+        .expect("review")
+        .approve_for
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect();
+    assert_eq!(offered, vec!["civil_society", "donor"]);
+    let approve = |kind: Option<&str>| ApproveSection {
+        plan_id: f.plan,
+        section_id: f.section,
+        version: 2,
+        kind: kind.map(str::to_owned),
+    };
+    let refused = app.call(&reviewer, approve(None)).await.unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.field_message("kind"),
+        Some("Choose which kind of organisation your approval counts for.")
+    );
+    let refused = app
+        .call(&reviewer, approve(Some("government")))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, 422);
+    assert!(refused.field_message("kind").is_some(), "{refused:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM section_approvals").await, 0);
+    // The page offers both kinds, and the form works as a plain post.
+    let page = format!("/plans/{}/sections/{}", f.plan, f.section);
+    let (_, html) = app.page(&reviewer, &page).await;
+    assert!(html.contains("Your approval counts for"), "{html}");
+    assert!(
+        html.contains("value=\"civil_society\"") && html.contains("value=\"donor\""),
+        "{html}"
+    );
+    let res = app
+        .post_form(&reviewer, &page, approve(Some("donor")))
+        .await;
+    assert_eq!(res.status(), 302);
+    let (kind, org): (String, i64) =
+        sqlx::query_as("SELECT org_kind, organisation_id FROM section_approvals")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), org), ("donor", donor));
+    let view = app
+        .call(
+            &f.lead,
+            SectionReview {
+                plan_id: f.plan,
+                section_id: f.section,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        view.approvals,
+        vec![(
+            "both@example.org".to_owned(),
+            "Donor, Nordic Fund".to_owned()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn a_reviewer_in_no_organisation_is_neither_asked_nor_queued_but_may_request_changes() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let (expert, _) = app.loner("expert@example.org").await;
+    app.grant(&s.lead, s.plan, "expert@example.org", "reviewer")
+        .await;
+    save(&app, &s, 1, "Draft text.").await;
+    app.call(&s.lead, submit(&s, 2)).await.expect("submitted");
+    let asked = "SELECT COUNT(*) FROM inbox_items i JOIN people p ON p.id = i.person_id
+                 WHERE i.kind = 'review_request' AND p.email = 'expert@example.org'";
+    assert_eq!(
+        app.count(asked).await,
+        0,
+        "their approval could count for nothing"
+    );
+    let queue = app.call(&expert, ReviewQueue {}).await.unwrap();
+    assert!(queue.is_empty(), "{queue:?}");
+    let view = review(&app, &expert, &s).await;
+    assert!(view.can_review && view.approve_for.is_empty());
+    let refused = app.call(&expert, approve(&s, 2)).await.unwrap_err();
+    assert!(
+        refused
+            .conflict()
+            .is_some_and(|m| m.contains("Only members of an organisation")),
+        "{refused:?}"
+    );
+    app.call(&expert, request_changes(&s, 2, "Cite the census."))
+        .await
+        .expect("changes requested");
 }

@@ -12,7 +12,8 @@ pub enum AuditKind {
     LoginFailed,
     /// A plan role granted or changed.
     RoleChange,
-    /// An organisation membership added, changed or removed.
+    /// An organisation membership changed or removed, or an invitation to join one made,
+    /// accepted, declined or withdrawn.
     Membership,
     /// Any other administrator action (organisations, people, invitations).
     Admin,

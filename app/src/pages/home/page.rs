@@ -1,4 +1,4 @@
-//! Home: what waits for the signed-in person (plans, reviews, mentions, due checklist items,
+//! Home: what waits for the signed-in person (plans, invitations to answer, reviews, mentions, due checklist items,
 //! sections sent back, others' recent saves) and their organisations; anyone not logged in is
 //! asked to log in.
 
@@ -104,6 +104,7 @@ fn Home(viewer: Viewer, work: Work) -> impl IntoView {
                 .into_any()
             }}
         </section>
+        <crate::invitations::ui::joining::MembershipInvitations />
         <WorkList heading="Waiting for your review" items=work.to_review name="review"
             empty="Nothing waits for your review. Sections submitted for review on your plans appear here." />
         <WorkList heading="Unread mentions and replies" items=work.unread name="unread"

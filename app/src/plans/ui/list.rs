@@ -75,21 +75,22 @@ fn Plans(list: PlanList, query: leptos_router::params::ParamsMap) -> impl IntoVi
                                 <th scope="col">"Period"</th>
                                 <th scope="col">"Status"</th>
                                 <th scope="col">"Lead"</th>
-                                <th scope="col">"Your role"</th>
+                                <th scope="col">"Your roles"</th>
                             </tr>
                         </thead>
                         <tbody>
                             {list.plans.into_iter().map(|p| view! {
                                 <tr>
-                                    <td>{match p.role {
-                                        Some(_) => view! { <a href=format!("/plans/{}", p.id)>{p.title.clone()}</a> }.into_any(),
-                                        None => view! { <span>{p.title.clone()}</span> }.into_any(),
+                                    <td>{if p.roles.is_empty() {
+                                        view! { <span>{p.title.clone()}</span> }.into_any()
+                                    } else {
+                                        view! { <a href=format!("/plans/{}", p.id)>{p.title.clone()}</a> }.into_any()
                                     }}</td>
                                     <td>{country_name(&p.country)}</td>
                                     <td>{format!("{}–{}", p.period_start, p.period_end)}</td>
                                     <td><span class=format!("badge status-{}", p.status.as_str())>{p.status.label()}</span></td>
                                     <td>{p.lead_org_name.clone()}</td>
-                                    <td>{p.role.map(|r| r.label()).unwrap_or("No access to content")}</td>
+                                    <td>{if p.roles.is_empty() { "No access to content".to_owned() } else { p.roles.labels() }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

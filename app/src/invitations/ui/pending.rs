@@ -1,0 +1,93 @@
+//! Open invitations, each with a button to withdraw it for those who may.
+
+use leptos::prelude::*;
+
+use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
+use crate::foundation::ui::format_time;
+use crate::invitations::api::pending::{RevokeInvitation, RevokeMembershipInvitation};
+use crate::invitations::views::{PendingInvitation, PendingKind};
+
+/// The actions that withdraw invitations; the page refetches its lists after each.
+#[derive(Clone, Copy)]
+pub struct RevokeActions {
+    /// Withdraws an invitation link.
+    pub link: ServerAction<RevokeInvitation>,
+    /// Withdraws an invitation of an existing account to join an organisation.
+    pub membership: ServerAction<RevokeMembershipInvitation>,
+}
+
+impl RevokeActions {
+    /// New actions, made where the page makes its other actions.
+    pub fn new() -> Self {
+        RevokeActions {
+            link: ServerAction::new(),
+            membership: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever an invitation is withdrawn, for the page's resources to follow.
+    pub fn version(&self) -> (usize, usize) {
+        (self.link.version().get(), self.membership.version().get())
+    }
+}
+
+impl Default for RevokeActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The invitations not yet answered, with who made them and until when they work.
+#[component]
+pub fn PendingInvitations(pending: Vec<PendingInvitation>, revoke: RevokeActions) -> impl IntoView {
+    let status = view! {
+        <ActionStatus action=revoke.link done="invitation-revoked" success="Invitation withdrawn." />
+        <ActionStatus action=revoke.membership done="membership-invitation-revoked" success="Invitation withdrawn." />
+        <FormStatus errors=action_error(revoke.link) />
+        <FormStatus errors=action_error(revoke.membership) />
+    };
+    if pending.is_empty() {
+        return view! { {status} <p class="muted">"No open invitations."</p> }.into_any();
+    }
+    view! {
+        {status}
+        <ul class="pending-invitations">
+            {pending.into_iter().map(|i| view! { <Pending invitation=i revoke /> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn Pending(invitation: PendingInvitation, revoke: RevokeActions) -> impl IntoView {
+    let i = invitation;
+    let how = match i.kind {
+        PendingKind::Link => "invitation link",
+        PendingKind::Membership => "existing account, asked to join",
+    };
+    let label = format!("Withdraw the invitation of {}", i.email);
+    let id = i.id.to_string();
+    let button = i.can_revoke.then(move || match i.kind {
+        PendingKind::Link => view! {
+            <ActionForm action=revoke.link attr:class="inline">
+                <input type="hidden" name="invitation_id" value=id />
+                <button type="submit" class="small danger" aria-label=label>"Withdraw"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        PendingKind::Membership => view! {
+            <ActionForm action=revoke.membership attr:class="inline">
+                <input type="hidden" name="invitation_id" value=id />
+                <button type="submit" class="small danger" aria-label=label>"Withdraw"</button>
+            </ActionForm>
+        }
+        .into_any(),
+    });
+    view! {
+        <li>
+            {i.display_name} " <" {i.email} "> · " {i.offer}
+            <span class="muted small">{format!(" · {how}, by {} · expires {}", i.invited_by, format_time(i.expires_at))}</span>
+            " " {button}
+        </li>
+    }
+}
