@@ -54,6 +54,11 @@ impl Drop for TestApp {
 
 /// Starts a server on a free port with an empty, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the configuration changed by `adjust` first (its database aside).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     // `TEST_LOG=1` shows the servers' logs (filtered by `RUST_LOG`) when a test needs them.
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init(server::config::LogFormat::Text);
@@ -61,7 +66,8 @@ pub async fn spawn_app() -> TestApp {
     let dir = std::env::temp_dir().join(format!("upstream-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/test.db", dir.display());
-    let config = Config::for_tests(url.clone());
+    let mut config = Config::for_tests(url.clone());
+    adjust(&mut config);
     let app = Application::build(&config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());

@@ -11,6 +11,7 @@ mod audit;
 mod checklist;
 mod comments;
 mod crash;
+mod delivery;
 mod page_cache;
 mod plans;
 mod reviews;
