@@ -4,9 +4,10 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Called by the script Leptos puts in every page once the bundle has loaded.
+/// Called by the script Leptos puts in every page once the bundle has loaded. The pages are
+/// lazy routes (see `app::shell`): hydration waits for the page's own module.
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }
