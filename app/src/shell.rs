@@ -218,14 +218,10 @@ page_route!(NewPlanRoute, personal_pages, NewPlan);
 fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
     if let Some(root) = document().document_element() {
-        let ms = window()
-            .performance()
-            .map(|p| p.now())
-            .unwrap_or_default();
+        let ms = window().performance().map(|p| p.now()).unwrap_or_default();
         let _ = root.set_attribute("data-hydrated", &format!("{ms:.0}"));
     }
 }
-
 
 #[component]
 fn AppFrame() -> impl IntoView {

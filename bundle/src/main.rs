@@ -40,8 +40,10 @@ fn main() -> ExitCode {
         ["finish", pkg, css, hash_file] => {
             finish(Path::new(pkg), Path::new(css), Path::new(hash_file))
         }
-        _ => Err("usage: upstream-bundle split IN.wasm OUT_DIR | finish PKG_DIR CSS HASH_FILE"
-            .to_owned()),
+        _ => Err(
+            "usage: upstream-bundle split IN.wasm OUT_DIR | finish PKG_DIR CSS HASH_FILE"
+                .to_owned(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -167,10 +169,19 @@ fn finish(pkg: &Path, css: &Path, hash_file: &Path) -> Result<()> {
         let bytes = if name.ends_with(".js") {
             let mut text = String::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
             text = text.replace(&loader, &renamed[&loader]);
-            text = text.replace(&format!("\"./{MAIN_JS}\""), &format!("\"./{}\"", renamed[MAIN_JS]));
-            text = text.replace(&format!("'./{MAIN_JS}'"), &format!("'./{}'", renamed[MAIN_JS]));
+            text = text.replace(
+                &format!("\"./{MAIN_JS}\""),
+                &format!("\"./{}\"", renamed[MAIN_JS]),
+            );
+            text = text.replace(
+                &format!("'./{MAIN_JS}'"),
+                &format!("'./{}'", renamed[MAIN_JS]),
+            );
             for (stem, new_stem) in &chunks {
-                text = text.replace(&format!("\"./{stem}.wasm\""), &format!("\"./{new_stem}.wasm\""));
+                text = text.replace(
+                    &format!("\"./{stem}.wasm\""),
+                    &format!("\"./{new_stem}.wasm\""),
+                );
             }
             text.into_bytes()
         } else if name.ends_with(".wasm") {
@@ -182,8 +193,10 @@ fn finish(pkg: &Path, css: &Path, hash_file: &Path) -> Result<()> {
         } else if name == MANIFEST {
             let map: BTreeMap<String, Vec<String>> =
                 serde_json::from_slice(&bytes).map_err(|e| format!("{name}: {e}"))?;
-            let stems: HashMap<&str, &str> =
-                chunks.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let stems: HashMap<&str, &str> = chunks
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
             let map: BTreeMap<String, Vec<String>> = map
                 .into_iter()
                 .map(|(k, v)| {
@@ -219,7 +232,11 @@ fn finish(pkg: &Path, css: &Path, hash_file: &Path) -> Result<()> {
             gz.len(),
             br.len()
         );
-        total = (total.0 + bytes.len(), total.1 + gz.len(), total.2 + br.len());
+        total = (
+            total.0 + bytes.len(),
+            total.1 + gz.len(),
+            total.2 + br.len(),
+        );
     }
     println!(
         "{:<48} {:>9} raw {:>9} gzip {:>9} brotli",

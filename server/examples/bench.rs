@@ -351,8 +351,14 @@ async fn main() {
     // A reader: a reviewer from another organisation, who gets the reading view only.
     let reader_org = db
         .transaction(async |tx| {
-            app::admin::db::insert_organisation(tx, "Bench Committee", OrgKind::Government, "SL", now())
-                .await
+            app::admin::db::insert_organisation(
+                tx,
+                "Bench Committee",
+                OrgKind::Government,
+                "SL",
+                now(),
+            )
+            .await
         })
         .await
         .expect("reader org");
@@ -494,11 +500,25 @@ async fn main() {
     };
     if wanted("reader page, rendered") {
         results.push(
-            load("reader page, rendered", 32, duration, reader_pages("identity")).await,
+            load(
+                "reader page, rendered",
+                32,
+                duration,
+                reader_pages("identity"),
+            )
+            .await,
         );
     }
     if wanted("reader page, rendered, br") {
-        results.push(load("reader page, rendered, br", 32, duration, reader_pages("br")).await);
+        results.push(
+            load(
+                "reader page, rendered, br",
+                32,
+                duration,
+                reader_pages("br"),
+            )
+            .await,
+        );
     }
 
     // 32 writers, each saving its own section in turn from the version it last saw.
@@ -607,7 +627,11 @@ async fn main() {
         "peak RSS of the benchmark process (server + clients): {:.0} MiB",
         peak_rss_mib()
     );
-    browser(&base, &first, &[(READER, "reader"), ("bench@example.org", "editor")]);
+    browser(
+        &base,
+        &first,
+        &[(READER, "reader"), ("bench@example.org", "editor")],
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -645,7 +669,13 @@ fn browser(base: &str, path: &str, people: &[(&str, &str)]) {
             return;
         };
         if !out.status.success() {
-            println!("{label}: {}", String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or(""));
+            println!(
+                "{label}: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+            );
             continue;
         }
         for line in String::from_utf8_lossy(&out.stdout).lines() {

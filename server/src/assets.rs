@@ -89,7 +89,9 @@ mod tests {
     #[test]
     fn hashed_names_are_told_apart() {
         assert!(is_hashed("upstream.0123456789abcdef012345.wasm"));
-        assert!(is_hashed("split_section_page_123.0123456789abcdef012345.wasm"));
+        assert!(is_hashed(
+            "split_section_page_123.0123456789abcdef012345.wasm"
+        ));
         assert!(is_hashed("__wasm_split.0123456789abcdef012345.js"));
         assert!(!is_hashed("upstream.wasm"));
         assert!(!is_hashed("upstream.css"));

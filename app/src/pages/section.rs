@@ -43,7 +43,14 @@ pub fn SectionPage() -> impl IntoView {
     let tags = ServerAction::<SetSectionTags>::new();
     crate::comments::ui::provide_section_comments(editing.into());
     let data = Resource::new(
-        move || (ids(), editing.get(), rename.version().get(), tags.version().get()),
+        move || {
+            (
+                ids(),
+                editing.get(),
+                rename.version().get(),
+                tags.version().get(),
+            )
+        },
         |(ids, editing, ..)| async move {
             let Some((plan, sid)) = ids else {
                 return Err(crate::error::AppError::NotFound);

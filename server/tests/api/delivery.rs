@@ -16,7 +16,8 @@ const SENTENCE: &str = "Provincial committees publish their early warning minute
 
 /// A section of about 600 words ending with [`SENTENCE`].
 fn long_text() -> String {
-    let paragraph = "Civilian oversight of the security sector is reviewed by the committee. ".repeat(10);
+    let paragraph =
+        "Civilian oversight of the security sector is reviewed by the committee. ".repeat(10);
     format!("{}\n\n{SENTENCE}.", [paragraph.trim(); 8].join("\n\n"))
 }
 
@@ -24,9 +25,12 @@ async fn led_with_text(app: &TestApp) -> LedPlan {
     let led = app
         .led_plan("Ministry", "lead@example.org", "Compressed plan")
         .await;
-    app.call(&led.lead, section_save(led.plan, led.section, 1, &long_text()))
-        .await
-        .expect("saved");
+    app.call(
+        &led.lead,
+        section_save(led.plan, led.section, 1, &long_text()),
+    )
+    .await
+    .expect("saved");
     led
 }
 
@@ -46,7 +50,12 @@ fn decode(encoding: &str, bytes: &[u8]) -> String {
 
 /// GETs `path` accepting `encoding` (or nothing); returns the Content-Encoding and the body
 /// decoded.
-async fn get(app: &TestApp, client: &Client, path: &str, encoding: Option<&str>) -> (Option<String>, String) {
+async fn get(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    encoding: Option<&str>,
+) -> (Option<String>, String) {
     let mut req = client
         .get(format!("{}{path}", app.base))
         .header("accept", "text/html");
@@ -90,12 +99,19 @@ async fn pages_are_compressed_with_gzip_or_brotli_as_the_browser_asks() {
     let path = format!("/plans/{}/sections/{}", led.plan, led.section);
 
     let (plain_encoding, plain) = get(&app, &led.lead, &path, None).await;
-    assert_eq!(plain_encoding, None, "a client that asks for nothing gets the page as it is");
+    assert_eq!(
+        plain_encoding, None,
+        "a client that asks for nothing gets the page as it is"
+    );
     assert!(plain.contains(SENTENCE));
     for (asked, expected) in [("gzip", "gzip"), ("br", "br"), ("gzip, deflate, br", "br")] {
         let (used, page) = get(&app, &led.lead, &path, Some(asked)).await;
         assert_eq!(used.as_deref(), Some(expected), "Accept-Encoding: {asked}");
-        assert_eq!(without_nonce(&page), without_nonce(&plain), "the {expected} page decodes to the same page");
+        assert_eq!(
+            without_nonce(&page),
+            without_nonce(&plain),
+            "the {expected} page decodes to the same page"
+        );
     }
 }
 
@@ -117,11 +133,17 @@ async fn server_function_answers_are_compressed_and_decode_to_the_same_value() {
             .expect("answer");
         assert_eq!(res.status(), 200);
         assert_eq!(
-            res.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+            res.headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok()),
             Some(encoding)
         );
         let bytes = res.bytes().await.expect("body");
-        assert!(bytes.len() < long_text().len() / 2, "{encoding}: {} bytes", bytes.len());
+        assert!(
+            bytes.len() < long_text().len() / 2,
+            "{encoding}: {} bytes",
+            bytes.len()
+        );
         let detail: SectionDetail = serde_json::from_str(&decode(encoding, &bytes)).expect("json");
         assert_eq!(detail, expected);
     }
@@ -133,15 +155,22 @@ async fn a_reader_gets_the_reading_copy_alone_and_an_editor_the_editor_only_when
     let led = led_with_text(&app).await;
     let reviewer_org = app.org("Committee", OrgKind::Government).await;
     let (reader, _) = app.member_of(reviewer_org, "reader@example.org").await;
-    app.grant(&led.lead, led.plan, "reader@example.org", "reviewer").await;
+    app.grant(&led.lead, led.plan, "reader@example.org", "reviewer")
+        .await;
     let path = format!("/plans/{}/sections/{}", led.plan, led.section);
     let copies = |page: &str| page.matches(SENTENCE).count();
 
     for asked in [path.clone(), format!("{path}?edit")] {
         let (status, page) = app.page(&reader, &asked).await;
         assert_eq!(status, 200);
-        assert!(page.contains("class=\"panel prose annotated\""), "{asked}: the reading copy");
-        assert!(!page.contains("section-body"), "{asked}: no editor's text box");
+        assert!(
+            page.contains("class=\"panel prose annotated\""),
+            "{asked}: the reading copy"
+        );
+        assert!(
+            !page.contains("section-body"),
+            "{asked}: no editor's text box"
+        );
         assert!(!page.contains("class=\"editor\""), "{asked}: no editor");
         assert!(!page.contains("/api/save_section"), "{asked}: no save form");
         assert!(!page.contains("?edit\""), "{asked}: no Edit link");
@@ -151,13 +180,22 @@ async fn a_reader_gets_the_reading_copy_alone_and_an_editor_the_editor_only_when
 
     let (_, reading) = app.page(&led.lead, &path).await;
     assert!(!reading.contains("section-body"), "an editor reads first");
-    assert!(reading.contains(&format!("href=\"{path}?edit\"")), "with an Edit link");
+    assert!(
+        reading.contains(&format!("href=\"{path}?edit\"")),
+        "with an Edit link"
+    );
     assert_eq!(copies(&reading), 2);
 
     let (_, editing) = app.page(&led.lead, &format!("{path}?edit")).await;
-    assert!(editing.contains("id=\"section-body\""), "the editor when asked");
+    assert!(
+        editing.contains("id=\"section-body\""),
+        "the editor when asked"
+    );
     assert!(editing.contains("/api/save_section"));
-    assert!(!editing.contains("class=\"panel prose annotated\""), "the preview stands for the reading copy");
+    assert!(
+        !editing.contains("class=\"panel prose annotated\""),
+        "the preview stands for the reading copy"
+    );
     // The text box, the preview, and the source once in the data for the browser.
     assert_eq!(copies(&editing), 3);
 }
@@ -180,7 +218,11 @@ async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
     )
     .expect("brotli");
     std::fs::write(pkg.join(format!("{js}.br")), &br).expect("br");
-    std::fs::write(pkg.join(format!("upstream.{CSS_HASH}.css")), "body { margin: 0 }").expect("css");
+    std::fs::write(
+        pkg.join(format!("upstream.{CSS_HASH}.css")),
+        "body { margin: 0 }",
+    )
+    .expect("css");
     std::fs::write(pkg.join("notes.txt"), "not hashed").expect("txt");
     std::fs::write(
         site.join("hash.txt"),
@@ -198,11 +240,15 @@ async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
         .expect("js");
     assert_eq!(res.status(), 200);
     assert_eq!(
-        res.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
         Some("public, max-age=31536000, immutable")
     );
     assert_eq!(
-        res.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+        res.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
         Some("br"),
         "the brotli copy made at build time"
     );
@@ -215,7 +261,9 @@ async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
         .expect("txt");
     assert_eq!(res.status(), 200);
     assert_eq!(
-        res.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+        res.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
         Some("no-cache"),
         "a name without a hash is checked again on every use"
     );
@@ -223,8 +271,17 @@ async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
     // Pages name the hashed files.
     let (status, page) = app.page(&client, "/login").await;
     assert_eq!(status, 200);
-    assert!(page.contains(&format!("/pkg/upstream.{HASH}.js")), "the script");
-    assert!(page.contains(&format!("/pkg/upstream.{HASH}.wasm")), "the bundle");
-    assert!(page.contains(&format!("href=\"/pkg/upstream.{CSS_HASH}.css\"")), "the stylesheet");
+    assert!(
+        page.contains(&format!("/pkg/upstream.{HASH}.js")),
+        "the script"
+    );
+    assert!(
+        page.contains(&format!("/pkg/upstream.{HASH}.wasm")),
+        "the bundle"
+    );
+    assert!(
+        page.contains(&format!("href=\"/pkg/upstream.{CSS_HASH}.css\"")),
+        "the stylesheet"
+    );
     let _ = std::fs::remove_dir_all(&site);
 }
