@@ -4,10 +4,9 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Called by the script Leptos puts in every page once the bundle has loaded. The pages are
-/// lazy routes (see `app::shell`): hydration waits for the page's own module.
+/// Called by the script Leptos puts in every page once the bundle has loaded.
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    leptos::mount::hydrate_body(app::App);
 }
