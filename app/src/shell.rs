@@ -1,7 +1,7 @@
 //! The top floor's frame: the HTML document, the router and the list of pages.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -26,8 +26,16 @@ use crate::plans::ui::{NewPlanPage, PlansPage, TemplatePage};
 use crate::reviews::ui::{PlanVersionPage, ReviewQueuePage};
 use crate::sections::ui::HistoryPage;
 
+/// The stylesheet's address, provided by the server: its name carries a hash of its content
+/// (see `scripts/build`), so browsers keep it until it changes.
+#[derive(Debug, Clone)]
+pub struct StylesheetHref(pub String);
+
 /// The whole document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = use_context::<StylesheetHref>()
+        .map(|s| s.0)
+        .unwrap_or_else(|| "/pkg/upstream.css".to_owned());
     // A fresh nonce per response: the Content-Security-Policy allows only scripts carrying it.
     #[cfg(feature = "ssr")]
     {
@@ -54,6 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 // No icon file: saves every page a request on slow connections.
                 <link rel="icon" href="data:," />
+                <link rel="stylesheet" href=stylesheet />
                 <HydrationScripts options />
                 <FormReturnMeta />
                 <MetaTags />
@@ -94,7 +103,6 @@ fn page<V: IntoView + 'static>(view: fn() -> V) -> impl Fn() -> V + Clone + Send
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="upstream" href="/pkg/upstream.css" />
         <Title formatter=|page: String| document_title(&page) />
         <Router>
             <AppFrame />

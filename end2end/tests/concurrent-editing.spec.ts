@@ -8,6 +8,7 @@ import {
   openSection,
   paragraphs,
   settle,
+  startEditing,
   watchForErrors,
 } from './helpers';
 
@@ -25,7 +26,9 @@ async function openTogether(browser: import('@playwright/test').Browser, titleSt
   const second = await loggedInContext(browser, DONOR);
   const problems = [...watchForErrors(first.page), ...watchForErrors(second.page)];
   const path = await openSection(first.page, DEMO_PLAN.id, titleStart);
+  await startEditing(first.page);
   await openSection(second.page, DEMO_PLAN.id, titleStart);
+  await startEditing(second.page);
   const base = await editor(first.page).body.inputValue();
   await expect(editor(second.page).body).toHaveValue(base);
   const version = await versionOf(first.page);

@@ -94,6 +94,18 @@ export async function openSection(page: Page, planId: number, titleStart: string
   return href!;
 }
 
+/**
+ * Switches a section page from reading to its editor with the "Edit" link (the page only
+ * carries the editor when asked, `?edit`) and waits until the editor is there and hydrated.
+ */
+export async function startEditing(page: Page): Promise<void> {
+  await expect(page.locator('form.editor')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  await expect(page).toHaveURL(/\?edit$/);
+  await expect(editor(page).body).toBeVisible();
+  await settle(page);
+}
+
 /** The section editor's parts. */
 export function editor(page: Page): {
   form: Locator;

@@ -12,6 +12,12 @@ test('a reviewer reads a section of the plan but gets no editor', async ({ page 
   await expect(page.locator('textarea#section-body')).toHaveCount(0);
   await expect(page.locator('form.editor')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Edit', exact: true })).toHaveCount(0);
+  // Asking for the editor in the address changes nothing: the text, and no editor.
+  await page.goto(`${page.url()}?edit`);
+  await expect(page.locator('article.prose')).toContainText('early-warning dashboard');
+  await expect(page.locator('textarea#section-body')).toHaveCount(0);
+  await expect(page.locator('form.editor')).toHaveCount(0);
 
   // Nor can the reviewer change the plan's sections.
   await page.goto(`/plans/${DEMO_PLAN.id}`);

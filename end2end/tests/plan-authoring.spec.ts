@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { JUSTICE, editor, escapeRegExp, logInAs, settle, typeInEditor, watchForErrors } from './helpers';
+import { JUSTICE, editor, escapeRegExp, logInAs, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
 
 const TEMPLATE_SECTIONS = [
   'Context and risk assessment',
@@ -67,6 +67,7 @@ test('an editor creates a plan from the template, writes a section, compares its
   await settle(page);
 
   // Write the first text; the preview follows the typing.
+  await startEditing(page);
   const e = editor(page);
   await expect(e.body).toHaveValue('');
   await expect(e.state).toHaveText('All changes saved');
@@ -116,6 +117,7 @@ test('an editor creates a plan from the template, writes a section, compares its
   // Edit again and save version 3.
   await page.goto(sectionPath!);
   await settle(page);
+  await startEditing(page);
   const version3 = `${firstParagraph}\n\nThe census is postponed until a dialogue agrees its questions.`;
   await typeInEditor(page, version3, 'census is postponed');
   await e.save.click();
@@ -130,8 +132,8 @@ test('an editor creates a plan from the template, writes a section, compares its
   await expect(rows.nth(0).locator('td').nth(0)).toHaveText('4');
   await expect(rows.nth(0).locator('td').nth(5)).toHaveText('restore: Restored revision 2');
 
-  // The section holds revision 2's text again.
-  await page.goto(sectionPath!);
+  // The section holds revision 2's text again (the editor opened straight from its address).
+  await page.goto(`${sectionPath}?edit`);
   await expect(page.locator('p.last-change')).toContainText('version 4');
   await expect(e.body).toHaveValue(version2);
   await expect(e.preview.locator('strong')).toHaveText('code of conduct');

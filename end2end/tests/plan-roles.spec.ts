@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { CIVIL, JUSTICE, editor, loggedInContext, openSection, settle, typeInEditor, watchForErrors } from './helpers';
+import { CIVIL, JUSTICE, editor, loggedInContext, openSection, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
 
 /** The members page's parts, for a lead. */
 function membersPage(page: Page) {
@@ -76,6 +76,7 @@ test('a lead grants an organisation the editor role, a member edits, and after d
     await expect(mp.getByRole('heading', { level: 1 })).toHaveText(planTitle);
     await expect(mp.locator('p', { hasText: 'Your role: Editor' })).toHaveCount(1);
     const sectionPath = await openSection(mp, planId, 'Context and risk assessment');
+    await startEditing(mp);
     const sectionId = sectionPath.split('/').pop()!;
     const e = editor(mp);
     await expect(e.body).toBeVisible();
@@ -101,6 +102,7 @@ test('a lead grants an organisation the editor role, a member edits, and after d
     await expect(mp.locator('textarea#section-body')).toHaveCount(0);
     await expect(mp.locator('form.editor')).toHaveCount(0);
     await expect(mp.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+    await expect(mp.getByRole('link', { name: 'Edit', exact: true })).toHaveCount(0);
 
     // A save posted directly, with the member's own session, is refused.
     const response = await mp.request.post('/api/save_section', {

@@ -9,6 +9,7 @@ import {
   loggedInContext,
   openSection,
   settle,
+  startEditing,
   typeInEditor,
   watchForErrors,
 } from './helpers';
@@ -42,6 +43,7 @@ test('a section goes from draft to approved by government, civil-society and don
   const lead = await loggedInContext(browser, JUSTICE);
   const problems = watchForErrors(lead.page);
   const path = await openSection(lead.page, DEMO_PLAN.id, SECTION);
+  await startEditing(lead.page);
   const first = await saveEdit(
     lead.page,
     'Jobs and livelihoods for young people in the northern provinces come first.\n\nLand registration will be free and local.',

@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PLAN, JUSTICE, editor, logInAs, openSection, settle, typeInEditor, watchForErrors } from './helpers';
+import { DEMO_PLAN, JUSTICE, editor, logInAs, openSection, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
 
 test('text typed but not saved survives a reload, and is gone from the browser once saved', async ({ page }) => {
   const problems = watchForErrors(page);
   const stamp = Date.now();
   await logInAs(page, JUSTICE);
   await openSection(page, DEMO_PLAN.id, 'PSG 4 - Economic foundations');
+  await startEditing(page);
   const e = editor(page);
   const saved = await e.body.inputValue();
   const versionText = await page.locator('p.last-change').innerText();

@@ -25,6 +25,7 @@ const SECTIONS: usize = 40;
 const WORDS: usize = 1500;
 const REVISIONS: i64 = 100;
 const PASSWORD: &str = "benchmark password";
+const READER: &str = "reader@example.org";
 
 /// Deterministic filler text: paragraphs of plausible words.
 fn text(seed: u64, words: usize) -> String {
@@ -507,7 +508,18 @@ async fn hostile_scenario(base: &str, hostile: Hostile, duration: Duration) {
 
 /// GETs a page and reads it whole; true when it succeeded.
 async fn fetch_page(client: &Client, url: String) -> bool {
-    match client.get(url).header("accept", "text/html").send().await {
+    fetch_encoded(client, url, "identity").await
+}
+
+/// GETs a page accepting `encoding` (as a browser would say `br`) and reads it whole.
+async fn fetch_encoded(client: &Client, url: String, encoding: &'static str) -> bool {
+    match client
+        .get(url)
+        .header("accept", "text/html")
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+    {
         Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
         _ => false,
     }
@@ -669,6 +681,89 @@ async fn main() {
         .expect("login");
     assert!(login.status().is_success(), "login failed");
 
+    // A reader: a reviewer from another organisation, who gets the reading view only.
+    let reader_org = db
+        .transaction(async |tx| {
+            app::admin::db::insert_organisation(
+                tx,
+                "Bench Committee",
+                OrgKind::Government,
+                "SL",
+                now(),
+            )
+            .await
+        })
+        .await
+        .expect("reader org");
+    let reader_hash = app::auth::password::hash_password(
+        NewPassword::parse(PASSWORD, PASSWORD)
+            .map_err(|_| ())
+            .expect("password"),
+    )
+    .await
+    .expect("hash");
+    let reader_id = app::auth::db::insert_person(
+        &db,
+        READER,
+        "Bench Reader",
+        &reader_hash,
+        PlatformRole::Member,
+        now(),
+    )
+    .await
+    .expect("reader");
+    db.transaction(async |tx| {
+        app::admin::db::add_membership(tx, reader_id, reader_org, OrgRole::Member, now()).await
+    })
+    .await
+    .expect("reader member");
+    let granted = client
+        .post(format!("{base}/api/grant_to_person"))
+        .form(&[
+            ("plan_id", plan.to_string()),
+            ("email", READER.to_owned()),
+            ("role", "reviewer".to_owned()),
+        ])
+        .send()
+        .await
+        .expect("grant");
+    assert!(granted.status().is_success(), "grant failed");
+    let reader = Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
+    let login = reader
+        .post(format!("{base}/api/login"))
+        .form(&[("email", READER), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "reader login failed");
+
+    // What one section page weighs, as each kind of viewer gets it.
+    let first = format!("/plans/{plan}/sections/{}", sections[0]);
+    println!("\nsection page HTML (bytes)        raw      gzip    brotli");
+    for (who, c, path) in [
+        ("reader", &reader, first.clone()),
+        ("editor, reading", &client, first.clone()),
+        ("editor, editing (?edit)", &client, format!("{first}?edit")),
+    ] {
+        let mut sizes = Vec::new();
+        for encoding in ["identity", "gzip", "br"] {
+            let res = c
+                .get(format!("{uncached_base}{path}"))
+                .header("accept", "text/html")
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .expect("page");
+            sizes.push(res.bytes().await.map(|b| b.len()).unwrap_or(0));
+        }
+        println!("{who:<28} {:>9} {:>9} {:>9}", sizes[0], sizes[1], sizes[2]);
+    }
+    println!();
+
     let get = |path: String| {
         let (client, base) = (client.clone(), base.clone());
         move |_w: usize, _i: usize| {
@@ -722,6 +817,41 @@ async fn main() {
     if wanted("section page, rendered") {
         let pages = section_pages(uncached_base.clone());
         results.push(load("section page, rendered", 32, duration, pages).await);
+    }
+    // The reader's page, rendered on every view, as sent (`identity`) and as a browser gets
+    // it (brotli, compressed per response).
+    let reader_pages = |encoding: &'static str| {
+        let (reader, sections, base) = (reader.clone(), sections.clone(), uncached_base.clone());
+        move |w: usize, i: usize| {
+            let url = format!(
+                "{base}/plans/{plan}/sections/{}",
+                sections[(w + i) % sections.len()]
+            );
+            let reader = reader.clone();
+            async move { fetch_encoded(&reader, url, encoding).await }
+        }
+    };
+    if wanted("reader page, rendered") {
+        results.push(
+            load(
+                "reader page, rendered",
+                32,
+                duration,
+                reader_pages("identity"),
+            )
+            .await,
+        );
+    }
+    if wanted("reader page, rendered, br") {
+        results.push(
+            load(
+                "reader page, rendered, br",
+                32,
+                duration,
+                reader_pages("br"),
+            )
+            .await,
+        );
     }
 
     // 32 writers, each saving its own section in turn from the version it last saw.
@@ -798,12 +928,18 @@ async fn main() {
     }
     let named = |name: &str| results.iter().find(|f| f.name.starts_with(name));
     if let (Some(trivial), Some(page)) = (named("trivial"), named("section page")) {
-        if let Some(rendered) = named("section page, rendered") {
-            println!(
-                "\nsection page rendered on every view (no page cache): {:.1}% of the trivial route, {:.1}% by CPU cost",
-                rendered.rps / trivial.rps * 100.0,
-                trivial.cpu_us / rendered.cpu_us * 100.0
-            );
+        for (name, what) in [
+            ("section page, rendered", "section page (editor, reading)"),
+            ("reader page, rendered", "section page (reader)"),
+            ("reader page, rendered, br", "section page (reader, brotli)"),
+        ] {
+            if let Some(rendered) = results.iter().find(|f| f.name == name) {
+                println!(
+                    "\n{what} rendered on every view (no page cache): {:.1}% of the trivial route, {:.1}% by CPU cost (target >= 5.5%)",
+                    rendered.rps / trivial.rps * 100.0,
+                    trivial.cpu_us / rendered.cpu_us * 100.0
+                );
+            }
         }
         println!(
             "\nsection page throughput: {:.1}% of the trivial route (target >= 20%)",
@@ -829,5 +965,69 @@ async fn main() {
         "peak RSS of the benchmark process (server + clients): {:.0} MiB",
         peak_rss_mib()
     );
+    browser(
+        &base,
+        &first,
+        &[(READER, "reader"), ("bench@example.org", "editor")],
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The browser measurement (`end2end/bench/browser.mjs`): Chromium on an emulated slow link
+/// and CPU opens the section page with an empty cache and again with it warm. Runs when
+/// Chromium and the end-to-end packages are installed, unless `BENCH_BROWSER=0`.
+fn browser(base: &str, path: &str, people: &[(&str, &str)]) {
+    let script = std::path::Path::new("end2end/bench/browser.mjs");
+    let ready = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("end2end/node_modules/@playwright/test").exists()
+        && std::path::Path::new("target/site/hash.txt").exists()
+        && script.exists();
+    if std::env::var("BENCH_BROWSER").as_deref() == Ok("0") {
+        return;
+    }
+    if !ready {
+        println!(
+            "\nbrowser measurement skipped: needs /usr/bin/chromium, end2end/node_modules \
+             (scripts/setup test) and the built site (scripts/build)"
+        );
+        return;
+    }
+    println!(
+        "\nsection page in Chromium, 1.6 Mbps down / 750 kbps up / 150 ms, CPU 4x slower:\n\
+         {:<8} {:<6} {:>12} {:>10} {:>14}",
+        "who", "cache", "transferred", "requests", "hydrated (ms)"
+    );
+    for (email, label) in people {
+        let out = std::process::Command::new("node")
+            .arg(script)
+            .args([base, path, email, PASSWORD, label])
+            .output();
+        let Ok(out) = out else {
+            println!("could not run node");
+            return;
+        };
+        if !out.status.success() {
+            println!(
+                "{label}: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+            );
+            continue;
+        }
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            println!(
+                "{:<8} {:<6} {:>12} {:>10} {:>14}",
+                v["label"].as_str().unwrap_or(""),
+                v["cache"].as_str().unwrap_or(""),
+                v["bytes"].as_f64().unwrap_or(0.0) as u64,
+                v["requests"].as_u64().unwrap_or(0),
+                v["hydrated_ms"].as_f64().unwrap_or(0.0) as u64
+            );
+        }
+    }
 }

@@ -11,7 +11,6 @@ use app::foundation::state::AppState;
 use app::invitations::create::InvitationSettings;
 use app::{shell, App};
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -19,10 +18,11 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -239,12 +239,18 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 /// The full router with every layer.
 pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpointer) -> Router {
-    let leptos_options = LeptosOptions::builder()
+    let assets = crate::assets::Assets::read(&config.site_root);
+    let mut leptos_options = LeptosOptions::builder()
         .output_name("upstream")
         .site_root(config.site_root.to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    if let Some(hash_file) = &assets.hash_file {
+        leptos_options.hash_files = true;
+        leptos_options.hash_file = hash_file.to_string_lossy().as_ref().into();
+    }
+    let stylesheet = app::shell::StylesheetHref(assets.stylesheet.clone());
     let state = AppState { db: db.clone() };
     let invitations = InvitationSettings {
         ttl_secs: config.invitation_ttl_hours * 3600,
@@ -256,6 +262,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         provide_context(invitations.clone());
         provide_context(app::foundation::session::RequestCache::default());
         provide_context(checkpointer.clone());
+        provide_context(stylesheet.clone());
     };
     let routes = route_list();
 
@@ -267,12 +274,26 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
 
+    // Built files: brotli and gzip copies made at build time, hashed names kept for good.
     let pkg = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ))
-        .service(ServeDir::new(config.site_root.join("pkg")).precompressed_gzip());
+        .layer(axum::middleware::from_fn(crate::assets::cache_headers))
+        .service(
+            ServeDir::new(config.site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    // Pages and server-function answers are compressed as they go out, at levels cheap enough
+    // for every response (brotli 4 costs about what gzip 6 does and compresses better).
+    // Outside the page cache: it keeps pages as rendered, and gives each copy a fresh nonce
+    // before it is compressed. Files under /pkg are already compressed.
+    let compression = CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(
+            SizeAbove::new(1024)
+                .and(NotForContentType::GRPC)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::const_new("application/wasm")),
+        );
 
     let fallback = leptos_axum::render_app_async_with_context(context.clone(), {
         let options = leptos_options.clone();
@@ -291,6 +312,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         .layer(axum::middleware::from_fn(security::api_error_status))
         .layer(axum::middleware::from_fn_with_state(pages, crate::page_cache::serve))
         .layer(axum::middleware::from_fn(crate::form_return::carry))
+        .layer(compression)
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(

@@ -84,9 +84,14 @@ mod support {
 }
 
 /// The section's threads with their comments, and the section text with open threads'
-/// passages highlighted.
+/// passages highlighted. With `editing` (the page shows the section in its editor to those
+/// who may edit) the text is left out for a viewer who may edit.
 #[server(prefix = "/api", endpoint = "section_threads")]
-pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfSection, AppError> {
+pub async fn section_threads(
+    plan_id: i64,
+    section_id: i64,
+    #[server(default)] editing: bool,
+) -> Result<ThreadsOfSection, AppError> {
     use super::domain::{locate, may_delete, may_edit, Passage, ThreadState};
     use super::views::{AnchorState, CommentView, Stamp, ThreadView};
     use crate::access::domain::PlanAction;
@@ -174,8 +179,10 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
     }
     // The highlighted rendering is the costliest part of a section page. The marks come from
     // the threads, which only change by a write, and a write makes every memo stale.
-    let html = db
-        .memo(
+    let html = if editing && actor.may(PlanAction::Edit) {
+        String::new()
+    } else {
+        db.memo(
             "comments.highlighted",
             format!("{section_id}:{}", section.version),
             || async {
@@ -189,7 +196,8 @@ pub async fn section_threads(plan_id: i64, section_id: i64) -> Result<ThreadsOfS
                 Ok(html.unwrap_or_else(|_| crate::foundation::markdown::unformatted_html(&body)))
             },
         )
-        .await?;
+        .await?
+    };
     Ok(ThreadsOfSection {
         plan_id,
         section_id,

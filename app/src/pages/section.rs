@@ -3,14 +3,16 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::foundation::frameworks::{tag_labels, PILLARS, PSGS};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, ActionStatus, Field};
 use crate::foundation::ui::format_time;
 use crate::foundation::ui::tags::Tag;
-use crate::sections::api::{section, take_save_notice, RenameSection, SaveSection, SetSectionTags};
+use crate::sections::api::{
+    section_page, take_save_notice, RenameSection, SaveSection, SetSectionTags,
+};
 use crate::sections::ui::Editor;
 use crate::sections::views::{SaveOutcome, SectionDetail};
 
@@ -25,30 +27,50 @@ fn ids() -> impl Fn() -> Option<(i64, i64)> + Copy + Send + Sync + 'static {
     }
 }
 
+/// Whether the address asks for the editor (`?edit`): the page shows the section for reading
+/// unless asked, so readers and editors who only read get no editor, and the link works
+/// without JavaScript.
+fn editing() -> Memo<bool> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("edit").is_some()))
+}
+
 /// The section page.
 #[component]
 pub fn SectionPage() -> impl IntoView {
     let ids = ids();
+    let editing = editing();
     let rename = ServerAction::<RenameSection>::new();
     let tags = ServerAction::<SetSectionTags>::new();
-    crate::comments::ui::provide_section_comments();
+    crate::comments::ui::provide_section_comments(editing.into());
     let data = Resource::new(
-        move || (ids(), rename.version().get(), tags.version().get()),
-        |(ids, ..)| async move {
+        move || {
+            (
+                ids(),
+                editing.get(),
+                rename.version().get(),
+                tags.version().get(),
+            )
+        },
+        |(ids, editing, ..)| async move {
             let Some((plan, sid)) = ids else {
                 return Err(crate::error::AppError::NotFound);
             };
-            let detail = section(plan, sid).await?;
-            // A save posted without JavaScript left its outcome in the session.
-            let notice = take_save_notice(sid).await.ok().flatten();
-            Ok((detail, notice))
+            let detail = section_page(plan, sid, editing).await?;
+            // A save posted without JavaScript left its outcome in the session, for the editor.
+            let notice = if editing {
+                take_save_notice(sid).await.ok().flatten()
+            } else {
+                None
+            };
+            Ok((detail, notice, editing))
         },
     );
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((detail, notice)) => view! { <Section detail notice rename tags /> }.into_any(),
+                    Ok((detail, notice, editing)) => view! { <Section detail notice editing rename tags /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
@@ -60,11 +82,13 @@ pub fn SectionPage() -> impl IntoView {
 fn Section(
     detail: SectionDetail,
     notice: Option<SaveOutcome>,
+    editing: bool,
     rename: ServerAction<RenameSection>,
     tags: ServerAction<SetSectionTags>,
 ) -> impl IntoView {
     let d = detail.clone();
     let plan_id = d.plan_id;
+    let page = format!("/plans/{plan_id}/sections/{}", d.id);
     // Shared by the editor and the review panel: a save puts the section back in draft.
     let save = ServerAction::<SaveSection>::new();
     let last_change = match (&d.updated_by, &d.updated_by_org) {
@@ -91,10 +115,23 @@ fn Section(
         {(!d.guidance.is_empty()).then(|| view! {
             <details class="guidance"><summary>"Guidance"</summary><p>{d.guidance.clone()}</p></details>
         })}
-        {(d.can_edit && !d.removed).then(|| {
-            view! { <Editor detail=detail.clone() notice save /> <SectionSettings detail rename tags /> }
-        })}
-        // The section text for reading, with commented passages highlighted, and its threads.
+        {match (d.can_edit && !d.removed, editing) {
+            (true, true) => Some(view! {
+                <p class="edit-switch">
+                    <a href=page.clone() class="button">"Done editing"</a>
+                </p>
+                <Editor detail=detail.clone() notice save />
+                <SectionSettings detail rename tags />
+            }.into_any()),
+            (true, false) => Some(view! {
+                <p class="edit-switch">
+                    <a href=format!("{page}?edit") class="button primary">"Edit"</a>
+                </p>
+            }.into_any()),
+            _ => None,
+        }}
+        // The section text for reading, with commented passages highlighted (left out while
+        // editing: the editor's preview shows it), and its threads.
         <crate::comments::ui::SectionComments plan_id section_id=d.id person=d.viewer />
     }
     .into_any()

@@ -39,6 +39,67 @@ mod support {
         }
     }
 
+    /// Which copies of the text a read returns.
+    pub enum Text {
+        /// The Markdown source and the sanitised HTML.
+        Both,
+        /// The Markdown source if the viewer may edit, nothing otherwise.
+        SourceIfEditor,
+        /// Neither.
+        None,
+    }
+
+    /// The section with the parts of its text asked for.
+    pub async fn detail(
+        plan_id: i64,
+        section_id: i64,
+        text: Text,
+    ) -> Result<crate::sections::views::SectionDetail, AppError> {
+        use crate::access::domain::PlanAction;
+        let db = crate::foundation::state::db()?;
+        let (actor, row) = section_for(&db, plan_id, section_id, PlanAction::Read).await?;
+        let (psgs, pillars) = crate::sections::db::tags(&db, section_id).await?;
+        let can_edit = actor.may(PlanAction::Edit);
+        let html = match text {
+            // Rendering and sanitising is the costliest step of a read; a version renders once,
+            // off the async workers.
+            Text::Both => {
+                db.memo(
+                    "sections.html",
+                    format!("{section_id}:{}", row.version),
+                    || async {
+                        Ok(crate::foundation::markdown::served::safe_html(row.body.clone()).await)
+                    },
+                )
+                .await?
+            }
+            Text::SourceIfEditor | Text::None => String::new(),
+        };
+        let body = match text {
+            Text::Both => row.body,
+            Text::SourceIfEditor if can_edit => row.body,
+            Text::SourceIfEditor | Text::None => String::new(),
+        };
+        Ok(crate::sections::views::SectionDetail {
+            id: row.id,
+            plan_id,
+            plan_title: row.plan_title,
+            html,
+            title: row.title,
+            guidance: row.guidance,
+            body,
+            version: row.version,
+            psgs,
+            pillars,
+            updated_by: row.updated_by,
+            updated_by_org: row.updated_by_org,
+            updated_at: row.updated_at,
+            removed: row.removed_at.is_some(),
+            can_edit,
+            viewer: actor.person.id,
+        })
+    }
+
     /// An audit entry for a change to section `section_id` of the plan by `actor`, from where
     /// they are.
     pub async fn change(
@@ -56,37 +117,25 @@ mod support {
 /// A section and what the viewer may do with it.
 #[server(prefix = "/api", endpoint = "section")]
 pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, AppError> {
-    use crate::access::domain::PlanAction;
-    let db = crate::foundation::state::db()?;
-    let (actor, row) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
-    let (psgs, pillars) = super::db::tags(&db, section_id).await?;
-    // Rendering and sanitising is the costliest step of a page view; a version renders once,
-    // off the async workers.
-    let html = db
-        .memo(
-            "sections.html",
-            format!("{section_id}:{}", row.version),
-            || async { Ok(crate::foundation::markdown::served::safe_html(row.body.clone()).await) },
-        )
-        .await?;
-    Ok(SectionDetail {
-        id: row.id,
-        plan_id,
-        plan_title: row.plan_title,
-        html,
-        title: row.title,
-        guidance: row.guidance,
-        body: row.body,
-        version: row.version,
-        psgs,
-        pillars,
-        updated_by: row.updated_by,
-        updated_by_org: row.updated_by_org,
-        updated_at: row.updated_at,
-        removed: row.removed_at.is_some(),
-        can_edit: actor.may(PlanAction::Edit),
-        viewer: actor.person.id,
-    })
+    support::detail(plan_id, section_id, support::Text::Both).await
+}
+
+/// What the section page needs of a section: no rendered text (the page shows the copy with
+/// comment passages marked, which the comment threads bring), and the Markdown source only
+/// when `editing` and the viewer may edit. `body` and `html` are left empty otherwise, so the
+/// page and its hydration data carry the section's text once per use, not three times.
+#[server(prefix = "/api", endpoint = "section_page")]
+pub async fn section_page(
+    plan_id: i64,
+    section_id: i64,
+    editing: bool,
+) -> Result<SectionDetail, AppError> {
+    let text = if editing {
+        support::Text::SourceIfEditor
+    } else {
+        support::Text::None
+    };
+    support::detail(plan_id, section_id, text).await
 }
 
 /// Saves a new version of the body, based on version `base_version`: saved, merged with what

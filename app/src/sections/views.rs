@@ -17,9 +17,9 @@ pub struct SectionDetail {
     pub title: String,
     /// Guidance from the template.
     pub guidance: String,
-    /// Markdown source.
+    /// Markdown source (empty from `section_page` unless editing).
     pub body: String,
-    /// Sanitised HTML of the body.
+    /// Sanitised HTML of the body (empty from `section_page`).
     pub html: String,
     /// Saves so far (the version a save must be based on).
     pub version: i64,

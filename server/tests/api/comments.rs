@@ -148,6 +148,7 @@ impl Fixture {
         SectionThreads {
             plan_id: self.plan,
             section_id: self.section,
+            editing: false,
         }
     }
 
@@ -726,6 +727,7 @@ async fn the_demo_plan_has_threads_with_a_mention_replies_and_a_resolved_one() {
     let threads = SectionThreads {
         plan_id: parts[2].parse().unwrap(),
         section_id: parts[4].parse().unwrap(),
+        editing: false,
     };
     let all = app.call(&donor, threads).await.expect("threads");
     let thread = thread_of(&all, thread.parse().unwrap());

@@ -15,6 +15,7 @@ mod checklist;
 mod comments;
 mod content_bounds;
 mod crash;
+mod delivery;
 mod forms;
 mod home;
 mod hostile_text;

@@ -103,8 +103,10 @@ struct CommentsState {
 }
 
 /// Loads the threads of the section in the address (`/plans/:id/sections/:section`) for
-/// [`SectionComments`]; call it at the top of the section page.
-pub fn provide_section_comments() {
+/// [`SectionComments`]; call it at the top of the section page. While `editing` (the page
+/// shows the section in its editor to those who may edit) they come without the text for
+/// those who may edit.
+pub fn provide_section_comments(editing: Signal<bool>) {
     let params = leptos_router::hooks::use_params_map();
     let ids = move || {
         params.with(|p| {
@@ -134,11 +136,12 @@ pub fn provide_section_comments() {
                 actions.resolve.version().get(),
                 actions.reopen.version().get(),
                 refresh.get(),
+                editing.get(),
             )
         },
-        |(ids, ..)| async move {
+        |(ids, .., editing)| async move {
             match ids {
-                Some((plan, section)) => section_threads(plan, section).await,
+                Some((plan, section)) => section_threads(plan, section, editing).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -260,7 +263,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
                 <div class="comments-text">
                     <Transition fallback=|| view! { <p>"Loading…"</p> }>
                         {move || Suspend::new(async move {
-                            data.await.ok().map(|d| view! {
+                            data.await.ok().filter(|d| !d.html.is_empty()).map(|d| view! {
                                 <article
                                     class="panel prose annotated"
                                     node_ref=article

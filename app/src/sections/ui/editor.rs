@@ -29,12 +29,15 @@ pub fn Editor(
         _ => (detail.body.clone(), detail.version),
     };
     let body = RwSignal::new(start_body.clone());
-    // The server's sanitised rendering to start with; re-rendered in the browser as text changes.
-    let preview = RwSignal::new(if start_body == detail.body {
-        detail.html.clone()
-    } else {
-        to_html(&start_body)
-    });
+    // The server renders and sanitises the first preview (the page does not carry a rendered
+    // copy of the text for it); the browser renders its own as the text changes. Hydration
+    // keeps the server's markup, so the first rendering in the browser only serves pages that
+    // open the editor without a reload.
+    #[cfg(feature = "ssr")]
+    let first_preview = crate::foundation::markdown::to_safe_html(&start_body);
+    #[cfg(not(feature = "ssr"))]
+    let first_preview = to_html(&start_body);
+    let preview = RwSignal::new(first_preview);
     let set_text = move |text: String| {
         preview.set(to_html(&text));
         body.set(text);
