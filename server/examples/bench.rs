@@ -696,9 +696,16 @@ async fn main() {
         .await
         .expect("reader org");
     let reader_hash = app::auth::password::hash_password(
-        NewPassword::parse(PASSWORD, PASSWORD)
-            .map_err(|_| ())
-            .expect("password"),
+        NewPassword::parse(
+            PASSWORD,
+            PASSWORD,
+            &app::auth::domain::Owner {
+                email: READER,
+                name: "Bench Reader",
+            },
+        )
+        .map_err(|_| ())
+        .expect("password"),
     )
     .await
     .expect("hash");

@@ -99,14 +99,19 @@ pub fn highlighted_html(markdown: &str, marks: &[(i64, usize, usize)]) -> String
     if !marks.is_empty() {
         owners.resize(text.len(), UNMARKED);
         for (i, (_, start, end)) in marks.iter().enumerate().rev() {
-            if let (Some(span), Ok(i)) = (owners.get_mut(*start..(*end).min(text.len())), u32::try_from(i)) {
+            if let (Some(span), Ok(i)) = (
+                owners.get_mut(*start..(*end).min(text.len())),
+                u32::try_from(i),
+            ) {
                 span.fill(i);
             }
         }
     }
     let owner = |pos: usize| {
         let i = *owners.get(pos)?;
-        marks.get(usize::try_from(i).ok()?).map(|(thread, ..)| *thread)
+        marks
+            .get(usize::try_from(i).ok()?)
+            .map(|(thread, ..)| *thread)
     };
     for run in &runs {
         let Some(original) = pieces.get(run.event).and_then(|p| p.first()).cloned() else {

@@ -4,9 +4,9 @@
 
 pub mod audit;
 pub mod countries;
-pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod cpu;
+pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod form_return;

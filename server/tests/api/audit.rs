@@ -7,10 +7,10 @@ use app::admin::api::UpdateOrganisation;
 use app::checklist::api::UpdateChecklistItem;
 use app::foundation::people::OrgKind;
 use app::foundation::people::PlatformRole;
+use app::invitations::api::joining::AddMember;
 use app::pages::audit::api::PlatformAudit;
 use app::pages::audit::withhold::WITHHELD;
 use app::reviews::api::{RequestChanges, SubmitForReview};
-use app::invitations::api::joining::AddMember;
 use app::sections::api::{AddSection, MoveSection, RenameSection, SetSectionRemoved};
 
 use crate::helpers::{credentials, item_update, section_save, spawn_app, LedPlan, TestApp};

@@ -105,6 +105,7 @@ async fn a_deeply_nested_section_stored_before_the_limit_is_still_served_promptl
             SectionThreads {
                 plan_id,
                 section_id,
+                editing: false,
             },
         ),
     )

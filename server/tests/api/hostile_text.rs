@@ -385,6 +385,7 @@ async fn world(app: &TestApp) -> World {
             plan_id: plan,
             section_id: section,
             version,
+            kind: None,
         };
         app.call(&reviewer, approve).await.expect("approved");
     }

@@ -5,7 +5,7 @@
 
 use app::access::api::{ChangeGrant, GrantToOrganisation, GrantToPerson};
 use app::admin::api::{
-    AddMember, CreateOrganisation, RemoveMember, SetMemberRole, SetPersonActive, SetPlatformRole,
+    CreateOrganisation, RemoveMember, SetMemberRole, SetPersonActive, SetPlatformRole,
     UpdateOrganisation,
 };
 use app::checklist::api::{
@@ -13,6 +13,7 @@ use app::checklist::api::{
 };
 use app::checklist::template_api::{AddChecklistTemplateItem, UpdateChecklistTemplateItem};
 use app::foundation::people::{OrgKind, PlatformRole};
+use app::invitations::api::joining::{AcceptMembership, AddMember, MembershipInvitations};
 use app::invitations::api::{Invite, InviteToPlan};
 use app::plans::api::CreatePlan;
 use app::reviews::api::{
@@ -132,15 +133,25 @@ async fn every_kind_of_audited_change_lands_with_its_entry_or_not_at_all() {
             }
         )
     );
-    let member = app
-        .person("member@example.org", PlatformRole::Member, None)
-        .await;
+    let (member_client, member) = app.loner("member@example.org").await;
     let add = || AddMember {
         org_id: org,
         email: "member@example.org".into(),
         role: "member".into(),
     };
-    audited!(&app, "add a member", app.call(&admin, add()));
+    audited!(&app, "invite a person to join", app.call(&admin, add()));
+    let offers = app
+        .call(&member_client, MembershipInvitations {})
+        .await
+        .expect("invitations");
+    let accept = || AcceptMembership {
+        invitation_id: offers[0].id,
+    };
+    audited!(
+        &app,
+        "join an organisation",
+        app.call(&member_client, accept())
+    );
     audited!(
         &app,
         "change a member's role",
@@ -498,6 +509,7 @@ async fn every_kind_of_audited_change_lands_with_its_entry_or_not_at_all() {
                 plan_id: small,
                 section_id: approved,
                 version: 2,
+                kind: None,
             }
         )
     );

@@ -6,28 +6,28 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::api::AuditLine;
-use crate::access::domain::{can, Access, PlanAction, PlanRole};
+use crate::access::domain::{can, Access, PlanAction, PlanRole, PlanRoles};
 
 /// What a line shows in place of the content of a plan the viewer may not read.
 pub const WITHHELD: &str = "details withheld: you have no role on this plan";
 
 /// The plans a person may read, given `(plan, role)` for every grant that reaches them:
-/// decided by [`can`] from their effective role on each, as every plan page decides it.
+/// decided by [`can`] from the union of their roles on each, as every plan page decides it.
 pub fn readable_plans(
     grants: &[(i64, PlanRole)],
     platform_admin: bool,
     active: bool,
 ) -> BTreeSet<i64> {
-    let mut roles = BTreeMap::<i64, PlanRole>::new();
+    let mut roles = BTreeMap::<i64, PlanRoles>::new();
     for &(plan, role) in grants {
-        let best = roles.entry(plan).or_insert(role);
-        *best = (*best).max(role);
+        let held = roles.entry(plan).or_default();
+        *held = held.with(role);
     }
     roles
         .into_iter()
-        .filter(|&(_, role)| {
+        .filter(|&(_, roles)| {
             let access = Access {
-                role: Some(role),
+                roles,
                 platform_admin,
                 active,
             };

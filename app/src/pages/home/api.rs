@@ -76,7 +76,7 @@ pub async fn my_work() -> Result<Work, AppError> {
         .await?
         .plans
         .into_iter()
-        .filter(|p| p.role.is_some())
+        .filter(|p| !p.roles.is_empty())
         .collect();
     let plan_ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
     let title_of = |id: i64| {
@@ -193,7 +193,7 @@ pub async fn my_work() -> Result<Work, AppError> {
             .map(|p| MyPlan {
                 id: p.id,
                 title: p.title,
-                role: p.role.map(|r| r.label().to_owned()).unwrap_or_default(),
+                role: p.roles.labels(),
                 status: p.status.label().to_owned(),
             })
             .collect(),
