@@ -466,7 +466,9 @@ fn pages(w: &World) -> Vec<(String, &Client, &'static str)> {
         (format!("/admin/organisations/{org}"), &w.admin, "lo"),
         (format!("/admin/organisations/{org}"), &w.lead, "lo"),
         ("/admin/people".into(), &w.admin, "efijloqr"),
-        ("/admin/audit".into(), &w.admin, "adeflopqrxyz"),
+        // Plan content (a, d, x, y, z) is withheld from an administrator without a role on
+        // the plan; the plan's own trail below shows it to its lead.
+        ("/admin/audit".into(), &w.admin, "elopqr"),
         (
             with_query(
                 "/admin/audit",
