@@ -8,6 +8,7 @@ import {
   loggedInContext,
   logInAs,
   openSection,
+  startEditing,
   paragraphs,
   settle,
   storedDrafts,
@@ -37,6 +38,7 @@ test('after logging out, the next person on the same browser never sees the firs
   try {
     await logInAs(page, JUSTICE);
     const path = await openSection(page, DEMO_PLAN.id, SECTION);
+    await startEditing(page);
     const e = editor(page);
     const saved = await e.body.inputValue();
     await typeInEditor(page, `${saved}\n\nOur negotiating position (justice ${stamp}).`, `justice ${stamp}`);
@@ -49,7 +51,7 @@ test('after logging out, the next person on the same browser never sees the firs
 
     // The next person opens the same section on the same browser: only the saved text.
     await logInAs(page, CIVIL);
-    await page.goto(path);
+    await page.goto(`${path}?edit`);
     await settle(page);
     await expect(e.body).toHaveValue(saved);
     await expect(e.state).toHaveText('All changes saved');
@@ -72,6 +74,7 @@ test('a logout that ran no script leaves no draft for the next person either: it
   try {
     await logInAs(page, JUSTICE);
     const path = await openSection(page, DEMO_PLAN.id, SECTION);
+    await startEditing(page);
     const e = editor(page);
     const saved = await e.body.inputValue();
     await typeInEditor(page, `${saved}\n\nOur negotiating position (justice ${stamp}).`, `justice ${stamp}`);
@@ -84,7 +87,7 @@ test('a logout that ran no script leaves no draft for the next person either: it
     // The next person logs in: the first one's draft goes, and is never shown.
     await logInAs(page, CIVIL);
     await expect.poll(() => storedDrafts(page)).toEqual({});
-    await page.goto(path);
+    await page.goto(`${path}?edit`);
     await settle(page);
     await expect(e.body).toHaveValue(saved);
     await expect(e.state).toHaveText('All changes saved');
@@ -106,7 +109,9 @@ async function draftOvertaken(browser: import('@playwright/test').Browser, stamp
   const other = await loggedInContext(browser, DONOR);
   const problems = [...watchForErrors(me.page), ...watchForErrors(other.page)];
   const path = await openSection(me.page, DEMO_PLAN.id, SECTION);
+  await startEditing(me.page);
   await openSection(other.page, DEMO_PLAN.id, SECTION);
+  await startEditing(other.page);
   const base = paragraphs(await editor(me.page).body.inputValue());
   expect(base.length, 'the demo section should have at least two paragraphs').toBeGreaterThanOrEqual(2);
   const version = await versionOf(me.page);

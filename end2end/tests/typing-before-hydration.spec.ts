@@ -6,6 +6,7 @@ import {
   isHydrated,
   logInAs,
   openSection,
+  startEditing,
   settle,
   storedDrafts,
   throttle,
@@ -21,7 +22,8 @@ test('text typed in the editor and the comment boxes before the page is hydrated
   const problems = watchForErrors(page);
   const stamp = Date.now();
   await logInAs(page, JUSTICE);
-  const path = await openSection(page, DEMO_PLAN.id, 'PSG 5 - Revenues and services');
+  const path = `${await openSection(page, DEMO_PLAN.id, 'PSG 5 - Revenues and services')}?edit`;
+  await startEditing(page);
   const e = editor(page);
   const saved = await e.body.inputValue();
   const version = Number((await page.locator('p.last-change').innerText()).match(/version (\d+)/)![1]);

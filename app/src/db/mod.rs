@@ -115,8 +115,13 @@ impl Writer<'_> {
     }
 
     /// Begins a transaction on the writer's connection. Dropping it uncommitted rolls it back.
+    ///
+    /// The lane's transactions write, so they take SQLite's write lock at `BEGIN IMMEDIATE`
+    /// (waiting out the busy timeout if another process holds it). A deferred transaction that
+    /// reads before it writes, as a save decided in the lane does, would otherwise hold a read
+    /// snapshot that can fail to become a write one (SQLITE_BUSY_SNAPSHOT, without waiting).
     pub async fn begin(&mut self) -> DbResult<Tx<'_>> {
-        Ok(self.conn.begin().await?)
+        Ok(self.conn.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 

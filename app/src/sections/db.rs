@@ -267,13 +267,59 @@ pub async fn save_body_tx(db: &Db, tx: &mut Tx<'_>, r: &NewRevision) -> DbResult
 
 /// The body of revision `number` of section `section_id`.
 pub async fn revision_body(db: &Db, section_id: i64, number: i64) -> DbResult<String> {
-    Ok(
-        sqlx::query_scalar("SELECT body FROM revisions WHERE section_id = $1 AND number = $2")
-            .bind(section_id)
-            .bind(number)
-            .fetch_one(db.reader())
-            .await?,
+    Ok(sqlx::query_scalar(REVISION_BODY)
+        .bind(section_id)
+        .bind(number)
+        .fetch_one(db.reader())
+        .await?)
+}
+
+const REVISION_BODY: &str = "SELECT body FROM revisions WHERE section_id = $1 AND number = $2";
+
+/// [`revision_body`] read inside `tx`; `None` when there is no such revision.
+pub async fn revision_body_in(
+    tx: &mut Tx<'_>,
+    section_id: i64,
+    number: i64,
+) -> DbResult<Option<String>> {
+    Ok(sqlx::query_scalar(REVISION_BODY)
+        .bind(section_id)
+        .bind(number)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// What a save is decided against: the section's version and text as they are now.
+#[derive(Debug, Clone)]
+pub struct CurrentText {
+    /// The current version.
+    pub version: i64,
+    /// Its text.
+    pub body: String,
+    /// Whether the section was removed.
+    pub removed: bool,
+}
+
+/// Section `id` of plan `plan_id` as it is inside `tx` (never a memo: the writer lane decides
+/// on this); `None` when the plan has no such section.
+pub async fn current_text(tx: &mut Tx<'_>, plan_id: i64, id: i64) -> DbResult<Option<CurrentText>> {
+    let row = sqlx::query(
+        "SELECT s.version, r.body, s.removed_at FROM sections s
+         JOIN revisions r ON r.section_id = s.id AND r.number = s.version
+         WHERE s.id = $1 AND s.plan_id = $2",
     )
+    .bind(id)
+    .bind(plan_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(CurrentText {
+            version: r.try_get("version")?,
+            body: r.try_get("body")?,
+            removed: r.try_get::<Option<i64>, _>("removed_at")?.is_some(),
+        })
+    })
+    .transpose()
 }
 
 /// The section's revisions, newest first.
@@ -302,9 +348,13 @@ pub async fn revisions(db: &Db, section_id: i64) -> DbResult<Vec<RevisionSummary
         .map_err(DbError::from)
 }
 
-/// Names of the people who saved versions after `after`, in the order they first did
-/// (for "merged with changes by ...").
-pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec<String>> {
+/// Who saved section `section_id` after version `after`, each once, in order (read inside
+/// `tx`).
+pub async fn authors_after_in(
+    tx: &mut Tx<'_>,
+    section_id: i64,
+    after: i64,
+) -> DbResult<Vec<String>> {
     let names: Vec<Option<String>> = sqlx::query_scalar(
         "SELECT p.display_name FROM revisions r LEFT JOIN people p ON p.id = r.author_id
          WHERE r.section_id = $1 AND r.number > $2
@@ -312,7 +362,7 @@ pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec
     )
     .bind(section_id)
     .bind(after)
-    .fetch_all(db.reader())
+    .fetch_all(&mut **tx)
     .await?;
     Ok(names.into_iter().flatten().collect())
 }

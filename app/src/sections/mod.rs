@@ -6,6 +6,8 @@ pub mod db;
 pub mod diff;
 pub mod domain;
 pub mod edits;
+#[cfg(feature = "ssr")]
+pub mod in_lane;
 pub mod merge;
 #[cfg(feature = "ssr")]
 pub mod save;

@@ -2,11 +2,16 @@
 //! each waits for the lane, and most of each save's time in the lane goes to round trips for
 //! `BEGIN` and `COMMIT` rather than to its own statements. Saves that arrive while the lane is
 //! busy wait here and are then written together, in one transaction: each keeps its own
-//! version check, revision and audit entry, and learns its own outcome.
+//! revision and audit entry, and learns its own outcome.
 //!
-//! A save found stale writes nothing, so it cannot spoil the others in its transaction. A save
-//! that fails otherwise may have written part of itself: the transaction is rolled back, that
-//! save gets its error and the others are written again.
+//! A person's save is decided inside the lane ([`decide`], see [`super::in_lane`]): read the
+//! section as it is, merge, write. Nobody's write can land in between, so it never loses a
+//! race and never goes round again, however many people save the same section at once. A
+//! ready-made revision ([`save`]: demo data, tools) keeps its own version check instead, and
+//! one found stale writes nothing, so it cannot spoil the others in its transaction.
+//!
+//! A save that fails in the database may have written part of itself: the transaction is
+//! rolled back, that save gets its error and the others are decided and written again.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,14 +19,31 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::oneshot;
 
 use super::db::{save_body_tx, NewRevision};
+use super::in_lane::{decide_and_write, Decision, SaveRequest};
 use crate::db::{Db, DbError, DbResult};
 
 /// Bounds how long one transaction holds the lane while other kinds of write wait.
 const MOST_PER_COMMIT: usize = 32;
 
+/// What waits for the lane.
+enum Job {
+    /// A revision written as it is, if its expected version is still current.
+    Revision(NewRevision),
+    /// A person's save, decided in the lane.
+    Save(SaveRequest),
+}
+
+/// What a job came to.
+enum Landed {
+    /// The revision's number.
+    Number(i64),
+    /// How the save was decided.
+    Decided(Decision),
+}
+
 struct Waiting {
-    revision: NewRevision,
-    outcome: oneshot::Sender<DbResult<i64>>,
+    job: Job,
+    outcome: oneshot::Sender<DbResult<Landed>>,
 }
 
 /// The saves waiting for the lane on one database, and whether a task is writing them.
@@ -42,13 +64,30 @@ fn lock(queue: &SaveQueue) -> MutexGuard<'_, State> {
     queue.state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Writes `revision` (alone, or with the saves waiting beside it) and returns its number.
+/// Writes `revision` (alone, or with the saves waiting beside it) and returns its number;
+/// `Stale` when its expected version is no longer current.
 pub async fn save(db: &Db, revision: NewRevision) -> DbResult<i64> {
+    match enqueue(db, Job::Revision(revision)).await? {
+        Landed::Number(n) => Ok(n),
+        Landed::Decided(_) => Err(DbError::SharedWriteFailed),
+    }
+}
+
+/// Decides `request` in the lane against the section as it is then, and writes what it
+/// decides (alone, or with the saves waiting beside it).
+pub async fn decide(db: &Db, request: SaveRequest) -> DbResult<Decision> {
+    match enqueue(db, Job::Save(request)).await? {
+        Landed::Decided(decision) => Ok(decision),
+        Landed::Number(_) => Err(DbError::SharedWriteFailed),
+    }
+}
+
+async fn enqueue(db: &Db, job: Job) -> DbResult<Landed> {
     let queue = db.shared::<SaveQueue>();
     let (outcome, result) = oneshot::channel();
     let start = {
         let mut state = lock(&queue);
-        state.waiting.push_back(Waiting { revision, outcome });
+        state.waiting.push_back(Waiting { job, outcome });
         !std::mem::replace(&mut state.draining, true)
     };
     if start {
@@ -94,8 +133,16 @@ async fn write(db: &Db, batch: Vec<Waiting>) -> Vec<Waiting> {
     let mut written = Vec::with_capacity(batch.len());
     let mut rest = batch.into_iter();
     while let Some(w) = rest.next() {
-        match save_body_tx(db, &mut tx, &w.revision).await {
-            Ok(number) => written.push((w, Ok(number))),
+        let landed = match &w.job {
+            Job::Revision(revision) => save_body_tx(db, &mut tx, revision)
+                .await
+                .map(Landed::Number),
+            Job::Save(request) => decide_and_write(db, &mut tx, request)
+                .await
+                .map(Landed::Decided),
+        };
+        match landed {
+            Ok(landed) => written.push((w, Ok(landed))),
             Err(DbError::Stale) => written.push((w, Err(DbError::Stale))),
             Err(e) => {
                 if let Err(rollback) = tx.rollback().await {
