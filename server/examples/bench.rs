@@ -27,7 +27,7 @@ const SECTIONS: usize = 40;
 type WriterView = std::sync::Mutex<(i64, Vec<String>)>;
 const WORDS: usize = 1500;
 const REVISIONS: i64 = 100;
-const PASSWORD: &str = "benchmark password";
+const PASSWORD: &str = "seven rivers cross Freetown at dawn 2026";
 const READER: &str = "reader@example.org";
 
 /// Deterministic filler text: paragraphs of plausible words.
@@ -913,14 +913,26 @@ async fn main() {
     };
     // 32 people co-authoring ONE section (32 paragraphs, ~1,500 words), each rewriting their
     // own paragraph from the version and text they last saw, as the editor does: the
-    // contention co-authoring is about. Untouched by the scenario above (which saves sections
-    // 0-31), so it starts at version REVISIONS.
+    // contention co-authoring is about. The last section, which no other scenario saves.
     let shared_section = sections[sections.len() - 1];
     let writers_view: std::sync::Arc<Vec<WriterView>> = {
         let paragraphs: Vec<String> = (0..32u64).map(|p| text(7_000 + p, WORDS / 32)).collect();
+        // The shared text, saved once as the version every writer starts from.
+        let seeded = client
+            .post(format!("{base}/api/save_section"))
+            .form(&[
+                ("plan_id", plan.to_string()),
+                ("section_id", shared_section.to_string()),
+                ("base_version", REVISIONS.to_string()),
+                ("body", paragraphs.join("\n\n")),
+            ])
+            .send()
+            .await
+            .expect("seed the shared section");
+        assert!(seeded.status().is_success(), "seed the shared section");
         std::sync::Arc::new(
             (0..32)
-                .map(|_| std::sync::Mutex::new((REVISIONS, paragraphs.clone())))
+                .map(|_| std::sync::Mutex::new((REVISIONS + 1, paragraphs.clone())))
                 .collect(),
         )
     };
