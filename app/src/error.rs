@@ -108,8 +108,12 @@ pub enum AppError {
     /// Something failed on the server; the log has the details.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
-    /// The request could not reach or be read by the server function.
-    #[error("The request could not be completed: {0}")]
+    /// The request could not reach or be read by the server function. People are told in
+    /// plain words (the cause, e.g. the browser's "TypeError: Failed to fetch", is kept for
+    /// logs and debugging, not shown).
+    #[error(
+        "The server could not be reached, or could not read what was sent. Check your connection and try again: what you typed is still here."
+    )]
     Transport(String),
 }
 

@@ -159,6 +159,14 @@ pub fn Editor(
         restored.set(None);
         outcome.set(Some(result));
     });
+    // A save under way makes the last outcome stale: it must not sit beside "Saving..." or
+    // beside the error of this save ("Nothing new to save." next to a failure).
+    let saving = save.pending();
+    Effect::new(move |_| {
+        if saving.get() || errors.get().is_some() {
+            outcome.set(None);
+        }
+    });
     let dirty = move || body.with(|b| saved.with(|s| b != s));
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
@@ -198,9 +206,23 @@ pub fn Editor(
                 </div>
             </div>
             <div class="editor-bar">
-                <button type="submit" class="primary">"Save"</button>
+                // Pressed once: a second press while the first save travels would only queue a
+                // copy of it.
+                <button type="submit" class="primary" prop:disabled=move || saving.get() aria-busy=move || saving.get().then_some("true")>
+                    {move || if saving.get() { "Saving…" } else { "Save" }}
+                </button>
                 <span class="save-state" role="status" aria-live="polite">
-                    {move || if dirty() { "Unsaved changes (kept in this browser until saved)" } else { "All changes saved" }}
+                    {move || if saving.get() {
+                        "Saving…"
+                    } else if dirty() {
+                        if errors.with(Option::is_some) {
+                            "Not saved: your text is kept in this browser until it is"
+                        } else {
+                            "Unsaved changes (kept in this browser until saved)"
+                        }
+                    } else {
+                        "All changes saved"
+                    }}
                 </span>
             </div>
         </ActionForm>
