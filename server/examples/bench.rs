@@ -627,6 +627,61 @@ fn peak_rss_mib() -> f64 {
         / 1024.0
 }
 
+/// What a save came to, as the editor reads it.
+enum Saved {
+    /// Written as this version.
+    Saved(i64),
+    /// Merged with others' saves and written as this version, with this text.
+    Merged(i64, String),
+    /// Overlapping changes: nothing written.
+    Conflict,
+    /// Refused (409, e.g. "save again in a moment").
+    Refused,
+    /// Anything else (a failure, an unreadable answer).
+    Failed,
+}
+
+/// Saves `body` as the editor does, from `version`.
+async fn post_save(
+    client: &reqwest::Client,
+    base: &str,
+    plan: i64,
+    section: i64,
+    version: i64,
+    body: String,
+) -> Saved {
+    let res = client
+        .post(format!("{base}/api/save_section"))
+        .form(&[
+            ("plan_id", plan.to_string()),
+            ("section_id", section.to_string()),
+            ("base_version", version.to_string()),
+            ("body", body),
+        ])
+        .send()
+        .await;
+    let Ok(res) = res else { return Saved::Failed };
+    if res.status() == reqwest::StatusCode::CONFLICT {
+        return Saved::Refused;
+    }
+    let Ok(answer) = res.json::<serde_json::Value>().await else {
+        return Saved::Failed;
+    };
+    let version = |v: &serde_json::Value| v["version"].as_i64();
+    if let Some(n) = answer.get("Saved").and_then(version) {
+        return Saved::Saved(n);
+    }
+    if let Some(merged) = answer.get("Merged") {
+        if let (Some(n), Some(body)) = (version(merged), merged["body"].as_str()) {
+            return Saved::Merged(n, body.to_owned());
+        }
+    }
+    if answer.get("Conflict").is_some() {
+        return Saved::Conflict;
+    }
+    Saved::Failed
+}
+
 #[tokio::main]
 async fn main() {
     let secs: u64 = std::env::var("BENCH_SECONDS")
@@ -883,26 +938,8 @@ async fn main() {
             async move {
                 let version = versions[w].load(std::sync::atomic::Ordering::Relaxed);
                 let body = text(((w as u64) << 40) | i as u64, WORDS);
-                let res = client
-                    .post(format!("{base}/api/save_section"))
-                    .form(&[
-                        ("plan_id", plan.to_string()),
-                        ("section_id", section.to_string()),
-                        ("base_version", version.to_string()),
-                        ("body", body),
-                    ])
-                    .send()
-                    .await;
-                let Ok(res) = res else { return false };
-                let Ok(v) = res.json::<serde_json::Value>().await else {
-                    return false;
-                };
-                match v
-                    .get("Saved")
-                    .or_else(|| v.get("Merged"))
-                    .and_then(|s| s["version"].as_i64())
-                {
-                    Some(n) => {
+                match post_save(&client, &base, plan, section, version, body).await {
+                    Saved::Saved(n) | Saved::Merged(n, _) => {
                         versions[w].store(n, std::sync::atomic::Ordering::Relaxed);
                         true
                     }
@@ -918,68 +955,61 @@ async fn main() {
     let writers_view: std::sync::Arc<Vec<WriterView>> = {
         let paragraphs: Vec<String> = (0..32u64).map(|p| text(7_000 + p, WORDS / 32)).collect();
         // The shared text, saved once as the version every writer starts from.
-        let seeded = client
-            .post(format!("{base}/api/save_section"))
-            .form(&[
-                ("plan_id", plan.to_string()),
-                ("section_id", shared_section.to_string()),
-                ("base_version", REVISIONS.to_string()),
-                ("body", paragraphs.join("\n\n")),
-            ])
-            .send()
-            .await
-            .expect("seed the shared section");
-        assert!(seeded.status().is_success(), "seed the shared section");
+        let body = paragraphs.join("\n\n");
+        let seeded = post_save(&client, &base, plan, shared_section, REVISIONS, body).await;
+        assert!(matches!(seeded, Saved::Saved(_)), "seed the shared section");
         std::sync::Arc::new(
             (0..32)
                 .map(|_| std::sync::Mutex::new((REVISIONS + 1, paragraphs.clone())))
                 .collect(),
         )
     };
+    // Saved, merged, conflict, refused, failed.
+    let outcomes: std::sync::Arc<[std::sync::atomic::AtomicUsize; 5]> = Default::default();
     let one_section_saves = {
         let (client, base, views) = (client.clone(), base.clone(), writers_view.clone());
+        let outcomes = outcomes.clone();
         move |w: usize, i: usize| {
             let (client, base, views) = (client.clone(), base.clone(), views.clone());
+            let tally = outcomes.clone();
             async move {
-                let (version, body) = {
+                // The writer's paragraph as last landed, put back if this save does not land,
+                // so the final check looks for landed text only.
+                let (version, body, landed_paragraph) = {
                     let Ok(mut view) = views[w].lock() else {
                         return false;
                     };
-                    if let Some(p) = view.1.get_mut(w) {
-                        *p = text(((w as u64) << 40) | i as u64, WORDS / 32);
-                    }
-                    (view.0, view.1.join("\n\n"))
+                    let fresh = text(((w as u64) << 40) | i as u64, WORDS / 32);
+                    let landed = view.1.get_mut(w).map(|p| std::mem::replace(p, fresh));
+                    (view.0, view.1.join("\n\n"), landed)
                 };
-                let res = client
-                    .post(format!("{base}/api/save_section"))
-                    .form(&[
-                        ("plan_id", plan.to_string()),
-                        ("section_id", shared_section.to_string()),
-                        ("base_version", version.to_string()),
-                        ("body", body),
-                    ])
-                    .send()
-                    .await;
-                let Ok(res) = res else { return false };
-                // Refused (409), a conflict or a failure all count as errors.
-                let Ok(v) = res.json::<serde_json::Value>().await else {
-                    return false;
-                };
+                // A conflict, a refusal (409) or a failure counts as an error; each is tallied.
+                let outcome = post_save(&client, &base, plan, shared_section, version, body).await;
+                tally[match outcome {
+                    Saved::Saved(_) => 0,
+                    Saved::Merged(..) => 1,
+                    Saved::Conflict => 2,
+                    Saved::Refused => 3,
+                    Saved::Failed => 4,
+                }]
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Ok(mut view) = views[w].lock() else {
                     return false;
                 };
-                if let Some(saved) = v.get("Saved") {
-                    view.0 = saved["version"].as_i64().unwrap_or(view.0);
-                    return true;
-                }
-                if let Some(merged) = v.get("Merged") {
-                    view.0 = merged["version"].as_i64().unwrap_or(view.0);
-                    if let Some(body) = merged["body"].as_str() {
-                        view.1 = body.split("\n\n").map(str::to_owned).collect();
+                match outcome {
+                    Saved::Saved(landed) => view.0 = landed,
+                    Saved::Merged(landed, merged) => {
+                        view.0 = landed;
+                        view.1 = merged.split("\n\n").map(str::to_owned).collect();
                     }
-                    return true;
+                    Saved::Conflict | Saved::Refused | Saved::Failed => {
+                        if let (Some(p), Some(landed)) = (view.1.get_mut(w), landed_paragraph) {
+                            *p = landed;
+                        }
+                        return false;
+                    }
                 }
-                false
+                true
             }
         }
     };
@@ -1016,7 +1046,16 @@ async fn main() {
                     .is_some_and(|mine| !body.contains(&mine))
             })
             .count();
-        println!("one section save: {lost} of 32 writers' last saved paragraphs missing from the section");
+        let n = |i: usize| outcomes[i].load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "one section save: {} saved, {} merged, {} conflicts, {} refused, {} failed; \
+             {lost} of 32 writers' last paragraphs missing from the section",
+            n(0),
+            n(1),
+            n(2),
+            n(3),
+            n(4)
+        );
     }
 
     println!(

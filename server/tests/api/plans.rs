@@ -273,21 +273,26 @@ async fn a_stale_save_of_another_paragraph_merges_and_of_the_same_paragraph_conf
     assert_eq!(out, Ok(SaveOutcome::Saved { version: 6 }));
 }
 
+/// A plan led by `lead@example.org` whose first section holds `n` paragraphs (`Paragraph 0.`
+/// ...) as version 2, one for each writer to edit.
+async fn section_of_paragraphs(app: &TestApp, n: usize) -> (LedPlan, Vec<String>) {
+    let led = lead_plan(app, "lead@example.org").await;
+    let base: Vec<String> = (0..n).map(|i| format!("Paragraph {i}.")).collect();
+    app.call(
+        &led.lead,
+        section_save(led.plan, led.section, 1, &base.join("\n\n")),
+    )
+    .await
+    .expect("saved");
+    (led, base)
+}
+
 #[tokio::test]
 async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
     let app = spawn_app().await;
-    let LedPlan {
-        lead,
-        plan,
-        org,
-        section: sid,
-        ..
-    } = lead_plan(&app, "lead@example.org").await;
     let writers = 12;
-    let base: Vec<String> = (0..writers).map(|i| format!("Paragraph {i}.")).collect();
-    app.call(&lead, section_save(plan, sid, 1, &base.join("\n\n")))
-        .await
-        .expect("saved");
+    let (led, base) = section_of_paragraphs(&app, writers).await;
+    let (lead, plan, org, sid) = (led.lead, led.plan, led.org, led.section);
     let mut clients = Vec::new();
     for i in 0..writers {
         let (client, _) = app.member_of(org, &format!("w{i}@example.org")).await;
@@ -374,18 +379,9 @@ async fn many_concurrent_stale_saves_never_lose_a_landed_text() {
 #[tokio::test]
 async fn many_people_saving_their_own_paragraphs_of_one_section_at_once_all_land() {
     let app = spawn_app().await;
-    let LedPlan {
-        lead,
-        plan,
-        org,
-        section: sid,
-        ..
-    } = lead_plan(&app, "lead@example.org").await;
     let (writers, rounds) = (32, 5);
-    let base: Vec<String> = (0..writers).map(|i| format!("Paragraph {i}.")).collect();
-    app.call(&lead, section_save(plan, sid, 1, &base.join("\n\n")))
-        .await
-        .expect("saved");
+    let (led, base) = section_of_paragraphs(&app, writers).await;
+    let (lead, plan, org, sid) = (led.lead, led.plan, led.org, led.section);
     let mut tasks = Vec::new();
     for i in 0..writers {
         let (client, _) = app.member_of(org, &format!("w{i}@example.org")).await;
