@@ -123,7 +123,10 @@ test('a lead grants an organisation the editor role, a member edits, and after d
     // The lead cannot revoke the plan's only lead.
     await lp.goto(`/plans/${planId}/members`);
     await settle(lp);
-    await m.row(JUSTICE.name).getByRole('button', { name: `Revoke ${JUSTICE.name}` }).click();
+    // Revoking asks first, saying what it does.
+    await m.row(JUSTICE.name).getByText('Revoke', { exact: true }).click();
+    await expect(m.row(JUSTICE.name).locator('.confirm-step')).toContainText('a lead can grant a role again');
+    await m.row(JUSTICE.name).getByRole('button', { name: 'Yes, revoke' }).click();
     await expect(m.listAlert).toContainText('must keep at least one lead');
     await expect(m.row(JUSTICE.name)).toHaveCount(1);
     await expect(m.row(JUSTICE.name).locator('td').nth(2)).toHaveText('Lead');

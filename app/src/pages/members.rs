@@ -195,7 +195,9 @@ fn MemberRow(
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <input type="hidden" name="grant_id" value=grant2 />
                         <input type="hidden" name="role" value="" />
-                        <button type="submit" class="small danger" aria-label=revoke_label>"Revoke"</button>
+                        <crate::foundation::ui::confirm::ConfirmButton label="Revoke" name=revoke_label
+                            explain=format!("Revoke {name}'s role on this plan? They lose what it gives them at once; a lead can grant a role again.")
+                            confirm="Yes, revoke" />
                     </ActionForm>
                 </td>
             })}

@@ -205,7 +205,9 @@ fn MemberTable(
                                         <ActionForm action=actions.remove attr:class="inline">
                                             <input type="hidden" name="org_id" value=org_id.to_string() />
                                             <input type="hidden" name="person_id" value=m.person_id.to_string() />
-                                            <button type="submit" class="small danger">"Remove"</button>
+                                            <crate::foundation::ui::confirm::ConfirmButton label="Remove" name=format!("Remove {}", m.display_name)
+                                                explain=format!("Remove {} from the organisation? They lose the roles it gives them on plans at once; they can be invited again.", m.display_name)
+                                                confirm="Yes, remove" />
                                         </ActionForm>
                                     </td>
                                 })}

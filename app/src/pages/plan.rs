@@ -188,7 +188,9 @@ fn SectionList(
                                     <input type="hidden" name="plan_id" value=plan_id.to_string() />
                                     <input type="hidden" name="section_id" value=sid.clone() />
                                     <input type="hidden" name="remove" value="true" />
-                                    <button type="submit" class="small danger" aria-label=format!("Remove {}", s.title)>"Remove"</button>
+                                    <crate::foundation::ui::confirm::ConfirmButton label="Remove" name=format!("Remove {}", s.title)
+                                        explain=format!("Remove \u{201c}{}\u{201d} from the plan? Its text, history and comments are kept, and it can be restored from this page.", s.title)
+                                        confirm="Yes, remove it" />
                                 </ActionForm>
                             </span>
                         })}

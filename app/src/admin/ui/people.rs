@@ -54,7 +54,15 @@ pub fn PeopleTable(
                                             <ActionForm action=set_active attr:class="inline">
                                                 <input type="hidden" name="person_id" value=p.id.to_string() />
                                                 <input type="hidden" name="active" value=next_active />
-                                                <button type="submit" class="small" class:danger=p.active>{active_label}</button>
+                                                {if p.active {
+                                                    view! {
+                                                        <crate::foundation::ui::confirm::ConfirmButton label="Deactivate" name=format!("Deactivate {}", p.display_name)
+                                                            explain=format!("Deactivate {}? They are signed out everywhere and cannot log in; nothing they wrote is removed, and an administrator can reactivate them.", p.display_name)
+                                                            confirm="Yes, deactivate" />
+                                                    }.into_any()
+                                                } else {
+                                                    view! { <button type="submit" class="small">{active_label}</button> }.into_any()
+                                                }}
                                             </ActionForm>
                                             <ActionForm action=set_role attr:class="inline">
                                                 <input type="hidden" name="person_id" value=p.id.to_string() />

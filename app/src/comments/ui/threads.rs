@@ -15,6 +15,7 @@ use crate::comments::api::{
 use crate::comments::views::{AnchorState, CommentView, ThreadView, ThreadsOfSection};
 use crate::error::AppError;
 use crate::foundation::drafts::{self as kept, DraftKey};
+use crate::foundation::ui::confirm::ConfirmButton;
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
 use crate::foundation::ui::format_time;
 use crate::foundation::ui::typed::keep_typed;
@@ -521,7 +522,10 @@ fn Comment(
             .or_else(|| comment.source.clone())
             .unwrap_or_default(),
     );
-    let confirm = format!("Delete this comment by {}?", comment.author);
+    let confirm = format!(
+        "Delete this comment by {}? Its text goes for everyone; the thread keeps a note that a comment was deleted. This cannot be undone.",
+        comment.author
+    );
     // A new wording kept in the browser comes back into the edit box: unfold it so it shows.
     let edit_form = NodeRef::<leptos::html::Details>::new();
     let unfold = Callback::new(move |()| {
@@ -552,7 +556,7 @@ fn Comment(
                 {comment.can_delete.then(|| view! {
                     <ActionForm action=actions.delete attr:class="inline">
                         {hidden()}
-                        <button type="submit" class="small danger" title=confirm>"Delete"</button>
+                        <ConfirmButton label="Delete" explain=confirm confirm="Yes, delete it" />
                     </ActionForm>
                 })}
             </div>

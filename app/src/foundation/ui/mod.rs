@@ -1,6 +1,7 @@
 //! The component kit every feature shares: form fields with their errors, error pages, and
 //! how times and typed text are shown.
 
+pub mod confirm;
 pub mod errors;
 pub mod fields;
 pub mod tags;
