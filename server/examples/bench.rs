@@ -943,7 +943,7 @@ async fn main() {
                         versions[w].store(n, std::sync::atomic::Ordering::Relaxed);
                         true
                     }
-                    None => false,
+                    Saved::Conflict | Saved::Refused | Saved::Failed => false,
                 }
             }
         }

@@ -17,7 +17,6 @@ pub struct PlanActor {
     pub access: Access,
     /// Their organisations (for recording which organisation a revision came from).
     pub organisations: Vec<i64>,
-    /// The plan.
     pub plan_id: i64,
     /// The plan's title, which nearly every plan page shows.
     pub plan_title: String,

@@ -22,9 +22,7 @@ pub struct PlanMember {
 /// The plan members page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanMembers {
-    /// The plan.
     pub plan_id: i64,
-    /// Its title.
     pub plan_title: String,
     /// Every grant, organisations first.
     pub members: Vec<PlanMember>,

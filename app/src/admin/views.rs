@@ -9,9 +9,7 @@ use crate::foundation::people::{OrgKind, OrgRole, Person};
 pub struct OrgSummary {
     /// Database id.
     pub id: i64,
-    /// Name.
     pub name: String,
-    /// Kind.
     pub kind: OrgKind,
     /// ISO 3166-1 alpha-2 code.
     pub country: String,
@@ -22,7 +20,6 @@ pub struct OrgSummary {
 /// A member row on an organisation's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRow {
-    /// The person.
     pub person_id: i64,
     /// Their name.
     pub display_name: String,
@@ -39,7 +36,6 @@ pub struct MemberRow {
 pub struct OrgDetail {
     /// The organisation.
     pub org: OrgSummary,
-    /// Its members.
     pub members: Vec<MemberRow>,
     /// Whether the viewer may edit its details.
     pub can_edit: bool,
@@ -50,7 +46,6 @@ pub struct OrgDetail {
 /// A person on the people page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRow {
-    /// The person.
     pub person: Person,
     /// Names of their organisations, comma separated.
     pub organisations: String,

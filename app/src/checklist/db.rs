@@ -230,9 +230,7 @@ pub async fn versions(
 
 /// A new version of an item's fields.
 pub struct ItemWrite<'a> {
-    /// Plan.
     pub plan_id: i64,
-    /// Item.
     pub item_id: i64,
     /// The version the writer read; the write happens only if it is still current.
     pub expected_version: i64,
@@ -240,7 +238,6 @@ pub struct ItemWrite<'a> {
     pub fields: &'a ItemFields,
     /// Who.
     pub by: i64,
-    /// Now.
     pub now: i64,
 }
 
@@ -321,11 +318,8 @@ pub async fn set_retired(
 
 /// A new piece of evidence.
 pub struct NewEvidence<'a> {
-    /// Plan.
     pub plan_id: i64,
-    /// Item.
     pub item_id: i64,
-    /// Note.
     pub note: &'a str,
     /// Link.
     pub url: Option<&'a str>,
@@ -333,7 +327,6 @@ pub struct NewEvidence<'a> {
     pub by: i64,
     /// Their organisation.
     pub organisation: Option<i64>,
-    /// Now.
     pub now: i64,
 }
 

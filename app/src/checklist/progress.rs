@@ -16,7 +16,6 @@ pub struct ItemFilter {
     pub pillar: Option<u8>,
     /// Risk factor addressed.
     pub risk_factor: Option<u8>,
-    /// Status.
     pub status: Option<StatusKind>,
     /// Responsible organisation.
     pub org: Option<i64>,

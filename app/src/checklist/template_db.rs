@@ -93,13 +93,10 @@ pub async fn template(db: &Db) -> DbResult<Vec<TemplateItem>> {
 
 /// A template item's fields.
 pub struct TemplateFields<'a> {
-    /// Text.
     pub text: &'a str,
     /// Goal.
     pub psg: u8,
-    /// Pillar.
     pub pillar: u8,
-    /// Risk factors.
     pub risk_factors: &'a [u8],
 }
 

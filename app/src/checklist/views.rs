@@ -24,9 +24,7 @@ pub struct ChecklistItem {
     pub status: ItemStatus,
     /// Responsible organisation's id.
     pub responsible_org_id: Option<i64>,
-    /// Its name.
     pub responsible_org_name: Option<String>,
-    /// Responsible person.
     pub responsible_person: String,
     /// Due date, Unix seconds at 00:00 UTC.
     pub due_date: Option<i64>,
@@ -47,9 +45,7 @@ pub struct ChecklistItem {
 /// The checklist page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checklist {
-    /// The plan.
     pub plan_id: i64,
-    /// Its title.
     pub plan_title: String,
     /// Active items passing the filter, in order.
     pub items: Vec<ChecklistItem>,
@@ -87,11 +83,8 @@ pub struct Evidence {
 /// One checklist item's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemDetail {
-    /// The plan.
     pub plan_id: i64,
-    /// Its title.
     pub plan_title: String,
-    /// The item.
     pub item: ChecklistItem,
     /// Its evidence, oldest first.
     pub evidence: Vec<Evidence>,
@@ -136,7 +129,6 @@ pub struct FieldConflict {
 /// A save that could not be merged: nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemConflict {
-    /// The item.
     pub item_id: i64,
     /// The version to base a new attempt on.
     pub current_version: i64,
@@ -151,14 +143,12 @@ pub struct ItemConflict {
 pub enum ItemSaveOutcome {
     /// Saved as a new version.
     Saved {
-        /// The item.
         item_id: i64,
         /// The new version.
         version: i64,
     },
     /// Others saved other fields meanwhile; both were kept.
     Merged {
-        /// The item.
         item_id: i64,
         /// The new version.
         version: i64,
@@ -167,7 +157,6 @@ pub enum ItemSaveOutcome {
     },
     /// The item already held these values.
     Unchanged {
-        /// The item.
         item_id: i64,
         /// The current version.
         version: i64,
@@ -203,7 +192,6 @@ impl ItemSaveOutcome {
 pub struct OverdueItem {
     /// The item.
     pub id: i64,
-    /// Its text.
     pub text: String,
     /// Due date, Unix seconds.
     pub due_date: i64,
@@ -214,7 +202,6 @@ pub struct OverdueItem {
 /// Progress at a glance, for the plan overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistGlance {
-    /// The plan.
     pub plan_id: i64,
     /// Done / applicable per PSG x pillar.
     pub matrix: ProgressMatrix,
@@ -231,13 +218,11 @@ pub struct TemplateItem {
     pub id: i64,
     /// Order.
     pub position: i64,
-    /// Text.
     pub text: String,
     /// New Deal goal.
     pub psg: u8,
     /// R2P pillar.
     pub pillar: u8,
-    /// Risk factors.
     pub risk_factors: Vec<u8>,
     /// Which reference brief it comes from.
     pub source: String,

@@ -17,9 +17,7 @@ use crate::inbox::views::InboxKind;
 pub struct ThreadRow {
     /// Database id.
     pub id: i64,
-    /// Plan.
     pub plan_id: i64,
-    /// Section.
     pub section_id: i64,
     /// The passage, if any.
     pub passage: Option<Passage>,
@@ -51,9 +49,7 @@ impl ThreadRow {
 pub struct CommentRow {
     /// Database id.
     pub id: i64,
-    /// Thread.
     pub thread_id: i64,
-    /// Author.
     pub author_id: i64,
     /// Author's name.
     pub author: String,
@@ -187,13 +183,11 @@ pub async fn comment(db: &Db, thread_id: i64, id: i64) -> DbResult<CommentRow> {
 
 /// A comment to write, with the people it mentions (already checked to be on the plan).
 pub struct NewComment<'a> {
-    /// Author.
     pub author: i64,
     /// Markdown.
     pub body: &'a str,
     /// People mentioned.
     pub mentions: &'a [i64],
-    /// Now.
     pub now: i64,
 }
 

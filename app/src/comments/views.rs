@@ -80,9 +80,7 @@ pub struct Activity {
 /// A section's threads and the section text with their passages marked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadsOfSection {
-    /// The plan.
     pub plan_id: i64,
-    /// The section.
     pub section_id: i64,
     /// The section's sanitised HTML with commented passages in `<mark>`.
     pub html: String,

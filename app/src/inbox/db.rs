@@ -10,13 +10,9 @@ use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
 /// What a comment told someone: where it is and who wrote it.
 #[derive(Debug, Clone, Copy)]
 pub struct CommentNotice {
-    /// Plan.
     pub plan_id: i64,
-    /// Section.
     pub section_id: i64,
-    /// Thread.
     pub thread_id: i64,
-    /// The comment.
     pub comment_id: i64,
     /// Who wrote it.
     pub actor: i64,

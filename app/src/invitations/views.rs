@@ -41,7 +41,6 @@ pub struct MembershipOffer {
     pub id: i64,
     /// The organisation.
     pub org_name: String,
-    /// Its kind.
     pub org_kind: OrgKind,
     /// The role offered there.
     pub role: OrgRole,

@@ -58,9 +58,7 @@ pub async fn list_plans(db: &Db) -> DbResult<Vec<PlanHeader>> {
 pub struct NewPlan<'a> {
     /// ISO code.
     pub country: &'a str,
-    /// Title.
     pub title: &'a str,
-    /// Summary.
     pub summary: &'a str,
     /// Years.
     pub period: Period,
@@ -74,7 +72,6 @@ pub struct NewPlan<'a> {
     pub creator_org: Option<i64>,
     /// Copy the template's sections.
     pub from_template: bool,
-    /// Now.
     pub now: i64,
     /// The creator's client address, for the audit trail (none outside a request).
     pub ip: Option<&'a str>,

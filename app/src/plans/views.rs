@@ -11,11 +11,9 @@ use crate::sections::views::SectionListItem;
 pub struct PlanListItem {
     /// Database id.
     pub id: i64,
-    /// Title.
     pub title: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
-    /// Status.
     pub status: PlanStatus,
     /// Lead organisation's id.
     pub lead_org_id: i64,
@@ -47,7 +45,6 @@ pub struct PlanList {
 pub struct PlanHeader {
     /// Database id.
     pub id: i64,
-    /// Title.
     pub title: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
@@ -59,7 +56,6 @@ pub struct PlanHeader {
     pub period_end: i64,
     /// g7+ fragility stage, 1-5.
     pub fragility_stage: i64,
-    /// Status.
     pub status: PlanStatus,
     /// Lead organisation's id.
     pub lead_org_id: i64,
@@ -70,7 +66,6 @@ pub struct PlanHeader {
 /// The plan overview page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanOverview {
-    /// The plan.
     pub plan: PlanHeader,
     /// Sections in order.
     pub sections: Vec<SectionListItem>,
@@ -102,7 +97,6 @@ pub struct TemplateSection {
     pub id: i64,
     /// Order.
     pub position: i64,
-    /// Title.
     pub title: String,
     /// Guidance shown to authors.
     pub guidance: String,

@@ -10,11 +10,8 @@ use crate::error::AppError;
 /// A section's review as the section page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewView {
-    /// Plan.
     pub plan_id: i64,
-    /// Section.
     pub section_id: i64,
-    /// State.
     pub state: ReviewState,
     /// The section's current version.
     pub current_version: i64,
@@ -378,9 +375,7 @@ pub async fn plan_version(
 /// The plan's approval: its rule, its approved versions, and whether the viewer leads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanApprovalView {
-    /// Plan.
     pub plan_id: i64,
-    /// The rule.
     pub rule: ApprovalRule,
     /// Approved versions: (number, when).
     pub versions: Vec<(i64, i64)>,
@@ -410,17 +405,13 @@ pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
 /// A section waiting for the viewer's review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
-    /// Plan.
     pub plan_id: i64,
-    /// Plan title.
     pub plan_title: String,
-    /// Section.
     pub section_id: i64,
     /// Section title.
     pub title: String,
     /// Version under review.
     pub version: i64,
-    /// Submitted at.
     pub submitted_at: i64,
 }
 

@@ -15,7 +15,6 @@ use crate::foundation::people::OrgKind;
 /// A section's review record (draft with no history when none is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewRow {
-    /// State.
     pub state: ReviewState,
     /// The version under review (or approved).
     pub version: i64,
@@ -332,11 +331,8 @@ pub async fn approve(
 /// A section waiting in review.
 #[derive(Debug, Clone)]
 pub struct Waiting {
-    /// Plan.
     pub plan_id: i64,
-    /// Plan title.
     pub plan_title: String,
-    /// Section.
     pub section_id: i64,
     /// Section title.
     pub title: String,

@@ -106,7 +106,6 @@ pub struct ApprovalRequest<'a> {
     pub under_review: i64,
     /// The version the reviewer saw.
     pub seen: i64,
-    /// The reviewer.
     pub reviewer: i64,
     /// Authors of the revisions since the last approval.
     pub authors_since: &'a [i64],

@@ -33,7 +33,6 @@ impl From<DbError> for ApprovePlanError {
 /// A plan version just frozen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Frozen {
-    /// Its number.
     pub number: i64,
     /// How many sections it holds.
     pub sections: usize,

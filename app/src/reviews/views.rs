@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 /// A section as frozen in an approved plan version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotSection {
-    /// Title.
     pub title: String,
     /// Rendered, sanitised body.
     pub html: String,
@@ -16,7 +15,6 @@ pub struct SnapshotSection {
 /// A checklist item as frozen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnapshotItem {
-    /// Text.
     pub text: String,
     /// Stored status.
     pub status: String,
@@ -27,7 +25,6 @@ pub struct SnapshotItem {
 /// An approved, immutable plan version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanVersion {
-    /// Plan.
     pub plan_id: i64,
     /// Number, from 1.
     pub number: i64,

@@ -12,13 +12,10 @@ use crate::foundation::audit::domain::{AuditKind, NewEntry};
 pub struct SectionRow {
     /// Database id.
     pub id: i64,
-    /// Plan.
     pub plan_id: i64,
     /// The plan's title.
     pub plan_title: String,
-    /// Title.
     pub title: String,
-    /// Guidance.
     pub guidance: String,
     /// Markdown.
     pub body: String,
@@ -36,13 +33,9 @@ pub struct SectionRow {
 
 /// A new section's fields.
 pub struct NewSection<'a> {
-    /// Plan.
     pub plan_id: i64,
-    /// Position.
     pub position: i64,
-    /// Title.
     pub title: &'a str,
-    /// Guidance.
     pub guidance: &'a str,
     /// First body.
     pub body: &'a str,
@@ -54,7 +47,6 @@ pub struct NewSection<'a> {
     pub author: i64,
     /// Creator's organisation.
     pub organisation: Option<i64>,
-    /// Now.
     pub now: i64,
 }
 
@@ -194,7 +186,6 @@ pub async fn tags(db: &Db, section_id: i64) -> DbResult<(Vec<u8>, Vec<u8>)> {
 /// A revision to write. It owns its text: it may wait in the save queue.
 #[derive(Debug, Clone)]
 pub struct NewRevision {
-    /// Section.
     pub section_id: i64,
     /// The version the writer read; the write happens only if it is still current.
     pub expected_version: i64,
@@ -202,13 +193,10 @@ pub struct NewRevision {
     pub body: String,
     /// edit, merge or restore.
     pub kind: &'static str,
-    /// Author.
     pub author: i64,
     /// Author's organisation.
     pub organisation: Option<i64>,
-    /// Note.
     pub note: String,
-    /// Now.
     pub now: i64,
     /// The author's client address, for the audit trail.
     pub ip: Option<String>,

@@ -15,7 +15,6 @@ use crate::db::{Db, DbError, DbResult, Tx};
 pub struct SaveRequest {
     /// The plan the section must belong to.
     pub plan_id: i64,
-    /// Section.
     pub section_id: i64,
     /// What the person asks for.
     pub change: Change,

@@ -10,7 +10,6 @@ use crate::error::AppError;
 
 /// Who is saving.
 pub struct Author {
-    /// Person.
     pub person: i64,
     /// Their organisation, recorded on the revision.
     pub organisation: Option<i64>,

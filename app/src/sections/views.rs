@@ -13,7 +13,6 @@ pub struct SectionDetail {
     pub plan_id: i64,
     /// The plan's title.
     pub plan_title: String,
-    /// Title.
     pub title: String,
     /// Guidance from the template.
     pub guidance: String,
@@ -56,7 +55,6 @@ pub struct ConflictPassage {
 /// A save that could not be merged: nothing was written, and the person sees both versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditConflict {
-    /// The section.
     pub section_id: i64,
     /// The version to base the resolved save on.
     pub current_version: i64,
@@ -132,13 +130,9 @@ pub struct RevisionSummary {
 /// A section's history page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
-    /// The plan.
     pub plan_id: i64,
-    /// Its title.
     pub plan_title: String,
-    /// The section.
     pub section_id: i64,
-    /// Its title.
     pub section_title: String,
     /// Newest first.
     pub revisions: Vec<RevisionSummary>,
@@ -167,7 +161,6 @@ pub struct SectionListItem {
     pub id: i64,
     /// Order in the plan.
     pub position: i64,
-    /// Title.
     pub title: String,
     /// PSGs it serves.
     pub psgs: Vec<u8>,

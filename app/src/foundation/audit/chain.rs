@@ -33,13 +33,9 @@ pub struct Content<'a> {
     pub person: Option<i64>,
     /// From where.
     pub ip: Option<&'a str>,
-    /// Kind.
     pub kind: &'a str,
-    /// Plan.
     pub plan_id: Option<i64>,
-    /// Subject.
     pub subject: &'a str,
-    /// Details.
     pub details: &'a str,
 }
 

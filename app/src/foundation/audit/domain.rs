@@ -162,7 +162,6 @@ pub struct AuditEntry {
     pub ip: Option<String>,
     /// The stored kind.
     pub kind: String,
-    /// Plan.
     pub plan_id: Option<i64>,
     /// About what.
     pub subject: String,

@@ -22,7 +22,6 @@ pub const FORMAT: &str = "upstream-audit-export/1";
 pub struct AuditExport {
     /// Always [`FORMAT`].
     pub format: String,
-    /// The plan.
     pub plan: ExportPlan,
     /// When the file was made (unix seconds).
     pub exported_at: i64,
@@ -41,7 +40,6 @@ pub struct AuditExport {
 /// Which plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportPlan {
-    /// Its id.
     pub id: i64,
     /// Its title when exported (not covered by any hash).
     pub title: String,
@@ -74,7 +72,6 @@ pub enum ExportEntry {
         ip: Option<String>,
         /// Kind, as stored.
         kind: String,
-        /// The plan.
         plan_id: Option<i64>,
         /// About what.
         subject: String,
@@ -200,7 +197,6 @@ mod check {
     /// What verifying an export found.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct ExportReport {
-        /// The plan.
         pub plan: ExportPlan,
         /// The fingerprint of the key in the export.
         pub fingerprint: String,

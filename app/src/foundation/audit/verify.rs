@@ -48,7 +48,6 @@ pub enum Finding {
     /// A checkpoint line signed by a key other than the trusted one.
     #[error("unknown key: checkpoint line {line} was signed by key {key}, not by the trusted key")]
     UnknownKey {
-        /// Its line.
         line: usize,
         /// The key id it names.
         key: String,
@@ -58,7 +57,6 @@ pub enum Finding {
         "unreadable checkpoint: line {line} of the checkpoint file is not a checkpoint ({reason})"
     )]
     Malformed {
-        /// Its line.
         line: usize,
         /// Why.
         reason: String,

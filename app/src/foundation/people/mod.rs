@@ -221,9 +221,7 @@ impl OrgRole {
 pub struct Membership {
     /// The organisation.
     pub org_id: i64,
-    /// Its name.
     pub org_name: String,
-    /// Its kind.
     pub org_kind: OrgKind,
     /// The person's role in it.
     pub role: OrgRole,

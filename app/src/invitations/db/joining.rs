@@ -16,9 +16,7 @@ pub struct MembershipInvitation {
     pub id: i64,
     /// The organisation.
     pub org_id: i64,
-    /// Its name.
     pub org_name: String,
-    /// Its kind.
     pub org_kind: OrgKind,
     /// The person invited.
     pub person_id: i64,

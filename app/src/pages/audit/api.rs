@@ -19,7 +19,6 @@ pub struct AuditLine {
     pub ip: Option<String>,
     /// What kind of event, as shown.
     pub kind: String,
-    /// Plan.
     pub plan_id: Option<i64>,
     /// About what.
     pub subject: String,

@@ -10,7 +10,6 @@ use crate::foundation::audit::record::entry_from_row;
 /// One line of the trail as shown.
 #[derive(Debug, Clone)]
 pub struct ShownRow {
-    /// The entry.
     pub entry: AuditEntry,
     /// The person's name, if any.
     pub person_name: Option<String>,
