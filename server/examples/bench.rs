@@ -628,7 +628,7 @@ fn peak_rss_mib() -> f64 {
 }
 
 /// What a save came to, as the editor reads it.
-enum Saved {
+enum SaveAnswer {
     /// Written as this version.
     Saved(i64),
     /// Merged with others' saves and written as this version, with this text.
@@ -649,7 +649,7 @@ async fn post_save(
     section: i64,
     version: i64,
     body: String,
-) -> Saved {
+) -> SaveAnswer {
     let res = client
         .post(format!("{base}/api/save_section"))
         .form(&[
@@ -660,26 +660,26 @@ async fn post_save(
         ])
         .send()
         .await;
-    let Ok(res) = res else { return Saved::Failed };
+    let Ok(res) = res else { return SaveAnswer::Failed };
     if res.status() == reqwest::StatusCode::CONFLICT {
-        return Saved::Refused;
+        return SaveAnswer::Refused;
     }
     let Ok(answer) = res.json::<serde_json::Value>().await else {
-        return Saved::Failed;
+        return SaveAnswer::Failed;
     };
     let version = |v: &serde_json::Value| v["version"].as_i64();
     if let Some(n) = answer.get("Saved").and_then(version) {
-        return Saved::Saved(n);
+        return SaveAnswer::Saved(n);
     }
     if let Some(merged) = answer.get("Merged") {
         if let (Some(n), Some(body)) = (version(merged), merged["body"].as_str()) {
-            return Saved::Merged(n, body.to_owned());
+            return SaveAnswer::Merged(n, body.to_owned());
         }
     }
     if answer.get("Conflict").is_some() {
-        return Saved::Conflict;
+        return SaveAnswer::Conflict;
     }
-    Saved::Failed
+    SaveAnswer::Failed
 }
 
 #[tokio::main]
@@ -939,11 +939,11 @@ async fn main() {
                 let version = versions[w].load(std::sync::atomic::Ordering::Relaxed);
                 let body = text(((w as u64) << 40) | i as u64, WORDS);
                 match post_save(&client, &base, plan, section, version, body).await {
-                    Saved::Saved(n) | Saved::Merged(n, _) => {
+                    SaveAnswer::Saved(n) | SaveAnswer::Merged(n, _) => {
                         versions[w].store(n, std::sync::atomic::Ordering::Relaxed);
                         true
                     }
-                    Saved::Conflict | Saved::Refused | Saved::Failed => false,
+                    SaveAnswer::Conflict | SaveAnswer::Refused | SaveAnswer::Failed => false,
                 }
             }
         }
@@ -957,7 +957,7 @@ async fn main() {
         // The shared text, saved once as the version every writer starts from.
         let body = paragraphs.join("\n\n");
         let seeded = post_save(&client, &base, plan, shared_section, REVISIONS, body).await;
-        assert!(matches!(seeded, Saved::Saved(_)), "seed the shared section");
+        assert!(matches!(seeded, SaveAnswer::Saved(_)), "seed the shared section");
         std::sync::Arc::new(
             (0..32)
                 .map(|_| std::sync::Mutex::new((REVISIONS + 1, paragraphs.clone())))
@@ -986,23 +986,23 @@ async fn main() {
                 // A conflict, a refusal (409) or a failure counts as an error; each is tallied.
                 let outcome = post_save(&client, &base, plan, shared_section, version, body).await;
                 tally[match outcome {
-                    Saved::Saved(_) => 0,
-                    Saved::Merged(..) => 1,
-                    Saved::Conflict => 2,
-                    Saved::Refused => 3,
-                    Saved::Failed => 4,
+                    SaveAnswer::Saved(_) => 0,
+                    SaveAnswer::Merged(..) => 1,
+                    SaveAnswer::Conflict => 2,
+                    SaveAnswer::Refused => 3,
+                    SaveAnswer::Failed => 4,
                 }]
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Ok(mut view) = views[w].lock() else {
                     return false;
                 };
                 match outcome {
-                    Saved::Saved(landed) => view.0 = landed,
-                    Saved::Merged(landed, merged) => {
+                    SaveAnswer::Saved(landed) => view.0 = landed,
+                    SaveAnswer::Merged(landed, merged) => {
                         view.0 = landed;
                         view.1 = merged.split("\n\n").map(str::to_owned).collect();
                     }
-                    Saved::Conflict | Saved::Refused | Saved::Failed => {
+                    SaveAnswer::Conflict | SaveAnswer::Refused | SaveAnswer::Failed => {
                         if let (Some(p), Some(landed)) = (view.1.get_mut(w), landed_paragraph) {
                             *p = landed;
                         }
