@@ -660,7 +660,9 @@ async fn post_save(
         ])
         .send()
         .await;
-    let Ok(res) = res else { return SaveAnswer::Failed };
+    let Ok(res) = res else {
+        return SaveAnswer::Failed;
+    };
     if res.status() == reqwest::StatusCode::CONFLICT {
         return SaveAnswer::Refused;
     }
@@ -957,7 +959,10 @@ async fn main() {
         // The shared text, saved once as the version every writer starts from.
         let body = paragraphs.join("\n\n");
         let seeded = post_save(&client, &base, plan, shared_section, REVISIONS, body).await;
-        assert!(matches!(seeded, SaveAnswer::Saved(_)), "seed the shared section");
+        assert!(
+            matches!(seeded, SaveAnswer::Saved(_)),
+            "seed the shared section"
+        );
         std::sync::Arc::new(
             (0..32)
                 .map(|_| std::sync::Mutex::new((REVISIONS + 1, paragraphs.clone())))

@@ -33,6 +33,9 @@ pub struct ReviewView {
     /// The kinds of organisation the viewer's approval may count for, as `(stored kind,
     /// label)`: the approve form offers them when there are several.
     pub approve_for: Vec<(String, String)>,
+    /// What the viewer's own approval of the version under review counted for, when they
+    /// have given one: the page shows it instead of an "Approve" button.
+    pub mine: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -114,6 +117,12 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
     } else {
         Vec::new()
     };
+    let me = actor.person.id;
+    let counted = |a: &super::db::ApprovalRow| match &a.organisation {
+        Some(org) => format!("{}, {org}", a.kind.label()),
+        None => a.kind.label().to_owned(),
+    };
+    let mine = approvals.iter().find(|a| a.person == me).map(counted);
     Ok(ReviewView {
         plan_id,
         section_id,
@@ -123,19 +132,14 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
         approved_version: (review.since_version > 0).then_some(review.since_version),
         reason: review.reason,
         approvals: approvals
-            .into_iter()
-            .map(|a| {
-                let counted = match a.organisation {
-                    Some(org) => format!("{}, {org}", a.kind.label()),
-                    None => a.kind.label().to_owned(),
-                };
-                (a.name, counted)
-            })
+            .iter()
+            .map(|a| (a.name.clone(), counted(a)))
             .collect(),
         rule: super::db::rule(&db, plan_id).await?,
         can_submit: actor.may(PlanAction::Edit) && section.removed_at.is_none(),
         can_review,
         approve_for,
+        mine,
     })
 }
 

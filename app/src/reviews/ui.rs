@@ -68,6 +68,7 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
     let change_errors = action_error(actions.changes);
     let approve_errors = action_error(actions.approve);
     let approve_for = view.approve_for.clone();
+    let mine = view.mine.clone();
     let in_review = view.state == ReviewState::InReview;
     let can_submit = view.can_submit
         && matches!(
@@ -105,11 +106,16 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
             })}
             {(in_review && view.can_review).then(move || view! {
                 <div class="columns">
-                    {match approve_for.as_slice() {
-                        [] => view! {
+                    {match (mine, approve_for.as_slice()) {
+                        (Some(counted), _) => view! {
+                            <p class="alert alert-success approved-by-me" role="status">
+                                {format!("You approved version {} (counting for {counted}). A new version needs your approval again.", version)}
+                            </p>
+                        }.into_any(),
+                        (None, []) => view! {
                             <p class="muted">"Your approval counts only through an organisation you belong to and review this plan through, and there is none: you can still request changes."</p>
                         }.into_any(),
-                        kinds => {
+                        (None, kinds) => {
                             let kind_field = match kinds {
                                 [(kind, label)] => view! {
                                     <input type="hidden" name="kind" value=kind.clone() />

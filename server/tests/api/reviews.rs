@@ -138,6 +138,11 @@ async fn a_section_is_approved_once_each_kind_of_organisation_has_approved_it() 
     let again = app.call(&s.lead, submit(&s, 2)).await;
     assert_eq!(again.unwrap_err().status, 409);
     for (i, reviewer) in s.reviewers.iter().enumerate() {
+        assert_eq!(
+            review(&app, reviewer, &s).await.mine,
+            None,
+            "before approval {i}"
+        );
         let state = app.call(reviewer, approve(&s, 2)).await.expect("approved");
         let expected = if i == 2 {
             ReviewState::Approved
@@ -145,7 +150,14 @@ async fn a_section_is_approved_once_each_kind_of_organisation_has_approved_it() 
             ReviewState::InReview
         };
         assert_eq!(state, expected, "after approval {i}");
+        // A reviewer who approved sees their approval, not an offer to approve again.
+        let mine = review(&app, reviewer, &s).await.mine;
+        assert!(mine.is_some(), "reviewer {i} sees their own approval");
     }
+    assert_eq!(
+        review(&app, &s.reviewers[0], &s).await.mine.as_deref(),
+        Some("Government, National Human Rights Commission"),
+    );
     let view = review(&app, &s.lead, &s).await;
     assert_eq!(view.approvals.len(), 3);
     assert_eq!(view.approved_version, Some(2));
