@@ -110,6 +110,20 @@ fn Section(
             {last_change} " · version " {d.version} " · "
             <a href=format!("/plans/{plan_id}/sections/{}/history", d.id)>"History"</a>
         </p>
+        {(d.previous.is_some() || d.next.is_some()).then(|| view! {
+            <nav class="section-nav" aria-label="Other sections of the plan">
+                {d.previous.clone().map(|n| view! {
+                    <a rel="prev" href=format!("/plans/{plan_id}/sections/{}", n.id)>
+                        <span class="muted small">"Previous section"</span> <span>{n.title}</span>
+                    </a>
+                })}
+                {d.next.clone().map(|n| view! {
+                    <a rel="next" class="next" href=format!("/plans/{plan_id}/sections/{}", n.id)>
+                        <span class="muted small">"Next section"</span> <span>{n.title}</span>
+                    </a>
+                })}
+            </nav>
+        })}
         <crate::reviews::ui::ReviewPanel plan_id section_id=d.id saves=save />
         {d.removed.then(|| view! { <p class="alert alert-error">"This section was removed from the plan. Restore it from the plan page to edit it."</p> })}
         {(!d.guidance.is_empty()).then(|| view! {

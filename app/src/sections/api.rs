@@ -59,6 +59,7 @@ mod support {
         let db = crate::foundation::state::db()?;
         let (actor, row) = section_for(&db, plan_id, section_id, PlanAction::Read).await?;
         let (psgs, pillars) = crate::sections::db::tags(&db, section_id).await?;
+        let (previous, next) = crate::sections::db::neighbours(&db, plan_id, section_id).await?;
         let can_edit = actor.may(PlanAction::Edit);
         let html = match text {
             // Rendering and sanitising is the costliest step of a read; a version renders once,
@@ -97,6 +98,8 @@ mod support {
             removed: row.removed_at.is_some(),
             can_edit,
             viewer: actor.person.id,
+            previous,
+            next,
         })
     }
 

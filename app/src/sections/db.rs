@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::views::{RevisionSummary, SectionListItem};
+use super::views::{Neighbour, RevisionSummary, SectionListItem};
 use crate::db::{one_or_more, Db, DbError, DbResult, Tx};
 use crate::foundation::audit::domain::{AuditKind, NewEntry};
 
@@ -263,6 +263,41 @@ pub async fn revision_body(db: &Db, section_id: i64, number: i64) -> DbResult<St
 }
 
 const REVISION_BODY: &str = "SELECT body FROM revisions WHERE section_id = $1 AND number = $2";
+
+/// The active sections just before and after section `id` of plan `plan_id`, in the plan's
+/// order: two lookups on `(plan_id, position)`, not a read of the whole plan.
+pub async fn neighbours(
+    db: &Db,
+    plan_id: i64,
+    id: i64,
+) -> DbResult<(Option<Neighbour>, Option<Neighbour>)> {
+    let side = |sql: &'static str| async move {
+        let row = sqlx::query(sql)
+            .bind(plan_id)
+            .bind(id)
+            .fetch_optional(db.reader())
+            .await?;
+        row.map(|r| {
+            Ok::<_, sqlx::Error>(Neighbour {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+            })
+        })
+        .transpose()
+        .map_err(DbError::from)
+    };
+    let previous = side(
+        "SELECT id, title FROM sections WHERE plan_id = $1 AND removed_at IS NULL
+         AND position < (SELECT position FROM sections WHERE id = $2) ORDER BY position DESC LIMIT 1",
+    )
+    .await?;
+    let next = side(
+        "SELECT id, title FROM sections WHERE plan_id = $1 AND removed_at IS NULL
+         AND position > (SELECT position FROM sections WHERE id = $2) ORDER BY position LIMIT 1",
+    )
+    .await?;
+    Ok((previous, next))
+}
 
 /// [`revision_body`] read inside `tx`; `None` when there is no such revision.
 pub async fn revision_body_in(

@@ -39,6 +39,17 @@ pub struct SectionDetail {
     /// The person viewing it: text they type is kept in the browser under their id, so the
     /// next person on a shared computer never sees it.
     pub viewer: i64,
+    /// The plan's section before it, in the plan's order (removed sections left out).
+    pub previous: Option<Neighbour>,
+    /// The plan's section after it.
+    pub next: Option<Neighbour>,
+}
+
+/// A section next to another in its plan, for "previous" and "next" links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Neighbour {
+    pub id: i64,
+    pub title: String,
 }
 
 /// One conflicting passage: what each side wrote where the other also wrote.

@@ -426,6 +426,42 @@ async fn many_people_saving_their_own_paragraphs_of_one_section_at_once_all_land
 }
 
 #[tokio::test]
+async fn a_section_links_the_sections_before_and_after_it_skipping_removed_ones() {
+    let app = spawn_app().await;
+    let led = lead_plan(&app, "lead@example.org").await;
+    let ids: Vec<(i64, String)> = overview(&app, &led.lead, led.plan)
+        .await
+        .sections
+        .into_iter()
+        .map(|s| (s.id, s.title))
+        .collect();
+    assert!(ids.len() >= 4, "the template has sections enough");
+    let neighbours = |d: &SectionDetail| {
+        (
+            d.previous.as_ref().map(|n| (n.id, n.title.clone())),
+            d.next.as_ref().map(|n| (n.id, n.title.clone())),
+        )
+    };
+    let first = section(&app, &led.lead, led.plan, ids[0].0).await;
+    assert_eq!(neighbours(&first), (None, Some(ids[1].clone())));
+    let second = section(&app, &led.lead, led.plan, ids[1].0).await;
+    assert_eq!(
+        neighbours(&second),
+        (Some(ids[0].clone()), Some(ids[2].clone()))
+    );
+    let remove = SetSectionRemoved {
+        plan_id: led.plan,
+        section_id: ids[2].0,
+        remove: true,
+    };
+    app.call(&led.lead, remove).await.expect("removed");
+    let second = section(&app, &led.lead, led.plan, ids[1].0).await;
+    assert_eq!(neighbours(&second).1, Some(ids[3].clone()));
+    let last = ids.last().expect("a last section").0;
+    assert_eq!(section(&app, &led.lead, led.plan, last).await.next, None);
+}
+
+#[tokio::test]
 async fn hostile_markdown_is_served_harmless() {
     let app = spawn_app().await;
     let LedPlan {
