@@ -387,6 +387,30 @@ pub struct PlanApprovalView {
     pub can_manage: bool,
     /// The kind whose minimum the plan's current reviewers can no longer meet, if any.
     pub unmeetable: Option<String>,
+    /// Where each active section stands, in the plan's order.
+    pub sections: Vec<SectionStanding>,
+}
+
+/// One section on the plan's approval panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionStanding {
+    pub id: i64,
+    pub title: String,
+    pub state: ReviewState,
+    /// What its approvals still lack under the rule, in words ("1 donor approval"); empty once
+    /// approved, and for a draft (it must be submitted first).
+    pub needs: String,
+}
+
+impl PlanApprovalView {
+    /// Whether the plan may be approved now: it has sections and every one is approved.
+    pub fn ready(&self) -> bool {
+        !self.sections.is_empty()
+            && self
+                .sections
+                .iter()
+                .all(|s| s.state == ReviewState::Approved)
+    }
 }
 
 /// The plan's approval rule and versions.
@@ -397,7 +421,23 @@ pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let rule = super::db::rule(&db, plan_id).await?;
     let eligible = super::db::eligible_kinds(&db, plan_id).await?;
+    let sections = super::db::standings(&db, plan_id)
+        .await?
+        .into_iter()
+        .map(|s| SectionStanding {
+            needs: match s.state {
+                ReviewState::InReview => rule.still_needed(&s.approvals).describe(),
+                ReviewState::Draft | ReviewState::ChangesRequested | ReviewState::Approved => {
+                    String::new()
+                }
+            },
+            id: s.section_id,
+            title: s.title,
+            state: s.state,
+        })
+        .collect();
     Ok(PlanApprovalView {
+        sections,
         plan_id,
         unmeetable: rule.unmeetable(&eligible).map(|kinds| kind_labels(&kinds)),
         rule,

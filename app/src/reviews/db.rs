@@ -12,6 +12,58 @@ use super::domain::{ApprovalRule, ReviewState};
 use crate::db::{decode, now, Db, DbError, DbResult, Tx};
 use crate::foundation::people::OrgKind;
 
+/// Where one section of a plan stands: its review state and the approvals of the version
+/// under review (none for a draft, whose approvals no longer count).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub section_id: i64,
+    pub title: String,
+    pub state: ReviewState,
+    /// The kind each approval of the version under review counted for.
+    pub approvals: Vec<OrgKind>,
+}
+
+/// Where every active section of plan `plan_id` stands, in the plan's order: two reads.
+pub async fn standings(db: &Db, plan_id: i64) -> DbResult<Vec<Standing>> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.title, COALESCE(r.state, 'draft') AS state FROM sections s
+         LEFT JOIN section_reviews r ON r.section_id = s.id
+         WHERE s.plan_id = $1 AND s.removed_at IS NULL ORDER BY s.position",
+    )
+    .bind(plan_id)
+    .fetch_all(db.reader())
+    .await?;
+    let approvals = sqlx::query(
+        "SELECT a.section_id, a.org_kind FROM section_approvals a
+         JOIN section_reviews r ON r.section_id = a.section_id AND r.version = a.version
+         JOIN sections s ON s.id = a.section_id
+         WHERE s.plan_id = $1 AND r.state IN ('in_review', 'approved')",
+    )
+    .bind(plan_id)
+    .fetch_all(db.reader())
+    .await?;
+    let mut by_section = BTreeMap::<i64, Vec<OrgKind>>::new();
+    for a in &approvals {
+        let kind: String = a.try_get("org_kind")?;
+        by_section
+            .entry(a.try_get("section_id")?)
+            .or_default()
+            .push(decode(OrgKind::parse(&kind))?);
+    }
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            Ok(Standing {
+                section_id: id,
+                title: r.try_get("title")?,
+                state: ReviewState::parse(&r.try_get::<String, _>("state")?),
+                approvals: by_section.remove(&id).unwrap_or_default(),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
 /// A section's review record (draft with no history when none is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewRow {

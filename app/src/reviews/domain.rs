@@ -153,6 +153,41 @@ pub fn check_changes_request(
     Ok(reason)
 }
 
+/// What a section's approvals still lack under the plan's rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StillNeeded {
+    /// With no minimum set: one approval of any kind is still missing.
+    pub any: bool,
+    /// How many more approvals of each kind.
+    pub kinds: Vec<(OrgKind, u32)>,
+}
+
+impl StillNeeded {
+    /// True when the rule is met.
+    pub fn is_nothing(&self) -> bool {
+        !self.any && self.kinds.is_empty()
+    }
+
+    /// "1 civil society and 2 donor approvals", "one approval of any kind", or "" when met.
+    pub fn describe(&self) -> String {
+        if self.any {
+            return "one approval of any kind".to_owned();
+        }
+        let parts: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|(kind, n)| format!("{n} {}", kind.label().to_lowercase()))
+            .collect();
+        let total: u32 = self.kinds.iter().map(|(_, n)| n).sum();
+        let noun = if total == 1 { "approval" } else { "approvals" };
+        match parts.split_last() {
+            None => String::new(),
+            Some((last, [])) => format!("{last} {noun}"),
+            Some((last, rest)) => format!("{} and {last} {noun}", rest.join(", ")),
+        }
+    }
+}
+
 /// The plan's approval rule: at least this many approvals from each kind of organisation.
 /// With no minimum set, one approval of any kind suffices.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,6 +243,22 @@ impl ApprovalRule {
         })
     }
 
+    /// What `approvals` still lack to meet the rule (nothing exactly when [`Self::met`]).
+    pub fn still_needed(&self, approvals: &[OrgKind]) -> StillNeeded {
+        let kinds: Vec<(OrgKind, u32)> = OrgKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let have = approvals.iter().filter(|k| **k == kind).count() as u64;
+                let short = u64::from(self.minimum(kind)).saturating_sub(have);
+                (short > 0).then(|| (kind, u32::try_from(short).unwrap_or(u32::MAX)))
+            })
+            .collect();
+        StillNeeded {
+            any: approvals.is_empty() && kinds.is_empty(),
+            kinds,
+        }
+    }
+
     /// The kinds whose minimums the eligible reviewers cannot meet together, or none when the
     /// rule can be met. `eligible` holds, for each person who may review, the kinds they may
     /// approve for; each approves once, for one kind. By Hall's theorem the rule can be met
@@ -240,6 +291,43 @@ impl ApprovalRule {
 
 #[cfg(test)]
 mod tests {
+    use super::{ApprovalRule, StillNeeded};
+    use crate::foundation::people::OrgKind;
+
+    #[test]
+    fn what_is_still_needed_names_each_kind_short_of_its_minimum() {
+        let rule = ApprovalRule {
+            government: 1,
+            civil_society: 1,
+            donor: 2,
+        };
+        let needed = rule.still_needed(&[OrgKind::Government, OrgKind::Donor]);
+        assert_eq!(needed.describe(), "1 civil society and 1 donor approvals");
+        assert_eq!(
+            rule.still_needed(&[]).describe(),
+            "1 government, 1 civil society and 2 donor approvals"
+        );
+        let none_set = ApprovalRule::default();
+        assert_eq!(
+            none_set.still_needed(&[]).describe(),
+            "one approval of any kind"
+        );
+        assert!(none_set.still_needed(&[OrgKind::Donor]).is_nothing());
+        assert_eq!(StillNeeded::default().describe(), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nothing_is_still_needed_exactly_when_the_rule_is_met(
+            g in 0u32..3, c in 0u32..3, d in 0u32..3,
+            approvals in proptest::collection::vec(0usize..3, 0..8),
+        ) {
+            let rule = ApprovalRule { government: g, civil_society: c, donor: d };
+            let kinds: Vec<OrgKind> = approvals.into_iter().map(|i| OrgKind::ALL[i]).collect();
+            proptest::prop_assert_eq!(rule.still_needed(&kinds).is_nothing(), rule.met(&kinds));
+        }
+    }
+
     use super::*;
     use OrgKind::*;
 

@@ -180,6 +180,13 @@ fn ApprovalPanel(
     let plan = a.plan_id;
     let rule_errors = action_error(set_rule);
     let rule = a.rule;
+    let ready = a.ready();
+    let approved = a
+        .sections
+        .iter()
+        .filter(|s| s.state == ReviewState::Approved)
+        .count();
+    let total = a.sections.len();
     view! {
         <section class="panel plan-approval" aria-labelledby="approval-heading">
             <h2 id="approval-heading">"Approval"</h2>
@@ -190,6 +197,26 @@ fn ApprovalPanel(
             )}</p>
             {a.unmeetable.clone().map(|kind| view! {
                 <p class="alert alert-error" role="status">{format!("The approval rule can no longer be met: too few reviewers of kind {kind} have a role on this plan. Grant reviewers or lower the rule.")}</p>
+            })}
+            {(total > 0).then(|| view! {
+                <h3>{format!("Where the sections stand: {approved} of {total} approved")}</h3>
+                <ul class="standings">
+                    {a.sections.iter().map(|s| {
+                        let needs = match s.state {
+                            ReviewState::Draft => "to be submitted for review".to_owned(),
+                            ReviewState::ChangesRequested => "changes requested: to be revised and submitted again".to_owned(),
+                            ReviewState::InReview => format!("needs {}", s.needs),
+                            ReviewState::Approved => String::new(),
+                        };
+                        view! {
+                            <li data-section=s.id>
+                                <a href=format!("/plans/{plan}/sections/{}", s.id)>{s.title.clone()}</a>
+                                " " <span class=format!("badge review-{}", s.state.as_str())>{s.state.label()}</span>
+                                {(!needs.is_empty()).then(|| view! { <span class="muted small">{format!(" · {needs}")}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
             })}
             {(!a.versions.is_empty()).then(|| view! {
                 <ul class="versions">
@@ -208,12 +235,31 @@ fn ApprovalPanel(
                         <Field form="rule" name="donor" label="Donor approvals" errors=rule_errors value=rule.donor.to_string() />
                         <button type="submit">"Save rule"</button>
                     </ActionForm>
-                    <ActionForm action=approve>
-                        <ActionStatus action=approve done="plan-approved" success="Plan approved as a new version." />
-                        <input type="hidden" name="plan_id" value=plan.to_string() />
-                        <p class="muted small">"When every section is approved, approving the plan freezes it as a numbered version; work goes on in the draft."</p>
-                        <button type="submit" class="primary">"Approve the plan"</button>
-                    </ActionForm>
+                    {if ready {
+                        view! {
+                            <ActionForm action=approve>
+                                <ActionStatus action=approve done="plan-approved" success="Plan approved as a new version." />
+                                <input type="hidden" name="plan_id" value=plan.to_string() />
+                                <p class="muted small">"Every section is approved. Approving the plan freezes it as a numbered version; work goes on in the draft."</p>
+                                <button type="submit" class="primary">"Approve the plan"</button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class="not-ready">
+                                <ActionStatus action=approve done="plan-approved" success="Plan approved as a new version." />
+                                <p class="muted">{if total == 0 {
+                                    "The plan has no sections yet: add sections, have them approved, then approve the plan.".to_owned()
+                                } else {
+                                    format!(
+                                        "The plan can be approved once every section is approved: {} of {total} still {}, as listed above. Approving then freezes it as a numbered version.",
+                                        total - approved,
+                                        if total - approved == 1 { "is not" } else { "are not" },
+                                    )
+                                }}</p>
+                            </div>
+                        }.into_any()
+                    }}
                 </div>
             })}
         </section>

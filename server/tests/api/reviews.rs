@@ -150,6 +150,15 @@ async fn a_section_is_approved_once_each_kind_of_organisation_has_approved_it() 
             ReviewState::InReview
         };
         assert_eq!(state, expected, "after approval {i}");
+        if i == 0 {
+            let standing = plan_approval(&app, &s).await;
+            let this = standing
+                .sections
+                .iter()
+                .find(|x| x.id == s.section)
+                .expect("listed");
+            assert_eq!(this.needs, "1 civil society and 1 donor approvals");
+        }
         // A reviewer who approved sees their approval, not an offer to approve again.
         let mine = review(&app, reviewer, &s).await.mine;
         assert!(mine.is_some(), "reviewer {i} sees their own approval");
@@ -305,6 +314,14 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
     .fetch_all(app.db.reader())
     .await
     .unwrap();
+    // The panel lists every section as a draft, and does not call the plan ready.
+    let standing = plan_approval(&app, &s).await;
+    assert_eq!(standing.sections.len(), sections.len());
+    assert!(standing
+        .sections
+        .iter()
+        .all(|x| x.state == ReviewState::Draft && x.needs.is_empty()));
+    assert!(!standing.ready());
     for &id in &sections {
         let text = format!("Approved text of section {id}.");
         app.call(&s.lead, section_save(plan, id, 1, &text))
@@ -322,9 +339,23 @@ async fn approving_the_plan_freezes_a_numbered_version_that_later_edits_do_not_c
             version: 2,
             kind: None,
         };
+        let in_review = plan_approval(&app, &s).await;
+        let this = in_review
+            .sections
+            .iter()
+            .find(|x| x.id == id)
+            .expect("listed");
+        assert_eq!(this.state, ReviewState::InReview);
+        assert_eq!(this.needs, "one approval of any kind");
         let state = app.call(&s.reviewers[2], on_section).await;
         assert_eq!(state, Ok(ReviewState::Approved));
     }
+    let standing = plan_approval(&app, &s).await;
+    assert!(standing
+        .sections
+        .iter()
+        .all(|x| x.state == ReviewState::Approved));
+    assert!(standing.ready());
     // Only leads approve the plan.
     let refused = app.call(&s.reviewers[0], approve_plan()).await;
     assert_eq!(refused.unwrap_err().status, 403);
