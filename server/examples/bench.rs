@@ -1063,6 +1063,126 @@ async fn main() {
         );
     }
 
+    // Many readers: 200 people, each with a session of their own, reading the plan's sections
+    // in turn while one save a second lands somewhere in the plan, which empties the page
+    // cache. Counts the answers the page cache gave.
+    if wanted("many readers") {
+        let mut readers = Vec::new();
+        for n in 0..200 {
+            let email = format!("reader-{n}@example.org");
+            let id = app::auth::db::insert_person(
+                &db,
+                &email,
+                &format!("Reader {n}"),
+                &reader_hash,
+                PlatformRole::Member,
+                now(),
+            )
+            .await
+            .expect("reader");
+            db.transaction(async |tx| {
+                app::admin::db::add_membership(tx, id, reader_org, OrgRole::Member, now()).await
+            })
+            .await
+            .expect("reader member");
+            readers.push(email);
+        }
+        let granted = client
+            .post(format!("{base}/api/grant_to_organisation"))
+            .form(&[
+                ("plan_id", plan.to_string()),
+                ("organisation_id", reader_org.to_string()),
+                ("role", "viewer".to_owned()),
+            ])
+            .send()
+            .await
+            .expect("grant");
+        assert!(granted.status().is_success(), "organisation grant failed");
+        let mut sessions = Vec::new();
+        for email in &readers {
+            let session = Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client");
+            let login = session
+                .post(format!("{base}/api/login"))
+                .form(&[("email", email.as_str()), ("password", PASSWORD)])
+                .send()
+                .await
+                .expect("login");
+            assert!(login.status().is_success(), "reader login failed");
+            sessions.push(session);
+        }
+        let sessions = std::sync::Arc::new(sessions);
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        // One save a second, on a section nobody reads here (the shared one above).
+        let writing = {
+            let (client, base) = (client.clone(), base.clone());
+            tokio::spawn(async move {
+                let mut version = REVISIONS;
+                for i in 0u64.. {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let body = text(90_000 + i, WORDS);
+                    match post_save(&client, &base, plan, shared_section, version, body).await {
+                        SaveAnswer::Saved(v) | SaveAnswer::Merged(v, _) => version = v,
+                        _ => {
+                            let current: Option<i64> = async {
+                                let res = client
+                                    .post(format!("{base}/api/section"))
+                                    .form(&[
+                                        ("plan_id", plan.to_string()),
+                                        ("section_id", shared_section.to_string()),
+                                    ])
+                                    .send()
+                                    .await
+                                    .ok()?;
+                                let v: serde_json::Value = res.json().await.ok()?;
+                                v["version"].as_i64()
+                            }
+                            .await;
+                            version = current.unwrap_or(version);
+                        }
+                    }
+                }
+            })
+        };
+        let read = {
+            let (sessions, sections, base, hits) = (
+                sessions.clone(),
+                sections.clone(),
+                base.clone(),
+                hits.clone(),
+            );
+            let readable = sections.len() - 1;
+            move |w: usize, i: usize| {
+                let session = sessions[w].clone();
+                let url = format!(
+                    "{base}/plans/{plan}/sections/{}",
+                    sections[(w + i) % readable]
+                );
+                let hits = hits.clone();
+                async move {
+                    let Ok(res) = session.get(url).header("accept", "text/html").send().await
+                    else {
+                        return false;
+                    };
+                    if res.headers().contains_key(server::page_cache::HIT_HEADER) {
+                        hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    res.status().is_success() && res.bytes().await.is_ok()
+                }
+            }
+        };
+        let figures = load("many readers (200 sessions)", 200, duration, read).await;
+        writing.abort();
+        let hit = hits.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "many readers: {hit} of {} pages from the page cache ({:.1} %), one save a second meanwhile",
+            figures.requests,
+            100.0 * hit as f64 / figures.requests.max(1) as f64
+        );
+        results.push(figures);
+    }
     println!(
         "\n{:<28} {:>5} {:>9} {:>7} {:>10} {:>10} {:>10} {:>12}",
         "scenario", "conc", "requests", "errors", "req/s", "p50 ms", "p99 ms", "cpu µs/req"

@@ -122,9 +122,15 @@ fn with_fresh_nonce(mut headers: HeaderMap, body: Bytes, old: &str) -> (HeaderMa
     (headers, body)
 }
 
+/// Marks an answer served from the page cache, so its hit rate can be measured from outside
+/// (`scripts/bench`); it says nothing about the page's content.
+pub const HIT_HEADER: &str = "x-upstream-page-cache";
+
 fn response(headers: HeaderMap, body: Bytes) -> Response {
     let mut res = Response::new(Body::from(body));
     *res.headers_mut() = headers;
+    res.headers_mut()
+        .insert(HIT_HEADER, HeaderValue::from_static("hit"));
     res.headers_mut().remove(header::CONTENT_LENGTH);
     res
 }

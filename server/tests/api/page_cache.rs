@@ -102,13 +102,19 @@ async fn every_view_of_a_kept_page_carries_a_fresh_nonce() {
     let app = spawn_app().await;
     let (client, _) = app.loner("someone@example.org").await;
     let mut seen = std::collections::HashSet::new();
-    for _ in 0..3 {
+    for view in 0..3 {
         let res = client
             .get(format!("{}/plans", app.base))
             .send()
             .await
             .expect("page");
         assert_eq!(res.status(), 200);
+        // The first view renders the page; the next ones come from the cache, and say so.
+        assert_eq!(
+            res.headers().contains_key(server::page_cache::HIT_HEADER),
+            view > 0,
+            "view {view}"
+        );
         let policy = res
             .headers()
             .get("content-security-policy")
