@@ -106,3 +106,42 @@ test('a section goes from draft to approved by government, civil-society and don
   expect(problems).toEqual([]);
   await lead.context.close();
 });
+
+test('an approval clicked on a page that went stale says it was not recorded, and shows the review as it now stands', async ({
+  browser,
+}) => {
+  const stamp = Date.now();
+  const lead = await loggedInContext(browser, JUSTICE);
+  const stale = await loggedInContext(browser, COMMITTEE);
+  const other = await loggedInContext(browser, MONITOR);
+  const problems = [...watchForErrors(lead.page), ...watchForErrors(stale.page), ...watchForErrors(other.page)];
+  try {
+    const path = await openSection(lead.page, DEMO_PLAN.id, 'PSG 2');
+    await startEditing(lead.page);
+    const saved = await editor(lead.page).body.inputValue();
+    await saveEdit(lead.page, `${saved}\n\nDistrict peace committees meet monthly (${stamp}).`, `(${stamp})`);
+    await lead.page.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(reviewState(lead.page)).toHaveText('In review');
+
+    // One reviewer opens the section and leaves the page open...
+    await stale.page.goto(path);
+    await settle(stale.page);
+    await expect(stale.page.getByRole('button', { name: 'Approve this version' })).toBeVisible();
+    // ...while another asks for changes.
+    await other.page.goto(path);
+    await settle(other.page);
+    await other.page.getByLabel('What needs to change').fill(`Name who convenes the committees (${stamp}).`);
+    await other.page.getByRole('button', { name: 'Request changes' }).click();
+    await expect(reviewState(other.page)).toHaveText('Changes requested');
+
+    // The first approves on the stale page: refused, and told so.
+    await stale.page.getByRole('button', { name: 'Approve this version' }).click();
+    await expect(stale.page.getByRole('alert').filter({ hasText: 'Not recorded' })).toBeVisible();
+    await expect(reviewState(stale.page)).toHaveText('Changes requested');
+    expect(problems).toEqual([]);
+  } finally {
+    await lead.context.close();
+    await stale.context.close();
+    await other.context.close();
+  }
+});

@@ -66,7 +66,8 @@ async fn approval_organisations(
 fn stale(e: crate::db::DbError) -> AppError {
     match e {
         crate::db::DbError::Stale => AppError::Conflict(
-            "The section changed or was decided on meanwhile. Reload and try again.".into(),
+            "Not recorded: the section changed or was decided on meanwhile. Its review as it stands now is shown here."
+                .into(),
         ),
         other => other.into(),
     }

@@ -59,10 +59,12 @@ pub enum ReviewError {
     #[error("This section is already in review or approved.")]
     NotSubmittable,
     /// Deciding on a section that is not in review.
-    #[error("This section is not in review.")]
+    #[error(
+        "Not recorded: this section is not in review any more (someone decided on it or changed it meanwhile)."
+    )]
     NotInReview,
     /// The decision names a version that is no longer current.
-    #[error("The section changed since you read it. Reload and review the current text.")]
+    #[error("Not recorded: the section changed since you read it. Review the current text.")]
     StaleVersion,
     /// The reviewer wrote part of the text under review.
     #[error(

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
 use super::domain::ReviewState;
-use crate::foundation::ui::fields::{action_error, ActionStatus, SelectField, TextArea};
+use crate::foundation::ui::fields::{
+    action_error, ActionStatus, FormStatus, SelectField, TextArea,
+};
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -94,6 +96,13 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
                 <p>{format!("Approvals of version {}: ", view.review_version)}
                     {view.approvals.iter().map(|(name, kind)| format!("{name} ({kind})")).collect::<Vec<_>>().join(", ")}
                 </p>
+            })}
+            // A decision refused because the page was stale (someone decided or saved
+            // meanwhile) comes back with the section in its new state, where its form is no
+            // longer shown: its message must still say it was not recorded.
+            {(!(in_review && view.can_review)).then(|| view! {
+                <FormStatus errors=approve_errors />
+                <FormStatus errors=change_errors />
             })}
             {can_submit.then(|| view! {
                 <ActionForm action=actions.submit>
