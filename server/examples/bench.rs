@@ -627,6 +627,42 @@ fn peak_rss_mib() -> f64 {
         / 1024.0
 }
 
+/// Adds `email` as a member of organisation `org` with the password hash `hash` (one hash
+/// serves every bench account: hashing is what a login costs, not what seeding measures).
+async fn add_member(
+    db: &Db,
+    email: &str,
+    name: &str,
+    hash: &app::auth::password::PasswordHash,
+    org: i64,
+) {
+    let id = app::auth::db::insert_person(db, email, name, hash, PlatformRole::Member, now())
+        .await
+        .expect("person");
+    db.transaction(async |tx| {
+        app::admin::db::add_membership(tx, id, org, OrgRole::Member, now()).await
+    })
+    .await
+    .expect("membership");
+}
+
+/// A client with a session of `email`'s own.
+async fn logged_in(base: &str, email: &str) -> Client {
+    let client = Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client");
+    let login = client
+        .post(format!("{base}/api/login"))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "{email}: login failed");
+    client
+}
+
 /// What a save came to, as the editor reads it.
 enum SaveAnswer {
     /// Written as this version.
@@ -769,21 +805,7 @@ async fn main() {
     )
     .await
     .expect("hash");
-    let reader_id = app::auth::db::insert_person(
-        &db,
-        READER,
-        "Bench Reader",
-        &reader_hash,
-        PlatformRole::Member,
-        now(),
-    )
-    .await
-    .expect("reader");
-    db.transaction(async |tx| {
-        app::admin::db::add_membership(tx, reader_id, reader_org, OrgRole::Member, now()).await
-    })
-    .await
-    .expect("reader member");
+    add_member(&db, READER, "Bench Reader", &reader_hash, reader_org).await;
     let granted = client
         .post(format!("{base}/api/grant_to_person"))
         .form(&[
@@ -795,18 +817,7 @@ async fn main() {
         .await
         .expect("grant");
     assert!(granted.status().is_success(), "grant failed");
-    let reader = Client::builder()
-        .cookie_store(true)
-        .pool_max_idle_per_host(64)
-        .build()
-        .expect("client");
-    let login = reader
-        .post(format!("{base}/api/login"))
-        .form(&[("email", READER), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "reader login failed");
+    let reader = logged_in(&base, READER).await;
 
     // What one section page weighs, as each kind of viewer gets it.
     let first = format!("/plans/{plan}/sections/{}", sections[0]);
@@ -1070,21 +1081,14 @@ async fn main() {
         let mut readers = Vec::new();
         for n in 0..200 {
             let email = format!("reader-{n}@example.org");
-            let id = app::auth::db::insert_person(
+            add_member(
                 &db,
                 &email,
                 &format!("Reader {n}"),
                 &reader_hash,
-                PlatformRole::Member,
-                now(),
+                reader_org,
             )
-            .await
-            .expect("reader");
-            db.transaction(async |tx| {
-                app::admin::db::add_membership(tx, id, reader_org, OrgRole::Member, now()).await
-            })
-            .await
-            .expect("reader member");
+            .await;
             readers.push(email);
         }
         let granted = client
@@ -1100,17 +1104,7 @@ async fn main() {
         assert!(granted.status().is_success(), "organisation grant failed");
         let mut sessions = Vec::new();
         for email in &readers {
-            let session = Client::builder()
-                .cookie_store(true)
-                .build()
-                .expect("client");
-            let login = session
-                .post(format!("{base}/api/login"))
-                .form(&[("email", email.as_str()), ("password", PASSWORD)])
-                .send()
-                .await
-                .expect("login");
-            assert!(login.status().is_success(), "reader login failed");
+            let session = logged_in(&base, email).await;
             sessions.push(session);
         }
         let sessions = std::sync::Arc::new(sessions);
