@@ -646,6 +646,17 @@ async fn add_member(
     .expect("membership");
 }
 
+/// Calls server function `endpoint` with `form` and insists it succeeded (setting up).
+async fn post_ok(client: &Client, base: &str, endpoint: &str, form: &[(&str, String)]) {
+    let res = client
+        .post(format!("{base}/api/{endpoint}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{endpoint}: {e}"));
+    assert!(res.status().is_success(), "{endpoint} failed");
+}
+
 /// A client with a session of `email`'s own.
 async fn logged_in(base: &str, email: &str) -> Client {
     let client = Client::builder()
@@ -806,17 +817,12 @@ async fn main() {
     .await
     .expect("hash");
     add_member(&db, READER, "Bench Reader", &reader_hash, reader_org).await;
-    let granted = client
-        .post(format!("{base}/api/grant_to_person"))
-        .form(&[
-            ("plan_id", plan.to_string()),
-            ("email", READER.to_owned()),
-            ("role", "reviewer".to_owned()),
-        ])
-        .send()
-        .await
-        .expect("grant");
-    assert!(granted.status().is_success(), "grant failed");
+    let grant = [
+        ("plan_id", plan.to_string()),
+        ("email", READER.to_owned()),
+        ("role", "reviewer".to_owned()),
+    ];
+    post_ok(&client, &base, "grant_to_person", &grant).await;
     let reader = logged_in(&base, READER).await;
 
     // What one section page weighs, as each kind of viewer gets it.
@@ -1091,17 +1097,12 @@ async fn main() {
             .await;
             readers.push(email);
         }
-        let granted = client
-            .post(format!("{base}/api/grant_to_organisation"))
-            .form(&[
-                ("plan_id", plan.to_string()),
-                ("organisation_id", reader_org.to_string()),
-                ("role", "viewer".to_owned()),
-            ])
-            .send()
-            .await
-            .expect("grant");
-        assert!(granted.status().is_success(), "organisation grant failed");
+        let grant = [
+            ("plan_id", plan.to_string()),
+            ("organisation_id", reader_org.to_string()),
+            ("role", "viewer".to_owned()),
+        ];
+        post_ok(&client, &base, "grant_to_organisation", &grant).await;
         let mut sessions = Vec::new();
         for email in &readers {
             let session = logged_in(&base, email).await;

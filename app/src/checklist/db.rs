@@ -267,9 +267,7 @@ pub async fn save_item(tx: &mut Tx<'_>, w: &ItemWrite<'_>) -> DbResult<i64> {
     .bind(w.expected_version)
     .execute(&mut **tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(DbError::Stale);
-    }
+    crate::db::exactly_one(updated)?;
     let version = w.expected_version + 1;
     write_risks(tx, w.item_id, &f.risk_factors).await?;
     write_version(tx, w.item_id, version, f, w.by, w.now).await?;

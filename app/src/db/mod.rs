@@ -312,6 +312,16 @@ pub fn one_or_more(done: sqlx::any::AnyQueryResult) -> DbResult<()> {
     }
 }
 
+/// `Stale` unless a guarded write (`... WHERE version = $n`, `... AND answer IS NULL`) changed
+/// exactly one row: the row moved on since it was read, so nothing was written.
+pub fn exactly_one(done: sqlx::any::AnyQueryResult) -> DbResult<()> {
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(DbError::Stale)
+    }
+}
+
 /// Seconds since the Unix epoch: the one time representation both engines store the same way.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

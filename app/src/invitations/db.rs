@@ -251,9 +251,7 @@ pub async fn revoke_invitation(tx: &mut Tx<'_>, id: i64, by: i64, now: i64) -> D
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::Stale);
-    }
+    crate::db::exactly_one(done)?;
     Ok(())
 }
 

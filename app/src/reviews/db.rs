@@ -268,9 +268,7 @@ pub async fn submit(
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::Stale);
-    }
+    crate::db::exactly_one(done)?;
     // Asked are those whose approval can count for some kind of organisation.
     let asked: Vec<i64> = approvers(tx, plan_id).await?.into_keys().collect();
     crate::inbox::db::notify_review_request_tx(tx, plan_id, section_id, by, &asked, now()).await
@@ -297,9 +295,7 @@ pub async fn request_changes(
     .bind(version)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::Stale);
-    }
+    crate::db::exactly_one(done)?;
     let body = format!("**Changes requested** on version {version}:\n\n{reason}");
     crate::comments::db::start_thread_tx(
         tx,

@@ -164,9 +164,7 @@ pub async fn answer(tx: &mut Tx<'_>, id: i64, answer: Answer, by: i64, now: i64)
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::Stale);
-    }
+    crate::db::exactly_one(done)?;
     Ok(())
 }
 
