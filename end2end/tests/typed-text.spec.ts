@@ -15,7 +15,7 @@ test('a section title with markup in it is the tab title as typed, not as escape
     const title = `Early warning </title><b>&amp; "response"`;
     await page.locator('#add-section-title').fill(title);
     await page.getByRole('button', { name: 'Add section' }).click();
-    await page.getByRole('link', { name: title }).click();
+    await page.locator('ol.sections').getByRole('link', { name: title }).click();
     await expect(page).toHaveURL(/\/sections\/\d+$/);
     await settle(page);
     // Opened inside the app: the router set the title.
