@@ -131,12 +131,15 @@ pub fn document_title(page: &str) -> String {
 
 #[component]
 fn AppFrame() -> impl IntoView {
-    provide_viewer();
+    crate::foundation::live::client::provide_live();
+    let viewer = provide_viewer();
     provide_inbox();
+    let signed_in = Signal::derive(move || matches!(viewer.get(), Some(Some(_))));
     // Async SSR: every page waits for its data so the status code (403, 404) can still be set.
     view! {
         <Header />
         <main id="main" class="page">
+            <crate::foundation::live::client::LiveChannel signed_in />
             <Routes fallback=page(NotFoundPage)>
                 <Route path=path!("/") view=page(HomePage) ssr=SsrMode::Async />
                 <Route path=path!("/login") view=page(LoginPage) ssr=SsrMode::Async />

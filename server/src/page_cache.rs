@@ -143,6 +143,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         || req.method() != Method::GET
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        || path == "/live"
         || req.extensions().get::<FormReturn>().is_some()
     {
         return next.run(req).await;

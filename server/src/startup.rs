@@ -252,6 +252,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
     }
     let stylesheet = app::shell::StylesheetHref(assets.stylesheet.clone());
     let state = AppState { db: db.clone() };
+    let live_db = db.clone();
     let invitations = InvitationSettings {
         ttl_secs: config.invitation_ttl_hours * 3600,
         link_base: config.link_base(addr),
@@ -292,8 +293,21 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
             SizeAbove::new(1024)
                 .and(NotForContentType::GRPC)
                 .and(NotForContentType::IMAGES)
+                // An event stream compressed would sit in the compressor's buffer.
+                .and(NotForContentType::SSE)
                 .and(NotForContentType::const_new("application/wasm")),
         );
+
+    // Each open page's event stream (see `app::pages::live`).
+    let live = {
+        let db = live_db;
+        move |session: tower_sessions::Session,
+              query: axum::extract::Query<app::pages::live::LiveQuery>,
+              headers: http::HeaderMap| {
+            let db = db.clone();
+            async move { app::pages::live::stream(db, session, query, headers).await }
+        }
+    };
 
     let fallback = leptos_axum::render_app_async_with_context(context.clone(), {
         let options = leptos_options.clone();
@@ -307,6 +321,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
             move || shell(options.clone())
         })
         .route("/health", get(|| async { "ok" }))
+        .route("/live", get(live))
         .nest_service("/pkg", pkg)
         .fallback(fallback)
         .layer(axum::middleware::from_fn(security::api_error_status))

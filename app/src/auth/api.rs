@@ -136,10 +136,25 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     let session = crate::foundation::session::session().await?;
+    let person = session
+        .get::<i64>(crate::foundation::session::PERSON_KEY)
+        .await
+        .ok()
+        .flatten();
     session.flush().await.map_err(|e| {
         tracing::error!(error = %e, "logout failed");
         AppError::Internal
     })?;
+    // Pages still open with this session (other tabs) stop receiving events.
+    if let (Some(person), Ok(db)) = (person, crate::foundation::state::db()) {
+        crate::foundation::live::publish(
+            &db,
+            None,
+            crate::foundation::live::Change::Access {
+                person: Some(person),
+            },
+        );
+    }
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -59,6 +59,16 @@ pub(super) mod support {
     }
 }
 
+/// Tells the plan's open pages that its checklist changed.
+#[cfg(feature = "ssr")]
+fn announce(db: &crate::db::Db, plan_id: i64) {
+    crate::foundation::live::publish(
+        db,
+        Some(plan_id),
+        crate::foundation::live::Change::Checklist,
+    );
+}
+
 /// The plan's checklist, filtered (empty values: any) by goal, pillar, risk factor, status,
 /// responsible organisation and overdue.
 #[server(prefix = "/api", endpoint = "plan_checklist")]
@@ -272,6 +282,7 @@ pub async fn update_checklist_item(
     }
     errors.into_result()?;
     let outcome = super::save::save(&db, &actor, item_id, base_version, &patch, "updated").await?;
+    announce(&db, plan_id);
     crate::foundation::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
     Ok(outcome)
 }
@@ -305,6 +316,7 @@ pub async fn edit_checklist_item(
         ..ItemPatch::default()
     };
     let outcome = super::save::save(&db, &actor, item_id, base_version, &patch, "edited").await?;
+    announce(&db, plan_id);
     crate::foundation::flash::put_for_plain_post(&support::notice_key(plan_id), &outcome).await?;
     Ok(outcome)
 }
@@ -351,6 +363,7 @@ pub async fn add_checklist_item(
             },
         )
         .await?;
+    announce(&db, plan_id);
     crate::foundation::session::confirm_plain_post("item-added");
     Ok(id)
 }
@@ -376,6 +389,7 @@ pub async fn set_checklist_item_retired(
         super::db::set_retired(tx, plan_id, item_id, retired, crate::db::now()).await
     })
     .await?;
+    announce(&db, plan_id);
     crate::foundation::session::confirm_plain_post(if retired { "retired" } else { "restored" });
     Ok(())
 }
@@ -423,6 +437,7 @@ pub async fn add_evidence(
         super::db::add_evidence(tx, &evidence).await
     })
     .await?;
+    announce(&db, plan_id);
     crate::foundation::session::confirm_plain_post("evidence");
     Ok(())
 }
@@ -456,6 +471,7 @@ pub async fn link_checklist_section(
         }
     })
     .await?;
+    announce(&db, plan_id);
     crate::foundation::session::confirm_plain_post(if link { "linked" } else { "unlinked" });
     Ok(())
 }

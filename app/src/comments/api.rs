@@ -18,6 +18,22 @@ mod support {
     use crate::error::{AppError, FormErrors};
     use crate::sections::db::SectionRow;
 
+    /// Tells the section's open pages that its threads changed, and the people a comment
+    /// reached (mentioned, or in the thread) that their inbox did. After the change committed.
+    pub async fn announce(db: &Db, plan_id: i64, section_id: i64, comment: Option<i64>) {
+        use crate::foundation::live::{publish, Change};
+        publish(db, Some(plan_id), Change::Comments { section_id });
+        let Some(comment) = comment else {
+            return;
+        };
+        match crate::inbox::db::told_of_comment(db, comment).await {
+            Ok(people) if !people.is_empty() => publish(db, None, Change::Inbox { people }),
+            Ok(_) => {}
+            // Their inbox count catches up on their next page; the comment itself is saved.
+            Err(e) => tracing::warn!(error = %e, comment, "inbox recipients not read"),
+        }
+    }
+
     /// The actor and the section after checking `action` and that the section is the plan's.
     pub async fn section_for(
         db: &Db,
@@ -291,7 +307,7 @@ pub async fn start_thread(
     };
     errors.into_result()?;
     let mentions = support::mentions(&db, plan_id, &parsed_body, &form).await?;
-    let (thread, _) = super::db::start_thread(
+    let (thread, comment) = super::db::start_thread(
         &db,
         plan_id,
         section_id,
@@ -311,6 +327,7 @@ pub async fn start_thread(
         thread,
         "comment thread started"
     );
+    support::announce(&db, plan_id, section_id, Some(comment)).await;
     crate::foundation::session::confirm_plain_post("commented");
     Ok(thread)
 }
@@ -355,6 +372,7 @@ pub async fn reply_to_thread(
         comment = id,
         "reply added"
     );
+    support::announce(&db, plan_id, section_id, Some(id)).await;
     crate::foundation::session::confirm_plain_post("replied");
     Ok(id)
 }
@@ -397,6 +415,7 @@ pub async fn edit_comment(
         },
     )
     .await?;
+    support::announce(&db, plan_id, section_id, Some(comment_id)).await;
     crate::foundation::session::confirm_plain_post("edited");
     Ok(())
 }
@@ -437,6 +456,7 @@ pub async fn delete_comment(
         comment = comment_id,
         "comment deleted"
     );
+    support::announce(&db, plan_id, section_id, None).await;
     crate::foundation::session::confirm_plain_post("deleted");
     Ok(())
 }
@@ -486,6 +506,7 @@ async fn set_resolved(
         resolve,
         "thread state changed"
     );
+    support::announce(&db, plan_id, section_id, None).await;
     crate::foundation::session::confirm_plain_post(if resolve { "resolved" } else { "reopened" });
     Ok(())
 }

@@ -12,6 +12,8 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 use memo::Memos;
+
+use crate::foundation::live::bus::{EventBus, LocalBus};
 pub use memo::MEMO_TTL;
 
 use crate::error::AppError;
@@ -93,6 +95,9 @@ pub struct Db {
     writer: Arc<tokio::sync::Mutex<AnyConnection>>,
     memos: Arc<Memos>,
     shared: Arc<std::sync::Mutex<Shared>>,
+    /// Where changes are announced to open pages: this process's own bus for SQLite, which
+    /// only one process serves.
+    events: Arc<dyn EventBus>,
 }
 
 /// State that features keep per database, one value per type (see [`Db::shared`]).
@@ -179,6 +184,7 @@ impl Db {
             writer,
             memos,
             shared: Default::default(),
+            events: Arc::new(LocalBus::default()),
         })
     }
 
@@ -231,6 +237,12 @@ impl Db {
         let value = change(&mut tx).await?;
         tx.commit().await.map_err(DbError::from)?;
         Ok(value)
+    }
+
+    /// The bus that announces this database's changes to open pages (see
+    /// [`crate::foundation::live`]).
+    pub fn events(&self) -> &dyn EventBus {
+        &*self.events
     }
 
     /// This database's one value of type `T`, made on first use: state a feature keeps beside

@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod flash;
 pub mod form_return;
 pub mod frameworks;
+pub mod live;
 pub mod markdown;
 pub mod people;
 #[cfg(feature = "ssr")]

@@ -46,6 +46,18 @@ pub async fn end_sessions_of(tx: &mut Tx<'_>, person_id: i64, keep: Option<&str>
     Ok(done.rows_affected())
 }
 
+/// The person signed in with session `id`, if it is still open: what a long-lived request (an
+/// event stream) checks again later, since its own copy of the session does not learn of a
+/// logout elsewhere.
+pub async fn session_person(db: &Db, id: &str) -> DbResult<Option<i64>> {
+    let row = sqlx::query("SELECT person_id FROM sessions WHERE id = $1 AND expires_at > $2")
+        .bind(id)
+        .bind(now())
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten()))
+}
+
 fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }

@@ -125,6 +125,16 @@ pub async fn inbox(db: &Db, person: i64, limit: i64) -> DbResult<Vec<InboxEntry>
         .map_err(DbError::from)
 }
 
+/// Everyone whose inbox holds an item about comment `comment_id` (to tell them live).
+pub async fn told_of_comment(db: &Db, comment_id: i64) -> DbResult<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT person_id FROM inbox_items WHERE comment_id = $1")
+            .bind(comment_id)
+            .fetch_all(db.reader())
+            .await?,
+    )
+}
+
 /// Unread items the person can still see.
 pub async fn unread_count(db: &Db, person: i64) -> DbResult<i64> {
     Ok(sqlx::query_scalar(&format!(

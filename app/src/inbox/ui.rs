@@ -34,6 +34,11 @@ pub fn provide_inbox() {
         // The count is a courtesy: a failure shows none rather than breaking the header.
         |_| async move { inbox_unread().await.unwrap_or(0) },
     );
+    // New mentions and replies arrive on the page's event stream.
+    crate::foundation::live::client::on_change(
+        crate::foundation::live::client::use_live().inbox(),
+        move || changed.update(|n| *n += 1),
+    );
     provide_context(InboxChanged(changed));
     provide_context(Unread(unread));
 }

@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod header;
 pub mod home;
+#[cfg(feature = "ssr")]
+pub mod live;
 pub mod members;
 pub mod organisation;
 pub mod people;

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::foundation::countries::country_name;
 use crate::foundation::frameworks::tag_labels;
+use crate::foundation::live::client::{on_change, use_live, when_not_typing_in, HereNow};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, Field, FormStatus};
 use crate::foundation::ui::format_time;
@@ -43,10 +44,22 @@ pub fn PlanPage() -> impl IntoView {
         status: ServerAction::new(),
     };
     crate::comments::ui::provide_open_counts();
+    // Others' changes to the list, its review states and its sections' text arrive live.
+    let live = use_live();
+    let others = RwSignal::new(0u32);
+    let refresh = move || {
+        when_not_typing_in("ol.sections, .inline-form", move || {
+            others.update(|n| *n += 1)
+        })
+    };
+    on_change(live.sections(), refresh);
+    on_change(live.reviews(), refresh);
+    on_change(live.any_save(), refresh);
     let data = Resource::new(
         move || {
             (
                 id(),
+                others.get(),
                 actions.add.version().get(),
                 actions.shift.version().get(),
                 actions.removal.version().get(),
@@ -165,6 +178,9 @@ fn SectionList(
         return view! { <p class="muted">"No sections yet."</p> }.into_any();
     }
     let count = sections.len();
+    let me = use_context::<Resource<Option<crate::foundation::people::Viewer>>>()
+        .and_then(|v| v.get_untracked().flatten())
+        .map(|v| v.person.id);
     view! {
         <ol class="sections">
             {sections.into_iter().enumerate().map(|(i, s)| {
@@ -173,6 +189,7 @@ fn SectionList(
                     <li class="section-item">
                         <a href=format!("/plans/{plan_id}/sections/{}", s.id)>{s.title.clone()}</a>
                         <crate::comments::ui::OpenThreadsBadge section_id=s.id />
+                        <HereNow section=s.id except=me />
                         <span class="tags">
                             {tag_labels(&s.psgs, &s.pillars).into_iter().map(|(short, long)| view! { <Tag short name=long /> }).collect_view()}
                         </span>

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::foundation::frameworks::{tag_labels, PILLARS, PSGS};
+use crate::foundation::live::client::{on_change, use_live, when_not_typing_in, HereNow};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, ActionStatus, Field};
 use crate::foundation::ui::format_time;
@@ -43,11 +44,23 @@ pub fn SectionPage() -> impl IntoView {
     let rename = ServerAction::<RenameSection>::new();
     let tags = ServerAction::<SetSectionTags>::new();
     crate::comments::ui::provide_section_comments(editing.into());
+    // Others' saves and renames arrive live. For reading, the page is drawn again (after any
+    // comment being typed is sent or left); an open editor takes saves in itself.
+    let live = use_live();
+    let others = RwSignal::new(0u32);
+    let refresh = move || {
+        if !editing.get_untracked() {
+            when_not_typing_in("main", move || others.update(|n| *n += 1));
+        }
+    };
+    on_change(live.saved_of(move || ids().map(|(_, s)| s)), refresh);
+    on_change(live.sections(), refresh);
     let data = Resource::new(
         move || {
             (
                 ids(),
                 editing.get(),
+                others.get(),
                 rename.version().get(),
                 tags.version().get(),
             )
@@ -109,6 +122,7 @@ fn Section(
         <p class="muted last-change">
             {last_change} " · version " {d.version} " · "
             <a href=format!("/plans/{plan_id}/sections/{}/history", d.id)>"History"</a>
+            " " <HereNow section=d.id except=Some(d.viewer) />
         </p>
         {(d.previous.is_some() || d.next.is_some()).then(|| view! {
             <nav class="section-nav" aria-label="Other sections of the plan">

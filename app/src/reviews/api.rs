@@ -144,6 +144,16 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
     })
 }
 
+/// Tells the plan's open pages of a review decision on section `section_id` (or on the plan).
+#[cfg(feature = "ssr")]
+fn announce(db: &crate::db::Db, plan_id: i64, section_id: Option<i64>) {
+    crate::foundation::live::publish(
+        db,
+        Some(plan_id),
+        crate::foundation::live::Change::Reviews { section_id },
+    );
+}
+
 /// Submits the section's current version for review.
 #[server(prefix = "/api", endpoint = "submit_for_review")]
 pub async fn submit_for_review(
@@ -168,6 +178,7 @@ pub async fn submit_for_review(
     })
     .await
     .map_err(stale)?;
+    announce(&db, plan_id, Some(section_id));
     crate::foundation::session::confirm_plain_post("submitted");
     Ok(())
 }
@@ -232,6 +243,7 @@ pub async fn approve_section(
         })
         .await
         .map_err(stale)?;
+    announce(&db, plan_id, Some(section_id));
     crate::foundation::session::confirm_plain_post("approved");
     Ok(state)
 }
@@ -271,6 +283,13 @@ pub async fn request_changes(
     })
     .await
     .map_err(stale)?;
+    announce(&db, plan_id, Some(section_id));
+    // The request starts a thread on the section.
+    crate::foundation::live::publish(
+        &db,
+        Some(plan_id),
+        crate::foundation::live::Change::Comments { section_id },
+    );
     crate::foundation::session::confirm_plain_post("changes-requested");
     Ok(())
 }
@@ -321,6 +340,7 @@ pub async fn set_approval_rule(
         .details(serde_json::to_value(rule).unwrap_or_default());
     db.write_audited(e, async |tx| super::db::set_rule(tx, plan_id, rule).await)
         .await?;
+    announce(&db, plan_id, None);
     crate::foundation::session::confirm_plain_post("rule");
     Ok(())
 }
@@ -355,6 +375,7 @@ pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
             ApprovePlanError::Empty => AppError::Conflict("The plan has no sections.".into()),
             ApprovePlanError::Db(e) => e.into(),
         })?;
+    announce(&db, plan_id, None);
     crate::foundation::session::confirm_plain_post("plan-approved");
     Ok(frozen.number)
 }

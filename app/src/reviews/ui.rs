@@ -30,6 +30,16 @@ pub fn ReviewPanel(
         approve: ServerAction::new(),
         changes: ServerAction::new(),
     };
+    // Others' decisions and saves arrive live (a save returns the section to draft).
+    let live = crate::foundation::live::client::use_live();
+    let others = RwSignal::new(0u32);
+    let refresh = move || {
+        crate::foundation::live::client::when_not_typing_in(".review", move || {
+            others.update(|n| *n += 1)
+        })
+    };
+    crate::foundation::live::client::on_change(live.reviews(), refresh);
+    crate::foundation::live::client::on_change(live.saved(section_id), refresh);
     let data = Resource::new(
         move || {
             (
@@ -37,6 +47,7 @@ pub fn ReviewPanel(
                 actions.approve.version().get(),
                 actions.changes.version().get(),
                 saves.version().get(),
+                others.get(),
             )
         },
         move |_| section_review(plan_id, section_id),
@@ -166,8 +177,24 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
 pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
     let set_rule = ServerAction::<super::api::SetApprovalRule>::new();
     let approve = ServerAction::<super::api::ApprovePlan>::new();
+    let live = crate::foundation::live::client::use_live();
+    let others = RwSignal::new(0u32);
+    let refresh = move || {
+        crate::foundation::live::client::when_not_typing_in(".plan-approval", move || {
+            others.update(|n| *n += 1)
+        })
+    };
+    crate::foundation::live::client::on_change(live.reviews(), refresh);
+    crate::foundation::live::client::on_change(live.any_save(), refresh);
+    crate::foundation::live::client::on_change(live.sections(), refresh);
     let data = Resource::new(
-        move || (set_rule.version().get(), approve.version().get()),
+        move || {
+            (
+                set_rule.version().get(),
+                approve.version().get(),
+                others.get(),
+            )
+        },
         move |_| super::api::plan_approval(plan_id),
     );
     view! {

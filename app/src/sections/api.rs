@@ -30,6 +30,23 @@ mod support {
         Ok((actor, row))
     }
 
+    /// A section body as typed, parsed (bounded, normalised, nesting checked). Checking the
+    /// nesting parses the whole Markdown: real work for a long body, so off the async workers.
+    pub async fn checked_body(body: String) -> Result<String, AppError> {
+        crate::foundation::cpu::run(
+            "check a section body",
+            crate::foundation::cpu::READ_BUDGET,
+            move || crate::sections::domain::parse_body(&body),
+        )
+        .await
+        .map_err(|_| {
+            AppError::Conflict(
+                "The server is too busy to check your text right now. Your text is kept here: save again in a moment.".into(),
+            )
+        })?
+        .map_err(|m| AppError::field("body", m))
+    }
+
     /// The revision author for `actor`: their first organisation, and where they are.
     pub async fn author(actor: &PlanActor) -> Author {
         Author {
@@ -153,17 +170,7 @@ pub async fn save_section(
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
     let (actor, _) = support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
-    // Checking the nesting parses the whole Markdown: real work for a long body.
-    let body = crate::foundation::cpu::run("check a section body", crate::foundation::cpu::READ_BUDGET, move || {
-        super::domain::parse_body(&body)
-    })
-    .await
-    .map_err(|_| {
-        AppError::Conflict(
-            "The server is too busy to check your text right now. Your text is kept here: save again in a moment.".into(),
-        )
-    })?
-    .map_err(|m| AppError::field("body", m))?;
+    let body = support::checked_body(body).await?;
     let outcome = super::save::save(
         &db,
         plan_id,
@@ -183,6 +190,23 @@ pub async fn save_section(
     );
     crate::foundation::flash::put_for_plain_post(&notice_key(section_id), &outcome).await?;
     Ok(outcome)
+}
+
+/// What others saved since `base_version`, merged into `body` (the text the editor holds) the
+/// way a save would merge it, without writing anything: the editor's view of a save it was
+/// just told of.
+#[server(prefix = "/api", endpoint = "merge_incoming")]
+pub async fn merge_incoming(
+    plan_id: i64,
+    section_id: i64,
+    base_version: i64,
+    body: String,
+) -> Result<super::views::Incoming, AppError> {
+    use crate::access::domain::PlanAction;
+    let db = crate::foundation::state::db()?;
+    support::section_for(&db, plan_id, section_id, PlanAction::Edit).await?;
+    let body = support::checked_body(body).await?;
+    super::save::incoming(&db, plan_id, section_id, base_version, &body).await
 }
 
 #[cfg(feature = "ssr")]
@@ -318,7 +342,14 @@ pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
             },
         )
         .await?;
+    announce_list(&db, plan_id);
     Ok(id)
+}
+
+/// Tells the plan's open pages that its list of sections changed.
+#[cfg(feature = "ssr")]
+fn announce_list(db: &crate::db::Db, plan_id: i64) {
+    crate::foundation::live::publish(db, Some(plan_id), crate::foundation::live::Change::Sections);
 }
 
 /// Renames a section.
@@ -338,6 +369,7 @@ pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Res
         super::db::rename(tx, plan_id, section_id, &title).await
     })
     .await?;
+    announce_list(&db, plan_id);
     crate::foundation::session::confirm_plain_post("renamed");
     Ok(())
 }
@@ -367,6 +399,7 @@ pub async fn move_section(
         super::db::move_section(tx, plan_id, section_id, up).await
     })
     .await?;
+    announce_list(&db, plan_id);
     Ok(())
 }
 
@@ -391,6 +424,7 @@ pub async fn set_section_removed(
         super::db::set_removed(tx, plan_id, section_id, removed_by, crate::db::now()).await
     })
     .await?;
+    announce_list(&db, plan_id);
     Ok(())
 }
 
@@ -423,6 +457,7 @@ pub async fn set_section_tags(
     let pillars = pick(&[&pillar1, &pillar2, &pillar3]);
     db.transaction(async |tx| super::db::set_tags(tx, plan_id, section_id, &psgs, &pillars).await)
         .await?;
+    announce_list(&db, plan_id);
     crate::foundation::session::confirm_plain_post("tags");
     Ok(())
 }

@@ -378,6 +378,19 @@ pub async fn authors_after_in(
     section_id: i64,
     after: i64,
 ) -> DbResult<Vec<String>> {
+    authors_after_on(&mut **tx, section_id, after).await
+}
+
+/// [`authors_after_in`], read outside the writer lane.
+pub async fn authors_after(db: &Db, section_id: i64, after: i64) -> DbResult<Vec<String>> {
+    authors_after_on(db.reader(), section_id, after).await
+}
+
+async fn authors_after_on<'e>(
+    on: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    section_id: i64,
+    after: i64,
+) -> DbResult<Vec<String>> {
     let names: Vec<Option<String>> = sqlx::query_scalar(
         "SELECT p.display_name FROM revisions r LEFT JOIN people p ON p.id = r.author_id
          WHERE r.section_id = $1 AND r.number > $2
@@ -385,7 +398,7 @@ pub async fn authors_after_in(
     )
     .bind(section_id)
     .bind(after)
-    .fetch_all(&mut **tx)
+    .fetch_all(on)
     .await?;
     Ok(names.into_iter().flatten().collect())
 }

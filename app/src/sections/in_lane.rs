@@ -184,7 +184,7 @@ pub async fn decide_and_write(
 }
 
 /// Decides a save that must merge (see [`plan_save`]); `None` when a long merge found no time.
-async fn merge(
+pub(super) async fn merge(
     base: i64,
     base_body: String,
     current: i64,

@@ -2,10 +2,12 @@
 //! as it is there (saved, merged, unchanged or a conflict, see [`super::in_lane`]) and writes it
 //! in the same step; here the decision becomes what the person is told.
 
-use super::in_lane::{Change, Decision, SaveRequest};
+use super::domain::SavePlan;
+use super::in_lane::{merge, Change, Decision, SaveRequest};
+use super::merge::Merge;
 use super::save_queue;
-use super::views::{ConflictPassage, EditConflict, SaveOutcome};
-use crate::db::now;
+use super::views::{ConflictPassage, EditConflict, Incoming, SaveOutcome};
+use crate::db::{now, Db};
 use crate::error::AppError;
 
 /// Who is saving.
@@ -83,26 +85,89 @@ pub async fn save(
             theirs,
             theirs_by,
             merge,
-        } => {
-            let passages = merge
-                .conflicts()
-                .map(|(original, mine, theirs)| ConflictPassage {
-                    original: original.join("\n\n"),
-                    mine: mine.join("\n\n"),
-                    theirs: theirs.join("\n\n"),
-                })
-                .collect();
-            SaveOutcome::Conflict(Box::new(EditConflict {
-                section_id,
-                current_version: version,
-                mine: mine.to_owned(),
-                theirs,
-                theirs_by,
-                passages,
-                proposal: merge.text_preferring_mine(),
-            }))
-        }
+        } => SaveOutcome::Conflict(Box::new(conflict(
+            section_id, version, mine, theirs, theirs_by, &merge,
+        ))),
         refused => return Err(refusal(refused)),
+    })
+}
+
+/// What a person is shown of overlapping changes: the passages side by side, and the
+/// merged text with their own wording where the changes overlap.
+fn conflict(
+    section_id: i64,
+    version: i64,
+    mine: &str,
+    theirs: String,
+    theirs_by: Vec<String>,
+    merge: &Merge,
+) -> EditConflict {
+    let passages = merge
+        .conflicts()
+        .map(|(original, mine, theirs)| ConflictPassage {
+            original: original.join("\n\n"),
+            mine: mine.join("\n\n"),
+            theirs: theirs.join("\n\n"),
+        })
+        .collect();
+    EditConflict {
+        section_id,
+        current_version: version,
+        mine: mine.to_owned(),
+        theirs,
+        theirs_by,
+        passages,
+        proposal: merge.text_preferring_mine(),
+    }
+}
+
+/// Brings what others saved since version `base` into `mine`, the text an editor holds,
+/// with the same merge as a save, writing nothing: the editor learns of their save while the
+/// person is still typing, not when they save.
+pub async fn incoming(
+    db: &Db,
+    plan_id: i64,
+    section_id: i64,
+    base: i64,
+    mine: &str,
+) -> Result<Incoming, AppError> {
+    let current = super::db::section(db, plan_id, section_id).await?;
+    if current.removed_at.is_some() {
+        return Err(refusal(Decision::Removed));
+    }
+    if base == current.version {
+        return Ok(Incoming::Current { version: base });
+    }
+    if base < 1 || base > current.version {
+        return Err(refusal(Decision::NoSuchVersion));
+    }
+    let base_body = super::db::revision_body(db, section_id, base).await?;
+    let Some(plan) = merge(base, base_body, current.version, &current.body, mine).await else {
+        return Err(refusal(Decision::TooBusy));
+    };
+    let by = super::db::authors_after(db, section_id, base).await?;
+    let version = current.version;
+    Ok(match plan {
+        SavePlan::NoChange => Incoming::Merged {
+            version,
+            merged: current.body.clone(),
+            theirs: current.body,
+            by,
+        },
+        SavePlan::Write { body, .. } => Incoming::Merged {
+            version,
+            merged: body,
+            theirs: current.body,
+            by,
+        },
+        SavePlan::Conflict(m) => Incoming::Overlap(Box::new(conflict(
+            section_id,
+            version,
+            mine,
+            current.body,
+            by,
+            &m,
+        ))),
     })
 }
 

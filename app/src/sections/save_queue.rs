@@ -160,12 +160,31 @@ async fn write(db: &Db, batch: Vec<Waiting>) -> Vec<Waiting> {
     match committed {
         Ok(()) => {
             for (w, outcome) in written {
+                announce(db, &w.job, &outcome);
                 let _ = w.outcome.send(outcome);
             }
         }
         Err(e) => fail_all(written.into_iter().map(|(w, _)| w), &DbError::from(e)),
     }
     Vec::new()
+}
+
+/// Tells the plan's open pages of a person's save that was written (committed by now).
+/// Revisions written as they are (demo data) have no one watching yet.
+fn announce(db: &Db, job: &Job, outcome: &DbResult<Landed>) {
+    if let (Job::Save(request), Ok(Landed::Decided(Decision::Written { version, .. }))) =
+        (job, outcome)
+    {
+        crate::foundation::live::publish(
+            db,
+            Some(request.plan_id),
+            crate::foundation::live::Change::SectionSaved {
+                section_id: request.section_id,
+                version: *version,
+                by: request.author,
+            },
+        );
+    }
 }
 
 fn fail_all(saves: impl IntoIterator<Item = Waiting>, cause: &dyn std::error::Error) {

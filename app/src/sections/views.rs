@@ -81,6 +81,27 @@ pub struct EditConflict {
     pub proposal: String,
 }
 
+/// What others saved since the version an editor started from, brought into what the editor
+/// holds (nothing is written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Incoming {
+    /// The editor's version is still the current one.
+    Current { version: i64 },
+    /// Their changes and the editor's touch different paragraphs: `merged` holds both.
+    Merged {
+        /// The current version, the editor's new base.
+        version: i64,
+        /// The editor's text with their changes in it.
+        merged: String,
+        /// The current text (what is saved).
+        theirs: String,
+        /// Who saved since the editor's version.
+        by: Vec<String>,
+    },
+    /// Their changes and the editor's overlap: both shown, nothing changed in the editor.
+    Overlap(Box<EditConflict>),
+}
+
 /// What happened to a save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveOutcome {

@@ -20,6 +20,7 @@ mod forms;
 mod home;
 mod hostile_text;
 mod invitations;
+mod live;
 mod page_cache;
 mod passwords;
 mod plans;

@@ -1,6 +1,7 @@
 //! Keeps a section's threads current for everyone looking at it: every ten seconds, while the
-//! tab is visible, asks for the cheap activity fingerprint and refetches the threads only when
-//! it changed. (The real-time issue will replace this with a push.)
+//! tab is visible and the page's event stream is not connected (it tells of new comments at
+//! once), asks for the cheap activity fingerprint and refetches the threads only when it
+//! changed.
 
 use leptos::prelude::*;
 
@@ -30,8 +31,9 @@ pub fn poll_activity(
                 known.set(Some(d.activity));
             }
         });
+        let live = crate::foundation::live::client::use_live();
         let tick = move || {
-            if !super::browser::page_visible() {
+            if !super::browser::page_visible() || live.connected() {
                 return;
             }
             let Some(known) = known.try_get_untracked() else {

@@ -234,6 +234,16 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
             }
         }
     });
+    // Others' comments arrive on the page's event stream; polling covers the time it is not
+    // connected.
+    crate::foundation::live::client::on_change(
+        crate::foundation::live::client::use_live().comments(section_id),
+        move || {
+            crate::foundation::live::client::when_not_typing_in(".comments", move || {
+                refresh.try_update(|n| *n += 1);
+            })
+        },
+    );
     super::poll::poll_activity(plan_id, section_id, data, refresh);
     let selected = RwSignal::new(None::<Selected>);
     let article = NodeRef::<leptos::html::Article>::new();

@@ -6,7 +6,7 @@
 use sqlx::Row;
 
 use super::chain::{entry_hash, new_salt, Content, GENESIS};
-use super::domain::{AuditEntry, NewEntry};
+use super::domain::{AuditEntry, AuditKind, NewEntry};
 use crate::db::{now, Db, DbError, DbResult, Tx};
 
 /// The trail's last entry as this process last appended it: a hint that saves reading it back
@@ -79,6 +79,19 @@ impl Db {
             plan = entry.plan_id,
             "audited change"
         );
+        // Changes to who may read what make open streams check their readers again, so a
+        // revoked role stops receiving events at once; announced here, where every such change
+        // passes, rather than remembered beside each of them.
+        if matches!(
+            entry.kind,
+            AuditKind::RoleChange | AuditKind::Membership | AuditKind::Admin
+        ) {
+            crate::foundation::live::publish(
+                self,
+                entry.plan_id,
+                crate::foundation::live::Change::Access { person: None },
+            );
+        }
         Ok(value)
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::drafts::{self, Draft, OnOpen};
+use super::incoming::{bring_in, Arrived, OpenEditor};
 use crate::foundation::markdown::to_html;
 use crate::foundation::ui::fields::{action_error, FormStatus};
 use crate::foundation::ui::typed::keep_typed;
@@ -162,9 +163,30 @@ pub fn Editor(
     // A save under way makes the last outcome stale: it must not sit beside "Saving..." or
     // beside the error of this save ("Nothing new to save." next to a failure).
     let saving = save.pending();
+    let arrived = RwSignal::new(None::<Arrived>);
     Effect::new(move |_| {
         if saving.get() || errors.get().is_some() {
             outcome.set(None);
+            arrived.set(None);
+        }
+    });
+    // Someone else's save, told by the page's event stream, comes into the editor.
+    let open = OpenEditor {
+        plan,
+        section,
+        body,
+        base,
+        saved,
+        preview,
+        saving,
+        field,
+        arrived,
+        keep: StoredValue::new(Box::new(keep)),
+    };
+    let live = crate::foundation::live::client::use_live().saved(section);
+    crate::foundation::live::client::on_change(live, move || {
+        if let Some((version, _)) = live.get_untracked() {
+            bring_in(open, version);
         }
     });
     let dirty = move || body.with(|b| saved.with(|s| b != s));
@@ -177,6 +199,7 @@ pub fn Editor(
         <ActionForm action=save attr:class="editor">
             <FormStatus errors />
             <OutcomeNotice outcome />
+            <ArrivedNotice arrived />
             {move || waiting.get().map(|d| view! {
                 <WaitingDraft draft=d plan section version=start_version restore=restore_waiting discard=discard_waiting />
             })}
@@ -300,8 +323,35 @@ fn OutcomeNotice(outcome: RwSignal<Option<SaveOutcome>>) -> impl IntoView {
     }
 }
 
+/// What came in from others' saves while the editor was open.
 #[component]
-fn ConflictPanel(conflict: EditConflict) -> impl IntoView {
+fn ArrivedNotice(arrived: RwSignal<Option<Arrived>>) -> impl IntoView {
+    move || {
+        arrived.get().map(|a| match a {
+            Arrived::Merged { by, version } => view! {
+                <p class="alert alert-info arrived" role="status">
+                    {format!(
+                        "{} saved version {version} while you were editing. Their changes touched other paragraphs and are now in the editor; your text is as you typed it. Save when you are ready.",
+                        if by.is_empty() { "Someone else".to_owned() } else { by.join(", ") },
+                    )}
+                </p>
+            }
+            .into_any(),
+            Arrived::Overlap(c) => view! {
+                <div class="arrived-overlap">
+                    <p class="alert alert-info" role="status">
+                        "Your text in the editor is unchanged. Saving now will show both versions of these passages for you to settle."
+                    </p>
+                    <ConflictPanel conflict=*c saved=false />
+                </div>
+            }
+            .into_any(),
+        })
+    }
+}
+
+#[component]
+fn ConflictPanel(conflict: EditConflict, #[prop(default = true)] saved: bool) -> impl IntoView {
     let who = if conflict.theirs_by.is_empty() {
         "Someone else".to_owned()
     } else {
@@ -309,11 +359,22 @@ fn ConflictPanel(conflict: EditConflict) -> impl IntoView {
     };
     view! {
         <div class="alert alert-error conflict" role="alert">
-            <p>
-                <strong>"Not saved: "</strong>
-                {format!("{who} changed the same passages while you were editing. Nothing was overwritten.")}
-                " The editor below now holds everything merged, with your wording in the conflicting passages. Compare, adjust, and save again."
-            </p>
+            {if saved {
+                view! {
+                    <p>
+                        <strong>"Not saved: "</strong>
+                        {format!("{who} changed the same passages while you were editing. Nothing was overwritten.")}
+                        " The editor below now holds everything merged, with your wording in the conflicting passages. Compare, adjust, and save again."
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>
+                        <strong>{format!("{who} just saved changes to the passages you are editing.")}</strong>
+                        " Compare their version with yours below."
+                    </p>
+                }.into_any()
+            }}
             {conflict.passages.iter().enumerate().map(|(i, p)| view! {
                 <div class="conflict-passage">
                     <h3>{format!("Conflicting passage {}", i + 1)}</h3>

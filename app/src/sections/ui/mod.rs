@@ -3,6 +3,7 @@
 mod drafts;
 mod editor;
 mod history;
+pub mod incoming;
 
 pub use editor::Editor;
 pub use history::HistoryPage;
