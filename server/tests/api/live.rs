@@ -371,6 +371,9 @@ async fn a_reconnecting_page_catches_up_on_what_it_missed() {
     assert_eq!(first.event, "reset");
 }
 
+/// Someone present: who, in which section, editing or not.
+type Place = (i64, Option<i64>, bool);
+
 #[tokio::test]
 async fn presence_shows_who_has_the_section_open_and_goes_when_they_leave() {
     let app = spawn_app().await;
@@ -386,7 +389,7 @@ async fn presence_shows_who_has_the_section_open_and_goes_when_they_leave() {
     )
     .await
     .expect("the viewer on the section");
-    let present = |sse: &Sse| -> Option<Vec<(i64, Option<i64>, bool)>> {
+    let present = |sse: &Sse| -> Option<Vec<Place>> {
         let event: LiveEvent = serde_json::from_str(&sse.data).ok()?;
         match event.change {
             Change::Presence { present } => Some(
@@ -398,8 +401,7 @@ async fn presence_shows_who_has_the_section_open_and_goes_when_they_leave() {
             _ => None,
         }
     };
-    let wait_for = async |watcher: &mut Stream,
-                          want: &dyn Fn(&[(i64, Option<i64>, bool)]) -> bool| {
+    let wait_for = async |watcher: &mut Stream, want: &dyn Fn(&[Place]) -> bool| {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while tokio::time::Instant::now() < deadline {
             if let Some(sse) = watcher.next(Duration::from_secs(10)).await {

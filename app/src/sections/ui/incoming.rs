@@ -85,6 +85,9 @@ pub fn utf16_of_byte(text: &str, at: usize) -> u32 {
         .count() as u32
 }
 
+/// Keeps the editor's text as a draft in this browser.
+pub type KeepDraft = Box<dyn Fn(&str) + Send + Sync>;
+
 /// The signals of an open editor that an arriving save works with.
 #[derive(Clone, Copy)]
 pub struct OpenEditor {
@@ -101,19 +104,16 @@ pub struct OpenEditor {
     pub field: NodeRef<leptos::html::Textarea>,
     pub arrived: RwSignal<Option<Arrived>>,
     /// Keeps the editor's text as a draft in this browser.
-    pub keep: StoredValue<Box<dyn Fn(&str) + Send + Sync>>,
+    pub keep: StoredValue<KeepDraft>,
 }
 
 /// Brings version `version` (saved by someone else) into the editor, if it is newer than the
 /// editor's. While the person types, or their own save travels, it waits and tries again.
 pub fn bring_in(editor: OpenEditor, version: i64) {
-    if version <= editor.base.get_untracked() {
-        return;
-    }
     #[cfg(feature = "hydrate")]
     {
-        if editor.saving.get_untracked() {
-            // Their save's outcome will merge (or show) the other save.
+        if version <= editor.base.get_untracked() || editor.saving.get_untracked() {
+            // Nothing newer; or their own save's outcome will merge (or show) the other save.
             return;
         }
         let sent = editor.body.get_untracked();
@@ -163,6 +163,8 @@ pub fn bring_in(editor: OpenEditor, version: i64) {
             }
         });
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (editor, version);
 }
 
 /// Puts `merged` in the field that holds `mine`, keeping the caret (and the paragraph being
