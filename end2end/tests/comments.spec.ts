@@ -1,4 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { test } from './helpers';
 import { CIVIL, COMMITTEE, DEMO_PLAN, loggedInContext, openSection, settle, watchForErrors } from './helpers';
 
 /** Selects `phrase` inside the rendered section text, as a reader dragging the mouse would. */

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { ADMIN, DEMO_PASSWORD, DEMO_PLAN, JUSTICE, loggedInContext, settle, watchForErrors } from './helpers';
 
 // Actions that are hard to take back ask first and say what can be undone: with the bundle, and

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { newContext, test } from './helpers';
 import {
   CIVIL,
   DEMO_PLAN,
@@ -32,7 +33,7 @@ test('after logging out, the next person on the same browser never sees the firs
   browser,
 }) => {
   const stamp = Date.now();
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const problems = watchForErrors(page);
   try {
@@ -68,7 +69,7 @@ test('a logout that ran no script leaves no draft for the next person either: it
   browser,
 }) => {
   const stamp = Date.now();
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const problems = watchForErrors(page);
   try {

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { DEMO_PASSWORD, DEMO_PLAN, JUSTICE } from './helpers';
 
 test('editing a section works without JavaScript: the Edit link opens the plain form, and a save comes back to it', async ({

@@ -1,4 +1,31 @@
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+
+/**
+ * Pages of the app keep an event stream open (`/live`). Playwright's `networkidle`, which
+ * `settle` waits for, never comes while a request is open, so the suite's pages get the answer
+ * of a server without the stream (204: the browser does not retry) and run on the fallback
+ * (polling, merges and conflicts at save time). `live.spec.ts` opens real streams.
+ */
+export async function withoutLiveStream(context: BrowserContext): Promise<void> {
+  await context.route(LIVE_STREAM, (route) => route.fulfill({ status: 204 }));
+}
+
+const LIVE_STREAM = /\/live(\?|$)/;
+
+/** `test`, with the default page's context on the fallback (see `withoutLiveStream`). */
+export const test = base.extend({
+  context: async ({ context }, use) => {
+    await withoutLiveStream(context);
+    await use(context);
+  },
+});
+
+/** `browser.newContext()` on the fallback (see `withoutLiveStream`). */
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await withoutLiveStream(context);
+  return context;
+}
 
 export const DEMO_PASSWORD = 'upstream-demo-2026';
 
@@ -56,10 +83,19 @@ export async function logInAs(page: Page, person: DemoPerson): Promise<void> {
 }
 
 /** A fresh browser context (own cookies and local storage) with a demo person logged in. */
-export async function loggedInContext(browser: Browser, person: DemoPerson): Promise<{ context: BrowserContext; page: Page }> {
+export async function loggedInContext(
+  browser: Browser,
+  person: DemoPerson,
+  options: { live?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
+  // Logging in waits for `networkidle`: the stream opens after (see `withoutLiveStream`).
+  await withoutLiveStream(context);
   const page = await context.newPage();
   await logInAs(page, person);
+  if (options.live) {
+    await context.unroute(LIVE_STREAM);
+  }
   return { context, page };
 }
 

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { ADMIN, DEMO_PASSWORD, logIn, settle } from './helpers';
 
 test('the WebAssembly bundle hydrates pages without errors, so forms submit without a page load', async ({ page }) => {

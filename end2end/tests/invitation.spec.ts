@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { newContext, test } from './helpers';
 import { ADMIN, DEMO_PASSWORD, logIn, settle } from './helpers';
 
 test('an administrator creates an organisation and invites someone who joins, logs out and logs back in', async ({
@@ -37,7 +38,7 @@ test('an administrator creates an organisation and invites someone who joins, lo
   expect(link).toMatch(new RegExp(`^${origin}/invite/[^/?#\\s]+$`));
 
   // The invitee, in a browser with no cookies of its own, opens the link and joins.
-  const inviteeContext = await browser.newContext();
+  const inviteeContext = await newContext(browser);
   try {
     const invitee = await inviteeContext.newPage();
     await invitee.goto(link);

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { ADMIN, DEMO_PASSWORD } from './helpers';
 
 test('logging in works without JavaScript: a wrong password is explained beside the field and the email is kept', async ({

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { CIVIL, loggedInContext, settle, watchForErrors } from './helpers';
 
 const MONITOR = { email: 'monitor@upstream.example', name: 'Amani Diallo' };

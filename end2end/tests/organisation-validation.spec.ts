@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './helpers';
 import { ADMIN, DEMO_PASSWORD, logIn, settle } from './helpers';
 
 async function openOrganisations(page: Page) {

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { COMMITTEE, DEMO_PASSWORD, logIn } from './helpers';
 
 test('a member who is not an administrator is refused the people page with 403 Not allowed', async ({ page }) => {

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { ADMIN, COMMITTEE, DEMO_PLAN, logInAs, openSection } from './helpers';
 
 test('a reviewer reads a section of the plan but gets no editor', async ({ page }) => {

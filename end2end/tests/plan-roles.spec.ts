@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './helpers';
 import { CIVIL, JUSTICE, editor, loggedInContext, openSection, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
 
 /** The members page's parts, for a lead. */

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './helpers';
 import { DEMO_PLAN, JUSTICE, editor, logInAs, openSection, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
 
 test('text typed but not saved survives a reload, and is gone from the browser once saved', async ({ page }) => {

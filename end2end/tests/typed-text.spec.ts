@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { newContext, test } from './helpers';
 import { ADMIN, DEMO_PASSWORD, DEMO_PLAN, JUSTICE, loggedInContext, settle, waitForHydration, watchForErrors } from './helpers';
 
 // What people type is shown as they typed it once the bundle has taken over, and an address
@@ -38,7 +39,7 @@ test('a form posted before the bundle loaded comes back with its messages, which
 }) => {
   // Posted before the bundle ran: its files are held back on the first page, so the form goes
   // out as a plain post...
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   try {
     const again = await context.newPage();
     await again.route('**/pkg/**', (route) => route.abort());

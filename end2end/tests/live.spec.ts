@@ -1,0 +1,110 @@
+import { expect, type Page } from '@playwright/test';
+import { CIVIL, DEMO_PLAN, JUSTICE, editor, loggedInContext, test, watchForErrors } from './helpers';
+
+// Pages here keep their event stream open, so they are never "network idle": they wait for
+// what they expect to see instead of `settle`.
+
+const SECTION = 'International assistance';
+
+/** The path of the demo plan's section whose title starts with `titleStart`. */
+async function sectionPath(page: Page, titleStart: string): Promise<string> {
+  await page.goto(`/plans/${DEMO_PLAN.id}`);
+  const link = page.locator('ol.sections li.section-item > a').filter({ hasText: titleStart });
+  await expect(link).toHaveCount(1);
+  return (await link.getAttribute('href'))!;
+}
+
+/** Waits until `page` shows `name` among the people who have its section open. */
+async function seesHere(page: Page, name: string, editing = false): Promise<void> {
+  const present = page.locator('p.last-change .here-now .present').filter({ hasText: name });
+  await expect(present).toHaveCount(1, { timeout: 15_000 });
+  if (editing) {
+    await expect(present).toContainText('editing');
+  }
+}
+
+test('two people on one section see each other, and each other’s comments and saves, as they happen', async ({ browser }) => {
+  const stamp = Date.now();
+  const lina = await loggedInContext(browser, CIVIL, { live: true });
+  const tomas = await loggedInContext(browser, JUSTICE, { live: true });
+  const problems = [...watchForErrors(lina.page), ...watchForErrors(tomas.page)];
+  try {
+    const path = await sectionPath(tomas.page, SECTION);
+    await tomas.page.goto(path);
+    await lina.page.goto(path);
+    // Presence: each sees the other (which also says both pages are hydrated and connected).
+    await seesHere(lina.page, JUSTICE.name);
+    await seesHere(tomas.page, CIVIL.name);
+
+    // A comment appears on the other's page without a reload.
+    const question = `Who funds the oversight bodies after 2027? (${stamp})`;
+    await tomas.page.locator('#new-thread-body').fill(question);
+    await tomas.page.locator('#new-thread').getByRole('button', { name: 'Comment', exact: true }).click();
+    await expect(lina.page.locator('aside.threads').getByText(question)).toBeVisible({ timeout: 2_000 });
+
+    // Tomas opens the editor: Lina sees him editing; his save reaches her reading page.
+    await tomas.page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await expect(editor(tomas.page).body).toBeVisible();
+    await seesHere(lina.page, JUSTICE.name, true);
+    const text = `Partners commit to country systems (${stamp}).\n\nA second paragraph.`;
+    await editor(tomas.page).body.fill(text);
+    await editor(tomas.page).save.click();
+    await expect(editor(tomas.page).alert).toHaveText(/^Saved as version \d+\.$/);
+    await expect(lina.page.locator('article.annotated')).toContainText(`(${stamp})`, { timeout: 2_000 });
+
+    // Closing the page takes him off hers.
+    await tomas.page.close();
+    await expect(lina.page.locator('.here-now .present').filter({ hasText: JUSTICE.name })).toHaveCount(0, {
+      timeout: 10_000,
+    });
+    expect(problems).toEqual([]);
+  } finally {
+    await lina.context.close();
+    await tomas.context.close();
+  }
+});
+
+test('another person’s save of paragraph 1 comes into an editor typing in paragraph 3, typing intact', async ({ browser }) => {
+  const stamp = Date.now();
+  const lina = await loggedInContext(browser, CIVIL, { live: true });
+  const tomas = await loggedInContext(browser, JUSTICE, { live: true });
+  const problems = [...watchForErrors(lina.page), ...watchForErrors(tomas.page)];
+  try {
+    const path = await sectionPath(tomas.page, SECTION);
+    const start = `Opening paragraph ${stamp}.\n\nMiddle paragraph.\n\nClosing paragraph.`;
+    await tomas.page.goto(`${path}?edit`);
+    const his = editor(tomas.page);
+    await expect(his.body).toBeVisible();
+    await his.body.fill(start);
+    await his.save.click();
+    await expect(his.alert).toHaveText(/^Saved as version \d+\.$/);
+
+    await lina.page.goto(`${path}?edit`);
+    const hers = editor(lina.page);
+    await seesHere(lina.page, JUSTICE.name, true);
+    await expect(hers.body).toHaveValue(start);
+    // Lina types at the end of paragraph 3.
+    await hers.body.click();
+    await lina.page.keyboard.press('Control+End');
+    await lina.page.keyboard.type(' Lina types here');
+
+    // Tomas changes paragraph 1 and saves.
+    const changed = `Opening paragraph ${stamp}, changed by Tomas.\n\nMiddle paragraph.\n\nClosing paragraph.`;
+    await his.body.fill(changed);
+    await his.save.click();
+    await expect(his.alert).toHaveText(/^Saved as version \d+\.$/);
+
+    // His change is in her editor at once, her typing intact, and she is told.
+    await expect(hers.body).toHaveValue(`${changed} Lina types here`, { timeout: 2_000 });
+    await expect(lina.page.locator('p.arrived')).toContainText(JUSTICE.name);
+    // The caret stayed where she was typing.
+    await lina.page.keyboard.type(' and goes on.');
+    await expect(hers.body).toHaveValue(`${changed} Lina types here and goes on.`);
+    await hers.save.click();
+    await expect(hers.alert).toHaveText(/^Saved as version \d+\.$/);
+    expect(problems).toEqual([]);
+  } finally {
+    await lina.context.close();
+    await tomas.context.close();
+  }
+});
