@@ -18,6 +18,9 @@ use server::startup::{open_database, Application};
 
 // Page rendering allocates and frees many short strings of every size on two threads at
 // once; mimalloc handles that churn with far less time in the allocator than glibc's malloc.
+#[path = "bench_parts/live.rs"]
+mod live;
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -1178,6 +1181,9 @@ async fn main() {
         );
         results.push(figures);
     }
+    if wanted("live") {
+        live_scenario(&db, &client, &base, plan, &sections, &reader_hash, duration).await;
+    }
     println!(
         "\n{:<28} {:>5} {:>9} {:>7} {:>10} {:>10} {:>10} {:>12}",
         "scenario", "conc", "requests", "errors", "req/s", "p50 ms", "p99 ms", "cpu µs/req"
@@ -1240,6 +1246,72 @@ async fn main() {
         &[(READER, "reader"), ("bench@example.org", "editor")],
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Sets up and runs [`live::run`]: enough reading people for [`live::STREAMS`] streams,
+/// viewers of the plan through an organisation of their own, and the 32 sections the writers
+/// save at their current versions.
+async fn live_scenario(
+    db: &Db,
+    client: &Client,
+    base: &str,
+    plan: i64,
+    sections: &[i64],
+    hash: &app::auth::password::PasswordHash,
+    duration: Duration,
+) {
+    let org = db
+        .transaction(async |tx| {
+            app::admin::db::insert_organisation(
+                tx,
+                "Bench Observers",
+                OrgKind::CivilSociety,
+                "SL",
+                now(),
+            )
+            .await
+        })
+        .await
+        .expect("observers");
+    let people = live::STREAMS.div_ceil(live::PER_SESSION);
+    let mut cookies = Vec::new();
+    for n in 0..people {
+        let email = format!("observer-{n}@example.org");
+        add_member(db, &email, &format!("Observer {n}"), hash, org).await;
+        cookies.push(live::session_cookie(base, &email, PASSWORD).await);
+    }
+    let grant = [
+        ("plan_id", plan.to_string()),
+        ("organisation_id", org.to_string()),
+        ("role", "viewer".to_owned()),
+    ];
+    post_ok(client, base, "grant_to_organisation", &grant).await;
+    let mut versions = Vec::new();
+    for &section in sections.iter().take(32) {
+        let current: serde_json::Value = client
+            .post(format!("{base}/api/section"))
+            .form(&[
+                ("plan_id", plan.to_string()),
+                ("section_id", section.to_string()),
+            ])
+            .send()
+            .await
+            .expect("section")
+            .json()
+            .await
+            .expect("section json");
+        versions.push(current["version"].as_i64().unwrap_or(REVISIONS));
+    }
+    let setup = live::Setup {
+        addr: base.trim_start_matches("http://").to_owned(),
+        base: base.to_owned(),
+        plan,
+        sections: sections.iter().take(32).copied().collect(),
+        cookies,
+        writer: client.clone(),
+        versions,
+    };
+    live::run(setup, duration).await;
 }
 
 /// The browser measurement (`end2end/bench/browser.mjs`): Chromium on an emulated slow link

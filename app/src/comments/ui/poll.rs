@@ -5,8 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::comments::views::ThreadsOfSection;
-use crate::error::AppError;
+use crate::comments::views::Activity;
 
 /// How often a visible page checks for new comments.
 #[cfg(feature = "hydrate")]
@@ -14,23 +13,19 @@ const POLL_SECONDS: u64 = 10;
 
 /// Starts polling in the browser; bumps `refresh` when the fingerprint differs from the one
 /// `data` was loaded with. Does nothing on the server.
+///
+/// `known` is the fingerprint of the threads on screen, set where they are drawn: reading the
+/// threads' resource here (in an effect) would tie it to the page's outer boundary, which then
+/// takes the whole page off screen and back at every refetch, and with it the focus.
 pub fn poll_activity(
     plan_id: i64,
     section_id: i64,
-    data: Resource<Result<ThreadsOfSection, AppError>>,
+    known: RwSignal<Option<Activity>>,
     refresh: RwSignal<u32>,
 ) {
     #[cfg(feature = "hydrate")]
     {
         use crate::comments::api::thread_activity;
-        // The fingerprint of what is on screen, followed in an effect (resources are read
-        // inside effects or boundaries, not from a timer).
-        let known = RwSignal::new(None);
-        Effect::new(move |_| {
-            if let Some(Ok(d)) = data.get() {
-                known.set(Some(d.activity));
-            }
-        });
         let live = crate::foundation::live::client::use_live();
         let tick = move || {
             if !super::browser::page_visible() || live.connected() {
@@ -54,5 +49,5 @@ pub fn poll_activity(
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (plan_id, section_id, data, refresh);
+    let _ = (plan_id, section_id, known, refresh);
 }

@@ -235,16 +235,17 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
         }
     });
     // Others' comments arrive on the page's event stream; polling covers the time it is not
-    // connected.
-    crate::foundation::live::client::on_change(
-        crate::foundation::live::client::use_live().comments(section_id),
-        move || {
-            crate::foundation::live::client::when_not_typing_in(".comments", move || {
-                refresh.try_update(|n| *n += 1);
-            })
-        },
-    );
-    super::poll::poll_activity(plan_id, section_id, data, refresh);
+    // connected. A save changes the text the threads are anchored in, so it counts too.
+    let live = crate::foundation::live::client::use_live();
+    let again = move || {
+        crate::foundation::live::client::when_not_typing_in(".comments", move || {
+            refresh.try_update(|n| *n += 1);
+        })
+    };
+    crate::foundation::live::client::on_change(live.comments(section_id), again);
+    crate::foundation::live::client::on_change(live.saved(section_id), again);
+    let known = RwSignal::new(None);
+    super::poll::poll_activity(plan_id, section_id, known, refresh);
     let selected = RwSignal::new(None::<Selected>);
     let article = NodeRef::<leptos::html::Article>::new();
     let read_selection = move || {
@@ -296,7 +297,10 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
                     <Transition fallback=|| view! { <p>"Loading comments…"</p> }>
                         {move || Suspend::new(async move {
                             match data.await {
-                                Ok(d) => view! { <Threads data=d actions drafts /> }.into_any(),
+                                Ok(d) => {
+                                    known.set(Some(d.activity));
+                                    view! { <Threads data=d actions drafts /> }.into_any()
+                                }
                                 Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                             }
                         })}
