@@ -151,7 +151,15 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            let db = self.db.clone();
+            async move {
+                shutdown_signal().await;
+                // Open event streams never end by themselves: the graceful shutdown would
+                // wait for them forever. Browsers reconnect (to the next run) on their own.
+                db.events().close();
+            }
+        })
         .await;
         // The last entries written get their checkpoint before the server goes.
         if let Err(e) = self.checkpointer.checkpoint(&self.db).await {

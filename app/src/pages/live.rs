@@ -134,6 +134,7 @@ struct Open {
     /// Tell the page to load everything again before anything else.
     start_afresh: bool,
     receiver: tokio::sync::broadcast::Receiver<Arc<Published>>,
+    closing: tokio::sync::watch::Receiver<bool>,
     last_seq: u64,
     next_check: tokio::time::Instant,
     ended: bool,
@@ -167,6 +168,11 @@ impl Open {
         loop {
             let received = tokio::select! {
                 r = self.receiver.recv() => r,
+                // The server is stopping: the browser reconnects to its next run.
+                () = async {
+                    // An error means the bus is gone: the end too.
+                    let _ = self.closing.wait_for(|closing| *closing).await;
+                } => return None,
                 () = tokio::time::sleep_until(self.next_check) => {
                     if !self.still_allowed().await {
                         return self.end();
@@ -245,6 +251,7 @@ pub async fn stream(
         )),
         None => None,
     };
+    let closing = db.events().closing();
     let open = Open {
         epoch: db.events().epoch().to_owned(),
         db,
@@ -256,6 +263,7 @@ pub async fn stream(
         missed: subscription.missed.unwrap_or_default().into_iter(),
         start_afresh,
         receiver: subscription.receiver,
+        closing,
         last_seq: cursor.map_or(0, |c| c.seq),
         next_check: tokio::time::Instant::now() + RECHECK_EVERY,
         ended: false,

@@ -25,7 +25,7 @@ const WRITERS: usize = 32;
 const SECTIONS: usize = 8;
 
 /// The server binary, serving `url` on a free port; returns the process and its address.
-fn start(url: &str, dir: &std::path::Path) -> (Child, String) {
+pub(crate) fn start(url: &str, dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_upstream"))
         .env("UPSTREAM_DATABASE_URL", url)
         .env("UPSTREAM_ADDR", "127.0.0.1:0")

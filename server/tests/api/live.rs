@@ -542,3 +542,77 @@ async fn a_session_may_hold_only_so_many_open_streams() {
     }
     assert!(reopened, "a closed tab's place is given back");
 }
+
+#[tokio::test]
+async fn the_server_stops_promptly_with_event_streams_open() {
+    let dir = crate::helpers::temp_dir("live-stop");
+    let url = format!("sqlite://{}/live.db", dir.display());
+    let (mut server, base) = crate::crash::start(&url, &dir);
+    let app_less = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    // An account made through the running server's own database file.
+    let db = app::db::Db::connect(&url).await.expect("database");
+    let person = app::auth::db::insert_person(
+        &db,
+        "stopper@example.org",
+        "Stopper",
+        &app::auth::password::hash_password(
+            app::auth::domain::NewPassword::parse(
+                crate::helpers::PASSWORD,
+                crate::helpers::PASSWORD,
+                &app::auth::domain::Owner {
+                    email: "stopper@example.org",
+                    name: "Stopper",
+                },
+            )
+            .map_err(|_| ())
+            .expect("password"),
+        )
+        .await
+        .expect("hash"),
+        app::foundation::people::PlatformRole::Member,
+        app::db::now(),
+    )
+    .await;
+    assert!(person.is_ok());
+    crate::helpers::call_at(
+        &base,
+        &app_less,
+        crate::helpers::credentials("stopper@example.org", crate::helpers::PASSWORD),
+    )
+    .await
+    .expect("logged in");
+    let stream = app_less
+        .get(format!("{base}/live"))
+        .send()
+        .await
+        .expect("the stream opens");
+    assert_eq!(stream.status(), 200);
+    let pid = server.id().to_string();
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(term.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let stopped = loop {
+        if let Ok(Some(status)) = server.try_wait() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    if stopped.is_none() {
+        let _ = server.kill();
+    }
+    assert!(
+        stopped.is_some(),
+        "a stopping server ends its streams rather than waiting for them"
+    );
+    drop(stream);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::event::LiveEvent;
 
@@ -70,6 +70,10 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     fn subscribe(&self, after: Option<&Cursor>) -> Subscription;
     /// This run's epoch, the first part of every event id.
     fn epoch(&self) -> &str;
+    /// Ends every stream (the server is shutting down).
+    fn close(&self);
+    /// Changes to `true` when the streams must end.
+    fn closing(&self) -> watch::Receiver<bool>;
 }
 
 /// The bus of one process.
@@ -80,6 +84,7 @@ pub struct LocalBus {
     /// The last events, for catching up; the lock also keeps numbering and sending in order.
     recent: Mutex<VecDeque<Arc<Published>>>,
     next: AtomicU64,
+    closing: watch::Sender<bool>,
 }
 
 impl Default for LocalBus {
@@ -93,6 +98,7 @@ impl Default for LocalBus {
             sender: broadcast::channel(BACKLOG).0,
             recent: Mutex::new(VecDeque::with_capacity(REPLAY)),
             next: AtomicU64::new(1),
+            closing: watch::channel(false).0,
         }
     }
 }
@@ -149,6 +155,14 @@ impl EventBus for LocalBus {
 
     fn epoch(&self) -> &str {
         &self.epoch
+    }
+
+    fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 }
 
