@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { CIVIL, DEMO_PLAN, JUSTICE, editor, loggedInContext, test, watchForErrors } from './helpers';
 
 // Pages here keep their event stream open, so they are never "network idle": they wait for
@@ -23,13 +23,19 @@ async function seesHere(page: Page, name: string, editing = false): Promise<void
   }
 }
 
-test('two people on one section see each other, and each other’s comments and saves, as they happen', async ({ browser }) => {
-  const stamp = Date.now();
+/** Lina (an editor) and Tomas (the lead), each in a browser of their own, and the section. */
+async function twoPeople(browser: Browser) {
   const lina = await loggedInContext(browser, CIVIL, { live: true });
   const tomas = await loggedInContext(browser, JUSTICE, { live: true });
   const problems = [...watchForErrors(lina.page), ...watchForErrors(tomas.page)];
+  const path = await sectionPath(tomas.page, SECTION);
+  return { lina, tomas, problems, path };
+}
+
+test('two people on one section see each other, and each other’s comments and saves, as they happen', async ({ browser }) => {
+  const stamp = Date.now();
+  const { lina, tomas, problems, path } = await twoPeople(browser);
   try {
-    const path = await sectionPath(tomas.page, SECTION);
     await tomas.page.goto(path);
     await lina.page.goto(path);
     // Presence: each sees the other (which also says both pages are hydrated and connected).
@@ -66,11 +72,8 @@ test('two people on one section see each other, and each other’s comments and 
 
 test('another person’s save of paragraph 1 comes into an editor typing in paragraph 3, typing intact', async ({ browser }) => {
   const stamp = Date.now();
-  const lina = await loggedInContext(browser, CIVIL, { live: true });
-  const tomas = await loggedInContext(browser, JUSTICE, { live: true });
-  const problems = [...watchForErrors(lina.page), ...watchForErrors(tomas.page)];
+  const { lina, tomas, problems, path } = await twoPeople(browser);
   try {
-    const path = await sectionPath(tomas.page, SECTION);
     const start = `Opening paragraph ${stamp}.\n\nMiddle paragraph.\n\nClosing paragraph.`;
     await tomas.page.goto(`${path}?edit`);
     const his = editor(tomas.page);

@@ -677,6 +677,25 @@ async fn logged_in(base: &str, email: &str) -> Client {
     client
 }
 
+/// Section `section` as the `section` server function answers (its text and version).
+async fn current_section(
+    client: &Client,
+    base: &str,
+    plan: i64,
+    section: i64,
+) -> Option<serde_json::Value> {
+    let res = client
+        .post(format!("{base}/api/section"))
+        .form(&[
+            ("plan_id", plan.to_string()),
+            ("section_id", section.to_string()),
+        ])
+        .send()
+        .await
+        .ok()?;
+    res.json().await.ok()
+}
+
 /// What a save came to, as the editor reads it.
 enum SaveAnswer {
     /// Written as this version.
@@ -1048,18 +1067,9 @@ async fn main() {
     if wanted("one section save") {
         results.push(load("one section save", 32, duration, one_section_saves).await);
         // Nothing lost: every writer's last landed paragraph is in the section's text.
-        let current: serde_json::Value = client
-            .post(format!("{base}/api/section"))
-            .form(&[
-                ("plan_id", plan.to_string()),
-                ("section_id", shared_section.to_string()),
-            ])
-            .send()
+        let current = current_section(&client, &base, plan, shared_section)
             .await
-            .expect("section")
-            .json()
-            .await
-            .expect("section json");
+            .expect("the shared section");
         let body = current["body"].as_str().unwrap_or_default();
         let lost = writers_view
             .iter()
@@ -1124,20 +1134,9 @@ async fn main() {
                     match post_save(&client, &base, plan, shared_section, version, body).await {
                         SaveAnswer::Saved(v) | SaveAnswer::Merged(v, _) => version = v,
                         _ => {
-                            let current: Option<i64> = async {
-                                let res = client
-                                    .post(format!("{base}/api/section"))
-                                    .form(&[
-                                        ("plan_id", plan.to_string()),
-                                        ("section_id", shared_section.to_string()),
-                                    ])
-                                    .send()
-                                    .await
-                                    .ok()?;
-                                let v: serde_json::Value = res.json().await.ok()?;
-                                v["version"].as_i64()
-                            }
-                            .await;
+                            let current = current_section(&client, &base, plan, shared_section)
+                                .await
+                                .and_then(|v| v["version"].as_i64());
                             version = current.unwrap_or(version);
                         }
                     }
@@ -1288,19 +1287,12 @@ async fn live_scenario(
     post_ok(client, base, "grant_to_organisation", &grant).await;
     let mut versions = Vec::new();
     for &section in sections.iter().take(32) {
-        let current: serde_json::Value = client
-            .post(format!("{base}/api/section"))
-            .form(&[
-                ("plan_id", plan.to_string()),
-                ("section_id", section.to_string()),
-            ])
-            .send()
-            .await
-            .expect("section")
-            .json()
-            .await
-            .expect("section json");
-        versions.push(current["version"].as_i64().unwrap_or(REVISIONS));
+        let current = current_section(client, base, plan, section).await;
+        versions.push(
+            current
+                .and_then(|v| v["version"].as_i64())
+                .unwrap_or(REVISIONS),
+        );
     }
     let setup = live::Setup {
         addr: base.trim_start_matches("http://").to_owned(),
