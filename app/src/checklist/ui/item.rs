@@ -2,6 +2,8 @@
 //! sections; leads also reword, re-tag and retire it.
 
 use leptos::prelude::*;
+
+use crate::foundation::live::client::{refetch_on, use_live};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -50,10 +52,13 @@ pub fn ItemPage() -> impl IntoView {
         evidence: ServerAction::new(),
         link: ServerAction::new(),
     };
+    // Others' changes to the checklist arrive live.
+    let others = refetch_on("main", use_live().checklist());
     let data = Resource::new(
         move || {
             (
                 ids(),
+                others.get(),
                 actions.update.version().get(),
                 actions.edit.version().get(),
                 actions.retire.version().get(),

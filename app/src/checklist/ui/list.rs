@@ -2,6 +2,8 @@
 //! JavaScript), grouped, with a status form per item for editors and item management for leads.
 
 use leptos::prelude::*;
+
+use crate::foundation::live::client::{refetch_on, use_live};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -43,11 +45,14 @@ pub fn ChecklistPage() -> impl IntoView {
         add: ServerAction::new(),
         retire: ServerAction::new(),
     };
+    // Others' changes to the checklist arrive live.
+    let others = refetch_on("main", use_live().checklist());
     let data = Resource::new(
         move || {
             (
                 plan(),
                 query.get(),
+                others.get(),
                 actions.update.version().get(),
                 actions.add.version().get(),
                 actions.retire.version().get(),

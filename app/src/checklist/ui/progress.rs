@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::foundation::live::client::{refetch_on, use_live};
+
 use crate::checklist::api::checklist_progress;
 use crate::checklist::domain::format_due_date;
 use crate::checklist::progress::Progress;
@@ -14,7 +16,11 @@ use crate::foundation::frameworks::{PILLARS, PSGS};
 /// The progress panel for plan `plan_id`; shows nothing if the checklist cannot be read.
 #[component]
 pub fn ProgressAtAGlance(plan_id: i64) -> impl IntoView {
-    let data = Resource::new(move || plan_id, checklist_progress);
+    let others = refetch_on(".checklist-glance", use_live().checklist());
+    let data = Resource::new(
+        move || (plan_id, others.get()),
+        |(plan_id, _)| checklist_progress(plan_id),
+    );
     view! {
         <Suspense fallback=|| view! { <p>"Loading the checklist…"</p> }>
             {move || Suspend::new(async move {

@@ -168,6 +168,22 @@ where
     });
 }
 
+/// A counter for a resource's source that moves each time `source` changes (what others did,
+/// told by the stream), once the person is not typing inside `region`: the resource refetches
+/// without redrawing a field under their fingers.
+pub fn refetch_on<T>(region: &'static str, source: Memo<T>) -> RwSignal<u32>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let counter = RwSignal::new(0u32);
+    on_change(source, move || {
+        when_not_typing_in(region, move || {
+            counter.try_update(|n| *n += 1);
+        })
+    });
+    counter
+}
+
 /// What the stream of the page at `path` (with query `search`) follows: the plan, the section
 /// and whether its editor is open. `None` for pages that follow no plan (the stream then
 /// carries only the reader's inbox).
