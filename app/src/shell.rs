@@ -133,6 +133,7 @@ pub fn document_title(page: &str) -> String {
 fn AppFrame() -> impl IntoView {
     provide_viewer();
     provide_inbox();
+    crate::foundation::ui::reclick::provide_reclicked();
     // Async SSR: every page waits for its data so the status code (403, 404) can still be set.
     view! {
         <Header />
