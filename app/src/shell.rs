@@ -135,6 +135,7 @@ fn AppFrame() -> impl IntoView {
     let viewer = provide_viewer();
     provide_inbox();
     let signed_in = Signal::derive(move || matches!(viewer.get(), Some(Some(_))));
+    crate::foundation::ui::reclick::provide_reclicked();
     // Async SSR: every page waits for its data so the status code (403, 404) can still be set.
     view! {
         <Header />

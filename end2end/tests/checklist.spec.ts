@@ -66,15 +66,20 @@ test('an editor marks checklist items done, the matrix follows, and a viewer see
     await settle(ep);
 
     // Marking N/A without a reason is refused next to that item's reason field.
+    // Each item is one line; its status form opens from "Change status".
     const humanitarian = itemRow(ep, HUMANITARIAN);
+    await expect(humanitarian.locator('select[name=status]')).toBeHidden();
+    await humanitarian.locator('summary', { hasText: 'Change status' }).click();
     await humanitarian.locator('select[name=status]').selectOption('not_applicable');
     await humanitarian.getByRole('button', { name: 'Save status' }).click();
     await expect(humanitarian.locator('p.field-error')).toHaveText('Say why this item does not apply to the country.');
     await expect(ep.locator('p.field-error')).toHaveCount(1);
+    await expect(humanitarian.locator('details.item-edit')).toHaveAttribute('open', '');
 
     // Two items marked done, one at a time.
     for (const text of [EARLY_WARNING, PROTECTION]) {
       const row = itemRow(ep, text);
+      await row.locator('summary', { hasText: 'Change status' }).click();
       await row.locator('select[name=status]').selectOption('done');
       await row.getByRole('button', { name: 'Save status' }).click();
       await expect(ep.locator('p.alert-success')).toContainText('Saved.');
@@ -95,7 +100,7 @@ test('an editor marks checklist items done, the matrix follows, and a viewer see
     await vp.goto(`/plans/${planId}/checklist?psg=2&pillar=3`);
     await settle(vp);
     await expect(itemRow(vp, EARLY_WARNING).locator('.badge.item-status')).toHaveText('Done');
-    await expect(vp.locator('li.checklist-item select, li.checklist-item input')).toHaveCount(0);
+    await expect(vp.locator('li.checklist-item select, li.checklist-item input, li.checklist-item details')).toHaveCount(0);
     await expect(vp.getByRole('button', { name: 'Save status' })).toHaveCount(0);
     const itemHref = await itemRow(vp, HUMANITARIAN).locator('a.item-text').getAttribute('href');
     const itemId = itemHref!.split('/').pop()!;
@@ -118,5 +123,43 @@ test('an editor marks checklist items done, the matrix follows, and a viewer see
     await lead.context.close();
     await editor.context.close();
     await viewer.context.close();
+  }
+});
+
+test('the checklist shows one line per item with its status, who is responsible and its due date, and tags read apart', async ({
+  browser,
+}) => {
+  const lead = await loggedInContext(browser, JUSTICE);
+  const problems = watchForErrors(lead.page);
+  try {
+    const page = lead.page;
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto('/plans/1/checklist');
+      await settle(page);
+      const rows = page.locator('li.checklist-item');
+      expect(await rows.count()).toBeGreaterThan(20);
+      // No status form is shown until an item is opened.
+      await expect(page.locator('li.checklist-item select:visible')).toHaveCount(0);
+      const first = rows.first();
+      await expect(first.locator('.badge.item-status')).toBeVisible();
+      await expect(first.locator('.item-owner')).toBeVisible();
+      await expect(first.locator('.item-due')).toBeVisible();
+      // The tags are words apart when read or copied, not "PSG 2Pillar 3".
+      const tags = (await first.locator('.tags').innerText()).replace(/\s+/g, ' ');
+      expect(tags).toMatch(/^PSG \d/);
+      expect(tags).toContain('Pillar ');
+      expect(tags).not.toMatch(/\S(Pillar|RF) \d/);
+      // A line is short: the whole list is a fraction of its former 6,700 px (15,500 on a phone).
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      console.log(`checklist page height at ${width}px: ${height}px`);
+      expect(height).toBeLessThan(width > 400 ? 4500 : 9000);
+      // Opening an item's status form works the same on a phone.
+      await first.locator('summary', { hasText: 'Change status' }).click();
+      await expect(first.locator('select[name=status]')).toBeVisible();
+    }
+    expect(problems, 'errors in the browser').toEqual([]);
+  } finally {
+    await lead.context.close();
   }
 });

@@ -52,6 +52,8 @@ test('a reader comments on selected text, another replies, and the first sees th
     await fp.locator('#new-thread').getByRole('button', { name: 'Comment', exact: true }).click();
     const mine = threadWith(fp, question);
     await expect(mine).toBeVisible();
+    // The focus goes to the new thread, where a screen reader reads it out.
+    await expect(mine).toBeFocused();
     await expect(mine.locator('blockquote.quote')).toHaveText(phrase);
     await expect(fp.locator('article.prose.annotated mark.passage')).toHaveText(phrase);
     await expect(fp.locator('#new-thread-quote')).toHaveValue('');
@@ -59,6 +61,8 @@ test('a reader comments on selected text, another replies, and the first sees th
     expect(threadId).toMatch(/^\d+$/);
 
     // Someone else opens the section, sees the highlighted passage and the thread, and replies.
+    const badge = fp.locator('.inbox-link .unread-count');
+    const unreadBefore = (await badge.count()) ? Number((await badge.textContent())?.match(/\d+/)?.[0] ?? '0') : 0;
     const sp = second.page;
     await sp.goto(sectionPath);
     await settle(sp);
@@ -68,9 +72,12 @@ test('a reader comments on selected text, another replies, and the first sees th
     await theirs.getByRole('button', { name: 'Reply', exact: true }).click();
     await expect(threadWith(sp, question).locator('.comment')).toHaveCount(2);
     await expect(threadWith(sp, question)).toContainText(answer);
+    await expect(threadWith(sp, question).locator('.comment').last()).toBeFocused();
 
     // The first page shows the reply without a reload (it polls while visible).
     await expect(threadWith(fp, question)).toContainText(answer, { timeout: 20_000 });
+    // ...and the navigation's unread count follows without a navigation (asked every 30 s).
+    await expect(fp.locator('.inbox-link .unread-count')).toContainText(String(unreadBefore + 1), { timeout: 40_000 });
 
     // The inbox counts it and links straight to the thread.
     await fp.goto('/inbox');
@@ -101,5 +108,39 @@ test('a reader comments on selected text, another replies, and the first sees th
   } finally {
     await first.context.close();
     await second.context.close();
+  }
+});
+
+test('comment on selection has a keyboard route: select in the focusable text, then Ctrl+Alt+M', async ({ browser }) => {
+  const phrase = 'drives the risk of mass violence';
+  const { context, page } = await loggedInContext(browser, COMMITTEE);
+  const problems = watchForErrors(page);
+  try {
+    await openSection(page, DEMO_PLAN.id, 'PSG 4');
+    const text = page.locator('article.prose.annotated');
+    await expect(page.getByText('With the keyboard: select text in the section, then press')).toBeVisible();
+    await text.focus();
+    await expect(text).toBeFocused();
+    // A keyboard selection (caret browsing) ends as a selection inside the text: make one.
+    await text.evaluate((el, wanted) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = (node.textContent ?? '').indexOf(wanted);
+        if (at >= 0) {
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + wanted.length);
+          window.getSelection()!.removeAllRanges();
+          window.getSelection()!.addRange(range);
+          return;
+        }
+      }
+    }, phrase);
+    await page.keyboard.press('Control+Alt+M');
+    await expect(page.locator('#new-thread-quote')).toHaveValue(phrase);
+    await expect(page.locator('#new-thread-body')).toBeFocused();
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
   }
 });

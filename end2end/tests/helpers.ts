@@ -250,3 +250,33 @@ export async function storedDrafts(page: Page): Promise<Record<string, string>> 
     return out;
   });
 }
+
+/**
+ * The main pages a demo person sees, by address: home, plans, the demo plan's overview,
+ * checklist (and one item), members, a section with its history, inbox, review queue,
+ * account, a missing page; the plan's audit trail and the section's editor for its lead and
+ * editors; for the administrator (who has no role on the demo plan: its overview is then a
+ * refusal page) the admin pages. Sections and items are found on the pages that list them,
+ * since their ids depend on the demo data.
+ */
+export async function mainPages(page: Page, person: DemoPerson): Promise<string[]> {
+  const common = ['/', '/plans', `/plans/${DEMO_PLAN.id}`, '/inbox', '/reviews', '/account', '/no-such-page'];
+  if (person === ADMIN) {
+    return [...common, '/admin/organisations', '/admin/people', '/admin/audit', '/admin/template'];
+  }
+  await page.goto(`/plans/${DEMO_PLAN.id}`);
+  const section = await page.locator('ol.sections li.section-item > a').first().getAttribute('href');
+  await page.goto(`/plans/${DEMO_PLAN.id}/checklist`);
+  const item = await page.locator('li.checklist-item a.item-text').first().getAttribute('href');
+  const pages = [
+    ...common,
+    `/plans/${DEMO_PLAN.id}/checklist`,
+    item!,
+    `/plans/${DEMO_PLAN.id}/members`,
+    section!,
+    `${section}/history`,
+  ];
+  if (person === JUSTICE) pages.push(`/plans/${DEMO_PLAN.id}/audit`);
+  if (person === JUSTICE || person === CIVIL) pages.push(`${section}?edit`);
+  return pages;
+}

@@ -57,6 +57,15 @@ test('a section goes from draft to approved by government, civil-society and don
   // The panel is read again: the state changes and the submit form gives way to review.
   await expect(reviewState(lead.page)).toHaveText('In review');
 
+  // The plan's overview says where the section stands and what it still needs, by kind.
+  const overview = await lead.context.newPage();
+  await overview.goto(`/plans/${DEMO_PLAN.id}`);
+  const standing = overview.locator('ul.standings li').filter({ hasText: SECTION });
+  await expect(standing.locator('.badge')).toHaveText('In review');
+  await expect(standing).toContainText(/needs .*government.*civil.society.*donor/);
+  await expect(overview.locator('ul.standings li .badge', { hasText: 'Draft' }).first()).toBeVisible();
+  await expect(overview.getByRole('button', { name: 'Approve the plan' })).toHaveCount(0);
+
   // The lead may review, but not text they wrote.
   await lead.page.getByRole('button', { name: 'Approve this version' }).click();
   await expect(
@@ -88,6 +97,11 @@ test('a section goes from draft to approved by government, civil-society and don
     await expect(r.page.locator('main')).not.toContainText(SECTION);
     await r.context.close();
   }
+
+  await overview.reload();
+  await expect(standing.locator('.badge')).toHaveText('Approved');
+  await expect(standing).not.toContainText('needs');
+  await overview.close();
 
   await lead.page.reload();
   await settle(lead.page);
@@ -144,5 +158,30 @@ test('an approval clicked on a page that went stale says it was not recorded, an
     await lead.context.close();
     await stale.context.close();
     await other.context.close();
+  }
+});
+
+test('clicking Reviews while on the review queue asks for it again and shows what arrived meanwhile', async ({ browser }) => {
+  const SUBMITTED = 'PSG 5';
+  const lead = await loggedInContext(browser, JUSTICE);
+  const reviewer = await loggedInContext(browser, TRUST);
+  const problems = [...watchForErrors(lead.page), ...watchForErrors(reviewer.page)];
+  try {
+    const rp = reviewer.page;
+    await rp.goto('/reviews');
+    await settle(rp);
+    await expect(rp.locator('main')).not.toContainText(SUBMITTED);
+
+    await openSection(lead.page, DEMO_PLAN.id, SUBMITTED);
+    await lead.page.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(reviewState(lead.page)).toHaveText('In review');
+
+    // Same address: the router alone would do nothing; the queue is fetched again.
+    await rp.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reviews' }).click();
+    await expect(rp.locator('table.queue')).toContainText(SUBMITTED);
+    expect(problems).toEqual([]);
+  } finally {
+    await lead.context.close();
+    await reviewer.context.close();
   }
 });

@@ -25,3 +25,4 @@ pub mod testing;
 pub mod text;
 pub mod ui;
 pub mod viewer;
+pub mod when;

@@ -8,7 +8,6 @@ use super::api::{inbox_items, inbox_unread, MarkAllInboxRead, MarkInboxRead};
 use super::views::{InboxEntry, InboxKind, InboxView};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::ActionStatus;
-use crate::foundation::ui::format_time;
 
 /// Bumped when the inbox changes on this page, so the navigation's count follows at once.
 #[derive(Clone, Copy)]
@@ -41,6 +40,54 @@ pub fn provide_inbox() {
     );
     provide_context(InboxChanged(changed));
     provide_context(Unread(unread));
+    poll_unread(unread, changed);
+}
+
+/// How often a visible page asks whether the unread count changed.
+#[cfg(feature = "hydrate")]
+const POLL_SECONDS: u64 = 30;
+
+/// Keeps the navigation's count current without a navigation while the page's event stream
+/// (which tells of new items at once) is not connected: every half minute, while the tab is
+/// visible, asks for the count and bumps `changed` (which refetches it for the header) only
+/// when it differs. Does nothing on the server.
+fn poll_unread(unread: Resource<i64>, changed: RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    {
+        // The count on screen, followed in an effect (resources are read inside effects or
+        // boundaries, not from a timer).
+        let shown = RwSignal::new(None::<i64>);
+        Effect::new(move |_| shown.set(unread.get()));
+        let live = crate::foundation::live::client::use_live();
+        let tick = move || {
+            if live.connected() {
+                return;
+            }
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+            let Some(Some(known)) = shown.try_get_untracked() else {
+                return;
+            };
+            if !visible {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = inbox_unread().await {
+                    if now != known {
+                        changed.try_update(|n| *n += 1);
+                    }
+                }
+            });
+        };
+        if let Ok(handle) =
+            set_interval_with_handle(tick, std::time::Duration::from_secs(POLL_SECONDS))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (unread, changed);
 }
 
 /// The logged-in person's unread count (0 without [`provide_inbox`]), for the header to await
@@ -159,7 +206,7 @@ fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
             }}
             // A div, not a p: a form inside a paragraph ends the paragraph when parsed.
             <div class="inbox-meta muted small">
-                <span>{format_time(item.created_at)}</span>
+                <span><crate::foundation::ui::timestamp::Time unix=item.created_at /></span>
                 {(!item.read).then(|| view! {
                     <ActionForm action=mark attr:class="inline">
                         <input type="hidden" name="item_id" value=item.id.to_string() />

@@ -60,27 +60,48 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The navigation. On a phone it folds into a "Menu" (`<details>`, so it opens without
+/// JavaScript); on wider screens the stylesheet shows it open and hides the "Menu" toggle.
 #[component]
 fn Nav(viewer: Viewer, unread: i64) -> impl IntoView {
     let is_admin = viewer.person.is_admin();
     let org_admin = viewer.is_org_admin();
+    let location = use_location();
+    let menu = NodeRef::<leptos::html::Details>::new();
+    // A navigation inside the hydrated app keeps the document: fold the menu again, as a page
+    // load would.
+    Effect::new(move |_| {
+        location.pathname.track();
+        #[cfg(feature = "hydrate")]
+        if let Some(d) = menu.get_untracked() {
+            let _ = d.remove_attribute("open");
+        }
+    });
+    let reclicked = crate::foundation::ui::reclick::use_reclicked();
+    let reviews_clicked =
+        move |_| reclicked.note_click("/reviews", &location.pathname.get_untracked());
     view! {
         <nav aria-label="Main" class="main-nav">
-            // `A` marks the link of the current page with `aria-current="page"`.
-            <A href="/" exact=true>"Home"</A>
-            <A href="/plans">"Plans"</A>
-            <crate::inbox::ui::InboxLink unread />
-            <A href="/reviews">"Reviews"</A>
-            {(is_admin || org_admin).then(|| view! { <A href="/admin/organisations">"Organisations"</A> })}
-            {is_admin.then(|| view! { <A href="/admin/people">"People"</A> <A href="/admin/template">"Template"</A> <A href="/admin/audit">"Audit"</A> })}
-            <A href="/account">"My account"</A>
-            <span class="who" title=viewer.person.email.clone()>{viewer.person.display_name.clone()}</span>
-            // A plain form: logging out reloads the whole page, JavaScript or not. With it,
-            // every draft kept in this browser goes first, so none stays for the next person
-            // on a shared computer (without it, the next login removes them).
-            <form method="post" action=Logout::PATH class="inline" on:submit=|_| drafts::clear_all()>
-                <button type="submit" class="link-button">"Log out"</button>
-            </form>
+            <details class="nav-menu" node_ref=menu>
+                <summary>"Menu" <span class="visually-hidden">" (navigation)"</span></summary>
+                <div class="nav-links">
+                    // `A` marks the link of the current page with `aria-current="page"`.
+                    <A href="/" exact=true>"Home"</A>
+                    <A href="/plans">"Plans"</A>
+                    <crate::inbox::ui::InboxLink unread />
+                    <A href="/reviews" on:click=reviews_clicked>"Reviews"</A>
+                    {(is_admin || org_admin).then(|| view! { <A href="/admin/organisations">"Organisations"</A> })}
+                    {is_admin.then(|| view! { <A href="/admin/people">"People"</A> <A href="/admin/template">"Template"</A> <A href="/admin/audit">"Audit"</A> })}
+                    <A href="/account">"My account"</A>
+                    <span class="who" title=viewer.person.email.clone()>{viewer.person.display_name.clone()}</span>
+                    // A plain form: logging out reloads the whole page, JavaScript or not. With it,
+                    // every draft kept in this browser goes first, so none stays for the next person
+                    // on a shared computer (without it, the next login removes them).
+                    <form method="post" action=Logout::PATH class="inline" on:submit=|_| drafts::clear_all()>
+                        <button type="submit" class="link-button">"Log out"</button>
+                    </form>
+                </div>
+            </details>
         </nav>
     }
 }

@@ -178,8 +178,8 @@ fn MemberRow(
     view! {
         <tr>
             <td>{member.name.clone()} <span class="muted small">{format!(" {}", member.detail)}</span></td>
-            <td>{if member.organisation { "Organisation" } else { "Person" }}</td>
-            <td>{role.label()}</td>
+            <td data-label="Kind">{if member.organisation { "Organisation" } else { "Person" }}</td>
+            <td data-label="Role">{role.label()}</td>
             {can_manage.then(move || view! {
                 <td class="row-actions">
                     <ActionForm action=change attr:class="inline">

@@ -10,7 +10,6 @@ use crate::foundation::frameworks::tag_labels;
 use crate::foundation::live::client::{on_change, use_live, when_not_typing_in, HereNow};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, Field, FormStatus};
-use crate::foundation::ui::format_time;
 use crate::foundation::ui::tags::Tag;
 use crate::plans::api::{plan, SetPlanStatus};
 use crate::plans::domain::{stage_name, PlanStatus};
@@ -195,7 +194,7 @@ fn SectionList(
                         </span>
                         <span class="muted small">
                             {if s.chars == 0 { "empty".to_owned() } else { format!("{} characters", s.chars) }}
-                            " · v" {s.version} " · " {s.updated_by.clone().unwrap_or_default()} " " {format_time(s.updated_at)}
+                            " · v" {s.version} " · " {s.updated_by.clone().unwrap_or_default()} " " <crate::foundation::ui::timestamp::Time unix=s.updated_at />
                         </span>
                         {can_edit.then(|| view! {
                             <span class="row-actions">

@@ -9,7 +9,6 @@ use crate::foundation::frameworks::{tag_labels, PILLARS, PSGS};
 use crate::foundation::live::client::{on_change, use_live, when_not_typing_in, HereNow};
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{action_error, ActionStatus, Field};
-use crate::foundation::ui::format_time;
 use crate::foundation::ui::tags::Tag;
 use crate::sections::api::{
     section_page, take_save_notice, RenameSection, SaveSection, SetSectionTags,
@@ -105,12 +104,9 @@ fn Section(
     // Shared by the editor and the review panel: a save puts the section back in draft.
     let save = ServerAction::<SaveSection>::new();
     let last_change = match (&d.updated_by, &d.updated_by_org) {
-        (Some(who), Some(org)) => format!(
-            "Last changed by {who} ({org}), {}",
-            format_time(d.updated_at)
-        ),
-        (Some(who), None) => format!("Last changed by {who}, {}", format_time(d.updated_at)),
-        _ => format!("Last changed {}", format_time(d.updated_at)),
+        (Some(who), Some(org)) => format!("Last changed by {who} ({org}), "),
+        (Some(who), None) => format!("Last changed by {who}, "),
+        _ => "Last changed ".to_owned(),
     };
     view! {
         <Title text=d.title.clone() />
@@ -120,7 +116,7 @@ fn Section(
             {tag_labels(&d.psgs, &d.pillars).into_iter().map(|(short, long)| view! { <Tag short name=long /> }).collect_view()}
         </p>
         <p class="muted last-change">
-            {last_change} " · version " {d.version} " · "
+            {last_change} <crate::foundation::ui::timestamp::Time unix=d.updated_at /> " · version " {d.version} " · "
             <a href=format!("/plans/{plan_id}/sections/{}/history", d.id)>"History"</a>
             " " <HereNow section=d.id except=Some(d.viewer) />
         </p>

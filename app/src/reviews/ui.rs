@@ -362,11 +362,14 @@ fn Version(v: super::views::PlanVersion) -> impl IntoView {
 /// `/reviews`: the sections waiting for the viewer's approval.
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| super::api::review_queue());
+    // Clicking "Reviews" while here asks again (the router alone would do nothing).
+    let reclicked = crate::foundation::ui::reclick::use_reclicked();
+    let data = Resource::new(move || reclicked.get(), |_| super::api::review_queue());
     view! {
         <leptos_meta::Title text="Waiting for your review" />
         <h1>"Waiting for your review"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        // A transition: the list stays on screen while it is asked for again.
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(items) if items.is_empty() => view! { <p>"Nothing waits for your review."</p> }.into_any(),
@@ -377,9 +380,9 @@ pub fn ReviewQueuePage() -> impl IntoView {
                                 {items.into_iter().map(|i| view! {
                                     <tr>
                                         <td><a href=format!("/plans/{}/sections/{}", i.plan_id, i.section_id)>{i.title}</a></td>
-                                        <td>{i.plan_title}</td>
-                                        <td>{i.version}</td>
-                                        <td>{crate::foundation::ui::format_time(i.submitted_at)}</td>
+                                        <td data-label="Plan">{i.plan_title}</td>
+                                        <td data-label="Version">{i.version}</td>
+                                        <td data-label="Submitted"><crate::foundation::ui::timestamp::Time unix=i.submitted_at /></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -388,6 +391,6 @@ pub fn ReviewQueuePage() -> impl IntoView {
                     Err(e) => view! { <crate::foundation::ui::errors::ErrorPage error=e /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -45,10 +45,10 @@ pub fn PeopleTable(
                             view! {
                                 <tr class:inactive=!p.active>
                                     <td>{p.display_name.clone()}</td>
-                                    <td>{p.email.clone()}</td>
-                                    <td>{row.organisations.clone()}</td>
-                                    <td>{p.platform_role.label()}</td>
-                                    <td>{if p.active { "Active" } else { "Deactivated" }}</td>
+                                    <td data-label="Email">{p.email.clone()}</td>
+                                    <td data-label="Organisations">{row.organisations.clone()}</td>
+                                    <td data-label="Role">{p.platform_role.label()}</td>
+                                    <td data-label="Status">{if p.active { "Active" } else { "Deactivated" }}</td>
                                     <td class="row-actions">
                                         {(p.id != me).then(|| view! {
                                             <ActionForm action=set_active attr:class="inline">

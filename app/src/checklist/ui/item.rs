@@ -22,7 +22,6 @@ use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{
     action_error, ActionStatus, Field, FormStatus, SelectField, TextArea,
 };
-use crate::foundation::ui::format_time;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -100,8 +99,8 @@ fn Item(detail: ItemDetail, notice: Option<ItemSaveOutcome>, actions: Actions) -
             },
         );
     let last = match &item.updated_by {
-        Some(who) => format!("Last changed by {who}, {}", format_time(item.updated_at)),
-        None => format!("Last changed {}", format_time(item.updated_at)),
+        Some(who) => format!("Last changed by {who}, "),
+        None => "Last changed ".to_owned(),
     };
     view! {
         <Title text=item.text.clone() />
@@ -111,7 +110,7 @@ fn Item(detail: ItemDetail, notice: Option<ItemSaveOutcome>, actions: Actions) -
         </p>
         <h1>{item.text.clone()}</h1>
         <p><ItemBadges item=item.clone() /></p>
-        <p class="muted last-change">{last} " · version " {item.version}</p>
+        <p class="muted last-change">{last} <crate::foundation::ui::timestamp::Time unix=item.updated_at /> " · version " {item.version}</p>
         {item.retired.then(|| view! { <p class="alert alert-error">"This item was retired: it no longer counts in the plan's progress."</p> })}
         <FormStatus errors=page_errors(action_error(actions.update)) />
         <FormStatus errors=page_errors(action_error(actions.edit)) />
@@ -219,7 +218,7 @@ fn EvidenceEntry(evidence: Evidence) -> impl IntoView {
             {evidence.url.clone().map(|u| view! {
                 <p><a href=u.clone() rel="noopener noreferrer nofollow" target="_blank">{u.clone()}</a></p>
             })}
-            <p class="muted small">{format!("Added by {who}, {}", format_time(evidence.added_at))}</p>
+            <p class="muted small">{format!("Added by {who}, ")} <crate::foundation::ui::timestamp::Time unix=evidence.added_at /></p>
         </li>
     }
 }
@@ -316,7 +315,7 @@ fn History(detail: ItemDetail) -> impl IntoView {
                 {detail.history.into_iter().map(|c| view! {
                     <li>
                         <span class="muted small">
-                            {format!("Version {} · {} · {}", c.version, c.by.clone().unwrap_or_else(|| "Someone".into()), format_time(c.at))}
+                            {format!("Version {} · {} · ", c.version, c.by.clone().unwrap_or_else(|| "Someone".into()))} <crate::foundation::ui::timestamp::Time unix=c.at />
                         </span>
                         {if c.changes.is_empty() {
                             view! { <p>"First version."</p> }.into_any()

@@ -1,5 +1,6 @@
 //! `/plans/:id/checklist`: the plan's checklist, filtered by a GET form (works without
-//! JavaScript), grouped, with a status form per item for editors and item management for leads.
+//! JavaScript), grouped, one line per item (status, who is responsible, due date) with its
+//! status form folded away for editors, and item management for leads.
 
 use leptos::prelude::*;
 
@@ -185,6 +186,10 @@ fn Filters(list: Checklist, grouping: String) -> impl IntoView {
     }
 }
 
+/// One item on one line: what it asks, its tags, status, who is responsible and when it is
+/// due. Editors change the status behind a `<details>` (a plain form inside, so it works
+/// without JavaScript); it opens by itself when the server refused that item's save, so the
+/// message is seen next to the field.
 #[component]
 fn ItemRow(
     plan: i64,
@@ -204,33 +209,56 @@ fn ItemRow(
     .collect::<Vec<_>>()
     .join(", ");
     let kind = item.status.kind();
+    let reason = match &item.status {
+        crate::checklist::domain::ItemStatus::NotApplicable(r) => Some(r.clone()),
+        _ => None,
+    };
     view! {
         <li class=format!("checklist-item status-{}", kind.as_str()) class:overdue=item.overdue id=format!("item-{id}")>
             <div class="item-main">
                 <a class="item-text" href=format!("/plans/{plan}/checklist/{id}")>{item.text.clone()}</a>
+                " "
                 <ItemBadges item=item.clone() />
-                <p class="item-facts small">
-                    <span class=format!("badge item-status status-{}", kind.as_str())>{kind.label()}</span>
-                    {match &item.status {
-                        crate::checklist::domain::ItemStatus::NotApplicable(r) => format!(" {r}"),
-                        _ => String::new(),
-                    }}
-                    {(!responsible.is_empty()).then(|| format!(" · Responsible: {responsible}"))}
-                    {item.due_date.map(|d| format!(" · Due {}", format_due_date(d)))}
-                    {item.overdue.then(|| view! { " " <span class="badge overdue-badge">"Overdue"</span> })}
-                    {(item.evidence_count > 0).then(|| format!(" · Evidence: {}", item.evidence_count))}
-                </p>
             </div>
+            <span class="item-state">
+                <span class="visually-hidden">"Status: "</span>
+                <span class=format!("badge item-status status-{}", kind.as_str()) title=reason.clone()>{kind.label()}</span>
+                {(item.evidence_count > 0).then(|| view! {
+                    " " <span class="muted small" title="Pieces of evidence">{format!("Evidence: {}", item.evidence_count)}</span>
+                })}
+            </span>
+            " "
+            <span class="item-owner small">
+                {if responsible.is_empty() {
+                    view! { <span class="muted">"No one responsible"</span> }.into_any()
+                } else {
+                    view! { <span class="visually-hidden">"Responsible: "</span> {responsible} }.into_any()
+                }}
+            </span>
+            " "
+            <span class="item-due small">
+                {match item.due_date {
+                    Some(d) => view! { "Due " {format_due_date(d)} }.into_any(),
+                    None => view! { <span class="muted">"No due date"</span> }.into_any(),
+                }}
+                {item.overdue.then(|| view! { " " <span class="badge overdue-badge">"Overdue"</span> })}
+            </span>
             {can_edit.then(|| view! {
-                <ActionForm action=update attr:class="item-status-form">
-                    <input type="hidden" name="plan_id" value=plan.to_string() />
-                    <input type="hidden" name="item_id" value=id.to_string() />
-                    <input type="hidden" name="base_version" value=item.version.to_string() />
-                    <SelectField form=form.clone() name="status" label="Status" errors options=status_options() selected=kind.as_str().to_owned() />
-                    <Field form=form.clone() name="na_reason" label="Reason if not applicable" errors value=item.status.reason().to_owned() />
-                    <button type="submit" class="small" aria-label=format!("Save status of item {id}")>"Save status"</button>
-                </ActionForm>
+                <details class="item-edit" open=move || errors.with(Option::is_some)>
+                    <summary>"Change status" <span class="visually-hidden">{format!(" of {}", item.text)}</span></summary>
+                    <ActionForm action=update attr:class="item-status-form">
+                        <input type="hidden" name="plan_id" value=plan.to_string() />
+                        <input type="hidden" name="item_id" value=id.to_string() />
+                        <input type="hidden" name="base_version" value=item.version.to_string() />
+                        <SelectField form=form.clone() name="status" label="Status" errors options=status_options() selected=kind.as_str().to_owned() />
+                        <Field form=form.clone() name="na_reason" label="Reason if not applicable" errors value=item.status.reason().to_owned() />
+                        <button type="submit" class="small" aria-label=format!("Save status of item {id}")>"Save status"</button>
+                        " "
+                        <a class="small" href=format!("/plans/{plan}/checklist/{id}")>"Owner, due date, evidence…"</a>
+                    </ActionForm>
+                </details>
             })}
+            {reason.map(|r| view! { <p class="item-reason small muted">{format!("Not applicable: {r}")}</p> })}
         </li>
     }
 }

@@ -44,6 +44,35 @@ struct Drafts {
     replies: StoredValue<HashMap<i64, RwSignal<String>>>,
     /// The comment section's owner: reply drafts must outlive the thread views that use them.
     owner: StoredValue<Owner>,
+    /// What was just posted: it takes the keyboard focus once it is on the page.
+    focus: RwSignal<Option<Posted>>,
+}
+
+/// A thread or comment just posted from this page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Posted {
+    Thread(i64),
+    Comment(i64),
+}
+
+/// Moves the focus to `el` when it shows what was just posted (`me`), once: the person who
+/// posted finds their words, and a screen reader reads them, instead of the focus falling back
+/// to the top of the page when the list is redrawn.
+fn focus_if_posted<E>(focus: RwSignal<Option<Posted>>, me: Posted, el: NodeRef<E>)
+where
+    E: leptos::html::ElementType,
+    E::Output: Clone + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+    E::Output: AsRef<leptos::web_sys::HtmlElement>,
+{
+    Effect::new(move |_| {
+        if focus.get_untracked() == Some(me) {
+            if let Some(el) = el.get() {
+                let _ = el.as_ref().focus();
+                focus.set(None);
+            }
+        }
+    });
 }
 
 impl Drafts {
@@ -185,6 +214,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
         body: RwSignal::new(refill("body")),
         replies: StoredValue::new(HashMap::new()),
         owner: StoredValue::new(Owner::current().unwrap_or_default()),
+        focus: RwSignal::new(None),
     };
     if let Some(f) = reply_error.as_ref().and_then(|e| e.form_errors()) {
         if let (Some(t), Some(b)) = (
@@ -197,7 +227,8 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
     // Successful posts clear what they sent, in the page and in the browser's storage. Which
     // thread a reply (or which comment an edit) went to is only known while it is under way.
     Effect::new(move |_| {
-        if matches!(actions.start.value().get(), Some(Ok(_))) {
+        if let Some(Ok(thread)) = actions.start.value().get() {
+            drafts.focus.set(Some(Posted::Thread(thread)));
             drafts.quote.set(String::new());
             drafts.prefix.set(String::new());
             drafts.suffix.set(String::new());
@@ -213,7 +244,8 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
         }
     });
     Effect::new(move |_| {
-        if matches!(actions.reply.value().get(), Some(Ok(_))) {
+        if let Some(Ok(comment)) = actions.reply.value().get() {
+            drafts.focus.set(Some(Posted::Comment(comment)));
             if let Some(thread) = replying.get_value() {
                 kept::clear(&drafts.reply_key(thread));
             }
@@ -254,7 +286,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
             selected.set(super::browser::selection_in(&el));
         }
     };
-    let use_selection = move |_| {
+    let use_selection = move || {
         if let Some(s) = selected.get_untracked() {
             kept::save(&drafts.quote_key(section_id), &s.quote);
             drafts.quote.set(s.quote);
@@ -277,10 +309,24 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
                         {move || Suspend::new(async move {
                             data.await.ok().filter(|d| !d.html.is_empty()).map(|d| view! {
                                 <article
+                                    // The keys are explained with the new thread's form.
+                                    aria-describedby=d.can_comment.then_some("comment-on-selection-keys")
                                     class="panel prose annotated"
                                     node_ref=article
+                                    // Focusable, so a keyboard reaches the text to select in it.
+                                    tabindex="0"
+                                    aria-label="Section text"
                                     on:mouseup=move |_| read_selection()
                                     on:keyup=move |_| read_selection()
+                                    // The keyboard route to "Comment on selection" (shown in
+                                    // the new thread's hint).
+                                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                        if ev.ctrl_key() && ev.alt_key() && ev.key().eq_ignore_ascii_case("m") {
+                                            ev.prevent_default();
+                                            read_selection();
+                                            use_selection();
+                                        }
+                                    }
                                     inner_html=d.html
                                 ></article>
                             })
@@ -288,7 +334,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
                     </Transition>
                     {move || selected.get().map(|s| view! {
                         <div class="selection-bar" role="region" aria-label="Selected text">
-                            <button type="button" class="primary small" on:click=use_selection>"Comment on selection"</button>
+                            <button type="button" class="primary small" on:click=move |_| use_selection() aria-keyshortcuts="Control+Alt+M">"Comment on selection"</button>
                             <q class="muted small">{s.quote}</q>
                         </div>
                     })}
@@ -405,6 +451,7 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
                 <div class="field" class:invalid=move || quote_error().is_some()>
                     <label for="new-thread-quote">"Quoted passage (optional)"</label>
                     <p class="hint" id="new-thread-quote-hint">"Select text in the section and choose “Comment on selection”, or paste a passage here. Leave it empty to comment on the whole section."</p>
+                    <p class="hint" id="comment-on-selection-keys">"With the keyboard: select text in the section, then press " <kbd>"Ctrl"</kbd> "+" <kbd>"Alt"</kbd> "+" <kbd>"M"</kbd> "."</p>
                     <textarea
                         id="new-thread-quote"
                         name="quote"
@@ -465,10 +512,12 @@ fn Thread(
             <input type="hidden" name="thread_id" value=id.to_string() />
         }
     };
+    let me = NodeRef::<leptos::html::Article>::new();
+    focus_if_posted(drafts.focus, Posted::Thread(id), me);
     view! {
-        <article class="thread" class:resolved=resolved id=format!("thread-{id}") data-thread=id.to_string()>
+        <article class="thread" class:resolved=resolved id=format!("thread-{id}") data-thread=id.to_string() tabindex="-1" node_ref=me>
             {heading}
-            <p class="muted small">{format!("Started by {}, {}", thread.started.by, format_time(thread.started.at))}</p>
+            <p class="muted small">{format!("Started by {}, ", thread.started.by)} <crate::foundation::ui::timestamp::Time unix=thread.started.at /></p>
             <ol class="comment-list">
                 {thread.comments.into_iter().map(|c| view! { <li><Comment comment=c ids thread=id actions drafts /></li> }).collect_view()}
             </ol>
@@ -548,11 +597,13 @@ fn Comment(
             let _ = d.set_attribute("open", "");
         }
     });
+    let me = NodeRef::<leptos::html::Div>::new();
+    focus_if_posted(drafts.focus, Posted::Comment(id), me);
     view! {
-        <div class="comment" id=format!("comment-{id}")>
+        <div class="comment" id=format!("comment-{id}") tabindex="-1" node_ref=me>
             <p class="comment-meta small">
                 <strong>{comment.author.clone()}</strong>
-                <span>{format!(" · {}", format_time(comment.created_at))}</span>
+                <span>" · " <crate::foundation::ui::timestamp::Time unix=comment.created_at /></span>
                 {comment.edited_at.map(|at| view! { <span class="edited" title=format_time(at)>" · edited"</span> })}
             </p>
             <div class="prose comment-body" inner_html=comment.html.clone()></div>

@@ -9,6 +9,7 @@
 pub mod nesting;
 #[cfg(feature = "ssr")]
 pub mod served;
+pub mod toolbar;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 

@@ -4,7 +4,9 @@
 pub mod confirm;
 pub mod errors;
 pub mod fields;
+pub mod reclick;
 pub mod tags;
+pub mod timestamp;
 pub mod typed;
 
 /// A Unix time as `2026-11-22 14:05 UTC`.

@@ -8,7 +8,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{plan_audit, platform_audit, AuditPage};
 use crate::foundation::audit::domain::AuditKind;
 use crate::foundation::ui::errors::ErrorPage;
-use crate::foundation::ui::format_time;
 
 #[derive(Clone, Default, PartialEq)]
 struct Query {
@@ -135,13 +134,13 @@ fn Trail(page: AuditPage, query: Query) -> impl IntoView {
                     <tbody>
                         {page.lines.into_iter().map(|l| view! {
                             <tr>
-                                <td>{l.seq}</td>
-                                <td>{format_time(l.at)}</td>
-                                <td>{l.person.unwrap_or_else(|| "—".to_owned())}</td>
-                                <td>{l.ip.unwrap_or_default()}</td>
-                                <td>{l.kind}</td>
-                                <td>{l.subject}</td>
-                                <td>{if l.withheld {
+                                <td data-label="#">{l.seq}</td>
+                                <td data-label="When"><crate::foundation::ui::timestamp::Time unix=l.at /></td>
+                                <td data-label="Who">{l.person.unwrap_or_else(|| "—".to_owned())}</td>
+                                <td data-label="From">{l.ip.unwrap_or_default()}</td>
+                                <td data-label="Kind">{l.kind}</td>
+                                <td data-label="About">{l.subject}</td>
+                                <td data-label="Details">{if l.withheld {
                                     view! { <em class="muted">{l.details}</em> }.into_any()
                                 } else {
                                     view! { <code class="small">{l.details}</code> }.into_any()

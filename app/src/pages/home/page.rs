@@ -9,7 +9,6 @@ use super::api::{my_work, Work, WorkItem};
 use crate::error::AppError;
 use crate::foundation::people::Viewer;
 use crate::foundation::ui::errors::ErrorPage;
-use crate::foundation::ui::format_time;
 use crate::foundation::viewer::use_viewer;
 
 /// The signed-in person's work; sends anyone not logged in to the login page.
@@ -58,7 +57,7 @@ fn WorkList(
                                 {i.at.map(|at| view! {
                                     <span class="muted small">
                                         {if i.overdue { "Overdue since " } else { "" }}
-                                        {format_time(at)}
+                                        <crate::foundation::ui::timestamp::Time unix=at />
                                     </span>
                                 })}
                                 {i.note.map(|n| view! { <p class="small">{n}</p> })}

@@ -86,11 +86,11 @@ fn Plans(list: PlanList, query: leptos_router::params::ParamsMap) -> impl IntoVi
                                     } else {
                                         view! { <a href=format!("/plans/{}", p.id)>{p.title.clone()}</a> }.into_any()
                                     }}</td>
-                                    <td>{country_name(&p.country)}</td>
-                                    <td>{format!("{}–{}", p.period_start, p.period_end)}</td>
-                                    <td><span class=format!("badge status-{}", p.status.as_str())>{p.status.label()}</span></td>
-                                    <td>{p.lead_org_name.clone()}</td>
-                                    <td>{if p.roles.is_empty() { "No access to content".to_owned() } else { p.roles.labels() }}</td>
+                                    <td data-label="Country">{country_name(&p.country)}</td>
+                                    <td data-label="Period">{format!("{}–{}", p.period_start, p.period_end)}</td>
+                                    <td data-label="Status"><span class=format!("badge status-{}", p.status.as_str())>{p.status.label()}</span></td>
+                                    <td data-label="Lead">{p.lead_org_name.clone()}</td>
+                                    <td data-label="Your roles">{if p.roles.is_empty() { "No access to content".to_owned() } else { p.roles.labels() }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -190,6 +190,11 @@ pub fn Editor(
         }
     });
     let dirty = move || body.with(|b| saved.with(|s| b != s));
+    // A formatting button changed the text box: as if it had been typed.
+    let on_format = Callback::new(move |text: String| {
+        keep(&text);
+        set_text(text);
+    });
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         keep(&text);
@@ -217,15 +222,18 @@ pub fn Editor(
             <div class="editor-panes">
                 <div class="field">
                     <label for="section-body">"Text (Markdown)"</label>
+                    <super::format_bar::FormatBar field on_edit=on_format />
                     // No `prop:value`: `keep_typed` fills the field, so hydration cannot erase
                     // what was typed while the page loaded.
                     <textarea id="section-body" name="body" rows="18" node_ref=field on:input=on_input>
                         {crate::foundation::ui::textarea_text(&start_body)}
                     </textarea>
+                    <super::format_bar::FormatHelp />
                 </div>
                 <div class="preview-pane">
                     <p class="label">"Preview"</p>
-                    <div class="preview prose" inner_html=move || preview.get()></div>
+                    // Focusable: it scrolls on its own, and a keyboard must be able to scroll it.
+                    <div class="preview prose" tabindex="0" role="region" aria-label="Preview" inner_html=move || preview.get()></div>
                 </div>
             </div>
             <div class="editor-bar">

@@ -6,7 +6,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::ActionStatus;
-use crate::foundation::ui::format_time;
 use crate::sections::api::{compare, section_history, RestoreRevision};
 use crate::sections::diff::Change;
 use crate::sections::views::{Comparison, History};
@@ -101,12 +100,12 @@ fn HistoryView(
                             view! {
                                 <tr>
                                     <td>{n}</td>
-                                    <td><input type="radio" name="from" value=n.to_string() checked=n == default_from aria-label=format!("Compare from revision {n}") /></td>
-                                    <td><input type="radio" name="to" value=n.to_string() checked=n == default_to aria-label=format!("Compare to revision {n}") /></td>
-                                    <td>{r.author.clone().unwrap_or_default()} {r.organisation.clone().map(|o| format!(" ({o})"))}</td>
-                                    <td>{format_time(r.created_at)}</td>
-                                    <td>{r.kind.clone()} {(!r.note.is_empty()).then(|| format!(": {}", r.note))}</td>
-                                    <td class="num">{r.chars}</td>
+                                    <td data-label="From"><input type="radio" name="from" value=n.to_string() checked=n == default_from aria-label=format!("Compare from revision {n}") /></td>
+                                    <td data-label="To"><input type="radio" name="to" value=n.to_string() checked=n == default_to aria-label=format!("Compare to revision {n}") /></td>
+                                    <td data-label="Author">{r.author.clone().unwrap_or_default()} {r.organisation.clone().map(|o| format!(" ({o})"))}</td>
+                                    <td data-label="When"><crate::foundation::ui::timestamp::Time unix=r.created_at /></td>
+                                    <td data-label="What">{r.kind.clone()} {(!r.note.is_empty()).then(|| format!(": {}", r.note))}</td>
+                                    <td class="num" data-label="Length">{r.chars}</td>
                                     {history.can_edit.then(|| view! {
                                         <td>{(n != newest).then(|| view! {
                                             <button type="submit" class="small" form=format!("restore-{n}") aria-label=format!("Restore revision {n}")>

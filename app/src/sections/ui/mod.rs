@@ -2,6 +2,7 @@
 
 mod drafts;
 mod editor;
+mod format_bar;
 mod history;
 pub mod incoming;
 

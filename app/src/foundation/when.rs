@@ -1,0 +1,129 @@
+//! Times as people read them: "3 hours ago", and the exact time in their own time zone.
+//! Pure functions: the page renders the exact UTC time on the server, and the browser, once
+//! the page has hydrated, rewrites it with these (see `ui::time::Time`), so the server's and
+//! the browser's first renderings are the same text.
+
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
+
+/// How long ago `then` was, seen at `now` (both Unix seconds): "just now", "5 minutes ago",
+/// "3 hours ago", "yesterday", "4 days ago", then the date itself ("2026-11-22") once it is
+/// more than a month old. These are times things happened: one ahead of `now` means the
+/// reader's clock is behind the server's, and reads "just now" too.
+pub fn relative(then: i64, now: i64) -> String {
+    let ago = now.saturating_sub(then);
+    if ago < 45 {
+        return "just now".to_owned();
+    }
+    if ago >= 30 * DAY {
+        return date(then);
+    }
+    if (DAY..2 * DAY).contains(&ago) {
+        return "yesterday".to_owned();
+    }
+    match span(ago) {
+        Some(span) => format!("{span} ago"),
+        None => "just now".to_owned(),
+    }
+}
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// A span in its largest whole unit ("1 minute", "3 hours", "12 days"); `None` under a minute.
+fn span(seconds: i64) -> Option<String> {
+    let (n, unit) = if seconds >= DAY {
+        (seconds / DAY, "day")
+    } else if seconds >= HOUR {
+        (seconds / HOUR, "hour")
+    } else if seconds >= MINUTE {
+        (seconds / MINUTE, "minute")
+    } else {
+        return None;
+    };
+    Some(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }))
+}
+
+/// The calendar day of `unix` in UTC, `2026-11-22`.
+fn date(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(format_description!("[year]-[month]-[day]")).ok())
+        .unwrap_or_else(|| "an unknown day".to_owned())
+}
+
+/// `unix` as the machine-readable `datetime` of a `<time>` element: `2026-11-22T14:05:00Z`.
+pub fn datetime_attr(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// `unix` in a time zone `offset_minutes` east of UTC (what the browser's clock says), with
+/// the offset named: `2026-11-22 15:05 (UTC+01:00)`. An offset out of range falls back to UTC.
+pub fn local_time(unix: i64, offset_minutes: i32) -> String {
+    let offset =
+        UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60)).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .map(|t| t.to_offset(offset))
+        .and_then(|t| {
+            t.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute] (UTC[offset_hour sign:mandatory]:[offset_minute])"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| "unknown time".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_795_000_000;
+
+    #[test]
+    fn under_a_minute_is_just_now() {
+        assert_eq!(relative(NOW - 10, NOW), "just now");
+        assert_eq!(relative(NOW, NOW), "just now");
+    }
+
+    #[test]
+    fn counts_minutes_hours_and_days_in_their_largest_unit() {
+        assert_eq!(relative(NOW - 60, NOW), "1 minute ago");
+        assert_eq!(relative(NOW - 5 * MINUTE - 20, NOW), "5 minutes ago");
+        assert_eq!(relative(NOW - 3 * HOUR - 59 * MINUTE, NOW), "3 hours ago");
+        assert_eq!(relative(NOW - DAY - HOUR, NOW), "yesterday");
+        assert_eq!(relative(NOW - 4 * DAY, NOW), "4 days ago");
+    }
+
+    #[test]
+    fn older_than_a_month_shows_the_date() {
+        assert_eq!(relative(0, 45 * DAY), "1970-01-01");
+    }
+
+    #[test]
+    fn a_reader_clock_behind_the_server_reads_just_now() {
+        assert_eq!(relative(NOW + 20, NOW), "just now");
+        assert_eq!(relative(NOW + 2 * HOUR, NOW), "just now");
+    }
+
+    #[test]
+    fn datetime_attribute_is_iso_utc() {
+        assert_eq!(datetime_attr(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn local_time_applies_and_names_the_offset() {
+        assert_eq!(local_time(0, 60), "1970-01-01 01:00 (UTC+01:00)");
+        assert_eq!(local_time(0, -330), "1969-12-31 18:30 (UTC-05:30)");
+        assert_eq!(local_time(0, 100_000), "1970-01-01 00:00 (UTC+00:00)");
+    }
+}
