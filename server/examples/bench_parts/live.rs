@@ -92,11 +92,14 @@ async fn open(addr: &str, path: &str, cookie: &str) -> TcpStream {
     stream
 }
 
+/// Where a sampled stream notes `(section, version, when read)` of each save event.
+type Noted = Arc<Mutex<Vec<(i64, i64, Instant)>>>;
+
 /// Reads a stream until `stop`; when `noted` is given, notes `(section, version, when)` of
 /// every save event.
 async fn read(
     mut stream: TcpStream,
-    noted: Option<Arc<Mutex<Vec<(i64, i64, Instant)>>>>,
+    noted: Option<Noted>,
     stop: Arc<AtomicBool>,
 ) {
     let mut buf = vec![0u8; 4096];
