@@ -1,10 +1,11 @@
 import { expect, type Browser, type Page } from '@playwright/test';
-import { CIVIL, DEMO_PLAN, JUSTICE, editor, loggedInContext, test, watchForErrors } from './helpers';
+import { CIVIL, DEMO_PLAN, JUSTICE, editor, loggedInContext, test, waitForHydration, watchForErrors } from './helpers';
 
 // Pages here keep their event stream open, so they are never "network idle": they wait for
 // what they expect to see instead of `settle`.
 
 const SECTION = 'International assistance';
+const HUMANITARIAN = 'Humanitarian and peacekeeping personnel';
 
 /** The path of the demo plan's section whose title starts with `titleStart`. */
 async function sectionPath(page: Page, titleStart: string): Promise<string> {
@@ -105,6 +106,33 @@ test('another person’s save of paragraph 1 comes into an editor typing in para
     await expect(hers.body).toHaveValue(`${changed} Lina types here and goes on.`);
     await hers.save.click();
     await expect(hers.alert).toHaveText(/^Saved as version \d+\.$/);
+    expect(problems).toEqual([]);
+  } finally {
+    await lina.context.close();
+    await tomas.context.close();
+  }
+});
+
+test('a checklist change by one person shows on another’s open checklist as it happens', async ({ browser }) => {
+  const { lina, tomas, problems } = await twoPeople(browser);
+  try {
+    const path = `/plans/${DEMO_PLAN.id}/checklist`;
+    const item = (page: Page) => page.locator('li.checklist-item').filter({ hasText: HUMANITARIAN });
+    // Lina's page is ready once its stream has answered.
+    const streaming = lina.page.waitForResponse((r) => new URL(r.url()).pathname === '/live');
+    await lina.page.goto(path);
+    await streaming;
+    await tomas.page.goto(path);
+    await waitForHydration(tomas.page);
+    const before = (await item(lina.page).locator('.item-status').innerText()).trim();
+    const next = before === 'In progress' ? 'not_started' : 'in_progress';
+    const label = next === 'in_progress' ? 'In progress' : 'Not started';
+    const row = item(tomas.page);
+    await row.locator('summary', { hasText: 'Change status' }).click();
+    await row.locator('select[name=status]').selectOption(next);
+    await row.getByRole('button', { name: 'Save status' }).click();
+    await expect(item(tomas.page).locator('.item-status')).toHaveText(label);
+    await expect(item(lina.page).locator('.item-status')).toHaveText(label, { timeout: 2_000 });
     expect(problems).toEqual([]);
   } finally {
     await lina.context.close();
