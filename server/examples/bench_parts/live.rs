@@ -97,11 +97,7 @@ type Noted = Arc<Mutex<Vec<(i64, i64, Instant)>>>;
 
 /// Reads a stream until `stop`; when `noted` is given, notes `(section, version, when)` of
 /// every save event.
-async fn read(
-    mut stream: TcpStream,
-    noted: Option<Noted>,
-    stop: Arc<AtomicBool>,
-) {
+async fn read(mut stream: TcpStream, noted: Option<Noted>, stop: Arc<AtomicBool>) {
     let mut buf = vec![0u8; 4096];
     let mut carry = String::new();
     while !stop.load(Ordering::Relaxed) {
