@@ -144,10 +144,13 @@ pub async fn change_grant(plan_id: i64, grant_id: i64, role: String) -> Result<(
     } else {
         Some(support::parse_role(&role)?)
     };
+    // Whose role it is, recorded: a revoked grant is gone, and the trail must still say whose
+    // access was removed.
+    let grantee = super::db::grantee_name(&db, plan_id, grant_id).await?;
     let entry = actor
         .entry(AuditKind::RoleChange, format!("grant {grant_id}"))
         .await
-        .details(serde_json::json!({"action": if role.is_some() { "changed" } else { "revoked" }, "role": role.map(|r| r.as_str())}));
+        .details(serde_json::json!({"action": if role.is_some() { "changed" } else { "revoked" }, "role": role.map(|r| r.as_str()), "grantee": grantee}));
     db.write_audited(entry, async |tx| {
         super::db::change_grant(tx, plan_id, grant_id, role)
             .await

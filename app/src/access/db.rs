@@ -205,6 +205,22 @@ impl From<sqlx::Error> for GrantChangeError {
     }
 }
 
+/// The name of whoever holds grant `grant_id` of plan `plan_id` (a person or an
+/// organisation), for the audit entry of a change to it: once revoked, the grant is gone.
+pub async fn grantee_name(db: &Db, plan_id: i64, grant_id: i64) -> DbResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(p.display_name, o.name) FROM plan_grants g
+         LEFT JOIN people p ON g.grantee_kind = 'person' AND p.id = g.grantee_id
+         LEFT JOIN organisations o ON g.grantee_kind = 'organisation' AND o.id = g.grantee_id
+         WHERE g.id = $1 AND g.plan_id = $2",
+    )
+    .bind(grant_id)
+    .bind(plan_id)
+    .fetch_optional(db.reader())
+    .await?
+    .flatten())
+}
+
 /// Changes (`Some(role)`) or revokes (`None`) grant `grant_id` of plan `plan_id` inside `tx`,
 /// refusing to leave the plan without a lead. Returns who the grant was for.
 pub async fn change_grant(

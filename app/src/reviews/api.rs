@@ -36,6 +36,9 @@ pub struct ReviewView {
     /// What the viewer's own approval of the version under review counted for, when they
     /// have given one: the page shows it instead of an "Approve" button.
     pub mine: Option<String>,
+    /// Whether the viewer wrote part of the text under review (since the last approval): they
+    /// may not approve it, and are told so instead of being offered the button.
+    pub wrote: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -124,6 +127,10 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
         None => a.kind.label().to_owned(),
     };
     let mine = approvals.iter().find(|a| a.person == me).map(counted);
+    let wrote = can_review
+        && super::db::authors_since(&db, section_id, review.since_version)
+            .await?
+            .contains(&me);
     Ok(ReviewView {
         plan_id,
         section_id,
@@ -141,6 +148,7 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
         can_review,
         approve_for,
         mine,
+        wrote,
     })
 }
 

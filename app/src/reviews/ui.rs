@@ -82,6 +82,7 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
     let approve_errors = action_error(actions.approve);
     let approve_for = view.approve_for.clone();
     let mine = view.mine.clone();
+    let wrote = view.wrote;
     let in_review = view.state == ReviewState::InReview;
     let can_submit = view.can_submit
         && matches!(
@@ -127,6 +128,11 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
             {(in_review && view.can_review).then(move || view! {
                 <div class="columns">
                     {match (mine, approve_for.as_slice()) {
+                        (None, _) if wrote => view! {
+                            <p class="muted wrote-it" role="status">
+                                "You wrote part of this text since the last approval, so someone else must approve it. You can still request changes."
+                            </p>
+                        }.into_any(),
                         (Some(counted), _) => view! {
                             <p class="alert alert-success approved-by-me" role="status">
                                 {format!("You approved version {} (counting for {counted}). A new version needs your approval again.", version)}

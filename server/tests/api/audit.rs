@@ -2,7 +2,7 @@
 //! changes, section saves and checklist changes; who may read which trail; and the chain
 //! verification catching a row altered directly in the database.
 
-use app::access::api::GrantToOrganisation;
+use app::access::api::{ChangeGrant, GrantToOrganisation};
 use app::admin::api::UpdateOrganisation;
 use app::checklist::api::UpdateChecklistItem;
 use app::foundation::people::OrgKind;
@@ -178,7 +178,29 @@ async fn plan_leads_read_their_plans_trail_and_administrators_the_platforms() {
     let (status, body) = app.page(&lead, &format!("/plans/{plan}/audit")).await;
     assert_eq!(status, 200);
     assert!(body.contains("Plan role change"), "{body}");
-    assert!(body.contains(&format!("person {editor_id}")));
+    // "About" names whom the entry is about, not their id.
+    assert!(
+        body.contains(r#"<td data-label="About">editor@example.org</td>"#),
+        "{body}"
+    );
+    assert!(!body.contains(&format!("person {editor_id}")));
+    // A revocation says whose role it was, though the grant is gone.
+    let grant = app
+        .count(&format!(
+            "SELECT id FROM plan_grants WHERE plan_id = {plan} AND grantee_kind = 'person' AND grantee_id = {editor_id}"
+        ))
+        .await;
+    let revoke = ChangeGrant {
+        plan_id: plan,
+        grant_id: grant,
+        role: String::new(),
+    };
+    app.call(&lead, revoke).await.expect("revoked");
+    let (_, body) = app.page(&lead, &format!("/plans/{plan}/audit")).await;
+    assert!(
+        body.contains(r#"<td data-label="About">The role of editor@example.org</td>"#),
+        "{body}"
+    );
     // Filters: a kind with no entries on this plan.
     let (_, body) = app
         .page(&lead, &format!("/plans/{plan}/audit?kind=login"))

@@ -227,6 +227,9 @@ async fn nobody_approves_text_they_wrote_since_the_last_approval() {
         "{refused:?}"
     );
     assert_eq!(review(&app, &s.lead, &s).await.approvals.len(), 0);
+    // The page knew before the click: the author is told, not offered the button.
+    assert!(review(&app, &s.lead, &s).await.wrote);
+    assert!(!review(&app, &s.reviewers[0], &s).await.wrote);
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ pub struct AuditPage {
 const PAGE: i64 = 200;
 
 #[cfg(feature = "ssr")]
-fn lines(rows: Vec<super::db::ShownRow>) -> Vec<AuditLine> {
+fn lines(rows: Vec<super::db::ShownRow>, names: &super::about::Names) -> Vec<AuditLine> {
     use crate::foundation::audit::domain::AuditKind;
     rows.into_iter()
         .map(|r| AuditLine {
@@ -54,7 +54,7 @@ fn lines(rows: Vec<super::db::ShownRow>) -> Vec<AuditLine> {
                 .map(|k| k.label().to_owned())
                 .unwrap_or(r.entry.kind),
             plan_id: r.entry.plan_id,
-            subject: r.entry.subject,
+            subject: super::about::about(&r.entry.subject, &r.entry.details, names),
             details: r.entry.details,
             withheld: false,
         })
@@ -76,9 +76,10 @@ pub async fn plan_audit(
     let title = actor.plan_title;
     let filter = super::filter::AuditFilter::parse(&person, &kind, &from, &until);
     let rows = super::db::list(&db, Some(plan_id), &filter, PAGE).await?;
+    let names = super::db::names(&db, &rows).await?;
     Ok(AuditPage {
         plan: Some((plan_id, title)),
-        lines: lines(rows),
+        lines: lines(rows, &names),
     })
 }
 
@@ -152,9 +153,10 @@ pub async fn platform_audit(
     let readable = readable_plans(&grants, viewer.is_admin(), viewer.active);
     let filter = super::filter::AuditFilter::parse(&person, &kind, &from, &until);
     let rows = super::db::list(&db, None, &filter, PAGE).await?;
+    let names = super::db::names(&db, &rows).await?;
     Ok(AuditPage {
         plan: None,
-        lines: lines(rows)
+        lines: lines(rows, &names)
             .into_iter()
             .map(|line| shown(line, &readable))
             .collect(),

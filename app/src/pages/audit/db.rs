@@ -91,3 +91,65 @@ pub async fn list(
         .collect::<Result<_, sqlx::Error>>()
         .map_err(DbError::from)
 }
+
+/// The names the subjects of `rows` refer to (see [`super::about`]): a few small lookups by
+/// id for the lines of one page.
+pub async fn names(db: &Db, rows: &[ShownRow]) -> DbResult<super::about::Names> {
+    use std::collections::BTreeSet;
+    let mut wanted: std::collections::HashMap<&str, BTreeSet<i64>> = Default::default();
+    for r in rows {
+        if let Some((kind, id)) = super::about::reference(&r.entry.subject) {
+            wanted.entry(kind).or_default().insert(id);
+        }
+    }
+    let lookup = async |sql: &str,
+                        ids: Option<&BTreeSet<i64>>|
+           -> DbResult<std::collections::HashMap<i64, String>> {
+        let Some(ids) = ids.filter(|i| !i.is_empty()) else {
+            return Ok(Default::default());
+        };
+        // Ids only (parsed integers), at most a page's worth.
+        let list = ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = sqlx::query(&sql.replace("{ids}", &list))
+            .fetch_all(db.reader())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(DbError::from)
+    };
+    Ok(super::about::Names {
+        sections: lookup(
+            "SELECT id, title FROM sections WHERE id IN ({ids})",
+            wanted.get("section"),
+        )
+        .await?,
+        people: lookup(
+            "SELECT id, display_name FROM people WHERE id IN ({ids})",
+            wanted.get("person"),
+        )
+        .await?,
+        organisations: lookup(
+            "SELECT id, name FROM organisations WHERE id IN ({ids})",
+            wanted.get("organisation"),
+        )
+        .await?,
+        plans: lookup(
+            "SELECT id, title FROM plans WHERE id IN ({ids})",
+            wanted.get("plan"),
+        )
+        .await?,
+        grants: lookup(
+            "SELECT g.id, COALESCE(p.display_name, o.name) FROM plan_grants g
+             LEFT JOIN people p ON g.grantee_kind = 'person' AND p.id = g.grantee_id
+             LEFT JOIN organisations o ON g.grantee_kind = 'organisation' AND o.id = g.grantee_id
+             WHERE g.id IN ({ids})",
+            wanted.get("grant"),
+        )
+        .await?,
+    })
+}
