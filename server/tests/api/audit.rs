@@ -185,11 +185,7 @@ async fn plan_leads_read_their_plans_trail_and_administrators_the_platforms() {
     );
     assert!(!body.contains(&format!("person {editor_id}")));
     // A revocation says whose role it was, though the grant is gone.
-    let grant = app
-        .count(&format!(
-            "SELECT id FROM plan_grants WHERE plan_id = {plan} AND grantee_kind = 'person' AND grantee_id = {editor_id}"
-        ))
-        .await;
+    let grant = app.person_grant(plan, editor_id).await;
     let revoke = ChangeGrant {
         plan_id: plan,
         grant_id: grant,

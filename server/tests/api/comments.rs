@@ -552,12 +552,7 @@ async fn mentions_and_replies_reach_inboxes_which_count_and_mark_read() {
         .await
         .expect("replied");
     assert_eq!(inbox(&app, &f.editor).await.unread, 1);
-    let grant = app
-        .count(&format!(
-            "SELECT id FROM plan_grants WHERE plan_id = {} AND grantee_kind = 'person' AND grantee_id = {}",
-            f.plan, f.editor_id
-        ))
-        .await;
+    let grant = app.person_grant(f.plan, f.editor_id).await;
     let revoke = ChangeGrant {
         plan_id: f.plan,
         grant_id: grant,

@@ -369,6 +369,14 @@ impl TestApp {
         }
     }
 
+    /// The id of the grant giving person `person` a role on `plan` directly.
+    pub async fn person_grant(&self, plan: i64, person: i64) -> i64 {
+        self.count(&format!(
+            "SELECT id FROM plan_grants WHERE plan_id = {plan} AND grantee_kind = 'person' AND grantee_id = {person}"
+        ))
+        .await
+    }
+
     /// Creates a plan led by `org` as `client` (optionally from the template); returns its id.
     pub async fn create_plan(
         &self,

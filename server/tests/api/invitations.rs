@@ -472,12 +472,7 @@ async fn an_invitation_dies_when_its_inviter_stops_leading_the_plan() {
     let link = app.call(&f.lead, invite).await.expect("invited").link;
     // The inviter steps down to viewer (the lead organisation's editor grant still reaches
     // them, which gives no right to manage).
-    let grant = app
-        .count(&format!(
-            "SELECT id FROM plan_grants WHERE plan_id = {} AND grantee_kind = 'person' AND grantee_id = {}",
-            f.plan, f.lead_id
-        ))
-        .await;
+    let grant = app.person_grant(f.plan, f.lead_id).await;
     let step_down = ChangeGrant {
         plan_id: f.plan,
         grant_id: grant,

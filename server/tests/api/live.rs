@@ -273,12 +273,7 @@ async fn a_viewer_whose_role_is_revoked_stops_receiving_events_at_once() {
     let mut viewer = Stream::open(&app, &f.viewer, &plan, None)
         .await
         .expect("following");
-    let grant = app
-        .count(&format!(
-            "SELECT id FROM plan_grants WHERE plan_id = {} AND grantee_kind = 'person' AND grantee_id = {}",
-            f.plan, f.viewer_id
-        ))
-        .await;
+    let grant = app.person_grant(f.plan, f.viewer_id).await;
     let revoke = ChangeGrant {
         plan_id: f.plan,
         grant_id: grant,

@@ -83,11 +83,7 @@ async fn a_role_taken_away_takes_effect_on_the_next_view() {
     assert_eq!(app.page(&viewer, &path).await.0, 200);
     assert_eq!(app.page(&viewer, &path).await.0, 200);
 
-    let grant: i64 = app
-        .count(&format!(
-            "SELECT id FROM plan_grants WHERE plan_id = {plan} AND grantee_kind = 'person' AND grantee_id = {viewer_id}"
-        ))
-        .await;
+    let grant = app.person_grant(plan, viewer_id).await;
     let revoke = ChangeGrant {
         plan_id: plan,
         grant_id: grant,
