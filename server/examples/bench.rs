@@ -797,18 +797,7 @@ async fn main() {
     .expect("server without page cache");
     let uncached_base = format!("http://{}", uncached.local_addr());
     tokio::spawn(uncached.run_until_stopped());
-    let client = Client::builder()
-        .cookie_store(true)
-        .pool_max_idle_per_host(64)
-        .build()
-        .expect("client");
-    let login = client
-        .post(format!("{base}/api/login"))
-        .form(&[("email", "bench@example.org"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "login failed");
+    let client = logged_in(&base, "bench@example.org").await;
 
     // A reader: a reviewer from another organisation, who gets the reading view only.
     let reader_org = db
