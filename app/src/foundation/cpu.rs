@@ -46,8 +46,24 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    run_on(lane_permits(), what, budget, work).await
+}
+
+/// [`run`] on a given set of lanes. The process has one set; the lane's own tests use theirs,
+/// so a job they keep busy on purpose (sleeping, panicking) never holds a lane every other
+/// test of the process waits on.
+async fn run_on<T, F>(
+    lanes: Arc<Semaphore>,
+    what: &'static str,
+    budget: Duration,
+    work: F,
+) -> Result<T, Unfinished>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let deadline = tokio::time::Instant::now() + budget;
-    let permit = match tokio::time::timeout_at(deadline, lane_permits().acquire_owned()).await {
+    let permit = match tokio::time::timeout_at(deadline, lanes.acquire_owned()).await {
         Ok(Ok(permit)) => permit,
         // The semaphore is never closed.
         Ok(Err(_)) => return Err(Unfinished::Failed),
@@ -82,6 +98,10 @@ where
 mod tests {
     use super::*;
 
+    fn own_lane() -> Arc<Semaphore> {
+        Arc::new(Semaphore::new(1))
+    }
+
     #[tokio::test]
     async fn a_job_gives_its_result() {
         assert_eq!(run("sum", READ_BUDGET, || 2 + 2).await, Ok(4));
@@ -89,17 +109,26 @@ mod tests {
 
     #[tokio::test]
     async fn a_job_over_budget_is_given_up_on() {
-        let slow = run("slow", Duration::from_millis(20), || {
+        let slow = run_on(own_lane(), "slow", Duration::from_millis(20), || {
             std::thread::sleep(Duration::from_millis(300));
         });
         assert_eq!(slow.await, Err(Unfinished::OverBudget));
     }
 
     #[tokio::test]
+    async fn a_job_waiting_for_a_busy_lane_past_its_budget_is_given_up_on() {
+        let lane = own_lane();
+        let busy = lane.clone().acquire_owned().await;
+        let waiting = run_on(lane, "waits", Duration::from_millis(20), || 1);
+        assert_eq!(waiting.await, Err(Unfinished::OverBudget));
+        drop(busy);
+    }
+
+    #[tokio::test]
     async fn a_job_that_panics_is_reported_as_failed() {
         // A budget far beyond the job: printing a panic's backtrace on a loaded machine can
-        // take longer than a read's budget, and this is about the panic, not the time.
-        let failing = run("panics", Duration::from_secs(60), || -> u8 {
+        // take seconds (it did on CI), and this is about the panic, not the time.
+        let failing = run_on(own_lane(), "panics", Duration::from_secs(60), || -> u8 {
             panic!("boom")
         });
         assert_eq!(failing.await, Err(Unfinished::Failed));
