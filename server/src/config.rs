@@ -73,9 +73,12 @@ pub struct Config {
 }
 
 /// Where the files kept beside the database go by default: the key and the checkpoint file.
+/// With a database server rather than a file: `data/audit-signing.key`, `data/audit-checkpoints`.
 fn beside_database(database_url: &str) -> (PathBuf, PathBuf) {
-    let file =
-        app::db::sqlite_file(database_url).unwrap_or_else(|| PathBuf::from("data/upstream.db"));
+    let Some(file) = app::db::sqlite_file(database_url) else {
+        let dir = PathBuf::from("data");
+        return (dir.join("audit-signing.key"), dir.join("audit-checkpoints"));
+    };
     let dir = file.parent().map(PathBuf::from).unwrap_or_default();
     let mut checkpoints = file.into_os_string();
     checkpoints.push(".audit-checkpoints");

@@ -138,8 +138,10 @@ fn response(headers: HeaderMap, body: Bytes) -> Response {
 /// Middleware: serves a kept page when it is still current, otherwise renders and keeps it.
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    // A page bringing back a failed form's messages is that person's, once.
+    // A page bringing back a failed form's messages is that person's, once. Over PostgreSQL
+    // another instance may have written since any page was kept (see `Db::caches_exact`).
     if cache.budget == 0
+        || !cache.db.caches_exact()
         || req.method() != Method::GET
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")

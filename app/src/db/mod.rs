@@ -1,7 +1,12 @@
 //! The one door to the database. Every query in the app goes through [`Db`], written in SQL that
 //! SQLite and PostgreSQL both accept (`$1` placeholders, integers for times and flags), over
-//! sqlx's `Any` driver so the engine is chosen by the URL at start-up. Adding PostgreSQL means
-//! adding `migrations/postgres` and the driver feature, not touching callers.
+//! sqlx's `Any` driver so the engine is chosen by the URL at start-up: `sqlite://` (embedded,
+//! the default) or `postgres://` (several app instances on one database).
+//!
+//! What differs between them stays in this module: how a connection is prepared, how writers
+//! are serialised (SQLite's one write lock; on PostgreSQL one advisory lock held by every
+//! writing transaction, so the instances write one at a time as one SQLite process does), and
+//! whether reads may be memoised (only where this process sees every write).
 
 mod checkpoint;
 mod memo;
@@ -23,7 +28,15 @@ use crate::error::AppError;
 pub enum Backend {
     /// Embedded, single file, WAL mode: the default.
     Sqlite,
+    /// A PostgreSQL server, which several app instances may share.
+    Postgres,
 }
+
+/// The advisory lock every writing transaction on PostgreSQL holds until it ends: the
+/// database-wide write lane. Writers on every instance queue on it, so a transaction that reads
+/// before it writes (a save deciding on the version it read, the audit trail's next link, a
+/// login throttle counting attempts) reads what the last writer committed, as on SQLite.
+const WRITE_LANE_LOCK: i64 = 0x5550_5354_5245_414d; // "UPSTREAM"
 
 /// Errors of the database layer. `RowNotFound` becomes [`DbError::NotFound`] so callers can
 /// answer 404 without inspecting sqlx.
@@ -42,7 +55,7 @@ pub enum DbError {
     #[error("a write shared with others failed")]
     SharedWriteFailed,
     /// The URL names an engine this build does not support.
-    #[error("unsupported database URL (expected sqlite://...): {0}")]
+    #[error("unsupported database URL (expected sqlite://... or postgres://...): {0}")]
     UnsupportedUrl(String),
     /// Anything else from the driver.
     #[error("database error")]
@@ -93,6 +106,9 @@ pub struct Db {
     backend: Backend,
     /// The one connection that writes: holding it is the write lane.
     writer: Arc<tokio::sync::Mutex<AnyConnection>>,
+    /// Where the writer reconnects after losing its server (PostgreSQL restarts, networks
+    /// drop); a SQLite file cannot go away.
+    url: Arc<str>,
     memos: Arc<Memos>,
     shared: Arc<std::sync::Mutex<Shared>>,
     /// Where changes are announced to open pages: this process's own bus for SQLite, which
@@ -107,6 +123,7 @@ type Shared = std::collections::HashMap<std::any::TypeId, Arc<dyn std::any::Any 
 /// makes every memoised read stale, so a read after a write always sees the write.
 pub struct Writer<'a> {
     db: &'a Db,
+    backend: Backend,
     conn: tokio::sync::MutexGuard<'a, AnyConnection>,
 }
 
@@ -125,22 +142,50 @@ impl Writer<'_> {
     /// (waiting out the busy timeout if another process holds it). A deferred transaction that
     /// reads before it writes, as a save decided in the lane does, would otherwise hold a read
     /// snapshot that can fail to become a write one (SQLITE_BUSY_SNAPSHOT, without waiting).
+    ///
+    /// On PostgreSQL the transaction first takes [`WRITE_LANE_LOCK`], released at its end.
     pub async fn begin(&mut self) -> DbResult<Tx<'_>> {
-        Ok(self.conn.begin_with("BEGIN IMMEDIATE").await?)
+        match self.backend {
+            Backend::Sqlite => Ok(self.conn.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.conn.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LANE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 }
 
 impl Drop for Writer<'_> {
     fn drop(&mut self) {
         self.db.memos.changed();
+        if self.backend == Backend::Postgres {
+            // A transaction dropped unfinished (an error on a path that did not roll back, a
+            // request cancelled mid-write) only queues its ROLLBACK until the connection is
+            // next used, and until then holds WRITE_LANE_LOCK against every other instance:
+            // send it now rather than at this instance's next write.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let lane = Arc::clone(&self.db.writer);
+                runtime.spawn(async move {
+                    let _ = lane.lock().await.ping().await;
+                });
+            }
+        }
     }
 }
 
 impl Db {
-    /// Connects to `url` (`sqlite://path/to/file.db`), creating the SQLite file and its folder
-    /// when missing, and turns on WAL, foreign keys and a busy timeout for every connection.
+    /// Connects to `url`: `postgres://...` for a PostgreSQL server, or `sqlite://path/to/file.db`,
+    /// creating the SQLite file and its folder when missing, with WAL, foreign keys and a busy
+    /// timeout for every connection.
     pub async fn connect(url: &str) -> DbResult<Db> {
         sqlx::any::install_default_drivers();
+        if is_postgres(url) {
+            return Self::connect_postgres(url).await;
+        }
         let Some(file) = sqlite_file(url) else {
             return Err(DbError::UnsupportedUrl(url.to_owned()));
         };
@@ -182,18 +227,58 @@ impl Db {
             pool,
             backend: Backend::Sqlite,
             writer,
+            url: url.into(),
             memos,
             shared: Default::default(),
             events: Arc::new(LocalBus::default()),
         })
     }
 
+    async fn connect_postgres(url: &str) -> DbResult<Db> {
+        // Connections cross a network here: each is checked before use (the default), and
+        // waits for one are bounded so a lost server fails requests instead of stalling them.
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        let writer = AnyConnection::connect(url).await?;
+        Ok(Db {
+            pool,
+            backend: Backend::Postgres,
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            url: url.into(),
+            memos: Default::default(),
+            shared: Default::default(),
+            events: Arc::new(LocalBus::default()),
+        })
+    }
+
+    /// The engine behind this handle.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether this process sees every write, so that reads may be memoised until the next one
+    /// (and pages cached): true for SQLite, which one process serves. Over PostgreSQL another
+    /// instance may have written a moment ago, and no notice of it can be made to arrive before
+    /// the next request does, so nothing is memoised there.
+    pub fn caches_exact(&self) -> bool {
+        self.backend == Backend::Sqlite
+    }
+
     /// Applies the embedded, forward-only migrations for this engine.
     pub async fn migrate(&self) -> DbResult<()> {
+        let mut conn = self.writer.lock().await;
         match self.backend {
             Backend::Sqlite => {
-                let mut conn = self.writer.lock().await;
                 sqlx::migrate!("../migrations/sqlite")
+                    .run(&mut *conn)
+                    .await?
+            }
+            // Instances starting together queue on the migrator's own lock.
+            Backend::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
                     .run(&mut *conn)
                     .await?
             }
@@ -213,7 +298,10 @@ impl Db {
     /// for the write itself: it is not re-entrant.
     pub async fn write(&self) -> Writer<'_> {
         let asked = std::time::Instant::now();
-        let conn = self.writer.lock().await;
+        let mut conn = self.writer.lock().await;
+        if self.backend == Backend::Postgres {
+            reconnect_if_lost(&mut conn, &self.url).await;
+        }
         if asked.elapsed() > std::time::Duration::from_secs(1) {
             // Writes are short; a long queue means one of them is stuck.
             tracing::warn!(
@@ -221,7 +309,11 @@ impl Db {
                 "long wait for the writer lane"
             );
         }
-        Writer { db: self, conn }
+        Writer {
+            db: self,
+            backend: self.backend,
+            conn,
+        }
     }
 
     /// Runs `change` in one transaction on the writer lane and commits it; an error from
@@ -234,9 +326,19 @@ impl Db {
     {
         let mut writer = self.write().await;
         let mut tx = writer.begin().await?;
-        let value = change(&mut tx).await?;
-        tx.commit().await.map_err(DbError::from)?;
-        Ok(value)
+        match change(&mut tx).await {
+            Ok(value) => {
+                tx.commit().await.map_err(DbError::from)?;
+                Ok(value)
+            }
+            Err(e) => {
+                // At once, so the write lane is free before the error is answered.
+                if let Err(rollback) = tx.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(e)
+            }
+        }
     }
 
     /// The bus that announces this database's changes to open pages (see
@@ -275,6 +377,9 @@ impl Db {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = DbResult<V>>,
     {
+        if !self.caches_exact() {
+            return load().await;
+        }
         if let Some(value) = self.memos.get::<V>(space, &key) {
             return Ok(value);
         }
@@ -288,10 +393,34 @@ impl Db {
     /// The writer's connection closes when the last handle to the `Db` is dropped.
     pub async fn close(&self) {
         self.pool.close().await;
+        if self.backend != Backend::Sqlite {
+            return;
+        }
         let mut conn = self.writer.lock().await;
         if let Err(e) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await {
             tracing::warn!(error = %e, "checkpoint at shutdown failed");
         }
+    }
+}
+
+/// Whether `url` names a PostgreSQL server.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Replaces the writer's connection when its server no longer answers, so one restart of
+/// PostgreSQL does not leave this instance unable to write until it is restarted too. If the
+/// new connection fails as well, the write that follows reports the error.
+async fn reconnect_if_lost(conn: &mut AnyConnection, url: &str) {
+    if conn.ping().await.is_ok() {
+        return;
+    }
+    match AnyConnection::connect(url).await {
+        Ok(fresh) => {
+            tracing::warn!("the writer's database connection was lost; reconnected");
+            *conn = fresh;
+        }
+        Err(e) => tracing::error!(error = %e, "the writer cannot reconnect to the database"),
     }
 }
 

@@ -21,9 +21,9 @@ use server::config::Config;
 use server::startup::open_checkpointer;
 use sqlx::{AnyConnection, Connection};
 
-use crate::helpers::{spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, spawn_sqlite_app, TestApp};
 
-/// A copy of a test server's database, with its checkpoint file beside it, and the
+/// A copy of a test server's database (a SQLite backup: the tampering is done to a file), with its checkpoint file beside it, and the
 /// configuration that points `verify-audit` at it (with the server's key).
 struct TrailCopy {
     path: PathBuf,
@@ -113,7 +113,7 @@ impl TrailCopy {
 
 #[tokio::test]
 async fn a_clean_trail_verifies_and_says_how_many_entries_are_newer_than_the_latest_checkpoint() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     for i in 0..3 {
         record_event(
             &app.db,
@@ -156,7 +156,7 @@ async fn a_clean_trail_verifies_and_says_how_many_entries_are_newer_than_the_lat
 
 #[tokio::test]
 async fn an_entry_edited_in_a_copy_is_named() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let copy = trail_copy(&app, 5, &[]).await;
     copy.tamper("UPDATE audit_entries SET ip = '203.0.113.9' WHERE seq = 2")
         .await;
@@ -178,7 +178,7 @@ async fn an_entry_edited_in_a_copy_is_named() {
 
 #[tokio::test]
 async fn the_last_entries_deleted_from_a_copy_are_a_missing_tail() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let copy = trail_copy(&app, 6, &[]).await;
     copy.tamper("DELETE FROM audit_entries WHERE seq > 4").await;
     let (findings, text, verdict) = copy.verify().await;
@@ -206,7 +206,7 @@ async fn the_last_entries_deleted_from_a_copy_are_a_missing_tail() {
 
 #[tokio::test]
 async fn entries_deleted_from_the_middle_or_from_one_on_are_named() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let copy = trail_copy(&app, 6, &[]).await;
     copy.tamper("DELETE FROM audit_entries WHERE seq = 3").await;
     let (findings, text, verdict) = copy.verify().await;
@@ -241,7 +241,7 @@ async fn entries_deleted_from_the_middle_or_from_one_on_are_named() {
 
 #[tokio::test]
 async fn an_entry_rewritten_with_every_later_one_rehashed_is_named() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let copy = trail_copy(&app, 6, &[3]).await;
     copy.rewrite_and_rehash(5).await;
     // The chain holds on its own: only the signed heads give it away.

@@ -18,7 +18,7 @@ use server::config::Config;
 use server::startup::{open_database, Application};
 use sqlx::Row;
 
-use crate::helpers::{call_at, section_save, spawn_app, temp_dir};
+use crate::helpers::{call_at, section_save, spawn_sqlite_app, temp_dir};
 
 /// Everything that must survive: plans, revisions (id to body), audit entries (seq to hash).
 #[derive(Debug, PartialEq)]
@@ -76,7 +76,7 @@ fn holds_all_of(after: &Holdings, before: &Holdings) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_under_write_load_restores_everything_that_existed_when_it_began() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let p = app
         .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
         .await;
@@ -181,7 +181,7 @@ async fn a_backup_taken_under_write_load_restores_everything_that_existed_when_i
 #[tokio::test]
 async fn a_backup_that_does_not_verify_is_named_and_refused_and_so_is_a_restore_under_a_running_server(
 ) {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     app.led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
         .await;
     let dest = app.dir.join("backup.db");

@@ -67,15 +67,68 @@ pub fn temp_dir(what: &str) -> PathBuf {
     dir
 }
 
+/// The PostgreSQL server the suite runs on, when `UPSTREAM_TEST_POSTGRES` names one (a URL
+/// to a database the tests may create others from): `scripts/test` runs the suite once on
+/// SQLite and once on a throwaway PostgreSQL cluster.
+pub fn test_postgres() -> Option<String> {
+    std::env::var("UPSTREAM_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// A URL to a new, empty database for one test: a database of its own on the suite's
+/// PostgreSQL server (see [`test_postgres`]), or else a SQLite file in `dir`.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    let Some(server) = test_postgres() else {
+        return format!("sqlite://{}/test.db", dir.display());
+    };
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("upstream_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::AnyConnection::connect(&server)
+        .await
+        .expect("the test PostgreSQL server answers");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("a test database");
+    let _ = admin.close().await;
+    let (address, options) = match server.split_once('?') {
+        Some((address, options)) => (address, format!("?{options}")),
+        None => (server.as_str(), String::new()),
+    };
+    let (root, _) = address
+        .rsplit_once('/')
+        .filter(|(root, _)| root.contains("//") && !root.ends_with('/'))
+        .unwrap_or((address, ""));
+    format!("{root}/{name}{options}")
+}
+
 /// [`spawn_app`] with its configuration changed by `adjust` first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = temp_dir("test");
+    let url = fresh_database_url(&dir).await;
+    start_on(dir, url, adjust).await
+}
+
+/// A server on a SQLite file whichever backend the suite runs on: for what only SQLite has
+/// (file backups and restores, the page cache, SQL that reaches into SQLite's catalogue).
+pub async fn spawn_sqlite_app() -> TestApp {
+    let dir = temp_dir("test");
+    let url = format!("sqlite://{}/test.db", dir.display());
+    start_on(dir, url, |_| {}).await
+}
+
+async fn start_on(dir: PathBuf, url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
     // `TEST_LOG=1` shows the servers' logs (filtered by `RUST_LOG`) when a test needs them.
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init(server::config::LogFormat::Text);
     }
-    let dir = temp_dir("test");
-    let url = format!("sqlite://{}/test.db", dir.display());
     let mut config = Config::for_tests(url.clone());
+    // The signing key and checkpoints live beside a SQLite file; a test on PostgreSQL keeps
+    // its own in its folder, not in the one every server on PostgreSQL defaults to.
+    config.audit_key = dir.join("audit-signing.key");
+    config.audit_checkpoints = dir.join("audit-checkpoints");
     adjust(&mut config);
     let app = Application::build(&config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());
@@ -427,6 +480,32 @@ impl TestApp {
             .await
             .expect("the logged-in person");
         viewer.map(|v| v.person.email)
+    }
+
+    /// Every audit entry as (kind, plan, details), oldest first: details parsed here rather
+    /// than with SQL's JSON functions, which each engine spells its own way.
+    pub async fn audit_details(&self) -> Vec<(String, Option<i64>, serde_json::Value)> {
+        let rows: Vec<(String, Option<i64>, String)> =
+            sqlx::query_as("SELECT kind, plan_id, details FROM audit_entries ORDER BY seq")
+                .fetch_all(self.db.reader())
+                .await
+                .expect("audit entries");
+        rows.into_iter()
+            .map(|(kind, plan, details)| {
+                let details = serde_json::from_str(&details).unwrap_or(serde_json::Value::Null);
+                (kind, plan, details)
+            })
+            .collect()
+    }
+
+    /// The plan of every audit entry whose details say `action`, oldest first.
+    pub async fn audited_actions(&self, action: &str) -> Vec<Option<i64>> {
+        self.audit_details()
+            .await
+            .into_iter()
+            .filter(|(_, _, details)| details["action"] == action)
+            .map(|(_, plan, _)| plan)
+            .collect()
     }
 
     /// A GET of a page, returning status and body.

@@ -122,12 +122,13 @@ async fn adding_an_existing_account_to_an_organisation_waits_for_their_consent()
     assert_eq!(app.count(&memberships).await, 1);
     let (_, home) = app.page(&person, "/?done=joined").await;
     assert!(!home.contains("Join Civil Voices"), "answered: {home}");
-    let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT json_extract(details, '$.action') FROM audit_entries WHERE kind = 'membership' ORDER BY seq",
-    )
-    .fetch_all(app.db.reader())
-    .await
-    .unwrap();
+    let actions: Vec<String> = app
+        .audit_details()
+        .await
+        .into_iter()
+        .filter(|(kind, _, _)| kind == "membership")
+        .map(|(_, _, details)| details["action"].as_str().unwrap_or_default().to_owned())
+        .collect();
     assert_eq!(actions, vec!["invited", "joined"]);
     // Answered once.
     let again = app
@@ -319,9 +320,7 @@ async fn an_organisations_open_invitations_are_listed_and_withdrawn_by_its_admin
         )
         .await;
     assert_eq!(again.unwrap_err().status, 409);
-    let revoked = app
-        .count("SELECT COUNT(*) FROM audit_entries WHERE json_extract(details, '$.action') = 'invitation revoked'")
-        .await;
+    let revoked = app.audited_actions("invitation revoked").await.len();
     assert_eq!(revoked, 2);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM people WHERE email = 'fresh@example.org'")
@@ -373,12 +372,7 @@ async fn a_plans_open_invitations_are_listed_and_withdrawn_by_its_leads_only() {
     app.call(&f.lead, revoke()).await.expect("withdrawn");
     let refused = accept(&app, &token(&link)).await.unwrap_err();
     assert_eq!(refused.status, 409);
-    let on_plan: Vec<Option<i64>> = sqlx::query_scalar(
-        "SELECT plan_id FROM audit_entries WHERE json_extract(details, '$.action') = 'invitation revoked'",
-    )
-    .fetch_all(app.db.reader())
-    .await
-    .unwrap();
+    let on_plan = app.audited_actions("invitation revoked").await;
     assert_eq!(on_plan, vec![Some(f.plan)], "recorded on the plan's trail");
 }
 

@@ -19,6 +19,7 @@ mod delivery;
 mod forms;
 mod home;
 mod hostile_text;
+mod instances;
 mod invitations;
 mod live;
 mod page_cache;

@@ -5,7 +5,7 @@ use app::access::api::ChangeGrant;
 use app::access::domain::PlanRole;
 use app::foundation::people::OrgKind;
 
-use crate::helpers::{section_save, spawn_app, LedPlan};
+use crate::helpers::{section_save, spawn_sqlite_app, LedPlan};
 
 fn nonce(page: &str) -> Option<String> {
     let start = page.find("nonce=\"")? + "nonce=\"".len();
@@ -15,7 +15,7 @@ fn nonce(page: &str) -> Option<String> {
 
 #[tokio::test]
 async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let LedPlan {
         org,
         lead,
@@ -41,7 +41,7 @@ async fn a_page_seen_before_shows_a_save_made_since_by_someone_else() {
 
 #[tokio::test]
 async fn a_page_kept_for_one_viewer_is_never_shown_to_another() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let LedPlan { lead, plan, .. } = app
         .led_plan("Ministry", "lead@example.org", "Plan only members may read")
         .await;
@@ -72,7 +72,7 @@ async fn a_page_kept_for_one_viewer_is_never_shown_to_another() {
 
 #[tokio::test]
 async fn a_role_taken_away_takes_effect_on_the_next_view() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let org = app.org("Ministry", OrgKind::Government).await;
     let (lead, _) = app.member_of(org, "lead@example.org").await;
     let plan = app.create_plan(&lead, org, "Plan", false).await;
@@ -95,7 +95,7 @@ async fn a_role_taken_away_takes_effect_on_the_next_view() {
 
 #[tokio::test]
 async fn every_view_of_a_kept_page_carries_a_fresh_nonce() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let (client, _) = app.loner("someone@example.org").await;
     let mut seen = std::collections::HashSet::new();
     for view in 0..3 {

@@ -23,7 +23,7 @@ use app::sections::api::{
     AddSection, MoveSection, RenameSection, RestoreRevision, SetSectionRemoved,
 };
 
-use crate::helpers::{item_update, section_save, spawn_app, TestApp};
+use crate::helpers::{item_update, section_save, spawn_sqlite_app, TestApp};
 
 /// Every table's rows, as SQL literals, in row order: what "the database is as it was" means.
 /// Sessions are left out (a request may touch its own), as is sqlx's migration table.
@@ -104,7 +104,7 @@ macro_rules! audited {
 
 #[tokio::test]
 async fn every_kind_of_audited_change_lands_with_its_entry_or_not_at_all() {
-    let app = spawn_app().await;
+    let app = spawn_sqlite_app().await;
     let admin = app.admin().await;
 
     // Administration: organisations, members, people, invitations, the checklist template.

@@ -1,0 +1,208 @@
+//! Two app instances on one PostgreSQL database, as behind a load balancer: whatever one of
+//! them writes, the next request on the other sees; writers spread over both lose nothing;
+//! the audit trail stays one chain; the login throttle counts attempts on both.
+//!
+//! These need PostgreSQL (SQLite is served by one process), so on the SQLite run of the suite
+//! they say so and pass; `scripts/test` runs the suite again on a PostgreSQL cluster.
+
+use app::access::api::ChangeGrant;
+use app::admin::api::SetPersonActive;
+use app::auth::api::Logout;
+use app::error::AppError;
+use app::foundation::people::PlatformRole;
+use app::sections::api::Section;
+use app::sections::views::SaveOutcome;
+use reqwest::Client;
+use server::startup::Application;
+
+use crate::helpers::{call_at, credentials, section_save, spawn_app, test_postgres, TestApp};
+
+/// The first instance (with the handle on the database) and the address of a second one
+/// serving the same database, or None when the suite runs on SQLite.
+async fn two_instances() -> Option<(TestApp, String)> {
+    if test_postgres().is_none() {
+        eprintln!("two instances need PostgreSQL: set UPSTREAM_TEST_POSTGRES (scripts/test does)");
+        return None;
+    }
+    let a = spawn_app().await;
+    let b = Application::build(&a.config)
+        .await
+        .expect("a second instance starts on the same database");
+    let b_base = format!("http://{}", b.local_addr());
+    tokio::spawn(b.run_until_stopped());
+    Some((a, b_base))
+}
+
+async fn body_on(base: &str, client: &Client, plan: i64, section: i64) -> String {
+    let read = Section {
+        plan_id: plan,
+        section_id: section,
+    };
+    call_at(base, client, read).await.expect("the section").body
+}
+
+#[tokio::test]
+async fn a_save_role_change_deactivation_and_logout_on_one_instance_hold_on_the_next_request_to_the_other(
+) {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    let led = a.led_plan("Ministry", "lead@example.org", "Plan").await;
+    // Read on B first, so anything B kept from that read would now be stale.
+    let before = body_on(&b, &led.lead, led.plan, led.section).await;
+    let page_before = a
+        .page(
+            &led.lead,
+            &format!("/plans/{}/sections/{}", led.plan, led.section),
+        )
+        .await;
+    assert_eq!(page_before.0, 200);
+    let saved = section_save(led.plan, led.section, 1, "Written on instance A.");
+    a.call(&led.lead, saved).await.expect("saved on A");
+    assert_ne!(before, "Written on instance A.");
+    assert_eq!(
+        body_on(&b, &led.lead, led.plan, led.section).await,
+        "Written on instance A."
+    );
+    let page = reqwest::Client::get(
+        &led.lead,
+        format!("{b}/plans/{}/sections/{}", led.plan, led.section),
+    )
+    .send()
+    .await
+    .expect("page on B");
+    assert!(page
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("Written on instance A."));
+
+    // A revoked role on A: B refuses the next read.
+    let (viewer, viewer_id) = a.loner("viewer@example.org").await;
+    a.grant(&led.lead, led.plan, "viewer@example.org", "viewer")
+        .await;
+    body_on(&b, &viewer, led.plan, led.section).await;
+    let grant = a.person_grant(led.plan, viewer_id).await;
+    let revoke = ChangeGrant {
+        plan_id: led.plan,
+        grant_id: grant,
+        role: String::new(),
+    };
+    a.call(&led.lead, revoke).await.expect("revoked on A");
+    let read = Section {
+        plan_id: led.plan,
+        section_id: led.section,
+    };
+    let refused = call_at(&b, &viewer, read).await.expect_err("refused on B");
+    assert_eq!(refused.status, 403, "{refused:?}");
+
+    // A deactivation on A ends the person's sessions on B.
+    let (leaving, leaving_id) = a.loner("leaving@example.org").await;
+    assert!(whoami_on(&b, &leaving).await.is_some());
+    let admin = a.admin().await;
+    let deactivate = SetPersonActive {
+        person_id: leaving_id,
+        active: false,
+    };
+    a.call(&admin, deactivate).await.expect("deactivated on A");
+    assert_eq!(whoami_on(&b, &leaving).await, None);
+
+    // A logout on A is a logout on B.
+    assert!(whoami_on(&b, &viewer).await.is_some());
+    a.call(&viewer, Logout {}).await.expect("logged out on A");
+    assert_eq!(whoami_on(&b, &viewer).await, None);
+}
+
+async fn whoami_on(base: &str, client: &Client) -> Option<String> {
+    call_at(base, client, app::foundation::viewer::Whoami {})
+        .await
+        .expect("whoami")
+        .map(|v| v.person.email)
+}
+
+#[tokio::test]
+async fn thirty_two_writers_split_over_two_instances_lose_nothing_and_leave_one_audit_chain() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    let (writers, rounds) = (32, 3);
+    let led = a.led_plan("Ministry", "lead@example.org", "Plan").await;
+    let base: Vec<String> = (0..writers).map(|i| format!("Paragraph {i}.")).collect();
+    let first = section_save(led.plan, led.section, 1, &base.join("\n\n"));
+    a.call(&led.lead, first).await.expect("saved");
+    let mut tasks = Vec::new();
+    for i in 0..writers {
+        let (client, _) = a.member_of(led.org, &format!("w{i}@example.org")).await;
+        // Even writers on A, odd ones on B.
+        let url = if i % 2 == 0 {
+            a.base.clone()
+        } else {
+            b.clone()
+        };
+        let (plan, section) = (led.plan, led.section);
+        let mut text = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut version = 2;
+            for round in 0..rounds {
+                text[i] = format!("Paragraph {i}, edit {round} by writer {i}.");
+                let save = section_save(plan, section, version, &text.join("\n\n"));
+                match call_at(&url, &client, save).await {
+                    Ok(SaveOutcome::Saved { version: v }) => version = v,
+                    Ok(SaveOutcome::Merged {
+                        version: v, body, ..
+                    }) => {
+                        version = v;
+                        text = body.split("\n\n").map(str::to_owned).collect();
+                    }
+                    other => panic!("writer {i}, save {round}: {other:?}"),
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let last = body_on(&b, &led.lead, led.plan, led.section).await;
+    for i in 0..writers {
+        let edit = format!("Paragraph {i}, edit {} by writer {i}.", rounds - 1);
+        assert!(last.contains(&edit), "writer {i}'s last edit is missing");
+    }
+    let versions = a
+        .count(&format!(
+            "SELECT version FROM sections WHERE id = {}",
+            led.section
+        ))
+        .await;
+    assert_eq!(versions, 2 + (writers * rounds) as i64, "a save was lost");
+    assert_eq!(
+        server::cli::verify_audit_chain(&a.db)
+            .await
+            .expect("one chain"),
+        a.count("SELECT COUNT(*) FROM audit_entries").await as usize
+    );
+}
+
+#[tokio::test]
+async fn the_login_throttle_counts_failures_on_both_instances() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    a.person("amina@example.org", PlatformRole::Member, None)
+        .await;
+    let client = a.client();
+    // Five wrong passwords, alternating between the instances.
+    for n in 0..5 {
+        let url = if n % 2 == 0 { &a.base } else { &b };
+        let wrong = credentials("amina@example.org", "wrong password!");
+        let failed = call_at(url, &client, wrong).await.expect_err("refused");
+        assert_eq!(failed.status, 422, "attempt {n}: {failed:?}");
+    }
+    for url in [&a.base, &b] {
+        let right = credentials("amina@example.org", crate::helpers::PASSWORD);
+        let refused = call_at(url, &client, right).await.expect_err("throttled");
+        assert!(
+            matches!(refused.error, AppError::Throttled { .. }),
+            "{url}: {refused:?}"
+        );
+    }
+}
