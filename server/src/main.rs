@@ -14,7 +14,7 @@ use server::{cli, demo, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n       upstream verify-audit [--file EXPORT [--fingerprint HEX]]\n       upstream backup PATH\n       upstream verify-backup PATH\n       upstream restore PATH   (with the server stopped)\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
+const USAGE: &str = "usage: upstream [serve]\n       upstream create-admin --email EMAIL [--name NAME]\n       upstream verify-audit [--file EXPORT [--fingerprint HEX]]\n       upstream backup PATH\n       upstream verify-backup PATH\n       upstream restore PATH   (with the server stopped)\n       upstream migrate-to postgres://USER@HOST:PORT/DATABASE   (with the server stopped)\n\nConfiguration comes from UPSTREAM_* environment variables (see README.md).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -82,6 +82,15 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("migrate-to") => {
+            match cli::migrate_to::migrate_to_command(&config, &args[1..]).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("migrate-to: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -19,6 +19,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use memo::Memos;
 
 use crate::foundation::live::bus::{EventBus, LocalBus};
+use crate::foundation::live::pg_bus::PgBus;
 pub use memo::MEMO_TTL;
 
 use crate::error::AppError;
@@ -112,7 +113,7 @@ pub struct Db {
     memos: Arc<Memos>,
     shared: Arc<std::sync::Mutex<Shared>>,
     /// Where changes are announced to open pages: this process's own bus for SQLite, which
-    /// only one process serves.
+    /// only one process serves; over PostgreSQL, one that carries them to every instance.
     events: Arc<dyn EventBus>,
 }
 
@@ -243,6 +244,8 @@ impl Db {
             .connect(url)
             .await?;
         let writer = AnyConnection::connect(url).await?;
+        // Events go through the database, so pages on every instance hear of every change.
+        let events = PgBus::start(url, pool.clone()).await?;
         Ok(Db {
             pool,
             backend: Backend::Postgres,
@@ -250,7 +253,7 @@ impl Db {
             url: url.into(),
             memos: Default::default(),
             shared: Default::default(),
-            events: Arc::new(LocalBus::default()),
+            events: Arc::new(events),
         })
     }
 

@@ -1,8 +1,10 @@
 //! Commands of the server binary besides serving: creating the first administrator,
-//! verifying the audit trail (`verify`), and backing up and restoring (`backup`).
+//! verifying the audit trail (`verify`), backing up and restoring (`backup`), and moving a
+//! SQLite database to PostgreSQL (`migrate_to`).
 
 pub mod backup;
 pub mod copy_check;
+pub mod migrate_to;
 pub mod verify;
 
 use std::io::{BufRead, IsTerminal, Write};

@@ -1,6 +1,7 @@
 //! Two app instances on one PostgreSQL database, as behind a load balancer: whatever one of
 //! them writes, the next request on the other sees; writers spread over both lose nothing;
-//! the audit trail stays one chain; the login throttle counts attempts on both.
+//! the audit trail stays one chain; the login throttle counts attempts on both; a page open on
+//! one hears of changes made on the other.
 //!
 //! These need PostgreSQL (SQLite is served by one process), so on the SQLite run of the suite
 //! they say so and pass; `scripts/test` runs the suite again on a PostgreSQL cluster.
@@ -9,6 +10,7 @@ use app::access::api::ChangeGrant;
 use app::admin::api::SetPersonActive;
 use app::auth::api::Logout;
 use app::error::AppError;
+use app::foundation::live::{Change, LiveEvent};
 use app::foundation::people::PlatformRole;
 use app::sections::api::Section;
 use app::sections::views::SaveOutcome;
@@ -16,6 +18,7 @@ use reqwest::Client;
 use server::startup::Application;
 
 use crate::helpers::{call_at, credentials, section_save, spawn_app, test_postgres, TestApp};
+use crate::live::Stream;
 
 /// The first instance (with the handle on the database) and the address of a second one
 /// serving the same database, or None when the suite runs on SQLite.
@@ -205,4 +208,31 @@ async fn the_login_throttle_counts_failures_on_both_instances() {
             "{url}: {refused:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_page_open_on_one_instance_hears_of_a_save_made_on_the_other() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    let led = a.led_plan("Ministry", "lead@example.org", "Plan").await;
+    let (reader, _) = a.member_of(led.org, "reader@example.org").await;
+    let query = format!("plan={}&section={}", led.plan, led.section);
+    let mut on_b = Stream::open_at(&b, &reader, &query, None)
+        .await
+        .expect("a stream on B");
+    let save = section_save(led.plan, led.section, 1, "Saved on A.");
+    a.call(&led.lead, save).await.expect("saved on A");
+    let (_, event) = on_b.next_change().await.expect("B's page hears of it");
+    assert_eq!(
+        event,
+        LiveEvent {
+            plan_id: Some(led.plan),
+            change: Change::SectionSaved {
+                section_id: led.section,
+                version: 2,
+                by: led.lead_id,
+            },
+        }
+    );
 }

@@ -22,7 +22,7 @@ struct Sse {
 }
 
 /// An open event stream, read a chunk at a time.
-struct Stream {
+pub(crate) struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
@@ -36,7 +36,17 @@ impl Stream {
         query: &str,
         last: Option<&str>,
     ) -> Result<Stream, u16> {
-        let mut request = client.get(format!("{}/live?{query}", app.base));
+        Stream::open_at(&app.base, client, query, last).await
+    }
+
+    /// [`Stream::open`] on the server at `base`.
+    pub(crate) async fn open_at(
+        base: &str,
+        client: &Client,
+        query: &str,
+        last: Option<&str>,
+    ) -> Result<Stream, u16> {
+        let mut request = client.get(format!("{base}/live?{query}"));
         if let Some(id) = last {
             request = request.header("last-event-id", id);
         }
@@ -93,7 +103,7 @@ impl Stream {
     }
 
     /// The next change that is not about presence, with its id.
-    async fn next_change(&mut self) -> Option<(String, LiveEvent)> {
+    pub(crate) async fn next_change(&mut self) -> Option<(String, LiveEvent)> {
         loop {
             let sse = self.next(Duration::from_secs(5)).await?;
             if sse.event != "change" {

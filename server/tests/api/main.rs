@@ -22,6 +22,7 @@ mod hostile_text;
 mod instances;
 mod invitations;
 mod live;
+mod migrate_to;
 mod page_cache;
 mod passwords;
 mod plans;

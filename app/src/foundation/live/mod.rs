@@ -12,6 +12,8 @@ pub mod bus;
 pub mod client;
 pub mod event;
 #[cfg(feature = "ssr")]
+pub mod pg_bus;
+#[cfg(feature = "ssr")]
 pub mod presence;
 
 pub use event::{Change, LiveEvent, Present};
