@@ -762,7 +762,28 @@ async fn main() {
     let duration = Duration::from_secs(secs);
     let dir = std::env::temp_dir().join(format!("upstream-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}/bench.db", dir.display());
+    // BENCH_DATABASE_URL=postgres://... runs the same scenarios on PostgreSQL, with
+    // BENCH_INSTANCES (1 to 4) app instances on it, the load spread over them.
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| format!("sqlite://{}/bench.db", dir.display()));
+    let instances: usize = std::env::var("BENCH_INSTANCES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let on_postgres = app::db::is_postgres(&url);
+    let config = |page_cache_mib: usize| Config {
+        page_cache_mib,
+        audit_key: dir.join("audit-signing.key"),
+        audit_checkpoints: dir.join("audit-checkpoints"),
+        ..Config::for_tests(url.clone())
+    };
+    println!(
+        "database: {}, {instances} app instance(s)",
+        if on_postgres { "PostgreSQL" } else { "SQLite" }
+    );
     let seeding = Instant::now();
     let db = open_database(&url).await.expect("database");
     let seeded = seed(&db).await;
@@ -782,21 +803,37 @@ async fn main() {
         t.elapsed().as_secs_f64() * 1e6 / 200.0
     );
 
-    let app = Application::build(&Config::for_tests(url.clone()))
-        .await
-        .expect("server");
-    let base = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until_stopped());
+    let mut bases = Vec::new();
+    for _ in 0..instances {
+        let app = Application::build(&config(64)).await.expect("server");
+        bases.push(format!("http://{}", app.local_addr()));
+        tokio::spawn(app.run_until_stopped());
+    }
+    let base = bases[0].clone();
     // The same server without its page cache, on the same database (sessions included), to
     // show what rendering every view costs.
-    let uncached = Application::build(&Config {
-        page_cache_mib: 0,
-        ..Config::for_tests(url)
-    })
-    .await
-    .expect("server without page cache");
+    let uncached = Application::build(&config(0))
+        .await
+        .expect("server without page cache");
     let uncached_base = format!("http://{}", uncached.local_addr());
     tokio::spawn(uncached.run_until_stopped());
+    // Where worker `w` sends its requests: the instances in turn. Over PostgreSQL no page is
+    // kept, so the rendered scenarios are spread over the instances too.
+    let bases = std::sync::Arc::new(bases);
+    let base_for = {
+        let bases = bases.clone();
+        move |w: usize| bases[w % bases.len()].clone()
+    };
+    let rendered_for = {
+        let (bases, uncached_base) = (bases.clone(), uncached_base.clone());
+        move |w: usize| {
+            if on_postgres {
+                bases[w % bases.len()].clone()
+            } else {
+                uncached_base.clone()
+            }
+        }
+    };
     let client = logged_in(&base, "bench@example.org").await;
 
     // A reader: a reviewer from another organisation, who gets the reading view only.
@@ -860,9 +897,9 @@ async fn main() {
     println!();
 
     let get = |path: String| {
-        let (client, base) = (client.clone(), base.clone());
-        move |_w: usize, _i: usize| {
-            let (client, url) = (client.clone(), format!("{base}{path}"));
+        let (client, base_for) = (client.clone(), base_for.clone());
+        move |w: usize, _i: usize| {
+            let (client, url) = (client.clone(), format!("{}{path}", base_for(w)));
             async move { fetch_page(&client, url).await }
         }
     };
@@ -894,11 +931,12 @@ async fn main() {
         );
     }
     // Each worker walks through the sections, so every page is asked for in turn.
-    let section_pages = |base: String| {
+    let section_pages = |base_for: std::sync::Arc<dyn Fn(usize) -> String + Send + Sync>| {
         let (client, sections) = (client.clone(), sections.clone());
         move |w: usize, i: usize| {
             let url = format!(
-                "{base}/plans/{plan}/sections/{}",
+                "{}/plans/{plan}/sections/{}",
+                base_for(w),
                 sections[(w + i) % sections.len()]
             );
             let client = client.clone();
@@ -906,20 +944,22 @@ async fn main() {
         }
     };
     if wanted("section page") {
-        let pages = section_pages(base.clone());
+        let pages = section_pages(std::sync::Arc::new(base_for.clone()));
         results.push(load("section page", 32, duration, pages).await);
     }
     if wanted("section page, rendered") {
-        let pages = section_pages(uncached_base.clone());
+        let pages = section_pages(std::sync::Arc::new(rendered_for.clone()));
         results.push(load("section page, rendered", 32, duration, pages).await);
     }
     // The reader's page, rendered on every view, as sent (`identity`) and as a browser gets
     // it (brotli, compressed per response).
     let reader_pages = |encoding: &'static str| {
-        let (reader, sections, base) = (reader.clone(), sections.clone(), uncached_base.clone());
+        let (reader, sections, rendered_for) =
+            (reader.clone(), sections.clone(), rendered_for.clone());
         move |w: usize, i: usize| {
             let url = format!(
-                "{base}/plans/{plan}/sections/{}",
+                "{}/plans/{plan}/sections/{}",
+                rendered_for(w),
                 sections[(w + i) % sections.len()]
             );
             let reader = reader.clone();
@@ -956,14 +996,14 @@ async fn main() {
             .collect(),
     );
     let saves = {
-        let (client, base, sections, versions) = (
+        let (client, base_for, sections, versions) = (
             client.clone(),
-            base.clone(),
+            base_for.clone(),
             sections.clone(),
             versions.clone(),
         );
         move |w: usize, i: usize| {
-            let (client, base, versions) = (client.clone(), base.clone(), versions.clone());
+            let (client, base, versions) = (client.clone(), base_for(w), versions.clone());
             let section = sections[w % sections.len()];
             async move {
                 let version = versions[w].load(std::sync::atomic::Ordering::Relaxed);
@@ -1000,10 +1040,10 @@ async fn main() {
     // Saved, merged, conflict, refused, failed.
     let outcomes: std::sync::Arc<[std::sync::atomic::AtomicUsize; 5]> = Default::default();
     let one_section_saves = {
-        let (client, base, views) = (client.clone(), base.clone(), writers_view.clone());
+        let (client, base_for, views) = (client.clone(), base_for.clone(), writers_view.clone());
         let outcomes = outcomes.clone();
         move |w: usize, i: usize| {
-            let (client, base, views) = (client.clone(), base.clone(), views.clone());
+            let (client, base, views) = (client.clone(), base_for(w), views.clone());
             let tally = outcomes.clone();
             async move {
                 // The writer's paragraph as last landed, put back if this save does not land,
@@ -1133,17 +1173,18 @@ async fn main() {
             })
         };
         let read = {
-            let (sessions, sections, base, hits) = (
+            let (sessions, sections, base_for, hits) = (
                 sessions.clone(),
                 sections.clone(),
-                base.clone(),
+                base_for.clone(),
                 hits.clone(),
             );
             let readable = sections.len() - 1;
             move |w: usize, i: usize| {
                 let session = sessions[w].clone();
                 let url = format!(
-                    "{base}/plans/{plan}/sections/{}",
+                    "{}/plans/{plan}/sections/{}",
+                    base_for(w),
                     sections[(w + i) % readable]
                 );
                 let hits = hits.clone();
@@ -1169,7 +1210,9 @@ async fn main() {
         );
         results.push(figures);
     }
-    if wanted("live") {
+    // The live, hostile-text and browser scenarios measure what does not change with the
+    // database; they run on SQLite only.
+    if wanted("live") && !on_postgres {
         live_scenario(&db, &client, &base, plan, &sections, &reader_hash, duration).await;
     }
     println!(
@@ -1214,7 +1257,7 @@ async fn main() {
         );
     }
     // Last, so that whatever it leaves running cannot slow the other scenarios.
-    if wanted("hostile") {
+    if wanted("hostile") && !on_postgres {
         let hostile = seed_hostile(&db, &seeded).await;
         hostile_scenario(&uncached_base, hostile, duration).await;
     }
@@ -1228,11 +1271,33 @@ async fn main() {
         "peak RSS of the benchmark process (server + clients): {:.0} MiB",
         peak_rss_mib()
     );
-    browser(
-        &base,
-        &first,
-        &[(READER, "reader"), ("bench@example.org", "editor")],
-    );
+    if !on_postgres {
+        browser(
+            &base,
+            &first,
+            &[(READER, "reader"), ("bench@example.org", "editor")],
+        );
+    }
+    // BENCH_RESULTS=FILE: the table again, one line per scenario, for `scripts/bench` to set
+    // the runs side by side.
+    if let Ok(path) = std::env::var("BENCH_RESULTS") {
+        let lines: String = results
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}\t{:.1}\t{:.2}\t{:.2}\t{}\n",
+                    f.name,
+                    f.rps,
+                    f.p50.as_secs_f64() * 1000.0,
+                    f.p99.as_secs_f64() * 1000.0,
+                    f.errors
+                )
+            })
+            .collect();
+        if let Err(e) = std::fs::write(&path, lines) {
+            eprintln!("could not write {path}: {e}");
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
