@@ -61,6 +61,9 @@ pub struct Config {
     /// `UPSTREAM_PAGE_CACHE_MIB`, default 64: memory for rendered pages kept per viewer until
     /// the next write; 0 turns the page cache off.
     pub page_cache_mib: usize,
+    /// `UPSTREAM_TRUSTED_PROXIES`, default none: the addresses of reverse proxies whose
+    /// `X-Forwarded-For` names the client (see `crate::forwarded`), comma-separated.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `UPSTREAM_AUDIT_KEY`, default `audit-signing.key` beside the database: the Ed25519 key
     /// that signs the audit trail's checkpoints (made, owner-only, on first start).
     pub audit_key: PathBuf,
@@ -129,6 +132,25 @@ where
     }
 }
 
+/// A comma-separated list of IP addresses (none when unset).
+fn addresses(vars: Vars, name: &'static str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    let Some(raw) = var(vars, name) else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse().map_err(|_| ConfigError::Invalid {
+                name,
+                reason: format!(
+                    "{a:?} is not an IP address (give the proxies' addresses, comma-separated)"
+                ),
+            })
+        })
+        .collect()
+}
+
 impl Config {
     /// Reads the configuration from the environment.
     pub fn from_env() -> Result<Config, ConfigError> {
@@ -175,6 +197,7 @@ impl Config {
             max_body_bytes: parsed(vars, "UPSTREAM_MAX_BODY_BYTES", 256 * 1024)?,
             invitation_ttl_hours: parsed(vars, "UPSTREAM_INVITATION_TTL_HOURS", 168)?,
             page_cache_mib: parsed(vars, "UPSTREAM_PAGE_CACHE_MIB", 64)?,
+            trusted_proxies: addresses(vars, "UPSTREAM_TRUSTED_PROXIES")?,
         };
         config.check()?;
         Ok(config)
@@ -248,6 +271,7 @@ impl Config {
             max_body_bytes: 256 * 1024,
             invitation_ttl_hours: 168,
             page_cache_mib: 64,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -263,6 +287,15 @@ mod tests {
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| (*v).to_owned())
         })
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses() {
+        let ok = config(&[("UPSTREAM_TRUSTED_PROXIES", "10.0.0.2, ::1")]).expect("accepted");
+        assert_eq!(ok.trusted_proxies.len(), 2);
+        let refused = config(&[("UPSTREAM_TRUSTED_PROXIES", "10.0.0.0/8")]).unwrap_err();
+        assert!(refused.to_string().contains("10.0.0.0/8"), "{refused}");
+        assert!(config(&[]).expect("defaults").trusted_proxies.is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod form_return;
+pub mod forwarded;
 pub mod page_cache;
 pub mod security;
 pub mod serving_lock;

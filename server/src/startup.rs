@@ -345,6 +345,10 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
             security::baseline_headers,
         ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::forwarded::TrustedProxies(std::sync::Arc::new(config.trusted_proxies.clone())),
+            crate::forwarded::real_client,
+        ))
         // A request stuck behind something (a lock, a slow disk) gets an answer rather than
         // holding its connection forever.
         .layer(TimeoutLayer::with_status_code(http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))

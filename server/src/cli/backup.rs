@@ -52,10 +52,11 @@ pub struct RestoreSummary {
 
 fn database_file(config: &Config) -> Result<PathBuf, CliError> {
     app::db::sqlite_file(&config.database_url).ok_or_else(|| {
-        CliError::Usage(format!(
-            "{} is not a SQLite database URL",
-            config.database_url
-        ))
+        CliError::Usage(
+            "backup, verify-backup and restore copy a SQLite file; back up PostgreSQL with \
+             pg_dump (see README.md, \"Running on PostgreSQL\")"
+                .into(),
+        )
     })
 }
 

@@ -13,7 +13,9 @@ use app::pages::audit::withhold::WITHHELD;
 use app::reviews::api::{RequestChanges, SubmitForReview};
 use app::sections::api::{AddSection, MoveSection, RenameSection, SetSectionRemoved};
 
-use crate::helpers::{credentials, item_update, section_save, spawn_app, LedPlan, TestApp};
+use crate::helpers::{
+    credentials, item_update, section_save, spawn_app, spawn_app_with, LedPlan, TestApp, PASSWORD,
+};
 
 async fn kinds(app: &TestApp, sql_where: &str) -> Vec<String> {
     sqlx::query_scalar::<_, String>(&format!(
@@ -22,6 +24,39 @@ async fn kinds(app: &TestApp, sql_where: &str) -> Vec<String> {
     .fetch_all(app.db.reader())
     .await
     .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_trail_records_the_client_and_not_the_proxy() {
+    let app = spawn_app_with(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    app.person("amina@example.org", PlatformRole::Member, None)
+        .await;
+    let client = app.client();
+    let login = app
+        .request(&client, &credentials("amina@example.org", PASSWORD))
+        .header("x-forwarded-for", "192.0.2.1, 203.0.113.7")
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success() || login.status().is_redirection());
+    let untrusted = spawn_app().await;
+    untrusted
+        .person("amina@example.org", PlatformRole::Member, None)
+        .await;
+    untrusted
+        .request(&client, &credentials("amina@example.org", PASSWORD))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .expect("login");
+    for (app, expected) in [(&app, "203.0.113.7"), (&untrusted, "127.0.0.1")] {
+        let ip: Option<String> =
+            sqlx::query_scalar("SELECT ip FROM audit_entries WHERE kind = 'login'")
+                .fetch_one(app.db.reader())
+                .await
+                .expect("a login entry");
+        assert_eq!(ip.as_deref(), Some(expected));
+    }
 }
 
 #[tokio::test]
