@@ -236,3 +236,47 @@ async fn a_page_open_on_one_instance_hears_of_a_save_made_on_the_other() {
         }
     );
 }
+
+/// Whether a presence list naming `person` (and only if `there`) arrives on `stream` in time.
+async fn hears_presence(stream: &mut Stream, person: i64, there: bool) -> bool {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tokio::time::Instant::now() < deadline {
+        let Some(sse) = stream.next(std::time::Duration::from_secs(10)).await else {
+            return false;
+        };
+        let Ok(event) = serde_json::from_str::<LiveEvent>(&sse.data) else {
+            continue;
+        };
+        if let Change::Presence { present } = event.change {
+            if present.iter().any(|p| p.person_id == person) == there {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn people_with_the_plan_open_on_either_instance_are_shown_on_both() {
+    let Some((a, b)) = two_instances().await else {
+        return;
+    };
+    let led = a.led_plan("Ministry", "lead@example.org", "Plan").await;
+    let (reader, reader_id) = a.member_of(led.org, "reader@example.org").await;
+    let mut lead_on_b = Stream::open_at(&b, &led.lead, &format!("plan={}", led.plan), None)
+        .await
+        .expect("the lead's overview on B");
+    let section = format!("plan={}&section={}", led.plan, led.section);
+    let reader_on_a = Stream::open_at(&a.base, &reader, &section, None)
+        .await
+        .expect("the reader's section on A");
+    assert!(
+        hears_presence(&mut lead_on_b, reader_id, true).await,
+        "B shows who has the plan open on A"
+    );
+    drop(reader_on_a);
+    assert!(
+        hears_presence(&mut lead_on_b, reader_id, false).await,
+        "and that they left"
+    );
+}

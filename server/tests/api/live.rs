@@ -15,10 +15,10 @@ use crate::helpers::{item_update, section_save, spawn_app, LedPlan, TestApp};
 
 /// One event as the browser's `EventSource` sees it.
 #[derive(Debug)]
-struct Sse {
+pub(crate) struct Sse {
     id: Option<String>,
     event: String,
-    data: String,
+    pub(crate) data: String,
 }
 
 /// An open event stream, read a chunk at a time.
@@ -67,7 +67,7 @@ impl Stream {
 
     /// The next event within `within` (keep-alive comments skipped); `None` if none came or
     /// the stream ended.
-    async fn next(&mut self, within: Duration) -> Option<Sse> {
+    pub(crate) async fn next(&mut self, within: Duration) -> Option<Sse> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{broadcast, watch};
 
-use super::event::LiveEvent;
+use super::event::{Change, LiveEvent, Present};
 
 /// How many past events a reconnecting stream can catch up on.
 pub const REPLAY: usize = 1024;
@@ -74,6 +74,16 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     fn close(&self);
     /// Changes to `true` when the streams must end.
     fn closing(&self) -> watch::Receiver<bool>;
+    /// Tells plan `plan`'s readers who has it open, given the pages open on this instance
+    /// (`here`, one entry a page): an instance among several adds those open elsewhere.
+    fn publish_presence(&self, plan: i64, here: Vec<Present>) {
+        self.publish(LiveEvent {
+            plan_id: Some(plan),
+            change: Change::Presence {
+                present: super::presence::gather(here),
+            },
+        });
+    }
 }
 
 /// The bus of one process.
@@ -169,7 +179,6 @@ impl EventBus for LocalBus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::foundation::live::Change;
 
     fn event(section_id: i64) -> LiveEvent {
         LiveEvent {

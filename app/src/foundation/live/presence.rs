@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::event::{Change, Present};
+use super::event::Present;
 use crate::db::Db;
 
 /// How long changes gather before the plan's readers are told.
@@ -67,23 +67,22 @@ pub fn arrive(db: &Db, plan: i64, present: Present) -> Presence {
     }
 }
 
-/// Who is on plan `plan` now: one entry a person and section (a person with the section open
-/// in two tabs, one of them editing, is there once, editing), by name.
-pub fn on_plan(db: &Db, plan: i64) -> Vec<Present> {
+/// The pages open on plan `plan` on this instance, one entry a page.
+fn open_here(db: &Db, plan: i64) -> Vec<Present> {
     let board = db.shared::<PresenceBoard>();
     let plans = board
         .plans
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let open = plans
+    plans
         .get(&plan)
-        .map(|o| o.values().cloned().collect::<Vec<_>>());
-    drop(plans);
-    gather(open.unwrap_or_default())
+        .map(|o| o.values().cloned().collect::<Vec<_>>())
+        .unwrap_or_default()
 }
 
-/// One entry a person and section, editing if any of their pages there edits, by name.
-fn gather(open: Vec<Present>) -> Vec<Present> {
+/// Who is there, from the open pages: one entry a person and section (a person with the
+/// section open in two tabs, one of them editing, is there once, editing), by name.
+pub fn gather(open: Vec<Present>) -> Vec<Present> {
     let mut by_place: BTreeMap<(i64, Option<i64>), Present> = BTreeMap::new();
     for p in open {
         by_place
@@ -122,8 +121,7 @@ fn announce(db: &Db, plan: i64) {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .remove(&plan);
-        let present = on_plan(&db, plan);
-        super::publish(&db, Some(plan), Change::Presence { present });
+        db.events().publish_presence(plan, open_here(&db, plan));
     });
 }
 
