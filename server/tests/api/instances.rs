@@ -280,3 +280,37 @@ async fn people_with_the_plan_open_on_either_instance_are_shown_on_both() {
         "and that they left"
     );
 }
+
+#[tokio::test]
+async fn with_sslmode_require_the_app_talks_to_postgresql_over_tls() {
+    if test_postgres().is_none() {
+        eprintln!("needs PostgreSQL: set UPSTREAM_TEST_POSTGRES (scripts/test does)");
+        return;
+    }
+    let dir = crate::helpers::temp_dir("tls");
+    let url = crate::helpers::fresh_database_url(&dir).await;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let url = format!("{url}{separator}sslmode=require");
+    let mut config = server::config::Config::for_tests(url.clone());
+    config.audit_key = dir.join("audit-signing.key");
+    config.audit_checkpoints = dir.join("audit-checkpoints");
+    let app = Application::build(&config)
+        .await
+        .expect("serves over an encrypted connection");
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until_stopped());
+    let health = reqwest::get(format!("{base}/health"))
+        .await
+        .expect("health");
+    assert_eq!(health.status(), 200);
+    let db = server::startup::open_database(&url)
+        .await
+        .expect("a handle");
+    let encrypted: bool =
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(db.reader())
+            .await
+            .expect("the connection's TLS state");
+    assert!(encrypted, "the connection is encrypted");
+    let _ = std::fs::remove_dir_all(&dir);
+}
