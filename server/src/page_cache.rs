@@ -4,8 +4,9 @@
 //! (a page of the plan costs ~15 times a static route here), and people move back and forth
 //! between the same pages far more often than anybody writes. So a page a person has just been
 //! shown is kept, keyed by who they are and the exact URL, and shown again as long as nothing
-//! at all has been written since (the database's write generation, see `app::db`) and for at
-//! most [`app::db::MEMO_TTL`] (writes by another process, time-dependent text such as
+//! at all has been written since (the database's write generation, see `app::db`; over
+//! PostgreSQL, writes by other instances included, see `Db::catch_up`) and for at most
+//! [`app::db::MEMO_TTL`] (writes by another process on SQLite, time-dependent text such as
 //! "overdue"). Every copy served gets a fresh CSP nonce, as a freshly rendered page would.
 //!
 //! Only plain successful page views are kept: GET, status 200, HTML, no cookie being set, and
@@ -138,10 +139,8 @@ fn response(headers: HeaderMap, body: Bytes) -> Response {
 /// Middleware: serves a kept page when it is still current, otherwise renders and keeps it.
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    // A page bringing back a failed form's messages is that person's, once. Over PostgreSQL
-    // another instance may have written since any page was kept (see `Db::caches_exact`).
+    // A page bringing back a failed form's messages is that person's, once.
     if cache.budget == 0
-        || !cache.db.caches_exact()
         || req.method() != Method::GET
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")

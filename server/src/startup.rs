@@ -276,6 +276,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
     let routes = route_list();
 
     let pages = crate::page_cache::PageCache::new(db.clone(), config.page_cache_mib);
+    let catch_up_db = db.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
         .with_name("upstream_session")
         .with_http_only(true)
@@ -337,6 +338,11 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         .layer(axum::middleware::from_fn(crate::form_return::carry))
         .layer(compression)
         .layer(sessions)
+        // Before the session is read: over PostgreSQL, what other instances wrote.
+        .layer(axum::middleware::from_fn_with_state(
+            catch_up_db,
+            catch_up_with_other_writers,
+        ))
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(
             security::Baseline {
@@ -368,4 +374,19 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(leptos_options)
+}
+
+/// Middleware: brings memoised reads and kept pages up to date with other instances' writes
+/// before the request reads anything (`Db::catch_up`; nothing to do on SQLite). Built files
+/// and the health check read nothing.
+async fn catch_up_with_other_writers(
+    axum::extract::State(db): axum::extract::State<Db>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    if !path.starts_with("/pkg/") && path != "/health" {
+        db.catch_up().await;
+    }
+    next.run(req).await
 }

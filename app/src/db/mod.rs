@@ -6,7 +6,7 @@
 //! What differs between them stays in this module: how a connection is prepared, how writers
 //! are serialised (SQLite's one write lock; on PostgreSQL one advisory lock held by every
 //! writing transaction, so the instances write one at a time as one SQLite process does), and
-//! whether reads may be memoised (only where this process sees every write).
+//! how this process learns of writes it did not make ([`Db::catch_up`]).
 
 mod checkpoint;
 mod memo;
@@ -37,7 +37,8 @@ pub enum Backend {
 /// database-wide write lane. Writers on every instance queue on it, so a transaction that reads
 /// before it writes (a save deciding on the version it read, the audit trail's next link, a
 /// login throttle counting attempts) reads what the last writer committed, as on SQLite.
-const WRITE_LANE_LOCK: i64 = 0x5550_5354_5245_414d; // "UPSTREAM"
+/// (The write generation's trigger takes it too, by its number: `migrations/postgres/0002`.)
+const WRITE_LANE_LOCK: i64 = 0x5550_5354_5245_414d; // "UPSTREAM", 6147505112983355725
 
 /// Errors of the database layer. `RowNotFound` becomes [`DbError::NotFound`] so callers can
 /// answer 404 without inspecting sqlx.
@@ -111,6 +112,8 @@ pub struct Db {
     /// drop); a SQLite file cannot go away.
     url: Arc<str>,
     memos: Arc<Memos>,
+    /// The database's write generation as last read (PostgreSQL; see [`Db::catch_up`]).
+    seen: Arc<std::sync::atomic::AtomicI64>,
     shared: Arc<std::sync::Mutex<Shared>>,
     /// Where changes are announced to open pages: this process's own bus for SQLite, which
     /// only one process serves; over PostgreSQL, one that carries them to every instance.
@@ -230,6 +233,7 @@ impl Db {
             writer,
             url: url.into(),
             memos,
+            seen: Default::default(),
             shared: Default::default(),
             events: Arc::new(LocalBus::default()),
         })
@@ -252,6 +256,7 @@ impl Db {
             writer: Arc::new(tokio::sync::Mutex::new(writer)),
             url: url.into(),
             memos: Default::default(),
+            seen: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             shared: Default::default(),
             events: Arc::new(events),
         })
@@ -262,12 +267,36 @@ impl Db {
         self.backend
     }
 
-    /// Whether this process sees every write, so that reads may be memoised until the next one
-    /// (and pages cached): true for SQLite, which one process serves. Over PostgreSQL another
-    /// instance may have written a moment ago, and no notice of it can be made to arrive before
-    /// the next request does, so nothing is memoised there.
-    pub fn caches_exact(&self) -> bool {
-        self.backend == Backend::Sqlite
+    /// Brings this process up to date with writes made elsewhere, before a request reads
+    /// anything: over PostgreSQL, reads the database's write generation (moved on by every
+    /// statement that changes a table, in its own transaction; `migrations/postgres/0002`) and,
+    /// if it moved since last time, makes every memoised read and kept page stale. So what
+    /// another instance committed before this request began is what this request sees, at the
+    /// cost of one small query, and views nothing changed are still served from memory. (A
+    /// notice by `NOTIFY` could not be made to arrive before the next request does.)
+    ///
+    /// SQLite has one serving process, whose own writes already move the generation.
+    pub async fn catch_up(&self) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        use std::sync::atomic::Ordering;
+        let read = sqlx::query_scalar::<_, i64>("SELECT n FROM write_generation")
+            .fetch_one(&self.pool)
+            .await;
+        match read {
+            Ok(n) => {
+                if self.seen.swap(n, Ordering::AcqRel) != n {
+                    self.memos.changed();
+                }
+            }
+            Err(e) => {
+                // Unknown, so assume the worst; the request's own reads will report the error.
+                tracing::warn!(error = %e, "the write generation could not be read");
+                self.seen.store(-1, Ordering::Release);
+                self.memos.changed();
+            }
+        }
     }
 
     /// Applies the embedded, forward-only migrations for this engine.
@@ -283,7 +312,9 @@ impl Db {
             Backend::Postgres => {
                 sqlx::migrate!("../migrations/postgres")
                     .run(&mut *conn)
-                    .await?
+                    .await?;
+                // Every table moves the write generation on, those added since included.
+                conn.execute(every_table_moves_the_generation()).await?;
             }
         }
         Ok(())
@@ -380,9 +411,6 @@ impl Db {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = DbResult<V>>,
     {
-        if !self.caches_exact() {
-            return load().await;
-        }
         if let Some(value) = self.memos.get::<V>(space, &key) {
             return Ok(value);
         }
@@ -404,6 +432,15 @@ impl Db {
             tracing::warn!(error = %e, "checkpoint at shutdown failed");
         }
     }
+}
+
+/// The statement, from the migration that made the write generation, that gives every table
+/// without it the trigger moving the generation on: run after every start-up's migrations.
+fn every_table_moves_the_generation() -> &'static str {
+    const MIGRATION: &str = include_str!("../../../migrations/postgres/0002_write_generation.sql");
+    MIGRATION
+        .find("DO $$")
+        .map_or("SELECT 1", |at| &MIGRATION[at..])
 }
 
 /// Whether `url` names a PostgreSQL server.

@@ -99,6 +99,8 @@ impl Drop for Slot {
 /// Whether person `person` (signed in with session `session`) may still follow plan `plan`:
 /// the session still open and theirs, the account active, and reading allowed.
 async fn may_follow(db: &Db, session: &str, person: i64, plan: Option<i64>) -> bool {
+    // A stream outlives the request that opened it: learn of other instances' writes first.
+    db.catch_up().await;
     if !matches!(session_person(db, session).await, Ok(Some(p)) if p == person) {
         return false;
     }
