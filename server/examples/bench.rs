@@ -810,29 +810,27 @@ async fn main() {
         tokio::spawn(app.run_until_stopped());
     }
     let base = bases[0].clone();
-    // The same server without its page cache, on the same database (sessions included), to
+    // The same servers without their page cache, on the same database (sessions included), to
     // show what rendering every view costs.
-    let uncached = Application::build(&config(0))
-        .await
-        .expect("server without page cache");
-    let uncached_base = format!("http://{}", uncached.local_addr());
-    tokio::spawn(uncached.run_until_stopped());
-    // Where worker `w` sends its requests: the instances in turn. Over PostgreSQL no page is
-    // kept, so the rendered scenarios are spread over the instances too.
+    let mut uncached_bases = Vec::new();
+    for _ in 0..instances {
+        let uncached = Application::build(&config(0))
+            .await
+            .expect("server without page cache");
+        uncached_bases.push(format!("http://{}", uncached.local_addr()));
+        tokio::spawn(uncached.run_until_stopped());
+    }
+    let uncached_base = uncached_bases[0].clone();
+    // Where worker `w` sends its requests: the instances in turn.
     let bases = std::sync::Arc::new(bases);
     let base_for = {
         let bases = bases.clone();
         move |w: usize| bases[w % bases.len()].clone()
     };
+    let uncached_bases = std::sync::Arc::new(uncached_bases);
     let rendered_for = {
-        let (bases, uncached_base) = (bases.clone(), uncached_base.clone());
-        move |w: usize| {
-            if on_postgres {
-                bases[w % bases.len()].clone()
-            } else {
-                uncached_base.clone()
-            }
-        }
+        let bases = uncached_bases.clone();
+        move |w: usize| bases[w % bases.len()].clone()
     };
     let client = logged_in(&base, "bench@example.org").await;
 
