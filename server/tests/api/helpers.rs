@@ -142,6 +142,37 @@ async fn start_on(dir: PathBuf, url: String, adjust: impl FnOnce(&mut Config)) -
     }
 }
 
+/// Writer `i` of many co-authoring one section: saves its own paragraph (`text[i]`) `rounds`
+/// times at `url`, each time from the version and text its last save returned, as the editor
+/// does; panics on anything but a save or a clean merge. The section starts at `version`.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_own_paragraph(
+    url: String,
+    client: Client,
+    plan: i64,
+    section: i64,
+    mut version: i64,
+    mut text: Vec<String>,
+    i: usize,
+    rounds: usize,
+) {
+    use app::sections::views::SaveOutcome;
+    for round in 0..rounds {
+        text[i] = format!("Paragraph {i}, edit {round} by writer {i}.");
+        let save = section_save(plan, section, version, &text.join("\n\n"));
+        match call_at(&url, &client, save).await {
+            Ok(SaveOutcome::Saved { version: v }) => version = v,
+            Ok(SaveOutcome::Merged {
+                version: v, body, ..
+            }) => {
+                version = v;
+                text = body.split("\n\n").map(str::to_owned).collect();
+            }
+            other => panic!("writer {i}, save {round}: {other:?}"),
+        }
+    }
+}
+
 /// The login form filled in with `email` and `password`.
 pub fn credentials(email: &str, password: &str) -> Login {
     Login {

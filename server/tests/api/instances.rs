@@ -13,11 +13,12 @@ use app::error::AppError;
 use app::foundation::live::{Change, LiveEvent};
 use app::foundation::people::PlatformRole;
 use app::sections::api::Section;
-use app::sections::views::SaveOutcome;
 use reqwest::Client;
 use server::startup::Application;
 
-use crate::helpers::{call_at, credentials, section_save, spawn_app, test_postgres, TestApp};
+use crate::helpers::{
+    call_at, credentials, section_save, spawn_app, test_postgres, write_own_paragraph, TestApp,
+};
 use crate::live::Stream;
 
 /// The first instance (with the handle on the database) and the address of a second one
@@ -141,25 +142,16 @@ async fn thirty_two_writers_split_over_two_instances_lose_nothing_and_leave_one_
         } else {
             b.clone()
         };
-        let (plan, section) = (led.plan, led.section);
-        let mut text = base.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut version = 2;
-            for round in 0..rounds {
-                text[i] = format!("Paragraph {i}, edit {round} by writer {i}.");
-                let save = section_save(plan, section, version, &text.join("\n\n"));
-                match call_at(&url, &client, save).await {
-                    Ok(SaveOutcome::Saved { version: v }) => version = v,
-                    Ok(SaveOutcome::Merged {
-                        version: v, body, ..
-                    }) => {
-                        version = v;
-                        text = body.split("\n\n").map(str::to_owned).collect();
-                    }
-                    other => panic!("writer {i}, save {round}: {other:?}"),
-                }
-            }
-        }));
+        tasks.push(tokio::spawn(write_own_paragraph(
+            url,
+            client,
+            led.plan,
+            led.section,
+            2,
+            base.clone(),
+            i,
+            rounds,
+        )));
     }
     for t in tasks {
         t.await.expect("writer");

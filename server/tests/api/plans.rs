@@ -13,7 +13,9 @@ use app::sections::diff::Change;
 use app::sections::views::{SaveOutcome, SectionDetail};
 use reqwest::Client;
 
-use crate::helpers::{assert_harmless, call_at, section_save, spawn_app, LedPlan, TestApp};
+use crate::helpers::{
+    assert_harmless, call_at, section_save, spawn_app, write_own_paragraph, LedPlan, TestApp,
+};
 
 /// A logged-in lead of a fresh plan created from the template, "National prevention plan",
 /// led by their government organisation "Org of {email}".
@@ -385,26 +387,16 @@ async fn many_people_saving_their_own_paragraphs_of_one_section_at_once_all_land
     let mut tasks = Vec::new();
     for i in 0..writers {
         let (client, _) = app.member_of(org, &format!("w{i}@example.org")).await;
-        let base_url = app.base.clone();
-        let mut text = base.clone();
-        // Each writer saves from what it last saw: its own last outcome, as the editor does.
-        tasks.push(tokio::spawn(async move {
-            let mut version = 2;
-            for round in 0..rounds {
-                text[i] = format!("Paragraph {i}, edit {round} by writer {i}.");
-                let save = section_save(plan, sid, version, &text.join("\n\n"));
-                match call_at(&base_url, &client, save).await {
-                    Ok(SaveOutcome::Saved { version: v }) => version = v,
-                    Ok(SaveOutcome::Merged {
-                        version: v, body, ..
-                    }) => {
-                        version = v;
-                        text = body.split("\n\n").map(str::to_owned).collect();
-                    }
-                    other => panic!("writer {i}, save {round}: {other:?}"),
-                }
-            }
-        }));
+        tasks.push(tokio::spawn(write_own_paragraph(
+            app.base.clone(),
+            client,
+            plan,
+            sid,
+            2,
+            base.clone(),
+            i,
+            rounds,
+        )));
     }
     for t in tasks {
         t.await.expect("writer");
