@@ -170,11 +170,13 @@ impl Drop for Writer<'_> {
             // A transaction dropped unfinished (an error on a path that did not roll back, a
             // request cancelled mid-write) only queues its ROLLBACK until the connection is
             // next used, and until then holds WRITE_LANE_LOCK against every other instance:
-            // send it now rather than at this instance's next write.
+            // a ping sends it now rather than at this instance's next write. The same ping
+            // finds a connection lost with its server, replaced before the next write needs
+            // it; only the write that met the loss fails, and no write pays a check first.
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let lane = Arc::clone(&self.db.writer);
+                let (lane, url) = (Arc::clone(&self.db.writer), Arc::clone(&self.db.url));
                 runtime.spawn(async move {
-                    let _ = lane.lock().await.ping().await;
+                    reconnect_if_lost(&mut *lane.lock().await, &url).await;
                 });
             }
         }
@@ -332,10 +334,7 @@ impl Db {
     /// for the write itself: it is not re-entrant.
     pub async fn write(&self) -> Writer<'_> {
         let asked = std::time::Instant::now();
-        let mut conn = self.writer.lock().await;
-        if self.backend == Backend::Postgres {
-            reconnect_if_lost(&mut conn, &self.url).await;
-        }
+        let conn = self.writer.lock().await;
         if asked.elapsed() > std::time::Duration::from_secs(1) {
             // Writes are short; a long queue means one of them is stuck.
             tracing::warn!(
@@ -448,9 +447,10 @@ pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Replaces the writer's connection when its server no longer answers, so one restart of
-/// PostgreSQL does not leave this instance unable to write until it is restarted too. If the
-/// new connection fails as well, the write that follows reports the error.
+/// Sends what the writer's connection has queued (a rollback) and replaces the connection when
+/// its server no longer answers, so one restart of PostgreSQL does not leave this instance
+/// unable to write until it is restarted too. If the new connection fails as well, the next
+/// write reports the error, and its end tries again.
 async fn reconnect_if_lost(conn: &mut AnyConnection, url: &str) {
     if conn.ping().await.is_ok() {
         return;

@@ -104,22 +104,23 @@ pub async fn migrate_to(config: &Config, destination: &str) -> Result<Moved, Cli
     let tables = source_tables(source.reader()).await?;
     refuse_if_in_use(target.reader(), &tables).await?;
 
-    let mut rows = BTreeMap::new();
+    // What was read from the source, kept to compare the copy with: the source is read once.
+    let mut copied = Vec::new();
     {
         let mut writer = target.write().await;
         let mut tx = writer.begin().await?;
         for table in &tables {
-            let copied = copy_table(source.reader(), &mut tx, table).await?;
-            rows.insert(table.name.clone(), copied);
+            let from = read_all(source.reader(), table).await?;
+            copy_table(&mut tx, table, &from).await?;
+            copied.push(from);
         }
         restart_identities(&mut tx).await?;
         tx.commit().await.map_err(app::db::DbError::from)?;
     }
-    for table in &tables {
-        let (from, to) = (
-            read_all(source.reader(), table).await?,
-            read_all(target.reader(), table).await?,
-        );
+    let mut rows = BTreeMap::new();
+    for (table, from) in tables.iter().zip(copied) {
+        let to = read_all(target.reader(), table).await?;
+        rows.insert(table.name.clone(), from.len());
         if from != to {
             return Err(CliError::Refused(format!(
                 "the copy of {} differs from the original ({} rows against {}); the destination was left as it is for inspection",
@@ -221,14 +222,13 @@ async fn refuse_if_in_use(db: &AnyPool, tables: &[Table]) -> Result<(), CliError
     Ok(())
 }
 
-/// Copies one table in batches; rows the destination already has (the reference tables its
-/// migration filled) are left to the comparison that follows.
+/// Copies `rows` of one table in batches; rows the destination already has (the reference
+/// tables its migration filled) are left to the comparison that follows.
 async fn copy_table(
-    source: &AnyPool,
     tx: &mut app::db::Tx<'_>,
     table: &Table,
-) -> Result<usize, CliError> {
-    let rows = read_all(source, table).await?;
+    rows: &[Vec<Value>],
+) -> Result<(), CliError> {
     let names = table
         .columns
         .iter()
@@ -265,7 +265,7 @@ async fn copy_table(
         }
         insert.execute(&mut **tx).await?;
     }
-    Ok(rows.len())
+    Ok(())
 }
 
 /// Every row of `table`, sorted here (each engine orders text by its own collation), so two

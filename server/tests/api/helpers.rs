@@ -119,7 +119,8 @@ pub async fn spawn_sqlite_app() -> TestApp {
     start_on(dir, url, |_| {}).await
 }
 
-async fn start_on(dir: PathBuf, url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
+/// A server on the database at `url` (which may already hold data), its files in `dir`.
+pub async fn start_on(dir: PathBuf, url: String, adjust: impl FnOnce(&mut Config)) -> TestApp {
     // `TEST_LOG=1` shows the servers' logs (filtered by `RUST_LOG`) when a test needs them.
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init(server::config::LogFormat::Text);

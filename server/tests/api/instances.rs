@@ -17,7 +17,8 @@ use reqwest::Client;
 use server::startup::Application;
 
 use crate::helpers::{
-    call_at, credentials, section_save, spawn_app, test_postgres, write_own_paragraph, TestApp,
+    call_at, credentials, section_save, spawn_app, start_on, test_postgres, write_own_paragraph,
+    TestApp,
 };
 use crate::live::Stream;
 
@@ -282,26 +283,16 @@ async fn with_sslmode_require_the_app_talks_to_postgresql_over_tls() {
     let url = crate::helpers::fresh_database_url(&dir).await;
     let separator = if url.contains('?') { '&' } else { '?' };
     let url = format!("{url}{separator}sslmode=require");
-    let mut config = server::config::Config::for_tests(url.clone());
-    config.audit_key = dir.join("audit-signing.key");
-    config.audit_checkpoints = dir.join("audit-checkpoints");
-    let app = Application::build(&config)
-        .await
-        .expect("serves over an encrypted connection");
-    let base = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until_stopped());
-    let health = reqwest::get(format!("{base}/health"))
+    let app = start_on(dir, url, |_| {}).await;
+    let health = reqwest::get(format!("{}/health", app.base))
         .await
         .expect("health");
     assert_eq!(health.status(), 200);
-    let db = server::startup::open_database(&url)
-        .await
-        .expect("a handle");
+    // The test's own handle on the database is opened with the same URL.
     let encrypted: bool =
         sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-            .fetch_one(db.reader())
+            .fetch_one(app.db.reader())
             .await
             .expect("the connection's TLS state");
     assert!(encrypted, "the connection is encrypted");
-    let _ = std::fs::remove_dir_all(&dir);
 }

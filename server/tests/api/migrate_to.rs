@@ -7,10 +7,9 @@ use server::cli::backup::backup;
 use server::cli::migrate_to::migrate_to;
 use server::cli::CliError;
 use server::config::Config;
-use server::startup::Application;
 
 use crate::helpers::{
-    call_at, credentials, fresh_database_url, section_save, spawn_sqlite_app, temp_dir,
+    call_at, credentials, fresh_database_url, section_save, spawn_sqlite_app, start_on, temp_dir,
     test_postgres, PASSWORD,
 };
 
@@ -71,14 +70,8 @@ async fn a_sqlite_database_moved_to_postgresql_keeps_everything_and_goes_on_work
     );
 
     // A server on the destination: the same login, the same text, and new rows get new ids.
-    let mut config = Config::for_tests(destination.clone());
-    config.audit_key = copy_dir.join("audit-signing.key");
-    config.audit_checkpoints = copy_dir.join("audit-checkpoints");
-    let server = Application::build(&config)
-        .await
-        .expect("serves PostgreSQL");
-    let base = format!("http://{}", server.local_addr());
-    tokio::spawn(server.run_until_stopped());
+    let moved_app = start_on(copy_dir, destination, |_| {}).await;
+    let base = moved_app.base.clone();
     let client = app.client();
     call_at(&base, &client, credentials("lead@example.org", PASSWORD))
         .await
