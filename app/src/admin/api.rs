@@ -85,7 +85,8 @@ pub async fn create_organisation(
         support::parse_organisation(&db, &name, &kind, &country, None).await?;
     let entry = crate::foundation::audit::entry_by(person.id, AuditKind::Admin, "organisation")
         .await
-        .details(serde_json::json!({"action": "organisation created", "name": name.as_str()}));
+        // The kind decides which approvals the organisation gives, so the trail keeps it.
+        .details(serde_json::json!({"action": "organisation created", "name": name.as_str(), "kind": kind.as_str(), "country": country.as_str()}));
     let id = db
         .write_audited(
             |id: &i64| entry.about(format!("organisation {id}")),
@@ -143,7 +144,7 @@ pub async fn update_organisation(
         format!("organisation {id}"),
     )
     .await
-    .details(serde_json::json!({"action": "organisation updated", "name": name.as_str()}));
+    .details(serde_json::json!({"action": "organisation updated", "name": name.as_str(), "kind": kind.as_str(), "country": country.as_str()}));
     db.write_audited(entry, async |tx| {
         db::update_organisation(
             tx,

@@ -3,14 +3,14 @@
 //! verification catching a row altered directly in the database.
 
 use app::access::api::{ChangeGrant, GrantToOrganisation};
-use app::admin::api::UpdateOrganisation;
+use app::admin::api::{CreateOrganisation, UpdateOrganisation};
 use app::checklist::api::UpdateChecklistItem;
 use app::foundation::people::OrgKind;
 use app::foundation::people::PlatformRole;
 use app::invitations::api::joining::AddMember;
 use app::pages::audit::api::PlatformAudit;
 use app::pages::audit::withhold::WITHHELD;
-use app::reviews::api::{RequestChanges, SubmitForReview};
+use app::reviews::api::{ApproveSection, RequestChanges, SubmitForReview};
 use app::sections::api::{AddSection, MoveSection, RenameSection, SetSectionRemoved};
 
 use crate::helpers::{
@@ -447,4 +447,98 @@ async fn the_platform_trail_withholds_plan_content_from_an_administrator_without
     );
     let page = app.call(&admin, trail).await.expect("platform trail");
     assert!(page.lines.iter().all(|l| !l.withheld));
+}
+
+/// The text of every "Details" cell of an audit page (the page also carries its data as JSON
+/// for hydration, so only the cells tell what a reader sees).
+fn details_cells(body: &str) -> Vec<&str> {
+    body.split(r#"<td data-label="Details">"#)
+        .skip(1)
+        .filter_map(|cell| cell.split("</td>").next())
+        .collect()
+}
+
+#[tokio::test]
+async fn audit_pages_show_particulars_as_words_and_kinds_of_organisation_as_words() {
+    let app = spawn_app().await;
+    let p = app
+        .led_plan("Ministry of Justice", "lead@example.org", "Prevention plan")
+        .await;
+    let admin = app.admin().await;
+    let create = CreateOrganisation {
+        name: "Civic Forum".into(),
+        kind: "civil_society".into(),
+        country: "SL".into(),
+    };
+    let forum = app
+        .call(&admin, create)
+        .await
+        .expect("organisation created");
+    let (reviewer, _) = app.member_of(forum, "reviewer@example.org").await;
+    app.grant(&p.lead, p.plan, "reviewer@example.org", "reviewer")
+        .await;
+    let submit = SubmitForReview {
+        plan_id: p.plan,
+        section_id: p.section,
+        version: 1,
+    };
+    app.call(&p.lead, submit).await.expect("submitted");
+    let approve = ApproveSection {
+        plan_id: p.plan,
+        section_id: p.section,
+        version: 1,
+        kind: None,
+    };
+    app.call(&reviewer, approve).await.expect("approved");
+
+    let (status, body) = app.page(&p.lead, &format!("/plans/{}/audit", p.plan)).await;
+    assert_eq!(status, 200);
+    let cells = details_cells(&body);
+    assert!(!cells.is_empty(), "{body}");
+    for cell in &cells {
+        assert!(
+            !cell.contains("{&quot;") && !cell.contains(r#"{""#),
+            "{cell}"
+        );
+        assert!(!cell.contains("civil_society"), "{cell}");
+    }
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("Approved version 1 for civil society (Civic Forum)")),
+        "{cells:?}"
+    );
+    assert!(
+        cells.iter().any(|c| c.contains("Role: Reviewer")),
+        "{cells:?}"
+    );
+
+    let (status, body) = app.page(&admin, "/admin/audit").await;
+    assert_eq!(status, 200);
+    let cells = details_cells(&body);
+    for cell in &cells {
+        assert!(
+            !cell.contains("{&quot;") && !cell.contains(r#"{""#),
+            "{cell}"
+        );
+        assert!(!cell.contains("civil_society"), "{cell}");
+    }
+    assert!(
+        cells.iter().any(|c| c.contains("Kind: civil society")),
+        "{cells:?}"
+    );
+    // The administrator has no role on the plan: its entries' particulars stay withheld.
+    assert!(cells.iter().any(|c| c.contains(WITHHELD)), "{cells:?}");
+    assert!(
+        !cells.iter().any(|c| c.contains("Approved version")),
+        "{cells:?}"
+    );
+    // The export keeps the particulars as recorded.
+    let stored: String = sqlx::query_scalar(
+        "SELECT details FROM audit_entries WHERE kind = 'review' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    assert!(stored.contains(r#""kind":"civil_society""#), "{stored}");
 }

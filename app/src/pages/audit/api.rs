@@ -22,7 +22,8 @@ pub struct AuditLine {
     pub plan_id: Option<i64>,
     /// About what.
     pub subject: String,
-    /// Particulars (JSON).
+    /// Particulars in words (see [`super::about::details`]); the JSON as stored is only in
+    /// the plan's export.
     pub details: String,
     /// Whether the subject and particulars are withheld (see [`super::withhold`]).
     pub withheld: bool,
@@ -46,6 +47,7 @@ fn lines(rows: Vec<super::db::ShownRow>, names: &super::about::Names) -> Vec<Aud
     use crate::foundation::audit::domain::AuditKind;
     rows.into_iter()
         .map(|r| AuditLine {
+            details: super::about::details(&r.entry.kind, &r.entry.details, names),
             seq: r.entry.seq,
             at: r.entry.at,
             person: r.person_name,
@@ -55,7 +57,6 @@ fn lines(rows: Vec<super::db::ShownRow>, names: &super::about::Names) -> Vec<Aud
                 .unwrap_or(r.entry.kind),
             plan_id: r.entry.plan_id,
             subject: super::about::about(&r.entry.subject, &r.entry.details, names),
-            details: r.entry.details,
             withheld: false,
         })
         .collect()

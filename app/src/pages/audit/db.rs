@@ -92,13 +92,17 @@ pub async fn list(
         .map_err(DbError::from)
 }
 
-/// The names the subjects of `rows` refer to (see [`super::about`]): a few small lookups by
-/// id for the lines of one page.
+/// The names the subjects and particulars of `rows` refer to (see [`super::about`]): a few
+/// small lookups by id for the lines of one page.
 pub async fn names(db: &Db, rows: &[ShownRow]) -> DbResult<super::about::Names> {
     use std::collections::BTreeSet;
     let mut wanted: std::collections::HashMap<&str, BTreeSet<i64>> = Default::default();
     for r in rows {
         if let Some((kind, id)) = super::about::reference(&r.entry.subject) {
+            wanted.entry(kind).or_default().insert(id);
+        }
+        // The organisations and sections the particulars name, for their lines in words.
+        for (kind, id) in super::about::referenced(&r.entry.details) {
             wanted.entry(kind).or_default().insert(id);
         }
     }

@@ -143,7 +143,7 @@ fn Trail(page: AuditPage, query: Query) -> impl IntoView {
                                 <td data-label="Details">{if l.withheld {
                                     view! { <em class="muted">{l.details}</em> }.into_any()
                                 } else {
-                                    view! { <code class="small">{l.details}</code> }.into_any()
+                                    view! { <span class="small">{l.details}</span> }.into_any()
                                 }}</td>
                             </tr>
                         }).collect_view()}
