@@ -1,6 +1,6 @@
 //! Times as people read them: "3 hours ago", and the exact time in their own time zone.
 //! Pure functions: the page renders the exact UTC time on the server, and the browser, once
-//! the page has hydrated, rewrites it with these (see `ui::time::Time`), so the server's and
+//! the page has hydrated, rewrites it with these (see `ui::timestamp::Time`), so the server's and
 //! the browser's first renderings are the same text.
 
 use time::macros::format_description;
@@ -24,6 +24,27 @@ pub fn relative(then: i64, now: i64) -> String {
     match span(ago) {
         Some(span) => format!("{span} ago"),
         None => "just now".to_owned(),
+    }
+}
+
+/// Like [`relative`], for moments that may lie ahead, such as an expiry: "in 5 minutes", "in
+/// 3 hours", "tomorrow", "in 6 days", then the date once it is more than a month away. A
+/// moment passed reads as [`relative`] reads it ("2 days ago").
+pub fn relative_either(then: i64, now: i64) -> String {
+    let ahead = then.saturating_sub(now);
+    if ahead < 45 {
+        return relative(then, now);
+    }
+    if ahead >= 30 * DAY {
+        return date(then);
+    }
+    if (DAY..2 * DAY).contains(&ahead) {
+        return "tomorrow".to_owned();
+    }
+    match span(ahead) {
+        Some(span) => format!("in {span}"),
+        // Under a minute ahead, but not under 45 seconds.
+        None => "in a minute".to_owned(),
     }
 }
 
@@ -113,6 +134,27 @@ mod tests {
     fn a_reader_clock_behind_the_server_reads_just_now() {
         assert_eq!(relative(NOW + 20, NOW), "just now");
         assert_eq!(relative(NOW + 2 * HOUR, NOW), "just now");
+    }
+
+    #[test]
+    fn moments_ahead_count_down_in_their_largest_unit() {
+        assert_eq!(relative_either(NOW + 50, NOW), "in a minute");
+        assert_eq!(relative_either(NOW + 5 * MINUTE + 20, NOW), "in 5 minutes");
+        assert_eq!(
+            relative_either(NOW + 3 * HOUR + 59 * MINUTE, NOW),
+            "in 3 hours"
+        );
+        assert_eq!(relative_either(NOW + DAY + HOUR, NOW), "tomorrow");
+        assert_eq!(relative_either(NOW + 6 * DAY + HOUR, NOW), "in 6 days");
+        assert_eq!(relative_either(45 * DAY, 0), "1970-02-15");
+    }
+
+    #[test]
+    fn moments_passed_or_nearly_now_read_as_the_past_does() {
+        assert_eq!(relative_either(NOW + 20, NOW), "just now");
+        assert_eq!(relative_either(NOW, NOW), "just now");
+        assert_eq!(relative_either(NOW - 2 * DAY, NOW), "2 days ago");
+        assert_eq!(relative_either(NOW - DAY - HOUR, NOW), "yesterday");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::access::domain::PlanRole;
 use crate::admin::views::OrgSummary;
 use crate::foundation::people::{OrgRole, PlatformRole};
 use crate::foundation::ui::fields::{action_error, Field, FormStatus, SelectField};
-use crate::foundation::ui::format_time;
+use crate::foundation::ui::timestamp::Time;
 
 /// Invites a person. With `fixed_org`, they join that organisation as member or admin;
 /// otherwise (platform administrators) any organisation or none, with a platform role.
@@ -116,7 +116,7 @@ pub fn PlanInviteForm(
         </ActionForm>
         {move || created().map(|c| view! {
             <div class="alert alert-success invitation-link" role="status">
-                <p>"Invitation created for " <strong>{c.email.clone()}</strong> ". Pass this link on; it works once, until " {format_time(c.expires_at)} "."</p>
+                <p>"Invitation created for " <strong>{c.email.clone()}</strong> ". Pass this link on; it works once and expires " <Time unix=c.expires_at ahead=true /> "."</p>
                 <input class="copy-field" readonly=true aria-label="Invitation link" value=c.link.clone() data-testid="invitation-link" />
             </div>
         })}
@@ -129,8 +129,8 @@ fn InvitationLink(created: InvitationCreated) -> impl IntoView {
         <div class="alert alert-success invitation-link" role="status">
             <p>
                 "Invitation created for " <strong>{created.email.clone()}</strong>
-                ". There is no mail server: pass this link on yourself. It works once, until "
-                {format_time(created.expires_at)} "."
+                ". There is no mail server: pass this link on yourself. It works once and expires "
+                <Time unix=created.expires_at ahead=true /> "."
             </p>
             <input
                 class="copy-field"

@@ -9,6 +9,7 @@ use super::domain::ReviewState;
 use crate::foundation::ui::fields::{
     action_error, ActionStatus, FormStatus, SelectField, TextArea,
 };
+use crate::foundation::ui::timestamp::Time;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -263,7 +264,7 @@ fn ApprovalPanel(
             {(!a.versions.is_empty()).then(|| view! {
                 <ul class="versions">
                     {a.versions.iter().map(|(n, at)| view! {
-                        <li><a href=format!("/plans/{plan}/versions/{n}")>{format!("Approved version {n}")}</a> {format!(" · {}", crate::foundation::ui::format_time(*at))}</li>
+                        <li><a href=format!("/plans/{plan}/versions/{n}")>{format!("Approved version {n}")}</a> " · " <Time unix=*at /></li>
                     }).collect_view()}
                 </ul>
             })}
@@ -346,7 +347,7 @@ fn Version(v: super::views::PlanVersion) -> impl IntoView {
         <leptos_meta::Title text=heading.clone() />
         <p class="breadcrumb"><a href="/plans">"Plans"</a> " › " <a href=format!("/plans/{}", v.plan_id)>{v.title.clone()}</a></p>
         <h1>{heading}</h1>
-        <p class="muted">{format!("Approved by {} on {}. This version does not change; the plan's draft goes on.", v.approved_by, crate::foundation::ui::format_time(v.approved_at))}</p>
+        <p class="muted">{format!("Approved by {}, ", v.approved_by)} <Time unix=v.approved_at /> ". This version does not change; the plan's draft goes on."</p>
         {v.sections.into_iter().map(|s| view! {
             <section class="panel">
                 <h2>{s.title}</h2>

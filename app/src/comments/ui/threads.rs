@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::foundation::drafts::{self as kept, DraftKey};
 use crate::foundation::ui::confirm::ConfirmButton;
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
-use crate::foundation::ui::format_time;
+use crate::foundation::ui::timestamp::Time;
 use crate::foundation::ui::typed::keep_typed;
 
 /// The actions of the comment forms; the threads refetch after each.
@@ -497,8 +497,8 @@ fn Thread(
         (Some(q), _) => view! { <blockquote class="quote">{q.clone()}</blockquote> }.into_any(),
     };
     let state = match (&thread.resolved, &thread.reopened) {
-        (Some(r), _) => Some(format!("Resolved by {}, {}", r.by, format_time(r.at))),
-        (None, Some(o)) => Some(format!("Reopened by {}, {}", o.by, format_time(o.at))),
+        (Some(r), _) => Some((format!("Resolved by {}, ", r.by), r.at)),
+        (None, Some(o)) => Some((format!("Reopened by {}, ", o.by), o.at)),
         _ => None,
     };
     let reply_error = action_error(actions.reply);
@@ -521,7 +521,7 @@ fn Thread(
             <ol class="comment-list">
                 {thread.comments.into_iter().map(|c| view! { <li><Comment comment=c ids thread=id actions drafts /></li> }).collect_view()}
             </ol>
-            {state.map(|s| view! { <p class="thread-state small">{s}</p> })}
+            {state.map(|(who, at)| view! { <p class="thread-state small">{who} <Time unix=at /></p> })}
             {can_comment.then(|| view! {
                 <div class="thread-actions">
                     {(!resolved).then(|| view! {
@@ -604,7 +604,7 @@ fn Comment(
             <p class="comment-meta small">
                 <strong>{comment.author.clone()}</strong>
                 <span>" · " <crate::foundation::ui::timestamp::Time unix=comment.created_at /></span>
-                {comment.edited_at.map(|at| view! { <span class="edited" title=format_time(at)>" · edited"</span> })}
+                {comment.edited_at.map(|at| view! { <span class="edited">" · edited " <Time unix=at /></span> })}
             </p>
             <div class="prose comment-body" inner_html=comment.html.clone()></div>
             <div class="comment-actions">

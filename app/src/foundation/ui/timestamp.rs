@@ -1,4 +1,5 @@
-//! `<time>`: a moment as "3 hours ago", with the exact time in the reader's time zone on hover.
+//! `<time>`: a moment as "3 hours ago" (or, for one that may lie ahead, "in 6 days"), with the
+//! exact time in the reader's time zone on hover.
 //!
 //! The server cannot know the reader's clock or zone, so it writes the exact UTC time; the
 //! browser's first rendering (hydration) writes the same, and only then an effect, which runs
@@ -6,11 +7,17 @@
 
 use leptos::prelude::*;
 
-use crate::foundation::when::{datetime_attr, local_time, relative};
+use crate::foundation::when::{datetime_attr, local_time, relative, relative_either};
 
 /// A moment, Unix seconds.
 #[component]
-pub fn Time(unix: i64) -> impl IntoView {
+pub fn Time(
+    unix: i64,
+    /// The moment may lie ahead (an expiry): read "in 6 days" rather than taking a moment
+    /// ahead of the reader's clock for a skewed clock ("just now").
+    #[prop(optional)]
+    ahead: bool,
+) -> impl IntoView {
     let exact = super::format_time(unix);
     // (relative words, exact local time), once the browser has said what time it is.
     let seen = RwSignal::new(None::<(String, String)>);
@@ -21,10 +28,15 @@ pub fn Time(unix: i64) -> impl IntoView {
             // getTimezoneOffset is minutes *behind* UTC at that moment (daylight saving counts).
             let offset =
                 -(js_sys::Date::new(&(unix as f64 * 1000.0).into()).get_timezone_offset() as i32);
-            seen.set(Some((relative(unix, now), local_time(unix, offset))));
+            let words = if ahead {
+                relative_either(unix, now)
+            } else {
+                relative(unix, now)
+            };
+            seen.set(Some((words, local_time(unix, offset))));
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (seen, relative, local_time);
+        let _ = (seen, ahead, relative, relative_either, local_time);
     });
     let title = {
         let exact = exact.clone();

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
-use crate::foundation::ui::format_time;
+use crate::foundation::ui::timestamp::Time;
 use crate::invitations::api::joining::{
     membership_invitations, AcceptMembership, DeclineMembership,
 };
@@ -55,7 +55,8 @@ fn Offer(
                 <span class=format!("badge kind-{}", offer.org_kind.as_str())>{offer.org_kind.label()}</span>
             </p>
             <p class="muted small">
-                {format!("{} invites you as {}. Open until {}.", offer.invited_by, offer.role.label().to_lowercase(), format_time(offer.expires_at))}
+                {format!("{} invites you as {}. The invitation expires ", offer.invited_by, offer.role.label().to_lowercase())}
+                <Time unix=offer.expires_at ahead=true /> "."
             </p>
             <ActionForm action=accept attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id />

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
-use crate::foundation::ui::format_time;
+use crate::foundation::ui::timestamp::Time;
 use crate::invitations::api::pending::{RevokeInvitation, RevokeMembershipInvitation};
 use crate::invitations::views::{PendingInvitation, PendingKind};
 
@@ -86,7 +86,7 @@ fn Pending(invitation: PendingInvitation, revoke: RevokeActions) -> impl IntoVie
     view! {
         <li>
             {i.display_name} " <" {i.email} "> · " {i.offer}
-            <span class="muted small">{format!(" · {how}, by {} · expires {}", i.invited_by, format_time(i.expires_at))}</span>
+            <span class="muted small">{format!(" · {how}, by {} · expires ", i.invited_by)} <Time unix=i.expires_at ahead=true /></span>
             " " {button}
         </li>
     }
