@@ -192,8 +192,9 @@ fn MemberTable(
                                     {m.display_name.clone()}
                                     {(!m.active).then(|| view! { " " <span class="badge muted">"deactivated"</span> })}
                                 </td>
-                                <td>{m.email.clone()}</td>
-                                <td>{m.role.label()}</td>
+                                // On a phone each row is a card: the labels name the columns.
+                                <td data-label="Email">{m.email.clone()}</td>
+                                <td data-label="Role">{m.role.label()}</td>
                                 {can_manage.then(|| view! {
                                     <td class="row-actions">
                                         <ActionForm action=actions.set_role attr:class="inline">

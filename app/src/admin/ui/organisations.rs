@@ -90,9 +90,10 @@ fn OrgTable(orgs: Vec<OrgSummary>) -> impl IntoView {
                     .map(|o| view! {
                         <tr>
                             <td><a href=format!("/admin/organisations/{}", o.id)>{o.name}</a></td>
-                            <td><span class=format!("badge kind-{}", o.kind.as_str())>{o.kind.label()}</span></td>
-                            <td>{country_name(&o.country)}</td>
-                            <td class="num">{o.member_count}</td>
+                            // On a phone each row is a card: the labels name the columns.
+                            <td data-label="Kind"><span class=format!("badge kind-{}", o.kind.as_str())>{o.kind.label()}</span></td>
+                            <td data-label="Country">{country_name(&o.country)}</td>
+                            <td data-label="Members" class="num">{o.member_count}</td>
                         </tr>
                     })
                     .collect_view()}
