@@ -193,7 +193,10 @@ test('a draft typed on an older version can be discarded, and is then gone for g
     const e = editor(me.page);
     const waiting = me.page.locator('.waiting-draft');
     await expect(waiting).toBeVisible();
-    await waiting.getByRole('button', { name: 'Discard it' }).click();
+    // Discarding asks first: the text was only ever in this browser.
+    await waiting.locator('details.confirm > summary').click();
+    await expect(waiting.locator('.confirm-step')).toContainText('cannot be brought back');
+    await waiting.getByRole('button', { name: 'Yes, discard it' }).click();
     await expect(waiting).toHaveCount(0);
     await expect(e.body).toHaveValue(theirs.join('\n\n'));
     await expect(e.state).toHaveText('All changes saved');

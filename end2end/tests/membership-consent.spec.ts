@@ -23,7 +23,7 @@ test('an organisation admin invites an existing account, which joins only by acc
       await ap.locator('#add-email').fill(person.email);
       await ap.getByRole('button', { name: 'Invite to join' }).click();
       await expect(ap.getByText('Invitation sent: they will see it when they log in.')).toBeVisible();
-      await expect(ap.getByRole('button', { name: `Withdraw the invitation of ${person.email}` })).toBeVisible();
+      await expect(ap.locator(`summary[aria-label="Withdraw the invitation of ${person.email}"]`)).toBeVisible();
     }
     // Nobody was added yet.
     const members = ap.locator('table.data');
@@ -45,7 +45,12 @@ test('an organisation admin invites an existing account, which joins only by acc
     await ap.reload();
     await settle(ap);
     await expect(members).toContainText(MONITOR.email);
-    await ap.getByRole('button', { name: `Withdraw the invitation of ${TRUST.email}` }).click();
+    // Withdrawing asks first.
+    const trustInvitation = ap.locator('li', {
+      has: ap.locator(`summary[aria-label="Withdraw the invitation of ${TRUST.email}"]`),
+    });
+    await trustInvitation.locator('details.confirm > summary').click();
+    await trustInvitation.getByRole('button', { name: 'Yes, withdraw it' }).click();
     await expect(ap.getByText('No open invitations.')).toBeVisible();
 
     expect(adminErrors).toEqual([]);

@@ -300,7 +300,16 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
                 <input type="hidden" name="plan_id" value=plan.to_string() />
                 <input type="hidden" name="item_id" value=id.to_string() />
                 <input type="hidden" name="retired" value=(!retired).to_string() />
-                <button type="submit" class=if retired { "" } else { "danger" }>{if retired { "Bring back" } else { "Retire this item" }}</button>
+                // Retiring asks first and says it can be undone; bringing back does not need to.
+                {if retired {
+                    view! { <button type="submit">"Bring back"</button> }.into_any()
+                } else {
+                    view! {
+                        <crate::foundation::ui::confirm::ConfirmButton label="Retire this item"
+                            explain="Retire this item? It leaves the list, the progress counts and the matrix; its history stays, and a lead can bring it back from its page.".to_owned()
+                            confirm="Yes, retire it" />
+                    }.into_any()
+                }}
             </ActionForm>
         </section>
     }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::foundation::ui::confirm::ConfirmButton;
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
 use crate::foundation::ui::timestamp::Time;
 use crate::invitations::api::pending::{RevokeInvitation, RevokeMembershipInvitation};
@@ -67,18 +68,29 @@ fn Pending(invitation: PendingInvitation, revoke: RevokeActions) -> impl IntoVie
     };
     let label = format!("Withdraw the invitation of {}", i.email);
     let id = i.id.to_string();
+    // Asked first; a withdrawn invitation cannot be reopened, only made again.
+    let explain = match i.kind {
+        PendingKind::Link => format!(
+            "Withdraw the invitation of {}? Their link stops working at once; you can invite them again.",
+            i.email
+        ),
+        PendingKind::Membership => format!(
+            "Withdraw the invitation of {}? They can no longer accept it; you can invite them again.",
+            i.email
+        ),
+    };
     let button = i.can_revoke.then(move || match i.kind {
         PendingKind::Link => view! {
             <ActionForm action=revoke.link attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id />
-                <button type="submit" class="small danger" aria-label=label>"Withdraw"</button>
+                <ConfirmButton label="Withdraw" name=label explain confirm="Yes, withdraw it" />
             </ActionForm>
         }
         .into_any(),
         PendingKind::Membership => view! {
             <ActionForm action=revoke.membership attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id />
-                <button type="submit" class="small danger" aria-label=label>"Withdraw"</button>
+                <ConfirmButton label="Withdraw" name=label explain confirm="Yes, withdraw it" />
             </ActionForm>
         }
         .into_any(),

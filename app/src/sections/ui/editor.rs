@@ -126,10 +126,10 @@ pub fn Editor(
         }
         waiting.set(None);
     };
-    let discard_waiting = move |_| {
+    let discard_waiting = Callback::new(move |()| {
         key.with_value(drafts::clear_aside);
         waiting.set(None);
-    };
+    });
     Effect::new(move |_| {
         let Some(Ok(result)) = save.value().get() else {
             return;
@@ -269,7 +269,7 @@ fn WaitingDraft(
     section: i64,
     version: i64,
     restore: impl Fn(leptos::ev::MouseEvent) + 'static,
-    discard: impl Fn(leptos::ev::MouseEvent) + 'static,
+    discard: Callback<()>,
 ) -> impl IntoView {
     let older = draft.base_version < version;
     let compare = format!(
@@ -300,7 +300,10 @@ fn WaitingDraft(
             <p class="actions">
                 <button type="button" class="primary small" on:click=restore>"Restore my unsaved text"</button>
                 " "
-                <button type="button" class="small" on:click=discard>"Discard it"</button>
+                // Discarded text is gone for good: it was only ever in this browser.
+                <crate::foundation::ui::confirm::ConfirmButton label="Discard it" name="Discard your unsaved text"
+                    explain="Discard your unsaved text? It is deleted from this browser and cannot be brought back; the saved section stays as it is.".to_owned()
+                    confirm="Yes, discard it" on_confirm=discard />
             </p>
         </div>
     }
