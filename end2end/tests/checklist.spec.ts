@@ -150,6 +150,13 @@ test('the checklist shows one line per item with its status, who is responsible 
       expect(tags).toMatch(/^PSG \d/);
       expect(tags).toContain('Pillar ');
       expect(tags).not.toMatch(/\S(Pillar|RF) \d/);
+      // A tag's full name shows on keyboard focus too, not only on hover.
+      const tag = first.locator('.tags .badge.named').first();
+      await tag.focus();
+      await expect(tag).toBeFocused();
+      const name = await tag.getAttribute('data-name');
+      expect(name).toBeTruthy();
+      expect(await tag.evaluate((el) => getComputedStyle(el, '::after').content)).toBe(`"${name}"`);
       // A line is short: the whole list is a fraction of its former 6,700 px (15,500 on a phone).
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       console.log(`checklist page height at ${width}px: ${height}px`);

@@ -1,5 +1,6 @@
 //! The frameworks' tags as pages show them: the short form ("PSG 2", "RF 7") with the full name
-//! on hover, read out by screen readers, and a legend of every tag.
+//! on hover and on keyboard focus, read out by screen readers, and a legend of every tag
+//! ([`TagLegend`], for any page that lists tags).
 
 use leptos::prelude::*;
 
@@ -13,8 +14,10 @@ pub fn Tag(
     #[prop(default = "tag")] kind: &'static str,
 ) -> impl IntoView {
     view! {
-        // The trailing space keeps tags apart when copied or read out ("PSG 2 Pillar 3").
-        <span class=format!("badge {kind}") title=name.clone()>
+        // Focusable, so the name shows from the keyboard too (a `title` shows only on hover):
+        // the stylesheet shows `data-name` on hover and focus. Screen readers read the hidden
+        // name. The trailing space keeps tags apart when copied or read out ("PSG 2 Pillar 3").
+        <span class=format!("badge {kind} named") tabindex="0" data-name=name.clone()>
             {short}
             <span class="visually-hidden">{format!(" ({name})")}</span>
         </span>
