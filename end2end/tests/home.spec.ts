@@ -39,12 +39,21 @@ for (const { person, role, due } of EXPECTED) {
         const plan = work(page, 'plans').locator('li.card').filter({ hasText: DEMO_PLAN.title });
         await expect(plan.getByRole('link', { name: DEMO_PLAN.title })).toHaveAttribute('href', `/plans/${DEMO_PLAN.id}`);
         await expect(plan.locator('.badge')).toHaveText(role);
+        // Where the plan stands, in words.
+        await expect(plan.locator('.muted')).toHaveText(/^(Draft|In review|Approved|Archived)$/);
         // Others' saves on the plan, newest first, each linking to its section.
         const recent = work(page, 'recent').locator('li.card');
         expect(await recent.count()).toBeGreaterThan(0);
         await expect(recent.first().getByRole('link')).toHaveAttribute('href', new RegExp(`^/plans/${DEMO_PLAN.id}/sections/\\d+`));
         await expect(recent.first()).not.toContainText(`${person.name} saved`);
         await expect(recent.first().locator('time[datetime]')).toHaveCount(1);
+      }
+      // Lists of what happened are newest first (the due list is the most urgent first).
+      for (const name of ['review', 'unread', 'sent-back', 'recent']) {
+        const times = await work(page, name)
+          .locator('li.card')
+          .evaluateAll((cards) => cards.map((c) => c.querySelector('time[datetime]')?.getAttribute('datetime') ?? ''));
+        expect(times, `${name} newest first`).toEqual([...times].sort().reverse());
       }
       if (due) {
         const item = work(page, 'due').locator('li.card').filter({ hasText: due });

@@ -65,6 +65,10 @@ test('a section goes from draft to approved by government, civil-society and don
   await expect(standing).toContainText(/needs .*government.*civil.society.*donor/);
   await expect(overview.locator('ul.standings li .badge', { hasText: 'Draft' }).first()).toBeVisible();
   await expect(overview.getByRole('button', { name: 'Approve the plan' })).toHaveCount(0);
+  // ...and says what is missing before the plan can be approved.
+  await expect(overview.locator('section.plan-approval')).toContainText(
+    /The plan can be approved once every section is approved: \d+ of \d+ still (is|are) not/,
+  );
 
   // The lead may review, but not text they wrote: the page says so instead of offering the button.
   await expect(
@@ -91,6 +95,11 @@ test('a section goes from draft to approved by government, civil-society and don
     await r.page.getByRole('button', { name: 'Approve this version' }).click();
     await expect(r.page.getByText(new RegExp(`Approvals of version \\d+: .*${person.name} \\(`))).toBeVisible();
     await expect(reviewState(r.page)).toHaveText(i < reviewers.length - 1 ? 'In review' : 'Approved');
+    if (i < reviewers.length - 1) {
+      // While others still review, a reviewer who approved sees that, not an Approve button.
+      await expect(r.page.locator('.approved-by-me')).toContainText(/^You approved version \d+ \(counting for /);
+      await expect(r.page.getByRole('button', { name: 'Approve this version' })).toHaveCount(0);
+    }
     // Approved by them, it leaves their queue.
     await r.page.goto('/reviews');
     await expect(r.page.getByRole('heading', { level: 1 })).toHaveText('Waiting for your review');
@@ -153,6 +162,12 @@ test('an approval clicked on a page that went stale says it was not recorded, an
     await stale.page.getByRole('button', { name: 'Approve this version' }).click();
     await expect(stale.page.getByRole('alert').filter({ hasText: 'Not recorded' })).toBeVisible();
     await expect(reviewState(stale.page)).toHaveText('Changes requested');
+
+    // The plan's overview shows the section sent back.
+    await lead.page.goto(`/plans/${DEMO_PLAN.id}`);
+    const standing = lead.page.locator('ul.standings li').filter({ hasText: 'PSG 2' });
+    await expect(standing.locator('.badge')).toHaveText('Changes requested');
+    await expect(standing).toContainText('changes requested: to be revised and submitted again');
     expect(problems).toEqual([]);
   } finally {
     await lead.context.close();
@@ -179,6 +194,66 @@ test('clicking Reviews while on the review queue asks for it again and shows wha
     // Same address: the router alone would do nothing; the queue is fetched again.
     await rp.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reviews' }).click();
     await expect(rp.locator('table.queue')).toContainText(SUBMITTED);
+    expect(problems).toEqual([]);
+  } finally {
+    await lead.context.close();
+    await reviewer.context.close();
+  }
+});
+
+test('"Approve the plan" is offered once every section is approved, and until then the overview says what is missing', async ({
+  browser,
+}) => {
+  const stamp = Date.now();
+  const lead = await loggedInContext(browser, JUSTICE);
+  const reviewer = await loggedInContext(browser, COMMITTEE);
+  const problems = [...watchForErrors(lead.page), ...watchForErrors(reviewer.page)];
+  try {
+    // A plan of one section (no template), reviewed by the committee; with no rule set, one
+    // approval of any kind approves a section.
+    const lp = lead.page;
+    await lp.goto('/plans/new');
+    await settle(lp);
+    await lp.locator('#plan-title').fill(`One-section plan ${stamp}`);
+    await lp.locator('#plan-country').selectOption('SL');
+    await lp.locator('#plan-fragility_stage').selectOption('3');
+    await lp.locator('#plan-lead_org_id').selectOption({ label: JUSTICE.org! });
+    await lp.locator('#plan-use_template').uncheck();
+    await lp.getByRole('button', { name: 'Create plan' }).click();
+    await expect(lp).toHaveURL(/\/plans\/\d+$/);
+    const planId = Number(new URL(lp.url()).pathname.split('/').pop());
+    await settle(lp);
+    await lp.locator('#add-section-title').fill(`Early warning ${stamp}`);
+    await lp.getByRole('button', { name: 'Add section' }).click();
+    await expect(lp.locator('ol.sections li.section-item')).toHaveCount(1);
+    await lp.goto(`/plans/${planId}/members`);
+    await settle(lp);
+    const orgPanel = lp.locator('section.panel', { has: lp.getByRole('heading', { level: 2, name: 'Add an organisation' }) });
+    await lp.locator('#grant-org-organisation_id').selectOption({ label: COMMITTEE.org! });
+    await lp.locator('#grant-org-role').selectOption('reviewer');
+    await orgPanel.getByRole('button', { name: 'Grant role' }).click();
+    await expect(lp.locator('table.members tbody tr').filter({ hasText: COMMITTEE.org! })).toHaveCount(1);
+
+    const path = await openSection(lp, planId, `Early warning ${stamp}`);
+    await lp.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(reviewState(lp)).toHaveText('In review');
+    await lp.goto(`/plans/${planId}`);
+    const approval = lp.locator('section.plan-approval');
+    await expect(approval).toContainText('The plan can be approved once every section is approved: 1 of 1 still is not');
+    await expect(approval.getByRole('button', { name: 'Approve the plan' })).toHaveCount(0);
+
+    await reviewer.page.goto(path);
+    await settle(reviewer.page);
+    await reviewer.page.getByRole('button', { name: 'Approve this version' }).click();
+    await expect(reviewState(reviewer.page)).toHaveText('Approved');
+
+    await lp.reload();
+    await settle(lp);
+    await expect(approval).toContainText('Every section is approved.');
+    await expect(approval).not.toContainText('can be approved once');
+    await approval.getByRole('button', { name: 'Approve the plan' }).click();
+    await expect(approval).toContainText('Plan approved as a new version.');
+    await expect(approval.locator('ul.versions')).toContainText('Approved version 1');
     expect(problems).toEqual([]);
   } finally {
     await lead.context.close();

@@ -73,6 +73,22 @@ async fn home_lists_what_waits_for_each_person_and_nothing_for_someone_without_a
     app.call(&colleague, section_save(p.plan, second, 1, "Justice text."))
         .await
         .expect("saved");
+    // And a third, dated an hour earlier: newest first must then put it after the second
+    // (saves in one second would otherwise tie, and ties go to the later section).
+    let third = app
+        .count(&format!(
+            "SELECT id FROM sections WHERE plan_id = {} ORDER BY position LIMIT 1 OFFSET 2",
+            p.plan
+        ))
+        .await;
+    app.call(&colleague, section_save(p.plan, third, 1, "Economy text."))
+        .await
+        .expect("saved");
+    sqlx::query("UPDATE revisions SET created_at = created_at - 3600 WHERE section_id = $1")
+        .bind(third)
+        .execute(app.db.write().await.conn())
+        .await
+        .unwrap();
 
     // A checklist item the lead's organisation owns, overdue.
     let item = app
@@ -89,6 +105,8 @@ async fn home_lists_what_waits_for_each_person_and_nothing_for_someone_without_a
     let home = app.call(&p.lead, MyWork {}).await.expect("home");
     assert_eq!(home.plans.len(), 1);
     assert_eq!(home.plans[0].role, "Lead");
+    // Where the plan stands, in words.
+    assert_eq!(home.plans[0].status, "Draft");
     assert!(
         home.to_review.is_empty(),
         "the author is not asked to review"
@@ -107,6 +125,24 @@ async fn home_lists_what_waits_for_each_person_and_nothing_for_someone_without_a
         .iter()
         .any(|r| r.title.starts_with("colleague@example.org saved")));
     assert!(home.recent.iter().all(|r| !r.title.starts_with("lead@")));
+    // Newest first: the second section's save, then the third's (an hour older).
+    let links: Vec<&str> = home.recent.iter().map(|r| r.link.as_str()).collect();
+    assert_eq!(
+        links,
+        vec![
+            format!("/plans/{}/sections/{second}/history", p.plan),
+            format!("/plans/{}/sections/{third}/history", p.plan),
+        ],
+        "{home:?}"
+    );
+    for list in [&home.to_review, &home.unread, &home.sent_back, &home.recent] {
+        assert!(list.windows(2).all(|w| w[0].at >= w[1].at), "{list:?}");
+    }
+    let (_, html) = app.page(&p.lead, "/").await;
+    assert!(
+        html.contains(r#"<span class="muted">Draft</span>"#),
+        "the plan's state shows on the page"
+    );
 
     // The reviewer of the same organisation shares the item through it; someone with no
     // plan has nothing, and a page that says what to do.
