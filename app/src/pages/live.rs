@@ -21,8 +21,8 @@ use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use crate::access::db::plan_access;
-use crate::access::domain::{can, Access, PlanAction};
+use crate::access::db::{grants_reaching, plan_access};
+use crate::access::domain::{can, Access, Grantee, PlanAction};
 use crate::db::Db;
 use crate::foundation::live::bus::{Cursor, Published};
 use crate::foundation::live::event::{reaches, Delivery, Scope};
@@ -287,22 +287,37 @@ pub async fn stream(
     response
 }
 
-/// How the person appears to others on the plan.
+/// How the person appears to others on the plan: their name, the organisation through which
+/// they hold the plan (else their first), and "editing" only when they have the editor open
+/// and may edit (a reader who types `?edit` into the address sees no editor).
 async fn present(db: &Db, person: i64, query: &LiveQuery) -> Present {
-    let name = find_person(db, person)
-        .await
-        .map(|p| p.display_name)
-        .unwrap_or_default();
-    let organisation = memberships_of(db, person)
-        .await
-        .ok()
-        .and_then(|m| m.into_iter().next())
-        .map(|m| m.org_name);
+    let who = find_person(db, person).await.ok();
+    let memberships = memberships_of(db, person).await.unwrap_or_default();
+    let grants = match query.plan {
+        Some(plan) => grants_reaching(db, plan, person).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let through_plan = memberships.iter().find(|m| {
+        grants
+            .iter()
+            .any(|(grantee, _)| *grantee == Grantee::Organisation(m.org_id))
+    });
+    let organisation = through_plan
+        .or(memberships.first())
+        .map(|m| m.org_name.clone());
+    let may_edit = can(
+        Access {
+            roles: grants.iter().map(|(_, role)| *role).collect(),
+            platform_admin: who.as_ref().is_some_and(|p| p.is_admin()),
+            active: who.as_ref().is_some_and(|p| p.active),
+        },
+        PlanAction::Edit,
+    );
     Present {
         person_id: person,
-        name,
+        name: who.map(|p| p.display_name).unwrap_or_default(),
         organisation,
         section_id: query.section,
-        editing: query.section.is_some() && query.editing == Some(1),
+        editing: may_edit && query.section.is_some() && query.editing == Some(1),
     }
 }

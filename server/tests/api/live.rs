@@ -376,31 +376,28 @@ async fn a_reconnecting_page_catches_up_on_what_it_missed() {
     assert_eq!(first.event, "reset");
 }
 
-/// Someone present: who, in which section, editing or not.
-type Place = (i64, Option<i64>, bool);
+/// Someone present: who, in which section, editing or not, and through which organisation.
+type Place = (i64, Option<i64>, bool, Option<String>);
 
 #[tokio::test]
-async fn presence_shows_who_has_the_section_open_and_goes_when_they_leave() {
+async fn presence_shows_who_has_the_section_open_editing_only_if_they_may_and_goes_when_they_leave()
+{
     let app = spawn_app().await;
     let f = fixture(&app).await;
     let mut watcher = Stream::open(&app, &f.lead, &format!("plan={}", f.plan), None)
         .await
         .expect("the lead on the overview");
-    let editing = Stream::open(
-        &app,
-        &f.viewer,
-        &format!("plan={}&section={}&editing=1", f.plan, f.section),
-        None,
-    )
-    .await
-    .expect("the viewer on the section");
+    let on_the_section = format!("plan={}&section={}&editing=1", f.plan, f.section);
+    let viewing = Stream::open(&app, &f.viewer, &on_the_section, None)
+        .await
+        .expect("the viewer on the section");
     let present = |sse: &Sse| -> Option<Vec<Place>> {
         let event: LiveEvent = serde_json::from_str(&sse.data).ok()?;
         match event.change {
             Change::Presence { present } => Some(
                 present
                     .into_iter()
-                    .map(|p| (p.person_id, p.section_id, p.editing))
+                    .map(|p| (p.person_id, p.section_id, p.editing, p.organisation))
                     .collect(),
             ),
             _ => None,
@@ -417,27 +414,42 @@ async fn presence_shows_who_has_the_section_open_and_goes_when_they_leave() {
         }
         false
     };
-    // Viewers may open the editor's address; they are shown as there, not as editing.
-    let viewer_id = f.viewer_id;
-    let section = f.section;
+    // A viewer may type the editor's address; they are shown in the section, never as editing.
+    let (viewer_id, lead_id, section) = (f.viewer_id, f.lead_id, f.section);
     assert!(
-        wait_for(&mut watcher, &|p| p.contains(&(
-            viewer_id,
-            Some(section),
-            true
-        )) && p
+        wait_for(&mut watcher, &|p| p.iter().any(
+            |(who, at, editing, _)| *who == viewer_id && *at == Some(section) && !editing
+        ) && p
             .iter()
-            .any(|(who, at, _)| *who == f.lead_id && at.is_none()))
+            .any(|(who, at, ..)| *who == lead_id && at.is_none()))
         .await,
-        "both are shown, the viewer in the section"
+        "both are shown, the viewer in the section and not editing"
     );
+    // The lead, who may edit, opens the editor in a second tab: shown editing, with the
+    // organisation they hold the plan through.
+    let editing = Stream::open(&app, &f.lead, &on_the_section, None)
+        .await
+        .expect("the lead on the section");
+    assert!(
+        wait_for(&mut watcher, &|p| p.iter().any(
+            |(who, at, editing, org)| {
+                *who == lead_id
+                    && *at == Some(section)
+                    && *editing
+                    && org.as_deref() == Some("Lead Ministry")
+            }
+        ))
+        .await,
+        "the lead is shown editing, with their organisation"
+    );
+    drop(viewing);
     drop(editing);
     assert!(
         wait_for(&mut watcher, &|p| !p
             .iter()
-            .any(|(who, ..)| *who == viewer_id))
+            .any(|(who, at, ..)| *who == viewer_id || at.is_some()))
         .await,
-        "the viewer is gone within seconds of closing the page"
+        "the viewer and the lead's second tab are gone within seconds of closing the page"
     );
 }
 

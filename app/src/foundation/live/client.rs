@@ -81,6 +81,12 @@ impl Live {
         })
     }
 
+    /// Moves when the stream could not say what the page missed (too long away, a restart, a
+    /// stream opened afresh): anything may have changed.
+    pub fn missed(self) -> Memo<u64> {
+        Memo::new(move |_| self.ticks.with(|t| t.everything))
+    }
+
     /// Moves on review decisions.
     pub fn reviews(self) -> Memo<(u64, u64)> {
         Memo::new(move |_| self.ticks.with(|t| (t.reviews, t.everything)))
@@ -135,6 +141,7 @@ impl Live {
                 Change::Sections => t.sections += 1,
                 Change::Inbox { .. } => t.inbox += 1,
                 Change::Access { .. } => t.access += 1,
+                Change::Missed => t.everything += 1,
                 Change::Presence { .. } => {}
             }),
         }
@@ -227,14 +234,21 @@ pub fn LiveChannel(signed_in: Signal<bool>) -> impl IntoView {
                 .then(|| stream_query(&location.pathname.get(), &location.search.get()))
         });
         let open = StoredValue::new_local(None::<browser::Channel>);
-        Effect::new(move |_| {
+        // Moved to open the stream again after a failure the browser gives up on.
+        let attempt = RwSignal::new(0u32);
+        Effect::new(move |previous: Option<Option<String>>| {
+            let q = query.get();
+            let again = attempt.get();
             // The previous page's stream goes first.
             open.set_value(None);
             live.connected.set(false);
-            if let Some(q) = query.get() {
+            if let Some(q) = q.clone() {
                 live.ended.set(false);
-                open.set_value(browser::Channel::open(&q, live));
+                // Opened again on the same page: what came meanwhile is unknown.
+                let reopened = again > 0 && previous.as_ref() == Some(&Some(q.clone()));
+                open.set_value(browser::Channel::open(&q, live, attempt, reopened));
             }
+            q
         });
         on_cleanup(move || open.set_value(None));
     }
@@ -265,6 +279,13 @@ mod browser {
 
     type Listener = Closure<dyn FnMut(web_sys::Event)>;
 
+    thread_local! {
+        /// Failures in a row to open the stream (the page's one stream), for the wait.
+        static FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+
+    use super::retry_after;
+
     /// An open `EventSource` and its listeners; dropping it closes the stream.
     pub struct Channel {
         source: EventSource,
@@ -272,7 +293,15 @@ mod browser {
     }
 
     impl Channel {
-        pub fn open(query: &str, live: Live) -> Option<Channel> {
+        /// Opens the stream of the page asking `query`. `attempt` is moved to open it again
+        /// when it fails for good; `reopened` says the page was already following it, so
+        /// what it missed meanwhile must be read again.
+        pub fn open(
+            query: &str,
+            live: Live,
+            attempt: RwSignal<u32>,
+            reopened: bool,
+        ) -> Option<Channel> {
             let url = if query.is_empty() {
                 "/live".to_owned()
             } else {
@@ -286,18 +315,39 @@ mod browser {
                     source.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
                 listeners.push(closure);
             };
+            let catch_up = std::cell::Cell::new(reopened);
             listen(
                 "open",
                 Box::new(move |_| {
                     live.connected.try_set(true);
+                    FAILURES.with(|f| f.set(0));
+                    if catch_up.replace(false) {
+                        live.ticks.try_update(|t| t.everything += 1);
+                    }
                 }),
             );
+            let failed = source.clone();
             listen(
                 "error",
                 Box::new(move |_| {
                     // The browser reconnects by itself (sending the last event id); until it
                     // has, the page polls where it can.
                     live.connected.try_set(false);
+                    // An answer that is not a stream (a 429, a proxy's 502 while the server
+                    // restarts) ends the browser's own retrying: open it again later, waiting
+                    // longer after each failure in a row.
+                    if failed.ready_state() == EventSource::CLOSED && !live.ended.get_untracked() {
+                        let failures = FAILURES.with(|f| {
+                            f.set(f.get().saturating_add(1));
+                            f.get()
+                        });
+                        set_timeout(
+                            move || {
+                                attempt.try_update(|n| *n = n.wrapping_add(1));
+                            },
+                            retry_after(failures),
+                        );
+                    }
                 }),
             );
             listen(
@@ -341,6 +391,14 @@ mod browser {
             self.source.close();
         }
     }
+}
+
+/// How long to wait before opening the stream again after `failures` failures in a row:
+/// 5 s, doubling, at most a minute (a server that restarts is back within seconds; one that
+/// refuses should not be asked every few seconds by every open page).
+pub fn retry_after(failures: u32) -> std::time::Duration {
+    let seconds = 5u64.saturating_mul(1 << failures.saturating_sub(1).min(4));
+    std::time::Duration::from_secs(seconds.min(60))
 }
 
 /// Runs `f` now, unless the person is typing in a field inside the element matching
@@ -402,6 +460,13 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_that_fails_in_a_row_is_opened_again_later_each_time_up_to_a_minute() {
+        let waits: Vec<u64> = (1..=7).map(|n| retry_after(n).as_secs()).collect();
+        assert_eq!(waits, vec![5, 10, 20, 40, 60, 60, 60]);
+        assert_eq!(retry_after(u32::MAX).as_secs(), 60);
+    }
+
+    #[test]
     fn a_later_save_announced_first_is_not_replaced_by_an_earlier_one() {
         let owner = Owner::new();
         owner.with(|| {
@@ -444,13 +509,15 @@ pub fn HereNow(section: i64, except: Option<i64>) -> impl IntoView {
                 <span class="here-now" role="status">
                     <span class="visually-hidden">"Open now by "</span>
                     {others.into_iter().map(|p| {
-                        let who = match &p.organisation {
-                            Some(org) => format!("{} ({org})", p.name),
-                            None => p.name.clone(),
-                        };
+                        // The organisation in words, not only in a tooltip: on a shared plan
+                        // "which ministry is in here" matters as much as the name.
+                        let organisation = p
+                            .organisation
+                            .map(|org| view! { <span class="present-org">" (" {org} ")"</span> });
                         view! {
-                            <span class="present" class:editing=p.editing title=who.clone()>
-                                {p.name.clone()}
+                            <span class="present" class:editing=p.editing>
+                                {p.name}
+                                {organisation}
                                 {p.editing.then_some(" · editing")}
                             </span>
                         }
