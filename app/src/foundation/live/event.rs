@@ -39,6 +39,10 @@ pub enum Change {
     Access { person: Option<i64> },
     /// Who has the plan open now, and where.
     Presence { present: Vec<Present> },
+    /// Events may have been lost on their way between instances (a lost database connection,
+    /// a notification that could not be sent): every page reads what it shows again, and
+    /// every stream checks its reader again first.
+    Missed,
 }
 
 /// Someone with a plan open.
@@ -87,6 +91,7 @@ pub fn reaches(event: &LiveEvent, scope: Scope) -> Delivery {
                 Delivery::Skip
             }
         }
+        (Change::Missed, _) => Delivery::Recheck,
         (Change::Inbox { people }, _) => {
             if people.contains(&scope.person) {
                 Delivery::Send
@@ -192,5 +197,19 @@ mod tests {
             serde_json::from_str::<LiveEvent>(&text).expect("parses"),
             event
         );
+    }
+
+    #[test]
+    fn lost_events_reach_every_stream_after_its_reader_is_checked_again() {
+        let missed = LiveEvent {
+            plan_id: None,
+            change: Change::Missed,
+        };
+        let home = Scope {
+            person: 8,
+            plan: None,
+        };
+        assert_eq!(reaches(&missed, READER), Delivery::Recheck);
+        assert_eq!(reaches(&missed, home), Delivery::Recheck);
     }
 }

@@ -142,16 +142,24 @@ impl PgBus {
                             Err(e) => tracing::warn!(error = %e, "an unreadable live event"),
                         }
                     }
-                    // Reconnected on the next call; what was sent meanwhile is gone, which the
-                    // streams' periodic re-check and the pages' own refreshes make up for.
-                    Ok(None) => tracing::warn!("the live events connection was lost; reconnecting"),
+                    // Reconnected on the next call; what was sent meanwhile is gone, so every
+                    // page here is told to read again (and every stream checks its reader).
+                    Ok(None) => {
+                        tracing::warn!("the live events connection was lost; reconnecting");
+                        local.publish(missed());
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "live events cannot be received; retrying");
+                        drop(local);
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        if let Some(local) = receiving.upgrade() {
+                            local.publish(missed());
+                        }
                     }
                 }
             }
         });
+        let sending = Arc::downgrade(&local);
         tokio::spawn(async move {
             while let Some((channel, payload)) = pending.recv().await {
                 let sent = sqlx::query("SELECT pg_notify($1, $2)")
@@ -161,6 +169,10 @@ impl PgBus {
                     .await;
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "a live event could not be sent");
+                    // Its pages here (which hear it through the database too) read again.
+                    if let Some(local) = sending.upgrade() {
+                        local.publish(missed());
+                    }
                 }
             }
         });
@@ -215,6 +227,14 @@ fn lock(presences: &Mutex<Presences>) -> std::sync::MutexGuard<'_, Presences> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// What this instance's streams are told when events may have been lost.
+fn missed() -> LiveEvent {
+    LiveEvent {
+        plan_id: None,
+        change: Change::Missed,
+    }
+}
+
 fn presence_event(plan: i64, present: Vec<Present>) -> LiveEvent {
     LiveEvent {
         plan_id: Some(plan),
@@ -260,6 +280,8 @@ impl EventBus for PgBus {
         for part in payloads(&event) {
             if self.outbox.try_send((CHANNEL, part)).is_err() {
                 tracing::warn!("live events are not being sent fast enough; one was dropped");
+                self.local.publish(missed());
+                return;
             }
         }
     }

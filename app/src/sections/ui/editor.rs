@@ -183,12 +183,16 @@ pub fn Editor(
         arrived,
         keep: StoredValue::new(Box::new(keep)),
     };
-    let live = crate::foundation::live::client::use_live().saved(section);
-    crate::foundation::live::client::on_change(live, move || {
-        if let Some((version, _)) = live.get_untracked() {
+    let live = crate::foundation::live::client::use_live();
+    let saved_by_others = live.saved(section);
+    crate::foundation::live::client::on_change(saved_by_others, move || {
+        if let Some((version, _)) = saved_by_others.get_untracked() {
             bring_in(open, version);
         }
     });
+    // The stream could not say what was missed: ask whether anything newer was saved (the
+    // server answers "current" when nothing was).
+    crate::foundation::live::client::on_change(live.missed(), move || bring_in(open, i64::MAX));
     let dirty = move || body.with(|b| saved.with(|s| b != s));
     // A formatting button changed the text box: as if it had been typed.
     let on_format = Callback::new(move |text: String| {
