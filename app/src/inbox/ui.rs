@@ -133,14 +133,14 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Inbox" />
         <h1>"Inbox"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(inbox) => view! { <Inbox inbox mark all /> }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

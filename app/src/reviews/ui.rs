@@ -54,11 +54,11 @@ pub fn ReviewPanel(
         move |_| section_review(plan_id, section_id),
     );
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 data.await.ok().map(|view| view! { <Panel view actions /> })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -205,11 +205,11 @@ pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
         move |_| super::api::plan_approval(plan_id),
     );
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 data.await.ok().map(|a| view! { <ApprovalPanel a set_rule approve /> })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -329,14 +329,14 @@ pub fn PlanVersionPage() -> impl IntoView {
         super::api::plan_version(plan, n).await
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <Version v /> }.into_any(),
                     Err(e) => view! { <crate::foundation::ui::errors::ErrorPage error=e /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

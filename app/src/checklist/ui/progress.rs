@@ -22,11 +22,11 @@ pub fn ProgressAtAGlance(plan_id: i64) -> impl IntoView {
         |(plan_id, _)| checklist_progress(plan_id),
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Loading the checklist…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading the checklist…"</p> }>
             {move || Suspend::new(async move {
                 data.await.ok().map(|g| view! { <Glance glance=g /> })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -36,7 +36,7 @@ pub fn OpenThreadsBadge(section_id: i64) -> impl IntoView {
         return ().into_any();
     };
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let n = counts
                     .await
@@ -49,7 +49,7 @@ pub fn OpenThreadsBadge(section_id: i64) -> impl IntoView {
                     </span>
                 })
             })}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }
