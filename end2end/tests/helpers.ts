@@ -111,6 +111,44 @@ export function watchForErrors(page: Page): string[] {
   return problems;
 }
 
+/** The members page's parts, for a lead. */
+export function membersPage(page: Page) {
+  const listPanel = page.locator('section.panel', { has: page.locator('table.members') });
+  const orgPanel = page.locator('section.panel', {
+    has: page.getByRole('heading', { level: 2, name: 'Add an organisation' }),
+  });
+  return {
+    listPanel,
+    listAlert: listPanel.locator('p.alert'),
+    row: (name: string) => listPanel.locator('table.members tbody tr').filter({ hasText: name }),
+    orgPanel,
+    orgAlert: orgPanel.locator('p.alert'),
+  };
+}
+
+/**
+ * Creates a plan led by `person`'s organisation from the checklist template, as a lead would on
+ * `/plans/new`, so a test's grants and revocations touch no plan other tests rely on. Leaves
+ * the page on the new plan's overview and returns its id.
+ */
+export async function createPlan(page: Page, person: DemoPerson, title: string): Promise<number> {
+  await page.goto('/plans/new');
+  await expect(page.locator('#plan-title')).toBeVisible();
+  await settle(page);
+  await page.locator('#plan-title').fill(title);
+  await page.locator('#plan-country').selectOption('SL');
+  await page.locator('#plan-summary').fill(`A plan made by a browser test: ${title}.`);
+  await page.locator('#plan-period_start').fill('2026');
+  await page.locator('#plan-period_end').fill('2030');
+  await page.locator('#plan-fragility_stage').selectOption('3');
+  await page.locator('#plan-lead_org_id').selectOption({ label: person.org! });
+  await page.locator('#plan-use_template').check();
+  await page.getByRole('button', { name: 'Create plan' }).click();
+  await expect(page).toHaveURL(/\/plans\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
 /**
  * Opens a plan's overview, follows the link of the section whose title starts with
  * `titleStart`, and waits for the section page to hydrate. Returns the section's URL path.

@@ -1,21 +1,6 @@
-import { expect, type Page } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { test } from './helpers';
-import { CIVIL, JUSTICE, editor, loggedInContext, openSection, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
-
-/** The members page's parts, for a lead. */
-function membersPage(page: Page) {
-  const listPanel = page.locator('section.panel', { has: page.locator('table.members') });
-  const orgPanel = page.locator('section.panel', {
-    has: page.getByRole('heading', { level: 2, name: 'Add an organisation' }),
-  });
-  return {
-    listPanel,
-    listAlert: listPanel.locator('p.alert'),
-    row: (name: string) => listPanel.locator('table.members tbody tr').filter({ hasText: name }),
-    orgPanel,
-    orgAlert: orgPanel.locator('p.alert'),
-  };
-}
+import { CIVIL, JUSTICE, createPlan, editor, membersPage, loggedInContext, openSection, settle, startEditing, typeInEditor, watchForErrors } from './helpers';
 
 test('a lead grants an organisation the editor role, a member edits, and after demotion to viewer the editor is gone and a direct save is refused', async ({
   browser,
@@ -30,21 +15,7 @@ test('a lead grants an organisation the editor role, a member edits, and after d
   try {
     // The lead creates a fresh plan, so no grant from the demo data gets in the way.
     const lp = lead.page;
-    await lp.goto('/plans/new');
-    await expect(lp.locator('#plan-title')).toBeVisible();
-    await settle(lp);
-    await lp.locator('#plan-title').fill(planTitle);
-    await lp.locator('#plan-country').selectOption('SL');
-    await lp.locator('#plan-summary').fill(`A plan for the role tests (${stamp}).`);
-    await lp.locator('#plan-period_start').fill('2026');
-    await lp.locator('#plan-period_end').fill('2030');
-    await lp.locator('#plan-fragility_stage').selectOption('3');
-    await lp.locator('#plan-lead_org_id').selectOption({ label: JUSTICE.org! });
-    await lp.locator('#plan-use_template').check();
-    await lp.getByRole('button', { name: 'Create plan' }).click();
-    await expect(lp).toHaveURL(/\/plans\/\d+$/);
-    const planId = Number(new URL(lp.url()).pathname.split('/').pop());
-    await expect(lp.getByRole('heading', { level: 1 })).toHaveText(planTitle);
+    const planId = await createPlan(lp, JUSTICE, planTitle);
     await expect(lp.locator('p', { hasText: 'Your role: Lead' })).toHaveCount(1);
     await settle(lp);
 
