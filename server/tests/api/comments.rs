@@ -53,13 +53,13 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("outsider@example.org", "Otto Outsider", None),
     ] {
         let (client, id) = app.loner(email).await;
-        rename(app, id, name).await;
+        app.rename_person(id, name).await;
         if let Some(role) = role {
             app.grant(&lead, plan, email, role).await;
         }
         clients.push((client, id));
     }
-    rename(app, lead_id, "Lena Lead").await;
+    app.rename_person(lead_id, "Lena Lead").await;
     let mut it = clients.into_iter();
     let (commenter, _) = it.next().unwrap();
     let (editor, editor_id) = it.next().unwrap();
@@ -75,15 +75,6 @@ async fn fixture(app: &TestApp) -> Fixture {
         outsider,
         editor_id,
     }
-}
-
-async fn rename(app: &TestApp, id: i64, name: &str) {
-    sqlx::query("UPDATE people SET display_name = $1 WHERE id = $2")
-        .bind(name)
-        .bind(id)
-        .execute(app.db.write().await.conn())
-        .await
-        .unwrap();
 }
 
 /// What can be done to the fixture's section and its threads.

@@ -404,6 +404,17 @@ impl TestApp {
         id
     }
 
+    /// Sets person `id`'s display name (accounts made here are named after their email, which
+    /// a mention cannot name).
+    pub async fn rename_person(&self, id: i64, name: &str) {
+        sqlx::query("UPDATE people SET display_name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(self.db.write().await.conn())
+            .await
+            .expect("renamed");
+    }
+
     /// Logs `client` in; panics if that fails.
     pub async fn login(&self, client: &Client, email: &str) {
         if let Err(failure) = self.call(client, credentials(email, PASSWORD)).await {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use app::access::api::ChangeGrant;
 use app::auth::api::Logout;
-use app::comments::api::StartThread;
+use app::comments::api::{ReopenThread, ResolveThread, StartThread};
 use app::foundation::live::{Change, LiveEvent};
 use app::sections::api::MergeIncoming;
 use app::sections::views::Incoming;
@@ -273,6 +273,77 @@ async fn changes_reach_the_open_pages_of_their_plan_and_no_one_else() {
         elsewhere.quiet_for(Duration::from_millis(500)).await,
         "another plan's page hears nothing of this one"
     );
+}
+
+#[tokio::test]
+async fn resolving_and_reopening_reach_the_section_and_a_mention_reaches_only_that_persons_inbox() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    app.rename_person(f.viewer_id, "Vic Viewer").await;
+    let section = format!("plan={}&section={}", f.plan, f.section);
+    let mut on_section = Stream::open(&app, &f.viewer, &section, None)
+        .await
+        .expect("the viewer on the section");
+    // Pages that follow no plan (home, the inbox) carry only the reader's inbox.
+    let mut viewer_home = Stream::open(&app, &f.viewer, "", None)
+        .await
+        .expect("the viewer's home page");
+    let mut lead_home = Stream::open(&app, &f.lead, "", None)
+        .await
+        .expect("the lead's home page");
+
+    let thread = StartThread {
+        plan_id: f.plan,
+        section_id: f.section,
+        body: "Over to @Vic Viewer for the figures.".into(),
+        quote: None,
+        prefix: None,
+        suffix: None,
+    };
+    let thread_id = app.call(&f.lead, thread).await.expect("commented");
+    let comments = Change::Comments {
+        section_id: f.section,
+    };
+    let (_, commented) = on_section.next_change().await.expect("the comment");
+    assert_eq!(commented.change, comments);
+    let inbox = Change::Inbox {
+        people: vec![f.viewer_id],
+    };
+    let (_, mentioned) = viewer_home.next_change().await.expect("the mention");
+    assert_eq!(mentioned.change, inbox);
+    // Every page of theirs shows the unread count, the section's too.
+    let (_, counted) = on_section.next_change().await.expect("the unread count");
+    assert_eq!(counted.change, inbox);
+    assert!(
+        lead_home.quiet_for(Duration::from_millis(500)).await,
+        "nobody else's inbox hears of it"
+    );
+
+    let (plan_id, section_id) = (f.plan, f.section);
+    app.call(
+        &f.lead,
+        ResolveThread {
+            plan_id,
+            section_id,
+            thread_id,
+        },
+    )
+    .await
+    .expect("resolved");
+    let (_, resolved) = on_section.next_change().await.expect("the resolution");
+    assert_eq!(resolved.change, comments);
+    app.call(
+        &f.lead,
+        ReopenThread {
+            plan_id,
+            section_id,
+            thread_id,
+        },
+    )
+    .await
+    .expect("reopened");
+    let (_, reopened) = on_section.next_change().await.expect("the reopening");
+    assert_eq!(reopened.change, comments);
 }
 
 #[tokio::test]

@@ -77,12 +77,7 @@ async fn accepting_an_invitation_refuses_a_weak_or_personal_password_next_to_the
 async fn changing_ones_password_refuses_a_weak_or_personal_one_next_to_the_field() {
     let app = spawn_app().await;
     let id = app.person(EMAIL, PlatformRole::Member, None).await;
-    sqlx::query("UPDATE people SET display_name = $1 WHERE id = $2")
-        .bind(NAME)
-        .bind(id)
-        .execute(app.db.write().await.conn())
-        .await
-        .unwrap();
+    app.rename_person(id, NAME).await;
     let client = app.client();
     app.login(&client, EMAIL).await;
     let change = |password: &str| ChangePassword {
