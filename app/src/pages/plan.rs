@@ -110,6 +110,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
             <section class="panel">
                 <h2>"Sections"</h2>
                 <SectionList plan_id sections=overview.sections.clone() can_edit actions />
+                <crate::foundation::ui::tags::TagLegend />
                 {can_edit.then(|| view! {
                     <ActionForm action=actions.add attr:class="inline-form">
                         <FormStatus errors=add_errors />

@@ -74,6 +74,9 @@ async fn kinds_and_tags_are_shown_in_words_and_leads_find_the_audit_trail() {
 
     let (_, overview) = app.page(&p.lead, &format!("/plans/{}", p.plan)).await;
     assert!(overview.contains(&format!("href=\"/plans/{}/audit\"", p.plan)));
+    // The overview lists sections with their tags, and says what the tags mean.
+    assert!(overview.contains("What the tags mean"));
+    assert!(overview.contains("R2P pillar: "));
     let (editor, _) = app.member_of(p.org, "editor@example.org").await;
     let (_, theirs) = app.page(&editor, &format!("/plans/{}", p.plan)).await;
     assert!(!theirs.contains(&format!("href=\"/plans/{}/audit\"", p.plan)));
