@@ -300,7 +300,13 @@ export async function storedDrafts(page: Page): Promise<Record<string, string>> 
 export async function mainPages(page: Page, person: DemoPerson): Promise<string[]> {
   const common = ['/', '/plans', `/plans/${DEMO_PLAN.id}`, '/inbox', '/reviews', '/account', '/no-such-page'];
   if (person === ADMIN) {
-    return [...common, '/admin/organisations', '/admin/people', '/admin/audit', '/admin/template'];
+    return [...common, '/admin/organisations', '/admin/people', '/admin/audit', '/admin/template', '/admin/checklist-template'];
+  }
+  // An organisation admin's own organisation, from their home page.
+  let organisation: string | null = null;
+  if (person === JUSTICE) {
+    await page.goto('/');
+    organisation = await page.locator('a[href^="/admin/organisations/"]').first().getAttribute('href');
   }
   await page.goto(`/plans/${DEMO_PLAN.id}`);
   const section = await page.locator('ol.sections li.section-item > a').first().getAttribute('href');
@@ -314,7 +320,13 @@ export async function mainPages(page: Page, person: DemoPerson): Promise<string[
     section!,
     `${section}/history`,
   ];
-  if (person === JUSTICE) pages.push(`/plans/${DEMO_PLAN.id}/audit`);
+  // Pages that look alike for every role are checked once, as the person who sees the most of
+  // them: the lead's own organisation, a new plan, a comparison of two revisions (every demo
+  // section with text has at least two); and the 403 page, as a reviewer.
+  if (person === JUSTICE) {
+    pages.push(`/plans/${DEMO_PLAN.id}/audit`, organisation!, '/plans/new', `${section}/history?from=1&to=2`);
+  }
+  if (person === COMMITTEE) pages.push('/admin/audit');
   if (person === JUSTICE || person === CIVIL) pages.push(`${section}?edit`);
   return pages;
 }
