@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './helpers';
-import { CIVIL, COMMITTEE, JUSTICE, loggedInContext, settle, watchForErrors } from './helpers';
+import { CIVIL, COMMITTEE, JUSTICE, createPlan, loggedInContext, settle, watchForErrors } from './helpers';
 
 const EARLY_WARNING = 'An early-warning channel reaches decision makers';
 const PROTECTION = 'A named authority can order protection of civilians';
@@ -27,18 +27,7 @@ test('an editor marks checklist items done, the matrix follows, and a viewer see
   try {
     // The lead creates a fresh plan: its checklist is a copy of the template.
     const lp = lead.page;
-    await lp.goto('/plans/new');
-    await expect(lp.locator('#plan-title')).toBeVisible();
-    await settle(lp);
-    await lp.locator('#plan-title').fill(planTitle);
-    await lp.locator('#plan-country').selectOption('SL');
-    await lp.locator('#plan-period_start').fill('2026');
-    await lp.locator('#plan-period_end').fill('2030');
-    await lp.locator('#plan-fragility_stage').selectOption('2');
-    await lp.locator('#plan-lead_org_id').selectOption({ label: JUSTICE.org! });
-    await lp.getByRole('button', { name: 'Create plan' }).click();
-    await expect(lp).toHaveURL(/\/plans\/\d+$/);
-    const planId = Number(new URL(lp.url()).pathname.split('/').pop());
+    const planId = await createPlan(lp, JUSTICE, planTitle);
     await expect(cell(lp, 2, 3)).toHaveText('0 / 3');
     await expect(lp.locator('ol.risk-strip li.risk-gap')).toHaveCount(0);
 

@@ -127,11 +127,17 @@ export function membersPage(page: Page) {
 }
 
 /**
- * Creates a plan led by `person`'s organisation from the checklist template, as a lead would on
- * `/plans/new`, so a test's grants and revocations touch no plan other tests rely on. Leaves
- * the page on the new plan's overview and returns its id.
+ * Creates a plan led by `person`'s organisation, as a lead would on `/plans/new`, so a test's
+ * grants and revocations touch no plan other tests rely on: with the template's sections unless
+ * `template` is false (the checklist is copied either way). Leaves the page on the new plan's
+ * overview and returns its id.
  */
-export async function createPlan(page: Page, person: DemoPerson, title: string): Promise<number> {
+export async function createPlan(
+  page: Page,
+  person: DemoPerson,
+  title: string,
+  { template = true }: { template?: boolean } = {},
+): Promise<number> {
   await page.goto('/plans/new');
   await expect(page.locator('#plan-title')).toBeVisible();
   await settle(page);
@@ -142,7 +148,7 @@ export async function createPlan(page: Page, person: DemoPerson, title: string):
   await page.locator('#plan-period_end').fill('2030');
   await page.locator('#plan-fragility_stage').selectOption('3');
   await page.locator('#plan-lead_org_id').selectOption({ label: person.org! });
-  await page.locator('#plan-use_template').check();
+  await page.locator('#plan-use_template').setChecked(template);
   await page.getByRole('button', { name: 'Create plan' }).click();
   await expect(page).toHaveURL(/\/plans\/\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);

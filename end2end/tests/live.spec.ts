@@ -47,6 +47,23 @@ async function twoPeople(browser: Browser) {
   return { lina, tomas, problems, path };
 }
 
+/** Tomas saves `start` in the section's editor, then Lina opens the editor on it and sees him
+ * there: both editors, on the same version. */
+async function bothEditing(lina: { page: Page }, tomas: { page: Page }, path: string, start: string) {
+  await tomas.page.goto(`${path}?edit`);
+  const his = editor(tomas.page);
+  await expect(his.body).toBeVisible();
+  await his.body.fill(start);
+  await his.save.click();
+  await expect(his.alert).toHaveText(/^Saved as version \d+\.$/);
+
+  await lina.page.goto(`${path}?edit`);
+  const hers = editor(lina.page);
+  await seesHere(lina.page, JUSTICE.name, true);
+  await expect(hers.body).toHaveValue(start);
+  return { his, hers };
+}
+
 test('two people on one section see each other, and each other’s comments and saves, as they happen', async ({ browser }) => {
   const stamp = Date.now();
   const { lina, tomas, problems, path } = await twoPeople(browser);
@@ -90,17 +107,7 @@ test('another person’s save of paragraph 1 comes into an editor typing in para
   const { lina, tomas, problems, path } = await twoPeople(browser);
   try {
     const start = `Opening paragraph ${stamp}.\n\nMiddle paragraph.\n\nClosing paragraph.`;
-    await tomas.page.goto(`${path}?edit`);
-    const his = editor(tomas.page);
-    await expect(his.body).toBeVisible();
-    await his.body.fill(start);
-    await his.save.click();
-    await expect(his.alert).toHaveText(/^Saved as version \d+\.$/);
-
-    await lina.page.goto(`${path}?edit`);
-    const hers = editor(lina.page);
-    await seesHere(lina.page, JUSTICE.name, true);
-    await expect(hers.body).toHaveValue(start);
+    const { his, hers } = await bothEditing(lina, tomas, path, start);
     // Lina types at the end of paragraph 3.
     await hers.body.click();
     await lina.page.keyboard.press('Control+End');
@@ -132,17 +139,7 @@ test('another person’s save of the paragraph being typed shows both versions b
   const { lina, tomas, problems, path } = await twoPeople(browser);
   try {
     const start = `First paragraph ${stamp}.\n\nSecond paragraph.`;
-    await tomas.page.goto(`${path}?edit`);
-    const his = editor(tomas.page);
-    await expect(his.body).toBeVisible();
-    await his.body.fill(start);
-    await his.save.click();
-    await expect(his.alert).toHaveText(/^Saved as version \d+\.$/);
-
-    await lina.page.goto(`${path}?edit`);
-    const hers = editor(lina.page);
-    await seesHere(lina.page, JUSTICE.name, true);
-    await expect(hers.body).toHaveValue(start);
+    const { his, hers } = await bothEditing(lina, tomas, path, start);
     // Lina types at the end of paragraph 1, not yet saved.
     await hers.body.click();
     await lina.page.keyboard.press('Control+Home');

@@ -2,6 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { test } from './helpers';
 import {
   COMMITTEE,
+  createPlan,
   DEMO_PLAN,
   JUSTICE,
   MONITOR,
@@ -212,16 +213,7 @@ test('"Approve the plan" is offered once every section is approved, and until th
     // A plan of one section (no template), reviewed by the committee; with no rule set, one
     // approval of any kind approves a section.
     const lp = lead.page;
-    await lp.goto('/plans/new');
-    await settle(lp);
-    await lp.locator('#plan-title').fill(`One-section plan ${stamp}`);
-    await lp.locator('#plan-country').selectOption('SL');
-    await lp.locator('#plan-fragility_stage').selectOption('3');
-    await lp.locator('#plan-lead_org_id').selectOption({ label: JUSTICE.org! });
-    await lp.locator('#plan-use_template').uncheck();
-    await lp.getByRole('button', { name: 'Create plan' }).click();
-    await expect(lp).toHaveURL(/\/plans\/\d+$/);
-    const planId = Number(new URL(lp.url()).pathname.split('/').pop());
+    const planId = await createPlan(lp, JUSTICE, `One-section plan ${stamp}`, { template: false });
     await settle(lp);
     await lp.locator('#add-section-title').fill(`Early warning ${stamp}`);
     await lp.getByRole('button', { name: 'Add section' }).click();
