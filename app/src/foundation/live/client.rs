@@ -234,11 +234,10 @@ pub fn LiveChannel(signed_in: Signal<bool>) -> impl IntoView {
                 .then(|| stream_query(&location.pathname.get(), &location.search.get()))
         });
         let open = StoredValue::new_local(None::<browser::Channel>);
-        // Moved to open the stream again after a failure the browser gives up on.
-        let attempt = RwSignal::new(0u32);
+        let retry = browser::Retry::new();
         Effect::new(move |previous: Option<Option<String>>| {
             let q = query.get();
-            let again = attempt.get();
+            let again = retry.attempt.get();
             // The previous page's stream goes first.
             open.set_value(None);
             live.connected.set(false);
@@ -246,7 +245,7 @@ pub fn LiveChannel(signed_in: Signal<bool>) -> impl IntoView {
                 live.ended.set(false);
                 // Opened again on the same page: what came meanwhile is unknown.
                 let reopened = again > 0 && previous.as_ref() == Some(&Some(q.clone()));
-                open.set_value(browser::Channel::open(&q, live, attempt, reopened));
+                open.set_value(browser::Channel::open(&q, live, retry, reopened));
             }
             q
         });
@@ -279,12 +278,25 @@ mod browser {
 
     type Listener = Closure<dyn FnMut(web_sys::Event)>;
 
-    thread_local! {
-        /// Failures in a row to open the stream (the page's one stream), for the wait.
-        static FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    use super::retry_after;
+
+    /// Opening the page's stream again after a failure the browser gives up on.
+    #[derive(Clone, Copy)]
+    pub struct Retry {
+        /// Moved to open it again.
+        pub attempt: RwSignal<u32>,
+        /// Failures in a row, for the wait.
+        failures: StoredValue<u32>,
     }
 
-    use super::retry_after;
+    impl Retry {
+        pub fn new() -> Retry {
+            Retry {
+                attempt: RwSignal::new(0),
+                failures: StoredValue::new(0),
+            }
+        }
+    }
 
     /// An open `EventSource` and its listeners; dropping it closes the stream.
     pub struct Channel {
@@ -293,15 +305,10 @@ mod browser {
     }
 
     impl Channel {
-        /// Opens the stream of the page asking `query`. `attempt` is moved to open it again
-        /// when it fails for good; `reopened` says the page was already following it, so
-        /// what it missed meanwhile must be read again.
-        pub fn open(
-            query: &str,
-            live: Live,
-            attempt: RwSignal<u32>,
-            reopened: bool,
-        ) -> Option<Channel> {
+        /// Opens the stream of the page asking `query`; `retry` opens it again when it fails
+        /// for good. `reopened` says the page was already following it, so what it missed
+        /// meanwhile must be read again.
+        pub fn open(query: &str, live: Live, retry: Retry, reopened: bool) -> Option<Channel> {
             let url = if query.is_empty() {
                 "/live".to_owned()
             } else {
@@ -320,7 +327,7 @@ mod browser {
                 "open",
                 Box::new(move |_| {
                     live.connected.try_set(true);
-                    FAILURES.with(|f| f.set(0));
+                    retry.failures.set_value(0);
                     if catch_up.replace(false) {
                         live.ticks.try_update(|t| t.everything += 1);
                     }
@@ -337,15 +344,12 @@ mod browser {
                     // restarts) ends the browser's own retrying: open it again later, waiting
                     // longer after each failure in a row.
                     if failed.ready_state() == EventSource::CLOSED && !live.ended.get_untracked() {
-                        let failures = FAILURES.with(|f| {
-                            f.set(f.get().saturating_add(1));
-                            f.get()
-                        });
+                        retry.failures.update_value(|n| *n = n.saturating_add(1));
                         set_timeout(
                             move || {
-                                attempt.try_update(|n| *n = n.wrapping_add(1));
+                                retry.attempt.try_update(|n| *n = n.wrapping_add(1));
                             },
-                            retry_after(failures),
+                            retry_after(retry.failures.get_value()),
                         );
                     }
                 }),

@@ -110,6 +110,10 @@ impl PgBus {
         let heard = Arc::clone(&presences);
         let mut closing = local.closing();
         tokio::spawn(async move {
+            // Events sent while the connection was down are gone. Pages are told once when it
+            // is lost and once more when a notification proves it back, not on every retry
+            // (a refetch by every page, every second, while the database is away).
+            let mut lost = false;
             loop {
                 let next = tokio::select! {
                     next = listener.try_recv() => next,
@@ -118,6 +122,13 @@ impl PgBus {
                 let Some(local) = receiving.upgrade() else {
                     return;
                 };
+                if let Ok(Some(_)) = &next {
+                    if std::mem::take(&mut lost) {
+                        local.publish(missed());
+                    }
+                } else if !std::mem::replace(&mut lost, true) {
+                    local.publish(missed());
+                }
                 match next {
                     Ok(Some(notification)) if notification.channel() == PRESENCE => {
                         match serde_json::from_str::<PresenceNote>(notification.payload()) {
@@ -142,19 +153,12 @@ impl PgBus {
                             Err(e) => tracing::warn!(error = %e, "an unreadable live event"),
                         }
                     }
-                    // Reconnected on the next call; what was sent meanwhile is gone, so every
-                    // page here is told to read again (and every stream checks its reader).
-                    Ok(None) => {
-                        tracing::warn!("the live events connection was lost; reconnecting");
-                        local.publish(missed());
-                    }
+                    // Reconnected on the next call.
+                    Ok(None) => tracing::warn!("the live events connection was lost; reconnecting"),
                     Err(e) => {
                         tracing::warn!(error = %e, "live events cannot be received; retrying");
                         drop(local);
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                        if let Some(local) = receiving.upgrade() {
-                            local.publish(missed());
-                        }
                     }
                 }
             }
