@@ -3,28 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
-use crate::admin::ui::OrganisationsPage;
-use crate::auth::ui::{AccountPage, LoginPage};
-use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
 #[cfg(feature = "ssr")]
 use crate::foundation::form_return::FormReturn;
 use crate::foundation::form_return::{provide_form_return, META_NAME as FORM_RETURN_META};
 use crate::foundation::ui::errors::NotFoundPage;
-use crate::inbox::ui::{provide_inbox, InboxPage};
-use crate::invitations::ui::AcceptInvitationPage;
-use crate::pages::audit::ui::{PlanAuditPage, PlatformAuditPage};
+use crate::inbox::ui::provide_inbox;
 use crate::pages::header::{provide_viewer, Header};
-use crate::pages::home::HomePage;
-use crate::pages::members::MembersPage;
-use crate::pages::organisation::OrganisationPage;
-use crate::pages::people::PeoplePage;
-use crate::pages::plan::PlanPage;
-use crate::pages::section::SectionPage;
-use crate::plans::ui::{NewPlanPage, PlansPage, TemplatePage};
-use crate::reviews::ui::{PlanVersionPage, ReviewQueuePage};
-use crate::sections::ui::HistoryPage;
+use crate::pages::routes::*;
 
 /// The stylesheet's address, provided by the server: its name carries a hash of its content
 /// (see `scripts/build`), so browsers keep it until it changes.
@@ -89,8 +76,8 @@ fn FormReturnMeta() -> impl IntoView {
     content.map(|content| view! { <meta name=FORM_RETURN_META content=content /> })
 }
 
-/// A page: the page component `view`, under the error of the form that came back to it (and
-/// never one from the address). Every route's view goes through here.
+/// The page for an address no route matches, under the error of the form that came back to it
+/// (the pages of the routes are in `pages::routes`).
 fn page<V: IntoView + 'static>(view: fn() -> V) -> impl Fn() -> V + Clone + Send + 'static {
     move || {
         provide_form_return();
@@ -142,28 +129,28 @@ fn AppFrame() -> impl IntoView {
         <main id="main" class="page">
             <crate::foundation::live::client::LiveChannel signed_in />
             <Routes fallback=page(NotFoundPage)>
-                <Route path=path!("/") view=page(HomePage) ssr=SsrMode::Async />
-                <Route path=path!("/login") view=page(LoginPage) ssr=SsrMode::Async />
-                <Route path=path!("/invite/:token") view=page(AcceptInvitationPage) ssr=SsrMode::Async />
-                <Route path=path!("/account") view=page(AccountPage) ssr=SsrMode::Async />
-                <Route path=path!("/admin/organisations") view=page(OrganisationsPage) ssr=SsrMode::Async />
-                <Route path=path!("/admin/organisations/:id") view=page(OrganisationPage) ssr=SsrMode::Async />
-                <Route path=path!("/admin/people") view=page(PeoplePage) ssr=SsrMode::Async />
-                <Route path=path!("/admin/audit") view=page(PlatformAuditPage) ssr=SsrMode::Async />
-                <Route path=path!("/admin/template") view=page(TemplatePage) ssr=SsrMode::Async />
-                <Route path=path!("/plans") view=page(PlansPage) ssr=SsrMode::Async />
-                <Route path=path!("/inbox") view=page(InboxPage) ssr=SsrMode::Async />
-                <Route path=path!("/reviews") view=page(ReviewQueuePage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/new") view=page(NewPlanPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id") view=page(PlanPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/members") view=page(MembersPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/audit") view=page(PlanAuditPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/versions/:n") view=page(PlanVersionPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/sections/:section") view=page(SectionPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/sections/:section/history") view=page(HistoryPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/checklist") view=page(ChecklistPage) ssr=SsrMode::Async />
-                <Route path=path!("/plans/:id/checklist/:item") view=page(ItemPage) ssr=SsrMode::Async />
-                <Route path=path!("/admin/checklist-template") view=page(ChecklistTemplatePage) ssr=SsrMode::Async />
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/organisations") view={Lazy::<OrganisationsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/organisations/:id") view={Lazy::<OrganisationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reviews") view={Lazy::<ReviewQueueRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/new") view={Lazy::<NewPlanRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id") view={Lazy::<PlanRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/audit") view={Lazy::<PlanAuditRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/versions/:n") view={Lazy::<PlanVersionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/sections/:section") view={Lazy::<SectionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/sections/:section/history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/checklist") view={Lazy::<ChecklistRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/plans/:id/checklist/:item") view={Lazy::<ItemRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/checklist-template") view={Lazy::<ChecklistTemplateRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </main>
         <footer class="site-footer">

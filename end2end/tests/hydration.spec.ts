@@ -1,6 +1,6 @@
 import { expect } from '@playwright/test';
 import { test } from './helpers';
-import { ADMIN, DEMO_PASSWORD, logIn, settle } from './helpers';
+import { ADMIN, DEMO_PASSWORD, JUSTICE, isHydrated, logIn, loggedInContext, settle } from './helpers';
 
 test('the WebAssembly bundle hydrates pages without errors, so forms submit without a page load', async ({ page }) => {
   const pageErrors: string[] = [];
@@ -42,4 +42,33 @@ test('the WebAssembly bundle hydrates pages without errors, so forms submit with
     "Enter the organisation's name.",
   );
   expect(pageErrors).toEqual([]);
+});
+
+test('a link clicked while the page’s own code is still loading opens its page', async ({ browser }) => {
+  const { context, page } = await loggedInContext(browser, JUSTICE);
+  try {
+    // Each page's code is a module of its own; hold the home page's back until the click.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let requested = false;
+    await page.route('**/split_personal_pages_*', async (route) => {
+      requested = true;
+      await held;
+      // The click has loaded another page by then, which may have dropped this request.
+      await route.continue().catch(() => {});
+    });
+    // Not waiting for `load`: a `<link rel="preload">` of the held module would hold it too.
+    await page.goto('/', { waitUntil: 'commit' });
+    await expect.poll(() => requested, { message: 'the home page asked for its module' }).toBe(true);
+    // The main module is running (it asked for the page's), and the router with it.
+    await page.waitForTimeout(1_000);
+    expect(await isHydrated(page)).toBe(false);
+
+    await page.getByRole('link', { name: JUSTICE.org! }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(JUSTICE.org!);
+    release();
+    await page.unroute('**/split_personal_pages_*');
+  } finally {
+    await context.close();
+  }
 });

@@ -10,4 +10,5 @@ pub mod members;
 pub mod organisation;
 pub mod people;
 pub mod plan;
+pub mod routes;
 pub mod section;

@@ -1,6 +1,8 @@
 //! The component kit every feature shares: form fields with their errors, error pages, and
 //! how times and typed text are shown.
 
+#[cfg(feature = "hydrate")]
+pub mod before_hydration;
 pub mod confirm;
 pub mod errors;
 pub mod fields;

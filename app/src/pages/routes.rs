@@ -1,0 +1,226 @@
+//! Every page as a lazily loaded route: the browser fetches a page's code when the page is
+//! first shown, not with the rest of the bundle.
+//!
+//! The pages come in four modules, one per group below (`#[lazy]`): a page needs the main
+//! module and its group's, and code the groups share goes into a few shared chunks. A module per page was tried first: the splitter then made a chunk for
+//! every set of pages sharing code (368 files, 188 of them for a section page, each a request).
+//!
+//! A route must load its group in `preload` as well as in `view`: the router waits for
+//! `preload` before it hydrates the page, and then expects the view at once. A route that only
+//! loaded its code in `view` hydrated an empty placeholder where the server had rendered the
+//! page, and hydration failed.
+//!
+//! The bundle hydrates the first page while its module loads (the router finds the module),
+//! and links and forms stay plain HTML until it is done
+//! (`foundation::ui::before_hydration`).
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+use crate::admin::ui::OrganisationsPage;
+use crate::auth::ui::{AccountPage, LoginPage};
+use crate::checklist::ui::{ChecklistPage, ChecklistTemplatePage, ItemPage};
+use crate::foundation::form_return::provide_form_return;
+use crate::foundation::ui::errors::NotFoundPage;
+use crate::inbox::ui::InboxPage;
+use crate::invitations::ui::AcceptInvitationPage;
+use crate::pages::audit::ui::{PlanAuditPage, PlatformAuditPage};
+use crate::pages::home::HomePage;
+use crate::pages::members::MembersPage;
+use crate::pages::organisation::OrganisationPage;
+use crate::pages::people::PeoplePage;
+use crate::pages::plan::PlanPage;
+use crate::pages::section::SectionPage;
+use crate::plans::ui::{NewPlanPage, PlansPage, TemplatePage};
+use crate::reviews::ui::{PlanVersionPage, ReviewQueuePage};
+use crate::sections::ui::HistoryPage;
+
+/// The pages, each named by the route that shows it.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Section,
+    History,
+    Plan,
+    Members,
+    PlanAudit,
+    PlanVersion,
+    Checklist,
+    Item,
+    Organisations,
+    Organisation,
+    People,
+    PlatformAudit,
+    Template,
+    ChecklistTemplate,
+    Home,
+    Login,
+    AcceptInvitation,
+    Account,
+    Plans,
+    Inbox,
+    ReviewQueue,
+    NewPlan,
+}
+
+/// Shows `page` under the error of the form that came back to it (and never one from the
+/// address). Every page goes through here.
+fn show<V: IntoView + 'static>(view: fn() -> V) -> AnyView {
+    provide_form_return();
+    view().into_any()
+}
+
+/// A section and its history: the editor, its preview, the threads and the comparison.
+#[lazy]
+fn section_pages(page: Page) -> AnyView {
+    match page {
+        Page::Section => show(SectionPage),
+        Page::History => show(HistoryPage),
+        _ => show(NotFoundPage),
+    }
+}
+
+/// A plan's other pages: overview, members, audit, approved versions, checklist.
+#[lazy]
+fn plan_pages(page: Page) -> AnyView {
+    match page {
+        Page::Plan => show(PlanPage),
+        Page::Members => show(MembersPage),
+        Page::PlanAudit => show(PlanAuditPage),
+        Page::PlanVersion => show(PlanVersionPage),
+        Page::Checklist => show(ChecklistPage),
+        Page::Item => show(ItemPage),
+        _ => show(NotFoundPage),
+    }
+}
+
+/// Administration: organisations, people, the platform's audit trail, the templates.
+#[lazy]
+fn admin_pages(page: Page) -> AnyView {
+    match page {
+        Page::Organisations => show(OrganisationsPage),
+        Page::Organisation => show(OrganisationPage),
+        Page::People => show(PeoplePage),
+        Page::PlatformAudit => show(PlatformAuditPage),
+        Page::Template => show(TemplatePage),
+        Page::ChecklistTemplate => show(ChecklistTemplatePage),
+        _ => show(NotFoundPage),
+    }
+}
+
+/// The person's own pages and the ways in: home, login, invitation, account, plans, inbox,
+/// reviews, a new plan.
+#[lazy]
+fn personal_pages(page: Page) -> AnyView {
+    match page {
+        Page::Home => show(HomePage),
+        Page::Login => show(LoginPage),
+        Page::AcceptInvitation => show(AcceptInvitationPage),
+        Page::Account => show(AccountPage),
+        Page::Plans => show(PlansPage),
+        Page::Inbox => show(InboxPage),
+        Page::ReviewQueue => show(ReviewQueuePage),
+        Page::NewPlan => show(NewPlanPage),
+        _ => show(NotFoundPage),
+    }
+}
+
+/// A route showing `$page` from its group's module.
+macro_rules! page_route {
+    ($route:ident, $group:ident, $preload:ident, $page:ident) => {
+        #[doc = concat!("The route of `Page::", stringify!($page), "`.")]
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $group(Page::$page).await
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
+        }
+    };
+}
+
+page_route!(
+    SectionRoute,
+    section_pages,
+    __preload_section_pages,
+    Section
+);
+page_route!(
+    HistoryRoute,
+    section_pages,
+    __preload_section_pages,
+    History
+);
+page_route!(PlanRoute, plan_pages, __preload_plan_pages, Plan);
+page_route!(MembersRoute, plan_pages, __preload_plan_pages, Members);
+page_route!(PlanAuditRoute, plan_pages, __preload_plan_pages, PlanAudit);
+page_route!(
+    PlanVersionRoute,
+    plan_pages,
+    __preload_plan_pages,
+    PlanVersion
+);
+page_route!(ChecklistRoute, plan_pages, __preload_plan_pages, Checklist);
+page_route!(ItemRoute, plan_pages, __preload_plan_pages, Item);
+page_route!(
+    OrganisationsRoute,
+    admin_pages,
+    __preload_admin_pages,
+    Organisations
+);
+page_route!(
+    OrganisationRoute,
+    admin_pages,
+    __preload_admin_pages,
+    Organisation
+);
+page_route!(PeopleRoute, admin_pages, __preload_admin_pages, People);
+page_route!(
+    PlatformAuditRoute,
+    admin_pages,
+    __preload_admin_pages,
+    PlatformAudit
+);
+page_route!(TemplateRoute, admin_pages, __preload_admin_pages, Template);
+page_route!(
+    ChecklistTemplateRoute,
+    admin_pages,
+    __preload_admin_pages,
+    ChecklistTemplate
+);
+page_route!(HomeRoute, personal_pages, __preload_personal_pages, Home);
+page_route!(LoginRoute, personal_pages, __preload_personal_pages, Login);
+page_route!(
+    AcceptInvitationRoute,
+    personal_pages,
+    __preload_personal_pages,
+    AcceptInvitation
+);
+page_route!(
+    AccountRoute,
+    personal_pages,
+    __preload_personal_pages,
+    Account
+);
+page_route!(PlansRoute, personal_pages, __preload_personal_pages, Plans);
+page_route!(InboxRoute, personal_pages, __preload_personal_pages, Inbox);
+page_route!(
+    ReviewQueueRoute,
+    personal_pages,
+    __preload_personal_pages,
+    ReviewQueue
+);
+page_route!(
+    NewPlanRoute,
+    personal_pages,
+    __preload_personal_pages,
+    NewPlan
+);
