@@ -3,7 +3,7 @@
 // down, 750 kbps up, 150 ms latency) with the CPU slowed 4x, opens a section page with an
 // empty cache and again with the cache warm, and prints, as one JSON line per visit, the
 // bytes transferred and the time until the page was hydrated (the app sets `data-hydrated`
-// on <html> once the page's code has run; see app/src/shell.rs).
+// on <html> once the page is hydrated; see frontend/src/lib.rs).
 //
 //   node end2end/bench/browser.mjs BASE_URL PATH EMAIL PASSWORD LABEL
 import { chromium } from '@playwright/test';
