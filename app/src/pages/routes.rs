@@ -124,9 +124,9 @@ fn personal_pages(page: Page) -> AnyView {
     }
 }
 
-/// A route showing `$page` from its group's module.
-macro_rules! page_route {
-    ($route:ident, $group:ident, $preload:ident, $page:ident) => {
+/// The routes showing pages from one group's module, each `Route => Page`.
+macro_rules! page_routes {
+    ($group:ident, $preload:ident: $($route:ident => $page:ident),+ $(,)?) => {$(
         #[doc = concat!("The route of `Page::", stringify!($page), "`.")]
         pub struct $route;
 
@@ -144,83 +144,36 @@ macro_rules! page_route {
                 $preload().await;
             }
         }
-    };
+    )+};
 }
 
-page_route!(
-    SectionRoute,
-    section_pages,
-    __preload_section_pages,
-    Section
+page_routes!(section_pages, __preload_section_pages:
+    SectionRoute => Section,
+    HistoryRoute => History,
 );
-page_route!(
-    HistoryRoute,
-    section_pages,
-    __preload_section_pages,
-    History
+page_routes!(plan_pages, __preload_plan_pages:
+    PlanRoute => Plan,
+    MembersRoute => Members,
+    PlanAuditRoute => PlanAudit,
+    PlanVersionRoute => PlanVersion,
+    ChecklistRoute => Checklist,
+    ItemRoute => Item,
 );
-page_route!(PlanRoute, plan_pages, __preload_plan_pages, Plan);
-page_route!(MembersRoute, plan_pages, __preload_plan_pages, Members);
-page_route!(PlanAuditRoute, plan_pages, __preload_plan_pages, PlanAudit);
-page_route!(
-    PlanVersionRoute,
-    plan_pages,
-    __preload_plan_pages,
-    PlanVersion
+page_routes!(admin_pages, __preload_admin_pages:
+    OrganisationsRoute => Organisations,
+    OrganisationRoute => Organisation,
+    PeopleRoute => People,
+    PlatformAuditRoute => PlatformAudit,
+    TemplateRoute => Template,
+    ChecklistTemplateRoute => ChecklistTemplate,
 );
-page_route!(ChecklistRoute, plan_pages, __preload_plan_pages, Checklist);
-page_route!(ItemRoute, plan_pages, __preload_plan_pages, Item);
-page_route!(
-    OrganisationsRoute,
-    admin_pages,
-    __preload_admin_pages,
-    Organisations
-);
-page_route!(
-    OrganisationRoute,
-    admin_pages,
-    __preload_admin_pages,
-    Organisation
-);
-page_route!(PeopleRoute, admin_pages, __preload_admin_pages, People);
-page_route!(
-    PlatformAuditRoute,
-    admin_pages,
-    __preload_admin_pages,
-    PlatformAudit
-);
-page_route!(TemplateRoute, admin_pages, __preload_admin_pages, Template);
-page_route!(
-    ChecklistTemplateRoute,
-    admin_pages,
-    __preload_admin_pages,
-    ChecklistTemplate
-);
-page_route!(HomeRoute, personal_pages, __preload_personal_pages, Home);
-page_route!(LoginRoute, personal_pages, __preload_personal_pages, Login);
-page_route!(
-    AcceptInvitationRoute,
-    personal_pages,
-    __preload_personal_pages,
-    AcceptInvitation
-);
-page_route!(
-    AccountRoute,
-    personal_pages,
-    __preload_personal_pages,
-    Account
-);
-page_route!(PlansRoute, personal_pages, __preload_personal_pages, Plans);
-page_route!(InboxRoute, personal_pages, __preload_personal_pages, Inbox);
-page_route!(
-    ReviewQueueRoute,
-    personal_pages,
-    __preload_personal_pages,
-    ReviewQueue
-);
-page_route!(
-    NewPlanRoute,
-    personal_pages,
-    __preload_personal_pages,
-    NewPlan
+page_routes!(personal_pages, __preload_personal_pages:
+    HomeRoute => Home,
+    LoginRoute => Login,
+    AcceptInvitationRoute => AcceptInvitation,
+    AccountRoute => Account,
+    PlansRoute => Plans,
+    InboxRoute => Inbox,
+    ReviewQueueRoute => ReviewQueue,
+    NewPlanRoute => NewPlan,
 );
