@@ -228,9 +228,11 @@ pub fn LiveChannel(signed_in: Signal<bool>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let location = leptos_router::hooks::use_location();
+        // Opened once the page is hydrated: what the stream brings (presence, say) changes what
+        // the page shows, and the page hydrates after this frame (its code loads meanwhile).
+        let hydrated = crate::foundation::ui::typed::is_page_hydrated;
         let query = Memo::new(move |_| {
-            signed_in
-                .get()
+            (signed_in.get() && hydrated())
                 .then(|| stream_query(&location.pathname.get(), &location.search.get()))
         });
         let open = StoredValue::new_local(None::<browser::Channel>);

@@ -13,11 +13,25 @@ use leptos::prelude::*;
 /// Set once the bundle has hydrated the page (see [`page_hydrated`]).
 static HYDRATED: AtomicBool = AtomicBool::new(false);
 
+thread_local! {
+    /// The same, for code that must wait for it: read in a reactive scope, the scope runs
+    /// again once the page is hydrated.
+    static HYDRATED_SIGNAL: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
 /// Called by the bundle once it has hydrated the page. Fields created after that are built by
 /// the browser (a refreshed list of threads, say), and Leptos may rebuild one in place on an
 /// element that still holds the text of the field it replaces: that text is not typing.
 pub fn page_hydrated() {
     HYDRATED.store(true, Ordering::Relaxed);
+    HYDRATED_SIGNAL.with(|hydrated| hydrated.set(true));
+}
+
+/// Whether the bundle has hydrated the page, tracked. The page's own module loads while the
+/// frame around it hydrates, and effects of the frame run meanwhile: one that changed what the
+/// page shows before the page was hydrated would make the page differ from the server's copy.
+pub fn is_page_hydrated() -> bool {
+    HYDRATED_SIGNAL.with(|hydrated| hydrated.get())
 }
 
 /// Whether `shown` (what the field holds) is still `rendered` (the text the page was rendered
