@@ -2,8 +2,9 @@
 //! first shown, not with the rest of the bundle.
 //!
 //! The pages come in four modules, one per group below (`#[lazy]`): a page needs the main
-//! module and its group's, and code the groups share goes into a few shared chunks. A module per page was tried first: the splitter then made a chunk for
-//! every set of pages sharing code (368 files, 188 of them for a section page, each a request).
+//! module and its group's, and code the groups share goes into a few shared chunks. A module
+//! per page was tried first: the splitter then made a chunk for every set of pages sharing
+//! code (368 files, 188 of them for a section page, each a request).
 //!
 //! A route must load its group in `preload` as well as in `view`: the router waits for
 //! `preload` before it hydrates the page, and then expects the view at once. A route that only
