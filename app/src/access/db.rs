@@ -123,6 +123,21 @@ pub async fn grants_reaching(
     plan_id: i64,
     person: i64,
 ) -> DbResult<Vec<(Grantee, PlanRole)>> {
+    // Every section page of a reviewer asks (which kinds may they approve for); memoised like
+    // `plan_access`. A person's grants on one plan are few: a grant per organisation at most.
+    let key = format!("{plan_id}:{person}");
+    let weigh = |grants: &Vec<_>| 64 * grants.len() + 64;
+    db.memo_weighed("access.grants_reaching", key, weigh, || {
+        read_grants_reaching(db, plan_id, person)
+    })
+    .await
+}
+
+async fn read_grants_reaching(
+    db: &Db,
+    plan_id: i64,
+    person: i64,
+) -> DbResult<Vec<(Grantee, PlanRole)>> {
     let rows = sqlx::query(
         "SELECT g.grantee_kind, g.grantee_id, g.role FROM plan_grants g
          WHERE g.plan_id = $1 AND (

@@ -108,44 +108,29 @@ pub async fn section_threads(
     section_id: i64,
     #[server(default)] editing: bool,
 ) -> Result<ThreadsOfSection, AppError> {
-    use super::domain::{locate, may_delete, may_edit, Passage, ThreadState};
+    use super::domain::{may_delete, may_edit, ThreadState};
     use super::views::{AnchorState, CommentView, Stamp, ThreadView};
     use crate::access::domain::PlanAction;
     use crate::foundation::cpu;
     let db = crate::foundation::state::db()?;
     let (actor, section) = support::section_for(&db, plan_id, section_id, PlanAction::Read).await?;
-    let rows = super::db::threads_of(&db, plan_id, section_id).await?;
-    let comments = super::db::comments_of(&db, plan_id, section_id).await?;
-    let activity = super::db::activity(&db, plan_id, section_id).await?;
+    let body = std::sync::Arc::new(section.body.clone());
+    let read = super::of_section::section_threads(
+        &db,
+        plan_id,
+        section_id,
+        section.version,
+        std::sync::Arc::clone(&body),
+    )
+    .await?;
     let can_comment = actor.may(PlanAction::Comment);
     let is_lead = actor.may(PlanAction::Manage);
     let me = actor.person.id;
-    // Where each passage is now, found off the async workers; `None` if that took too long.
-    let body = std::sync::Arc::new(section.body.clone());
-    let passages: Vec<Option<Passage>> = rows.iter().map(|t| t.passage.clone()).collect();
-    let found = {
-        let body = std::sync::Arc::clone(&body);
-        cpu::run("locate passages", cpu::READ_BUDGET, move || {
-            let text = super::passage::plain_text(&body);
-            passages
-                .iter()
-                .map(|p| p.as_ref().map(|p| locate(&text, p)))
-                .collect::<Vec<_>>()
-        })
-        .await
-        .ok()
-    };
-    let live: Vec<String> = comments
-        .iter()
-        .filter(|c| c.deleted_at.is_none())
-        .map(|c| c.body.clone())
-        .collect();
-    let mut rendered = crate::foundation::markdown::served::safe_html_all(live)
-        .await
-        .into_iter();
+    let (found, comments, activity) = (&read.found, &read.comments, read.activity);
+    let mut rendered = read.rendered.iter().cloned();
     let mut marks = Vec::new();
     let mut threads = Vec::new();
-    for (i, t) in rows.into_iter().enumerate() {
+    for (i, t) in read.rows.iter().cloned().enumerate() {
         let anchor = match (&t.passage, found.as_ref().and_then(|f| f.get(i))) {
             (None, _) => AnchorState::Section,
             (Some(_), None) => AnchorState::Unchecked,
@@ -171,7 +156,7 @@ pub async fn section_threads(
         });
     }
     // Comments in the order read, each into its thread; rendered in that same order.
-    for c in &comments {
+    for c in comments {
         let deleted = c.deleted_at.is_some();
         let mine = may_edit(c.author_id, me);
         let view = CommentView {
@@ -198,9 +183,10 @@ pub async fn section_threads(
     let html = if editing && actor.may(PlanAction::Edit) {
         String::new()
     } else {
-        db.memo(
+        db.memo_weighed(
             "comments.highlighted",
             format!("{section_id}:{}", section.version),
+            String::len,
             || async {
                 let job = std::sync::Arc::clone(&body);
                 let html = cpu::run("highlight passages", cpu::READ_BUDGET, move || {

@@ -5,6 +5,8 @@ pub mod api;
 pub mod db;
 pub mod domain;
 pub mod mentions;
+#[cfg(feature = "ssr")]
+pub mod of_section;
 pub mod passage;
 pub mod ui;
 pub mod views;

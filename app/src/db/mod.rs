@@ -403,10 +403,30 @@ impl Db {
     }
 
     /// `load`'s result, memoised under `(space, key)` until the next write (or [`MEMO_TTL`]).
-    /// Only for reads whose result is a function of the database and the key.
+    /// Only for reads whose result is a function of the database and the key, and for values
+    /// of a bounded size (a row, a count); [`Db::memo_weighed`] for lists that grow.
     pub async fn memo<V, F, Fut>(&self, space: &'static str, key: String, load: F) -> DbResult<V>
     where
         V: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = DbResult<V>>,
+    {
+        self.memo_weighed(space, key, |_| std::mem::size_of::<V>(), load)
+            .await
+    }
+
+    /// [`Db::memo`] for a value whose size depends on what was read: `weigh` estimates its
+    /// bytes, which count against the memo table's budget; too heavy a value is not kept.
+    pub async fn memo_weighed<V, W, F, Fut>(
+        &self,
+        space: &'static str,
+        key: String,
+        weigh: W,
+        load: F,
+    ) -> DbResult<V>
+    where
+        V: Clone + Send + Sync + 'static,
+        W: FnOnce(&V) -> usize,
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = DbResult<V>>,
     {
@@ -415,7 +435,9 @@ impl Db {
         }
         let generation = self.memos.generation();
         let value = load().await?;
-        self.memos.put(space, key, generation, value.clone());
+        let bytes = weigh(&value);
+        self.memos
+            .put(space, key, generation, value.clone(), bytes);
         Ok(value)
     }
 

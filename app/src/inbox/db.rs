@@ -135,15 +135,19 @@ pub async fn told_of_comment(db: &Db, comment_id: i64) -> DbResult<Vec<i64>> {
     )
 }
 
-/// Unread items the person can still see.
+/// Unread items the person can still see. The header of every page shows it, so it is
+/// memoised until the next write.
 pub async fn unread_count(db: &Db, person: i64) -> DbResult<i64> {
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM inbox_items i WHERE i.person_id = $1 AND i.read_at IS NULL AND {}",
-        reaches("i.plan_id", "i.person_id")
-    ))
-    .bind(person)
-    .fetch_one(db.reader())
-    .await?)
+    db.memo("inbox.unread_count", person.to_string(), || async {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM inbox_items i WHERE i.person_id = $1 AND i.read_at IS NULL AND {}",
+            reaches("i.plan_id", "i.person_id")
+        ))
+        .bind(person)
+        .fetch_one(db.reader())
+        .await?)
+    })
+    .await
 }
 
 /// Marks item `id` of `person`'s inbox read (`NotFound` when it is someone else's).

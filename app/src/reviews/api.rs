@@ -109,8 +109,8 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
     let db = crate::foundation::state::db()?;
     let actor = crate::access::guard::authorize_plan(&db, plan_id, PlanAction::Read).await?;
     let section = crate::sections::db::section(&db, plan_id, section_id).await?;
-    let review = super::db::review(&db, section_id).await?;
-    let approvals = super::db::approvals(&db, section_id, review.version).await?;
+    let read = super::db::section_review(&db, plan_id, section_id).await?;
+    let (review, approvals) = (&read.review, &read.approvals);
     let can_review = actor.may(PlanAction::Review);
     let approve_for = if can_review {
         let organisations = approval_organisations(&db, plan_id, actor.person.id).await?;
@@ -127,10 +127,7 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
         None => a.kind.label().to_owned(),
     };
     let mine = approvals.iter().find(|a| a.person == me).map(counted);
-    let wrote = can_review
-        && super::db::authors_since(&db, section_id, review.since_version)
-            .await?
-            .contains(&me);
+    let wrote = can_review && read.authors_since.contains(&me);
     Ok(ReviewView {
         plan_id,
         section_id,
@@ -138,12 +135,12 @@ pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView,
         current_version: section.version,
         review_version: review.version,
         approved_version: (review.since_version > 0).then_some(review.since_version),
-        reason: review.reason,
+        reason: review.reason.clone(),
         approvals: approvals
             .iter()
             .map(|a| (a.name.clone(), counted(a)))
             .collect(),
-        rule: super::db::rule(&db, plan_id).await?,
+        rule: read.rule,
         can_submit: actor.may(PlanAction::Edit) && section.removed_at.is_none(),
         can_review,
         approve_for,

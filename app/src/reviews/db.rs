@@ -150,6 +150,48 @@ pub async fn authors_since(db: &Db, section_id: i64, since: i64) -> DbResult<Vec
     .await?)
 }
 
+/// A section's review as every viewer of its page sees it: the record, the approvals of the
+/// version under review, who wrote since the last approval and the plan's rule.
+#[derive(Debug)]
+pub struct SectionReview {
+    pub review: ReviewRow,
+    pub approvals: Vec<ApprovalRow>,
+    pub authors_since: Vec<i64>,
+    pub rule: ApprovalRule,
+}
+
+/// [`SectionReview`] of section `section_id` of plan `plan_id`: every section page shows it, so
+/// it is memoised until the next write. For pages; decisions read what they check themselves
+/// and write it into their `WHERE`.
+pub async fn section_review(
+    db: &Db,
+    plan_id: i64,
+    section_id: i64,
+) -> DbResult<std::sync::Arc<SectionReview>> {
+    let weigh = |read: &std::sync::Arc<SectionReview>| {
+        let names: usize = read
+            .approvals
+            .iter()
+            .map(|a| a.name.len() + a.organisation.as_ref().map_or(0, String::len) + 64)
+            .sum();
+        read.review.reason.len() + names + 8 * read.authors_since.len() + 256
+    };
+    let key = format!("{plan_id}:{section_id}");
+    db.memo_weighed("reviews.section_review", key, weigh, || async {
+        let review = review(db, section_id).await?;
+        let approvals = approvals(db, section_id, review.version).await?;
+        let authors_since = authors_since(db, section_id, review.since_version).await?;
+        let rule = rule(db, plan_id).await?;
+        Ok(std::sync::Arc::new(SectionReview {
+            review,
+            approvals,
+            authors_since,
+            rule,
+        }))
+    })
+    .await
+}
+
 /// The plan's approval rule.
 pub async fn rule(db: &Db, plan_id: i64) -> DbResult<ApprovalRule> {
     let rows = sqlx::query("SELECT org_kind, minimum FROM plan_approval_rules WHERE plan_id = $1")

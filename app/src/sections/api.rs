@@ -82,9 +82,10 @@ mod support {
             // Rendering and sanitising is the costliest step of a read; a version renders once,
             // off the async workers.
             Text::Both => {
-                db.memo(
+                db.memo_weighed(
                     "sections.html",
                     format!("{section_id}:{}", row.version),
+                    String::len,
                     || async {
                         Ok(crate::foundation::markdown::served::safe_html(row.body.clone()).await)
                     },

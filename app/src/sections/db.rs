@@ -129,7 +129,8 @@ pub async fn add_section(
 
 /// Section `id` of plan `plan_id`, or `NotFound`.
 pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
-    db.memo("sections.row", format!("{plan_id}:{id}"), || async {
+    let key = format!("{plan_id}:{id}");
+    db.memo_weighed("sections.row", key, SectionRow::weight, || async {
         let r = sqlx::query(
             "SELECT s.id, s.plan_id, pl.title AS plan_title, s.title, s.guidance, r.body, s.version, s.updated_at, s.removed_at,
                     p.display_name, o.name AS org_name
@@ -159,6 +160,13 @@ pub async fn section(db: &Db, plan_id: i64, id: i64) -> DbResult<SectionRow> {
         })
     })
     .await
+}
+
+impl SectionRow {
+    /// Roughly the bytes this row holds, for the memo table's budget: the texts dominate.
+    fn weight(&self) -> usize {
+        self.body.len() + self.guidance.len() + self.title.len() + self.plan_title.len() + 256
+    }
 }
 
 /// The section's tags: `(psgs, pillars)`.
@@ -265,8 +273,25 @@ pub async fn revision_body(db: &Db, section_id: i64, number: i64) -> DbResult<St
 const REVISION_BODY: &str = "SELECT body FROM revisions WHERE section_id = $1 AND number = $2";
 
 /// The active sections just before and after section `id` of plan `plan_id`, in the plan's
-/// order: two lookups on `(plan_id, position)`, not a read of the whole plan.
+/// order: two lookups on `(plan_id, position)`, not a read of the whole plan, memoised until the
+/// next write (every section page shows them).
 pub async fn neighbours(
+    db: &Db,
+    plan_id: i64,
+    id: i64,
+) -> DbResult<(Option<Neighbour>, Option<Neighbour>)> {
+    let key = format!("{plan_id}:{id}");
+    let weigh = |(p, n): &(Option<Neighbour>, Option<Neighbour>)| {
+        let title = |s: &Option<Neighbour>| s.as_ref().map_or(0, |s| s.title.len());
+        title(p) + title(n) + 64
+    };
+    db.memo_weighed("sections.neighbours", key, weigh, || {
+        read_neighbours(db, plan_id, id)
+    })
+    .await
+}
+
+async fn read_neighbours(
     db: &Db,
     plan_id: i64,
     id: i64,
