@@ -9,6 +9,7 @@ pub mod demo;
 pub mod form_return;
 pub mod forwarded;
 pub mod page_cache;
+pub mod page_compression;
 pub mod security;
 pub mod serving_lock;
 pub mod startup;

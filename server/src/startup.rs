@@ -293,7 +293,8 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
                 .precompressed_gzip(),
         );
     // Pages and server-function answers are compressed as they go out, at levels cheap enough
-    // for every response (brotli 4 costs about what gzip 6 does and compresses better).
+    // for every response (brotli 4 costs about what gzip 6 does and compresses better); pages
+    // for browsers taking brotli whole, by `page_compression` just inside this layer.
     // Outside the page cache: it keeps pages as rendered, and gives each copy a fresh nonce
     // before it is compressed. Files under /pkg are already compressed.
     let compression = CompressionLayer::new()
@@ -335,6 +336,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         .fallback(fallback)
         .layer(axum::middleware::from_fn(security::api_error_status))
         .layer(axum::middleware::from_fn_with_state(pages, crate::page_cache::serve))
+        .layer(axum::middleware::from_fn(crate::page_compression::compress))
         .layer(axum::middleware::from_fn(crate::form_return::carry))
         .layer(compression)
         .layer(sessions)

@@ -98,9 +98,9 @@ impl SectionThreads {
             .chain(self.rendered.iter().map(String::len))
             .chain(self.rows.iter().map(|t| {
                 t.created_by_name.len()
-                    + t.passage.as_ref().map_or(0, |p| {
-                        p.quote.len() + p.prefix.len() + p.suffix.len()
-                    })
+                    + t.passage
+                        .as_ref()
+                        .map_or(0, |p| p.quote.len() + p.prefix.len() + p.suffix.len())
             }))
             .sum();
         texts + 128 * (self.rows.len() + self.comments.len()) + 256

@@ -152,7 +152,11 @@ mod tests {
         for i in 0..(CAPACITY * 2) {
             memos.put("space", i.to_string(), g, i, 8);
         }
-        let len = memos.entries.lock().map(|e| e.map.len()).unwrap_or(usize::MAX);
+        let len = memos
+            .entries
+            .lock()
+            .map(|e| e.map.len())
+            .unwrap_or(usize::MAX);
         assert!(len <= CAPACITY);
     }
 

@@ -436,8 +436,7 @@ impl Db {
         let generation = self.memos.generation();
         let value = load().await?;
         let bytes = weigh(&value);
-        self.memos
-            .put(space, key, generation, value.clone(), bytes);
+        self.memos.put(space, key, generation, value.clone(), bytes);
         Ok(value)
     }
 

@@ -109,7 +109,12 @@ async fn pages_are_compressed_with_gzip_or_brotli_as_the_browser_asks() {
         "a client that asks for nothing gets the page as it is"
     );
     assert!(plain.contains(SENTENCE));
-    for (asked, expected) in [("gzip", "gzip"), ("br", "br"), ("gzip, deflate, br", "br")] {
+    for (asked, expected) in [
+        ("gzip", "gzip"),
+        ("br", "br"),
+        ("gzip, deflate, br", "br"),
+        ("br;q=0, gzip", "gzip"),
+    ] {
         let (used, page) = get(&app, &led.lead, &path, Some(asked)).await;
         assert_eq!(used.as_deref(), Some(expected), "Accept-Encoding: {asked}");
         // The document itself; the resources streamed after it may resolve in another order
