@@ -8,6 +8,7 @@
 //! those files for a year without asking again (`immutable`); anything else under `/pkg` is
 //! checked with the server on every use (`no-cache`, answered 304 when unchanged).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use axum::extract::Request;
@@ -23,6 +24,8 @@ pub struct Assets {
     pub hash_file: Option<PathBuf>,
     /// The stylesheet's address.
     pub stylesheet: String,
+    /// The files of each group of pages' module, by group (`app::shell::PagePreloads`).
+    pub page_modules: HashMap<String, Vec<String>>,
 }
 
 impl Assets {
@@ -41,21 +44,56 @@ impl Assets {
             return Assets {
                 hash_file: None,
                 stylesheet: "/pkg/upstream.css".to_owned(),
+                page_modules: HashMap::new(),
             };
         };
-        let css = text
-            .lines()
-            .find_map(|l| l.strip_prefix("css:"))
-            .map(str::trim)
-            .filter(|h| !h.is_empty());
+        let hash_of = |kind: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(kind)?.strip_prefix(':'))
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+        };
+        let page_modules = hash_of("manifest")
+            .and_then(|h| {
+                let manifest = root
+                    .join("pkg")
+                    .join(format!("__wasm_split_manifest.{h}.json"));
+                std::fs::read_to_string(manifest).ok()
+            })
+            .map(|json| page_modules(&json))
+            .unwrap_or_default();
         Assets {
             hash_file: Some(path),
-            stylesheet: match css {
+            stylesheet: match hash_of("css") {
                 Some(h) => format!("/pkg/upstream.{h}.css"),
                 None => "/pkg/upstream.css".to_owned(),
             },
+            page_modules,
         }
     }
+}
+
+/// The split manifest (`{"section_pages_<id>": ["chunk_7.<hash>", ...], ...}`, one entry per
+/// lazy function) as each group's file addresses, keyed by the group's name without its id.
+/// A manifest that cannot be read names nothing: pages then load their module as before.
+fn page_modules(json: &str) -> HashMap<String, Vec<String>> {
+    let Ok(entries) = serde_json::from_str::<HashMap<String, Vec<String>>>(json) else {
+        tracing::warn!(
+            "the bundle's split manifest could not be read; pages will not preload their modules"
+        );
+        return HashMap::new();
+    };
+    entries
+        .into_iter()
+        .map(|(lazy, files)| {
+            let group = match lazy.rsplit_once('_') {
+                Some((name, id)) if id.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
+                _ => lazy,
+            };
+            let files = files.iter().map(|f| format!("/pkg/{f}.wasm")).collect();
+            (group, files)
+        })
+        .collect()
 }
 
 /// Whether a file name carries a content hash: one of its dot-separated parts is the build's
@@ -84,7 +122,24 @@ pub async fn cache_headers(req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed;
+    use super::{is_hashed, page_modules};
+
+    #[test]
+    fn the_split_manifest_gives_each_group_its_files() {
+        let modules = page_modules(
+            r#"{"section_pages_133": ["chunk_7.abc", "split_section_pages_133.abc"],
+                "admin_pages_9": ["chunk_5.abc"]}"#,
+        );
+        assert_eq!(
+            modules["section_pages"],
+            [
+                "/pkg/chunk_7.abc.wasm",
+                "/pkg/split_section_pages_133.abc.wasm"
+            ]
+        );
+        assert_eq!(modules["admin_pages"], ["/pkg/chunk_5.abc.wasm"]);
+        assert!(page_modules("not json").is_empty());
+    }
 
     #[test]
     fn hashed_names_are_told_apart() {

@@ -259,6 +259,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         leptos_options.hash_file = hash_file.to_string_lossy().as_ref().into();
     }
     let stylesheet = app::shell::StylesheetHref(assets.stylesheet.clone());
+    let page_modules = app::shell::PagePreloads(std::sync::Arc::new(assets.page_modules.clone()));
     let state = AppState { db: db.clone() };
     let live_db = db.clone();
     let invitations = InvitationSettings {
@@ -272,6 +273,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         provide_context(app::foundation::session::RequestCache::default());
         provide_context(checkpointer.clone());
         provide_context(stylesheet.clone());
+        provide_context(page_modules.clone());
     };
     let routes = route_list();
 

@@ -131,6 +131,12 @@ macro_rules! page_routes {
         #[doc = concat!("The route of `Page::", stringify!($page), "`.")]
         pub struct $route;
 
+        impl $route {
+            /// The group whose module holds this route's page.
+            #[allow(dead_code)]
+            pub const GROUP: &'static str = stringify!($group);
+        }
+
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
@@ -178,3 +184,78 @@ page_routes!(personal_pages, __preload_personal_pages:
     ReviewQueueRoute => ReviewQueue,
     NewPlanRoute => NewPlan,
 );
+
+/// The group whose module shows the page at `path` (an address's path, without its query),
+/// or `None` where no route matches: the server names that group's files in the page so the
+/// browser fetches them beside the main module rather than after it
+/// (see `shell::PagePreloads`). It follows the routes in `shell::AppFrame`; a test below holds
+/// each route's path to its group.
+pub fn group_of(path: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let group = match parts.as_slice() {
+        [""]
+        | ["login"]
+        | ["invite", _]
+        | ["account"]
+        | ["plans"]
+        | ["inbox"]
+        | ["reviews"]
+        | ["plans", "new"] => PlansRoute::GROUP,
+        ["plans", _, "sections", _] | ["plans", _, "sections", _, "history"] => SectionRoute::GROUP,
+        ["plans", _]
+        | ["plans", _, "members" | "audit" | "checklist"]
+        | ["plans", _, "versions" | "checklist", _] => PlanRoute::GROUP,
+        ["admin", "organisations" | "people" | "audit" | "template" | "checklist-template"]
+        | ["admin", "organisations", _] => PeopleRoute::GROUP,
+        _ => return None,
+    };
+    Some(group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_path_names_the_group_of_its_page() {
+        let routes = [
+            ("/", HomeRoute::GROUP),
+            ("/login", LoginRoute::GROUP),
+            ("/invite/abc", AcceptInvitationRoute::GROUP),
+            ("/account", AccountRoute::GROUP),
+            ("/admin/organisations", OrganisationsRoute::GROUP),
+            ("/admin/organisations/3", OrganisationRoute::GROUP),
+            ("/admin/people", PeopleRoute::GROUP),
+            ("/admin/audit", PlatformAuditRoute::GROUP),
+            ("/admin/template", TemplateRoute::GROUP),
+            ("/plans", PlansRoute::GROUP),
+            ("/inbox", InboxRoute::GROUP),
+            ("/reviews", ReviewQueueRoute::GROUP),
+            ("/plans/new", NewPlanRoute::GROUP),
+            ("/plans/1", PlanRoute::GROUP),
+            ("/plans/1/members", MembersRoute::GROUP),
+            ("/plans/1/audit", PlanAuditRoute::GROUP),
+            ("/plans/1/versions/2", PlanVersionRoute::GROUP),
+            ("/plans/1/sections/2", SectionRoute::GROUP),
+            ("/plans/1/sections/2/history", HistoryRoute::GROUP),
+            ("/plans/1/checklist", ChecklistRoute::GROUP),
+            ("/plans/1/checklist/4", ItemRoute::GROUP),
+            ("/admin/checklist-template", ChecklistTemplateRoute::GROUP),
+        ];
+        for (path, group) in routes {
+            assert_eq!(group_of(path), Some(group), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_address_no_route_matches_names_no_group() {
+        for path in [
+            "/nowhere",
+            "/plans/1/sections",
+            "/admin",
+            "/plans/1/x/y/z/w",
+        ] {
+            assert_eq!(group_of(path), None, "{path}");
+        }
+    }
+}
