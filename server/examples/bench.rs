@@ -902,10 +902,10 @@ async fn main() {
         }
     };
     // BENCH_ONLY=section (for instance) runs only the scenarios whose name contains it, for
-    // profiling one of them; several, comma-separated, to compare them in one run (a page
-    // beside the trivial route). The summary lines need all four.
+    // profiling one of them; several, separated by `|` (names hold commas), to compare them
+    // in one run (a page beside the trivial route). The summary lines need all four.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-    let wanted = |name: &str| only.split(',').any(|o| name.contains(o));
+    let wanted = |name: &str| only.split('|').any(|o| name.contains(o));
     let mut results = Vec::new();
     if wanted("trivial") {
         results.push(

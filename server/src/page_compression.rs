@@ -20,6 +20,9 @@ use http::StatusCode;
 /// here (none of the app's pages comes near it; the page cache keeps at most 2 MiB a page).
 const MAX_WHOLE_BYTES: usize = 2 * 1024 * 1024;
 
+/// Pages up to this size are compressed on the async worker that rendered them.
+const INLINE_BYTES: usize = 256 * 1024;
+
 /// Brotli quality 4, as the general layer uses: about what gzip 6 costs, and smaller.
 const QUALITY: i32 = 4;
 
@@ -67,7 +70,19 @@ pub async fn compress(req: Request, next: Next) -> Response {
             }
         }
     }
-    let Some(compressed) = brotli(&page) else {
+    // A section page takes about 0.3 ms; a page far larger than any the app makes would hold
+    // an async worker for milliseconds, so that one goes to the blocking pool.
+    let page = Bytes::from(page);
+    let compressed = if page.len() <= INLINE_BYTES {
+        brotli(&page)
+    } else {
+        let job = page.clone();
+        tokio::task::spawn_blocking(move || brotli(&job))
+            .await
+            .ok()
+            .flatten()
+    };
+    let Some(compressed) = compressed else {
         return Response::from_parts(parts, Body::from(page));
     };
     parts

@@ -55,7 +55,8 @@ async fn read(
     let activity = db::activity(db, plan_id, section_id).await?;
     let passages: Vec<_> = rows.iter().map(|t| t.passage.clone()).collect();
     // Locating passages flattens the whole text; off the async workers, and not at all for a
-    // section whose threads are all on the section as a whole.
+    // section whose threads are all on the section as a whole. A locating that ran out of
+    // time is kept like any result, until the next write or `MEMO_TTL`.
     let found = if passages.iter().all(Option::is_none) {
         Some(vec![None; passages.len()])
     } else {

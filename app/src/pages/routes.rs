@@ -133,7 +133,6 @@ macro_rules! page_routes {
 
         impl $route {
             /// The group whose module holds this route's page.
-            #[allow(dead_code)]
             pub const GROUP: &'static str = stringify!($group);
         }
 
