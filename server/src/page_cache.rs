@@ -136,6 +136,16 @@ fn response(headers: HeaderMap, body: Bytes) -> Response {
     res
 }
 
+/// The answer for a rendered page whose body broke off: an error, logged, rather than half a
+/// page.
+pub fn unreadable_page(error: &dyn std::fmt::Display) -> Response {
+    tracing::warn!(error = %error, "could not read a rendered page");
+    Response::builder()
+        .status(StatusCode::INTERNAL_SERVER_ERROR)
+        .body(Body::empty())
+        .unwrap_or_default()
+}
+
 /// Middleware: serves a kept page when it is still current, otherwise renders and keeps it.
 pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
@@ -178,15 +188,9 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     let (parts, body) = res.into_parts();
     let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(body) => body,
-        Err(e) => {
-            // The page was already produced (SSR renders it whole), so this is a broken
-            // stream, not a large page; answer with what an unreadable body deserves.
-            tracing::warn!(error = %e, "could not read a rendered page");
-            return Response::builder()
-                .status(StatusCode::INTERNAL_SERVER_ERROR)
-                .body(Body::empty())
-                .unwrap_or_default();
-        }
+        // The page was already produced (SSR renders it whole), so this is a broken stream,
+        // not a large page.
+        Err(e) => return unreadable_page(&e),
     };
     // Session writes (a notice taken, a session renewed) also move the generation, so a page
     // whose rendering changed anything is never kept.

@@ -60,14 +60,8 @@ pub async fn compress(req: Request, next: Next) -> Response {
                 let head = futures_util::stream::iter([Ok(Bytes::from(page)), Ok(chunk)]);
                 return Response::from_parts(parts, Body::from_stream(head.chain(stream)));
             }
-            Err(e) => {
-                // The page was broken off while it was rendered; say so rather than send half.
-                tracing::warn!(error = %e, "could not read a rendered page");
-                return Response::builder()
-                    .status(StatusCode::INTERNAL_SERVER_ERROR)
-                    .body(Body::empty())
-                    .unwrap_or_default();
-            }
+            // The page was broken off while it was rendered; say so rather than send half.
+            Err(e) => return crate::page_cache::unreadable_page(&e),
         }
     }
     // A section page takes about 0.3 ms; a page far larger than any the app makes would hold
