@@ -10,6 +10,10 @@ use super::views::Activity;
 use crate::db::{Db, DbResult};
 use crate::foundation::cpu;
 
+/// Where a thread's passage is now: `None` for a thread on the whole section, `Some(None)` when
+/// the passage is gone, else its place in the text.
+pub type Located = Option<Option<(usize, usize)>>;
+
 /// The section's threads as read, before any viewer's permissions are applied.
 #[derive(Debug)]
 pub struct SectionThreads {
@@ -19,9 +23,8 @@ pub struct SectionThreads {
     pub comments: Vec<CommentRow>,
     /// The activity fingerprint the page polls.
     pub activity: Activity,
-    /// Per thread: `None` for a thread on the whole section, else where its passage is now
-    /// (`Some(None)` when the passage is gone). `None` altogether when locating took too long.
-    pub found: Option<Vec<Option<Option<(usize, usize)>>>>,
+    /// Per thread, where its passage is now; `None` altogether when locating took too long.
+    pub found: Option<Vec<Located>>,
     /// The comments not deleted, rendered and sanitised, in the order of `comments`.
     pub rendered: Vec<String>,
 }
