@@ -7,11 +7,17 @@ use leptos_router::{path, Lazy, SsrMode};
 
 #[cfg(feature = "ssr")]
 use crate::foundation::form_return::FormReturn;
-use crate::foundation::form_return::{provide_form_return, META_NAME as FORM_RETURN_META};
+use crate::foundation::form_return::META_NAME as FORM_RETURN_META;
 use crate::foundation::ui::errors::NotFoundPage;
 use crate::inbox::ui::provide_inbox;
 use crate::pages::header::{provide_viewer, Header};
-use crate::pages::routes::*;
+use crate::pages::routes::{
+    show, AcceptInvitationRoute, AccountRoute, ChecklistRoute, ChecklistTemplateRoute,
+    HistoryRoute, HomeRoute, InboxRoute, ItemRoute, LoginRoute, MembersRoute, NewPlanRoute,
+    OrganisationRoute, OrganisationsRoute, PeopleRoute, PlanAuditRoute, PlanRoute,
+    PlanVersionRoute, PlansRoute, PlatformAuditRoute, ReviewQueueRoute, SectionRoute,
+    TemplateRoute,
+};
 
 /// The stylesheet's address, provided by the server: its name carries a hash of its content
 /// (see `scripts/build`), so browsers keep it until it changes.
@@ -104,15 +110,6 @@ fn FormReturnMeta() -> impl IntoView {
     content.map(|content| view! { <meta name=FORM_RETURN_META content=content /> })
 }
 
-/// The page for an address no route matches, under the error of the form that came back to it
-/// (the pages of the routes are in `pages::routes`).
-fn page<V: IntoView + 'static>(view: fn() -> V) -> impl Fn() -> V + Clone + Send + 'static {
-    move || {
-        provide_form_return();
-        view()
-    }
-}
-
 /// The application: header, then the page for the current address.
 #[component]
 pub fn App() -> impl IntoView {
@@ -156,7 +153,7 @@ fn AppFrame() -> impl IntoView {
         <Header />
         <main id="main" class="page">
             <crate::foundation::live::client::LiveChannel signed_in />
-            <Routes fallback=page(NotFoundPage)>
+            <Routes fallback=|| show(NotFoundPage)>
                 <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />

@@ -136,6 +136,14 @@ fn response(headers: HeaderMap, body: Bytes) -> Response {
     res
 }
 
+/// Whether `res` is an HTML page.
+pub fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// The answer for a rendered page whose body broke off: an error, logged, rather than half a
 /// page.
 pub fn unreadable_page(error: &dyn std::fmt::Display) -> Response {
@@ -177,11 +185,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
 
     let generation = cache.db.generation();
     let res = next.run(req).await;
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let html = is_html(&res);
     if res.status() != StatusCode::OK || !html || res.headers().contains_key(header::SET_COOKIE) {
         return res;
     }

@@ -35,11 +35,7 @@ pub async fn compress(req: Request, next: Next) -> Response {
         .filter_map(|v| v.to_str().ok())
         .any(accepts_br);
     let res = next.run(req).await;
-    let html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let html = crate::page_cache::is_html(&res);
     if !accepts_brotli
         || !html
         || res.status() == StatusCode::NO_CONTENT

@@ -64,8 +64,8 @@ enum Page {
 }
 
 /// Shows `page` under the error of the form that came back to it (and never one from the
-/// address). Every page goes through here.
-fn show<V: IntoView + 'static>(view: fn() -> V) -> AnyView {
+/// address). Every page goes through here, the shell's page for no route too.
+pub fn show<V: IntoView + 'static>(view: fn() -> V) -> AnyView {
     provide_form_return();
     view().into_any()
 }

@@ -6,32 +6,26 @@
 //! `prop:value` writes the signal's (server-rendered) value into the field as it hydrates,
 //! erasing what was typed. So these fields bind through [`keep_typed`] instead of `prop:value`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use leptos::prelude::*;
 
-/// Set once the bundle has hydrated the page (see [`page_hydrated`]).
-static HYDRATED: AtomicBool = AtomicBool::new(false);
-
 thread_local! {
-    /// The same, for code that must wait for it: read in a reactive scope, the scope runs
-    /// again once the page is hydrated.
-    static HYDRATED_SIGNAL: ArcRwSignal<bool> = ArcRwSignal::new(false);
+    /// Set once the bundle has hydrated the page (see [`page_hydrated`]). A signal, so code
+    /// that must wait for it and reads it in a reactive scope runs again then.
+    static HYDRATED: ArcRwSignal<bool> = ArcRwSignal::new(false);
 }
 
 /// Called by the bundle once it has hydrated the page. Fields created after that are built by
 /// the browser (a refreshed list of threads, say), and Leptos may rebuild one in place on an
 /// element that still holds the text of the field it replaces: that text is not typing.
 pub fn page_hydrated() {
-    HYDRATED.store(true, Ordering::Relaxed);
-    HYDRATED_SIGNAL.with(|hydrated| hydrated.set(true));
+    HYDRATED.with(|hydrated| hydrated.set(true));
 }
 
 /// Whether the bundle has hydrated the page, tracked. The page's own module loads while the
 /// frame around it hydrates, and effects of the frame run meanwhile: one that changed what the
 /// page shows before the page was hydrated would make the page differ from the server's copy.
 pub fn is_page_hydrated() -> bool {
-    HYDRATED_SIGNAL.with(|hydrated| hydrated.get())
+    HYDRATED.with(|hydrated| hydrated.get())
 }
 
 /// Whether `shown` (what the field holds) is still `rendered` (the text the page was rendered
@@ -62,7 +56,7 @@ pub fn keep_typed(
     {
         let rendered = text.get_untracked();
         // Only a field that is part of the page being hydrated can hold typing of its own.
-        let hydrating = !HYDRATED.load(Ordering::Relaxed);
+        let hydrating = !HYDRATED.with(|hydrated| hydrated.get_untracked());
         let mut on_start = Some(on_start);
         // An effect runs in the browser only, just after the page is hydrated. Keystrokes from
         // hydration on reach `on:input` as well, so adopting what the field shows loses none.
