@@ -10,6 +10,15 @@
 
 #![recursion_limit = "512"]
 
+// The server's pages and the browser's bundle must build views the same way or hydration fails
+// on every page; .cargo/config.toml sets the cfg for native builds and scripts/build for the
+// bundle. A RUSTFLAGS variable in the environment replaces the former, hence the check.
+#[cfg(not(erase_components))]
+compile_error!(
+    "build with `--cfg erase_components` (set in .cargo/config.toml; a RUSTFLAGS variable \
+     replaces it, so add it there): pages built without it do not hydrate"
+);
+
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
