@@ -12,6 +12,7 @@ pub mod flash;
 pub mod form_return;
 pub mod frameworks;
 pub mod live;
+pub mod loaded;
 pub mod markdown;
 pub mod people;
 #[cfg(feature = "ssr")]

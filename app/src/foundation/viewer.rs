@@ -1,6 +1,7 @@
 //! The signed-in person as pages see them: who they are and their organisations, fetched once
 //! per navigation by the page frame and shared with every component through context.
 
+use crate::foundation::loaded::Loaded;
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -22,6 +23,6 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
 }
 
 /// The signed-in person, as provided by the page frame.
-pub fn use_viewer() -> Resource<Option<Viewer>> {
-    expect_context::<Resource<Option<Viewer>>>()
+pub fn use_viewer() -> Loaded<Option<Viewer>> {
+    expect_context::<Loaded<Option<Viewer>>>()
 }

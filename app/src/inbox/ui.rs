@@ -1,5 +1,6 @@
 //! The inbox page and its link, with the unread count, in the navigation.
 
+use crate::foundation::loaded::{load, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -15,14 +16,14 @@ pub struct InboxChanged(RwSignal<u32>);
 
 /// The logged-in person's unread count, refetched on every navigation.
 #[derive(Clone, Copy)]
-struct Unread(Resource<i64>);
+struct Unread(Loaded<i64>);
 
 /// Provides the unread count for the navigation and [`InboxChanged`] to the pages; call it
 /// beside `provide_viewer` (resources belong at the top, where hydration finds their data).
 pub fn provide_inbox() {
     let location = use_location();
     let changed = RwSignal::new(0u32);
-    let unread = Resource::new(
+    let unread = load(
         move || {
             (
                 location.pathname.get(),
@@ -51,7 +52,7 @@ const POLL_SECONDS: u64 = 30;
 /// (which tells of new items at once) is not connected: every half minute, while the tab is
 /// visible, asks for the count and bumps `changed` (which refetches it for the header) only
 /// when it differs. Does nothing on the server.
-fn poll_unread(unread: Resource<i64>, changed: RwSignal<u32>) {
+fn poll_unread(unread: Loaded<i64>, changed: RwSignal<u32>) {
     #[cfg(feature = "hydrate")]
     {
         // The count on screen, followed in an effect (resources are read inside effects or
@@ -126,7 +127,7 @@ pub fn InboxPage() -> impl IntoView {
             }
         }
     });
-    let data = Resource::new(
+    let data = load(
         move || (mark.version().get(), all.version().get()),
         |_| inbox_items(),
     );

@@ -5,6 +5,7 @@
 pub mod joining;
 pub mod pending;
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -148,7 +149,7 @@ fn InvitationLink(created: InvitationCreated) -> impl IntoView {
 pub fn AcceptInvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
-    let preview = Resource::new(token, invitation);
+    let preview = load(token, invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
     let errors = action_error(accept);
     view! {

@@ -1,5 +1,6 @@
 //! The page frame: skip link, header with navigation and the person's menu, main area.
 
+use crate::foundation::loaded::{load, Loaded};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -13,9 +14,9 @@ use crate::foundation::viewer::whoami;
 /// The logged-in person, refetched on every navigation so the header never shows a session
 /// that has ended, nor organisations they have left or just joined (accepting an invitation
 /// lands on the same path with `?done=joined`, so the query counts too).
-pub fn provide_viewer() -> Resource<Option<Viewer>> {
+pub fn provide_viewer() -> Loaded<Option<Viewer>> {
     let location = use_location();
-    let viewer = Resource::new(
+    let viewer = load(
         move || (location.pathname.get(), location.search.get()),
         |_| async move { whoami().await.ok().flatten() },
     );
@@ -34,7 +35,7 @@ pub fn provide_viewer() -> Resource<Option<Viewer>> {
 /// The site header.
 #[component]
 pub fn Header() -> impl IntoView {
-    let viewer = expect_context::<Resource<Option<Viewer>>>();
+    let viewer = expect_context::<Loaded<Option<Viewer>>>();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">

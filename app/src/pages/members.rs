@@ -1,6 +1,7 @@
 //! The plan members page: who holds which role, and (for leads) granting, changing, revoking
 //! and inviting.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -50,7 +51,7 @@ pub fn MembersPage() -> impl IntoView {
         invite: ServerAction::new(),
         revoke: RevokeActions::new(),
     };
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 id(),

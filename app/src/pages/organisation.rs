@@ -2,6 +2,7 @@
 //! invite people into it (new accounts by link, existing ones to accept), and its open
 //! invitations.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -35,7 +36,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let remove = ServerAction::<RemoveMember>::new();
     let invite = ServerAction::<Invite>::new();
     let revoke = RevokeActions::new();
-    let detail = Resource::new(
+    let detail = load(
         move || {
             (
                 id(),

@@ -1,6 +1,7 @@
 //! The people page: everyone on the platform, open invitations, and inviting people
 //! (platform administrators).
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,7 +20,7 @@ pub fn PeoplePage() -> impl IntoView {
     let set_role = ServerAction::<SetPlatformRole>::new();
     let invite = ServerAction::<Invite>::new();
     let revoke = RevokeActions::new();
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 set_active.version().get(),

@@ -1,6 +1,7 @@
 //! A plan's overview: its details, coverage matrix, sections with their open threads, the
 //! checklist at a glance and the plan's approval.
 
+use crate::foundation::loaded::{load, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -54,7 +55,7 @@ pub fn PlanPage() -> impl IntoView {
     on_change(live.sections(), refresh);
     on_change(live.reviews(), refresh);
     on_change(live.any_save(), refresh);
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 id(),
@@ -178,7 +179,7 @@ fn SectionList(
         return view! { <p class="muted">"No sections yet."</p> }.into_any();
     }
     let count = sections.len();
-    let me = use_context::<Resource<Option<crate::foundation::people::Viewer>>>()
+    let me = use_context::<Loaded<Option<crate::foundation::people::Viewer>>>()
         .and_then(|v| v.get_untracked().flatten())
         .map(|v| v.person.id);
     view! {

@@ -1,6 +1,7 @@
 //! A section's page: its text, who changed it last, the editor, its settings, its review and
 //! its comment threads.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -54,7 +55,7 @@ pub fn SectionPage() -> impl IntoView {
     };
     on_change(live.saved_of(move || ids().map(|(_, s)| s)), refresh);
     on_change(live.sections(), refresh);
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 ids(),

@@ -2,6 +2,7 @@
 //! for, the notice that an edit reset an approval (with the diff since it), and the submit,
 //! approve and request-changes forms (plain posts without JavaScript, actions with it).
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 
 use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
@@ -41,7 +42,7 @@ pub fn ReviewPanel(
     };
     crate::foundation::live::client::on_change(live.reviews(), refresh);
     crate::foundation::live::client::on_change(live.saved(section_id), refresh);
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 actions.submit.version().get(),
@@ -194,7 +195,7 @@ pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
     crate::foundation::live::client::on_change(live.reviews(), refresh);
     crate::foundation::live::client::on_change(live.any_save(), refresh);
     crate::foundation::live::client::on_change(live.sections(), refresh);
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 set_rule.version().get(),
@@ -322,7 +323,7 @@ pub fn PlanVersionPage() -> impl IntoView {
             ))
         })
     };
-    let data = Resource::new(ids, |ids| async move {
+    let data = load(ids, |ids| async move {
         let Some((plan, n)) = ids else {
             return Err(crate::error::AppError::NotFound);
         };
@@ -371,7 +372,7 @@ fn Version(v: super::views::PlanVersion) -> impl IntoView {
 pub fn ReviewQueuePage() -> impl IntoView {
     // Clicking "Reviews" while here asks again (the router alone would do nothing).
     let reclicked = crate::foundation::ui::reclick::use_reclicked();
-    let data = Resource::new(move || reclicked.get(), |_| super::api::review_queue());
+    let data = load(move || reclicked.get(), |_| super::api::review_queue());
     view! {
         <leptos_meta::Title text="Waiting for your review" />
         <h1>"Waiting for your review"</h1>

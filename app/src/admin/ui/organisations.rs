@@ -1,5 +1,6 @@
 //! The organisation list and creating one.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,7 +19,7 @@ use crate::foundation::viewer::use_viewer;
 pub fn OrganisationsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganisation>::new();
     let errors = action_error(create);
-    let list = Resource::new(move || create.version().get(), |_| organisations());
+    let list = load(move || create.version().get(), |_| organisations());
     let viewer = use_viewer();
     view! {
         <Title text="Organisations" />

@@ -1,6 +1,7 @@
 //! `/plans/:id/checklist/:item`: one item with its progress fields, evidence and linked
 //! sections; leads also reword, re-tag and retire it.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 
 use crate::foundation::live::client::{refetch_on, use_live};
@@ -53,7 +54,7 @@ pub fn ItemPage() -> impl IntoView {
     };
     // Others' changes to the checklist arrive live.
     let others = refetch_on("main", use_live().checklist());
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 ids(),

@@ -2,6 +2,7 @@
 //! JavaScript), grouped, one line per item (status, who is responsible, due date) with its
 //! status form folded away for editors, and item management for leads.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 
 use crate::foundation::live::client::{refetch_on, use_live};
@@ -48,7 +49,7 @@ pub fn ChecklistPage() -> impl IntoView {
     };
     // Others' changes to the checklist arrive live.
     let others = refetch_on("main", use_live().checklist());
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 plan(),

@@ -2,6 +2,7 @@
 //! the strip of the 14 risk factors with gaps highlighted, and overdue items. Plain HTML, so it
 //! shows without JavaScript and prints.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 
 use crate::foundation::live::client::{refetch_on, use_live};
@@ -17,7 +18,7 @@ use crate::foundation::frameworks::{PILLARS, PSGS};
 #[component]
 pub fn ProgressAtAGlance(plan_id: i64) -> impl IntoView {
     let others = refetch_on(".checklist-glance", use_live().checklist());
-    let data = Resource::new(
+    let data = load(
         move || (plan_id, others.get()),
         |(plan_id, _)| checklist_progress(plan_id),
     );

@@ -1,5 +1,6 @@
 //! `/admin/checklist-template`: the checklist new plans copy (platform administrators).
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,7 +17,7 @@ use crate::foundation::ui::fields::{action_error, ActionStatus, Field, SelectFie
 pub fn ChecklistTemplatePage() -> impl IntoView {
     let add = ServerAction::<AddChecklistTemplateItem>::new();
     let update = ServerAction::<UpdateChecklistTemplateItem>::new();
-    let data = Resource::new(
+    let data = load(
         move || (add.version().get(), update.version().get()),
         |_| checklist_template(),
     );

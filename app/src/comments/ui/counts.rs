@@ -1,5 +1,6 @@
 //! Open-thread counts on the plan overview.
 
+use crate::foundation::loaded::{load, Loaded};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -7,12 +8,12 @@ use crate::comments::api::open_thread_counts;
 
 /// The plan's open-thread counts per section, loaded once per overview.
 #[derive(Clone, Copy)]
-pub struct OpenCounts(Resource<Vec<(i64, i64)>>);
+pub struct OpenCounts(Loaded<Vec<(i64, i64)>>);
 
 /// Loads the open-thread counts of the plan in the address (`/plans/:id`) for the badges.
 pub fn provide_open_counts() {
     let params = use_params_map();
-    let counts = Resource::new(
+    let counts = load(
         move || {
             params
                 .with(|p| p.get("id"))

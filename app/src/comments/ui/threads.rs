@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::foundation::loaded::{load, Loaded};
 use leptos::prelude::*;
 
 use super::browser::Selected;
@@ -129,7 +130,7 @@ fn message_for(error: &Option<AppError>, key: &str, id: i64, field: &str) -> Opt
 struct CommentsState {
     actions: Actions,
     refresh: RwSignal<u32>,
-    data: Resource<Result<ThreadsOfSection, AppError>>,
+    data: Loaded<Result<ThreadsOfSection, AppError>>,
 }
 
 /// Loads the threads of the section in the address (`/plans/:id/sections/:section`) for
@@ -155,7 +156,7 @@ pub fn provide_section_comments(editing: Signal<bool>) {
         reopen: ServerAction::new(),
     };
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = load(
         move || {
             (
                 ids(),

@@ -1,6 +1,7 @@
 //! Invitations to join an organisation as the person invited sees them: each with accept and
 //! decline buttons (plain posts without JavaScript).
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
@@ -15,7 +16,7 @@ use crate::invitations::views::MembershipOffer;
 pub fn MembershipInvitations() -> impl IntoView {
     let accept = ServerAction::<AcceptMembership>::new();
     let decline = ServerAction::<DeclineMembership>::new();
-    let offers = Resource::new(
+    let offers = load(
         move || (accept.version().get(), decline.version().get()),
         |_| membership_invitations(),
     );

@@ -1,6 +1,7 @@
 //! The trail pages: `/plans/:id/audit` for plan leads and `/admin/audit` for administrators,
 //! each with a GET filter form (person, kind, dates) that works with and without JavaScript.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -39,7 +40,7 @@ pub fn PlanAuditPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
     };
     let q = query();
-    let data = Resource::new(
+    let data = load(
         move || (id(), q.get()),
         |(id, q)| async move {
             let Some(id) = id else {
@@ -64,7 +65,7 @@ pub fn PlanAuditPage() -> impl IntoView {
 #[component]
 pub fn PlatformAuditPage() -> impl IntoView {
     let q = query();
-    let data = Resource::new(
+    let data = load(
         move || q.get(),
         |q| async move { platform_audit(q.person, q.kind, q.from, q.until).await },
     );

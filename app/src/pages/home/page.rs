@@ -2,6 +2,7 @@
 //! sections sent back, others' recent saves) and their organisations; anyone not logged in is
 //! asked to log in.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,7 +16,7 @@ use crate::foundation::viewer::use_viewer;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let viewer = use_viewer();
-    let work = Resource::new(|| (), |_| my_work());
+    let work = load(|| (), |_| my_work());
     view! {
         <Title text="Home" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>

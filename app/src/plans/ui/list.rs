@@ -1,5 +1,6 @@
 //! The plans list with its filters (a GET form, so filtering works without JavaScript).
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,7 +15,7 @@ use crate::plans::views::PlanList;
 #[component]
 pub fn PlansPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = load(
         move || query.with(|q| (q.get("country"), q.get("status"), q.get("org"))),
         |(country, status, org)| plans(country, status, org),
     );

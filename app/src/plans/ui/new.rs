@@ -1,5 +1,6 @@
 //! Creating a plan.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +15,7 @@ use crate::plans::domain::FRAGILITY_STAGES;
 pub fn NewPlanPage() -> impl IntoView {
     let create = ServerAction::<CreatePlan>::new();
     let errors = action_error(create);
-    let options = Resource::new(|| (), |_| plan_form_options());
+    let options = load(|| (), |_| plan_form_options());
     view! {
         <Title text="New plan" />
         <h1>"New country plan"</h1>

@@ -1,5 +1,6 @@
 //! The section template new plans start from (platform administrators).
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,7 +14,7 @@ use crate::plans::views::TemplateSection;
 pub fn TemplatePage() -> impl IntoView {
     let add = ServerAction::<AddTemplateSection>::new();
     let update = ServerAction::<UpdateTemplateSection>::new();
-    let data = Resource::new(
+    let data = load(
         move || (add.version().get(), update.version().get()),
         |_| template(),
     );

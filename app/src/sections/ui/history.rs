@@ -1,5 +1,6 @@
 //! A section's history: every revision, any two compared word by word, old ones restored.
 
+use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -32,7 +33,7 @@ pub fn HistoryPage() -> impl IntoView {
             ))
         })
     };
-    let data = Resource::new(
+    let data = load(
         move || (ids(), pair(), restore.version().get()),
         |(ids, pair, _)| async move {
             let Some((plan, sid)) = ids else {
