@@ -15,8 +15,8 @@
 // bundle. A RUSTFLAGS variable in the environment replaces the former, hence the check.
 #[cfg(not(erase_components))]
 compile_error!(
-    "build with `--cfg erase_components` (set in .cargo/config.toml; a RUSTFLAGS variable \
-     replaces it, so add it there): pages built without it do not hydrate"
+    "build with `--cfg erase_components` (set in .cargo/config.toml; a RUSTFLAGS or \
+     RUSTDOCFLAGS variable replaces it, so add it there): pages built without it do not hydrate"
 );
 
 #[cfg(feature = "ssr")]
