@@ -551,7 +551,9 @@ impl TestApp {
             .collect()
     }
 
-    /// A GET of a page, returning status and body.
+    /// A GET of a page, returning status and body, the body without Leptos' hydration markers
+    /// (`<!>`, empty comments placed where views were erased), which are not content: tests
+    /// look for markup as a person's browser shows it.
     pub async fn page(&self, client: &Client, path: &str) -> (u16, String) {
         let res = client
             .get(format!("{}{path}", self.base))
@@ -560,7 +562,8 @@ impl TestApp {
             .await
             .expect("page");
         let status = res.status().as_u16();
-        (status, res.text().await.unwrap_or_default())
+        let body = res.text().await.unwrap_or_default();
+        (status, body.replace("<!>", ""))
     }
 
     /// One number from the database.
