@@ -371,5 +371,5 @@ async fn the_plan_overview_shows_every_role_a_person_holds() {
     assert!(page.contains("Your roles: Editor, Reviewer"), "{page}");
     // The lead also edits through the lead organisation, which leading already includes.
     let (_, page) = app.page(&f.lead, &format!("/plans/{}", f.plan)).await;
-    assert!(page.contains("Your role: Lead<"), "{page}");
+    assert!(page.contains("Your role: Lead ·"), "{page}");
 }
