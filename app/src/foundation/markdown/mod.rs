@@ -43,6 +43,14 @@ pub fn to_html(markdown: &str) -> String {
     out
 }
 
+/// [`to_html`] for the section editor's preview in the browser, where this function, the
+/// parser and its entity table are a module of their own, fetched the first time an editor's
+/// preview needs them rather than with every section page.
+#[leptos::prelude::lazy]
+pub fn preview_html(markdown: String) -> String {
+    to_html(&markdown)
+}
+
 /// The Markdown events [`to_html`] renders, for renderers that add their own markup (comment
 /// passages highlighted in a section): never nested deeper than [`MAX_NESTING`].
 pub fn safe_events(markdown: &str) -> impl Iterator<Item = Event<'_>> {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::drafts::{self, Draft, OnOpen};
 use super::incoming::{bring_in, Arrived, OpenEditor};
-use crate::foundation::markdown::to_html;
+use super::preview::Preview;
 use crate::foundation::ui::fields::{action_error, FormStatus};
 use crate::foundation::ui::typed::keep_typed;
 use crate::sections::api::SaveSection;
@@ -32,15 +32,20 @@ pub fn Editor(
     let body = RwSignal::new(start_body.clone());
     // The server renders and sanitises the first preview (the page does not carry a rendered
     // copy of the text for it); the browser renders its own as the text changes. Hydration
-    // keeps the server's markup, so the first rendering in the browser only serves pages that
-    // open the editor without a reload.
+    // keeps the server's markup, so the browser renders a first preview only for an editor
+    // opened without a reload.
     #[cfg(feature = "ssr")]
-    let first_preview = crate::foundation::markdown::to_safe_html(&start_body);
+    let preview = Preview::new(crate::foundation::markdown::to_safe_html(&start_body));
     #[cfg(not(feature = "ssr"))]
-    let first_preview = to_html(&start_body);
-    let preview = RwSignal::new(first_preview);
+    let preview = {
+        let preview = Preview::new(String::new());
+        if untrack(crate::foundation::ui::typed::is_page_hydrated) {
+            preview.show(start_body.clone());
+        }
+        preview
+    };
     let set_text = move |text: String| {
-        preview.set(to_html(&text));
+        preview.show(text.clone());
         body.set(text);
     };
     let base = RwSignal::new(start_version);
@@ -237,7 +242,7 @@ pub fn Editor(
                 <div class="preview-pane">
                     <p class="label">"Preview"</p>
                     // Focusable: it scrolls on its own, and a keyboard must be able to scroll it.
-                    <div class="preview prose" tabindex="0" role="region" aria-label="Preview" inner_html=move || preview.get()></div>
+                    <div class="preview prose" tabindex="0" role="region" aria-label="Preview" inner_html=move || preview.html.get()></div>
                 </div>
             </div>
             <div class="editor-bar">

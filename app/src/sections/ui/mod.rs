@@ -5,6 +5,7 @@ mod editor;
 mod format_bar;
 mod history;
 pub mod incoming;
+mod preview;
 
 pub use editor::Editor;
 pub use history::HistoryPage;
