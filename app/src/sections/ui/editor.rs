@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::drafts::{self, Draft, OnOpen};
 use super::incoming::{bring_in, Arrived, OpenEditor};
-use super::preview::Preview;
+use super::preview::preview_of;
 use crate::foundation::ui::fields::{action_error, FormStatus};
 use crate::foundation::ui::typed::keep_typed;
 use crate::sections::api::SaveSection;
@@ -35,19 +35,10 @@ pub fn Editor(
     // keeps the server's markup, so the browser renders a first preview only for an editor
     // opened without a reload.
     #[cfg(feature = "ssr")]
-    let preview = Preview::new(crate::foundation::markdown::to_safe_html(&start_body));
+    let first_preview = crate::foundation::markdown::to_safe_html(&start_body);
     #[cfg(not(feature = "ssr"))]
-    let preview = {
-        let preview = Preview::new(String::new());
-        if untrack(crate::foundation::ui::typed::is_page_hydrated) {
-            preview.show(start_body.clone());
-        }
-        preview
-    };
-    let set_text = move |text: String| {
-        preview.show(text.clone());
-        body.set(text);
-    };
+    let first_preview = String::new();
+    let preview = preview_of(body, first_preview);
     let base = RwSignal::new(start_version);
     let saved = RwSignal::new(detail.body.clone());
     let outcome = RwSignal::new(notice);
@@ -76,7 +67,7 @@ pub fn Editor(
         let kept = drafts::on_open(drafts::load(&k), &saved.get_untracked(), start_version);
         match typed {
             Some(text) => {
-                set_text(text.clone());
+                body.set(text.clone());
                 match kept {
                     // The browser itself put the kept draft back into the field (form
                     // restoration on a reload or going back): it was typed on its version, and
@@ -96,7 +87,7 @@ pub fn Editor(
             None => match kept {
                 OnOpen::Forget => drafts::clear(&k),
                 OnOpen::Restore(d) => {
-                    set_text(d.body);
+                    body.set(d.body);
                     base.set(d.base_version);
                     restored.set(Some(d.base_version));
                 }
@@ -124,7 +115,7 @@ pub fn Editor(
                 drafts::save(k, &d);
                 drafts::clear_aside(k);
             });
-            set_text(d.body);
+            body.set(d.body);
             base.set(d.base_version);
             restored.set(Some(d.base_version));
             outcome.set(None);
@@ -151,7 +142,7 @@ pub fn Editor(
                 ..
             } => {
                 base.set(*version);
-                set_text(merged.clone());
+                body.set(merged.clone());
                 saved.set(merged.clone());
                 key.with_value(drafts::clear);
             }
@@ -159,7 +150,7 @@ pub fn Editor(
                 // Keep the draft (their own text): a reload shows it again, and saving it
                 // again reaches the same conflict rather than losing anything.
                 base.set(c.current_version);
-                set_text(c.proposal.clone());
+                body.set(c.proposal.clone());
             }
         }
         restored.set(None);
@@ -182,7 +173,6 @@ pub fn Editor(
         body,
         base,
         saved,
-        preview,
         saving,
         field,
         arrived,
@@ -202,12 +192,12 @@ pub fn Editor(
     // A formatting button changed the text box: as if it had been typed.
     let on_format = Callback::new(move |text: String| {
         keep(&text);
-        set_text(text);
+        body.set(text);
     });
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         keep(&text);
-        set_text(text);
+        body.set(text);
     };
     view! {
         <ActionForm action=save attr:class="editor">
@@ -242,7 +232,7 @@ pub fn Editor(
                 <div class="preview-pane">
                     <p class="label">"Preview"</p>
                     // Focusable: it scrolls on its own, and a keyboard must be able to scroll it.
-                    <div class="preview prose" tabindex="0" role="region" aria-label="Preview" inner_html=move || preview.html.get()></div>
+                    <div class="preview prose" tabindex="0" role="region" aria-label="Preview" inner_html=move || preview.get()></div>
                 </div>
             </div>
             <div class="editor-bar">

@@ -99,7 +99,6 @@ pub struct OpenEditor {
     pub base: RwSignal<i64>,
     /// The text saved at that version.
     pub saved: RwSignal<String>,
-    pub preview: super::preview::Preview,
     pub saving: Memo<bool>,
     pub field: NodeRef<leptos::html::Textarea>,
     pub arrived: RwSignal<Option<Arrived>>,
@@ -146,7 +145,6 @@ pub fn bring_in(editor: OpenEditor, version: i64) {
                     by,
                 }) => {
                     let text = put_in_field(editor.field, &sent, &merged);
-                    editor.preview.show(text.clone());
                     editor.body.set(text.clone());
                     editor.base.set(version);
                     editor.saved.set(theirs);

@@ -8,36 +8,33 @@
 
 use leptos::prelude::*;
 
-/// The preview's HTML and how many renderings were asked for.
-#[derive(Clone, Copy)]
-pub struct Preview {
-    pub html: RwSignal<String>,
-    asked: StoredValue<u64>,
-}
-
-impl Preview {
-    /// A preview showing `html` (the server's rendering, or nothing until the first arrives).
-    pub fn new(html: String) -> Self {
-        Self {
-            html: RwSignal::new(html),
-            asked: StoredValue::new(0),
+/// The preview of `text`: `first` (the server's rendering of `text` as it is now) until the
+/// text changes, then the browser's rendering of it, following every change.
+pub fn preview_of(text: RwSignal<String>, first: String) -> RwSignal<String> {
+    let html = RwSignal::new(first);
+    // Hydration keeps the server's rendering of the text the page came with; an editor opened
+    // without a reload has none, and renders its text at once.
+    let unchanged =
+        (!untrack(crate::foundation::ui::typed::is_page_hydrated)).then(|| text.get_untracked());
+    let asked = StoredValue::new(0u64);
+    // Effects run in the browser only.
+    Effect::new(move |ran: Option<()>| {
+        let markdown = text.get();
+        if ran.is_none() && unchanged.as_ref() == Some(&markdown) {
+            return;
         }
-    }
-
-    /// Renders `markdown` into the preview, unless newer text is asked for before it is done
-    /// (or the editor is gone). In the browser only: the server renders its own preview.
-    pub fn show(self, markdown: String) {
-        let Some(asked) = self.asked.try_update_value(|n| {
+        let Some(n) = asked.try_update_value(|n| {
             *n += 1;
             *n
         }) else {
             return;
         };
         leptos::task::spawn_local(async move {
-            let html = crate::foundation::markdown::preview_html(markdown).await;
-            if self.asked.try_get_value() == Some(asked) {
-                self.html.try_set(html);
+            let rendered = crate::foundation::markdown::preview_html(markdown).await;
+            if asked.try_get_value() == Some(n) {
+                html.try_set(rendered);
             }
         });
-    }
+    });
+    html
 }
