@@ -5,7 +5,8 @@
 //!   (for wasm-bindgen), one `split_*.wasm` per lazy point, `chunk_*.wasm` for code several of
 //!   them share, the loader `__wasm_split.<placeholder>.js` and `__wasm_split_manifest.json`
 //!   (which files each lazy point needs; the server names them in the page so the browser
-//!   fetches a page's chunks alongside the main module);
+//!   fetches a page's chunks alongside the main module); the loader is rewritten to fetch a
+//!   module again when its download fails (`loader_retry`);
 //! - `finish PKG_DIR CSS HASH_FILE`: gives every file in `PKG_DIR` a name carrying a content
 //!   hash, rewrites the references between them, adds the stylesheet, writes the names to
 //!   `HASH_FILE` in the format Leptos' `HydrationScripts` reads (`hash_files`), and writes a
@@ -22,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sha2::{Digest, Sha256};
+
+mod loader_retry;
 
 /// The loader's name before hashing: 22 characters that `finish` replaces by the hash, so the
 /// WebAssembly files that import the loader keep their length.
@@ -73,6 +76,11 @@ fn split(input: &Path, out: &Path) -> Result<()> {
         opts
     })
     .map_err(|e| format!("splitting {}: {e:?}", input.display()))?;
+    let loader_path = out.join(format!("{LOADER_STEM}.{PLACEHOLDER}.js"));
+    let loader = fs::read_to_string(&loader_path).map_err(io(loader_path.display()))?;
+    let loader = loader_retry::add_retries(&loader)
+        .map_err(|e| format!("{}: {e}", loader_path.display()))?;
+    fs::write(&loader_path, loader).map_err(io(loader_path.display()))?;
     // Sorted, so the manifest (and with it the bundle's hash) is the same for the same input.
     let prefetch: BTreeMap<_, _> = result.prefetch_map.into_iter().collect();
     let manifest = serde_json::to_string_pretty(&prefetch).map_err(|e| e.to_string())?;
