@@ -94,6 +94,24 @@ pub struct ThreadsOfSection {
     pub activity: Activity,
 }
 
+/// The section page shows the text in its HTML (`inner_html`, left alone by hydration), so the
+/// page's data carries the threads without it. Threads that came without the text (the editor
+/// shows it) stay without: the page draws no text for them, and hydration must not either.
+impl crate::foundation::loaded::ShownInPage for ThreadsOfSection {
+    fn as_carried(&self) -> Self {
+        let html = if self.html.is_empty() {
+            String::new()
+        } else {
+            crate::foundation::loaded::SHOWN_IN_PAGE.to_owned()
+        };
+        ThreadsOfSection {
+            html,
+            threads: self.threads.clone(),
+            ..*self
+        }
+    }
+}
+
 /// Someone the `@` suggestions offer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberSuggestion {
@@ -101,4 +119,45 @@ pub struct MemberSuggestion {
     pub name: String,
     /// Email address, to tell namesakes apart.
     pub email: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::foundation::loaded::{ShownInPage, SHOWN_IN_PAGE};
+
+    fn threads(html: &str) -> ThreadsOfSection {
+        ThreadsOfSection {
+            plan_id: 1,
+            section_id: 2,
+            html: html.to_owned(),
+            threads: Vec::new(),
+            open_count: 3,
+            can_comment: true,
+            activity: Activity {
+                comments: 4,
+                stamp: [5; 7],
+            },
+        }
+    }
+
+    #[test]
+    fn the_page_carries_the_threads_without_the_text_it_shows() {
+        let carried = threads("<p>The text, <mark>marked</mark>.</p>").as_carried();
+        assert_eq!(carried.html, SHOWN_IN_PAGE);
+        assert_eq!(
+            carried,
+            ThreadsOfSection {
+                html: SHOWN_IN_PAGE.to_owned(),
+                ..threads("")
+            }
+        );
+    }
+
+    #[test]
+    fn threads_without_the_text_stay_without_it_in_the_page() {
+        // The editor shows the text: the page draws none beside the threads, so hydration
+        // must find none either.
+        assert_eq!(threads("").as_carried(), threads(""));
+    }
 }

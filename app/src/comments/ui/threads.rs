@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::foundation::loaded::{load, Loaded};
+use crate::foundation::loaded::{load_shown, LoadedShown};
 use leptos::prelude::*;
 
 use super::browser::Selected;
@@ -130,7 +130,7 @@ fn message_for(error: &Option<AppError>, key: &str, id: i64, field: &str) -> Opt
 struct CommentsState {
     actions: Actions,
     refresh: RwSignal<u32>,
-    data: Loaded<Result<ThreadsOfSection, AppError>>,
+    data: LoadedShown<Result<ThreadsOfSection, AppError>>,
 }
 
 /// Loads the threads of the section in the address (`/plans/:id/sections/:section`) for
@@ -156,7 +156,8 @@ pub fn provide_section_comments(editing: Signal<bool>) {
         reopen: ServerAction::new(),
     };
     let refresh = RwSignal::new(0u32);
-    let data = load(
+    // The text rides in the page once, as HTML; the page's data carries the threads alone.
+    let data = load_shown(
         move || {
             (
                 ids(),
