@@ -6,11 +6,12 @@
 //!   them share, the loader `__wasm_split.<placeholder>.js` and `__wasm_split_manifest.json`
 //!   (which files each lazy point needs; the server names them in the page so the browser
 //!   fetches a page's chunks alongside the main module); the loader is rewritten to fetch a
-//!   module again when its download fails (`loader_retry`);
+//!   module again when its download fails (`retries`);
 //! - `finish PKG_DIR CSS HASH_FILE`: gives every file in `PKG_DIR` a name carrying a content
 //!   hash, rewrites the references between them, adds the stylesheet, writes the names to
 //!   `HASH_FILE` in the format Leptos' `HydrationScripts` reads (`hash_files`), and writes a
-//!   brotli and a gzip copy of each file beside it.
+//!   brotli and a gzip copy of each file beside it; wasm-bindgen's glue is rewritten to fetch
+//!   the main module again when its download fails (`retries`).
 //!
 //! The JavaScript and WebAssembly files share one hash, taken over all of them: the split
 //! modules only work with the main module they were split from, so they are versioned as one
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 
 use sha2::{Digest, Sha256};
 
-mod loader_retry;
+mod retries;
 
 /// The loader's name before hashing: 22 characters that `finish` replaces by the hash, so the
 /// WebAssembly files that import the loader keep their length.
@@ -78,8 +79,8 @@ fn split(input: &Path, out: &Path) -> Result<()> {
     .map_err(|e| format!("splitting {}: {e:?}", input.display()))?;
     let loader_path = out.join(format!("{LOADER_STEM}.{PLACEHOLDER}.js"));
     let loader = fs::read_to_string(&loader_path).map_err(io(loader_path.display()))?;
-    let loader = loader_retry::add_retries(&loader)
-        .map_err(|e| format!("{}: {e}", loader_path.display()))?;
+    let loader =
+        retries::add_to_loader(&loader).map_err(|e| format!("{}: {e}", loader_path.display()))?;
     fs::write(&loader_path, loader).map_err(io(loader_path.display()))?;
     // Sorted, so the manifest (and with it the bundle's hash) is the same for the same input.
     let prefetch: BTreeMap<_, _> = result.prefetch_map.into_iter().collect();
@@ -176,6 +177,9 @@ fn finish(pkg: &Path, css: &Path, hash_file: &Path) -> Result<()> {
         let new_name = renamed[&name].clone();
         let bytes = if name.ends_with(".js") {
             let mut text = String::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
+            if name == MAIN_JS {
+                text = retries::add_to_glue(&text).map_err(|e| format!("{name}: {e}"))?;
+            }
             text = text.replace(&loader, &renamed[&loader]);
             text = text.replace(
                 &format!("\"./{MAIN_JS}\""),

@@ -9,7 +9,7 @@
 //! A value whose largest part the page already shows (a section's rendered text, set with
 //! `inner_html`, which hydration leaves as the server rendered it) need not ride in the page a
 //! second time: [`load_shown`] writes the page's copy through [`ShownInPage`], which swaps that
-//! part for [`SHOWN_IN_PAGE`]. On a reader's section page that was half the HTML.
+//! part for [`SHOWN_IN_PAGE`]. On a reader's section page that copy was over a third of the HTML.
 
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
