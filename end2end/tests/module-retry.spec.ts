@@ -7,10 +7,10 @@ import { CIVIL, DEMO_PLAN, loggedInContext, waitForHydration, watchForErrors } f
 // on a link that drops requests both can fail. Both try again (bundle/src/retries.rs), so the
 // page still comes to life instead of staying without scripts or stopping them half-way.
 for (const [which, pattern] of [
-  ['its own module', /\/pkg\/split_section_pages_[^/]*\.wasm$/],
-  ['the main module', /\/pkg\/upstream\.[^/]*\.wasm$/],
+  ['own', /\/pkg\/split_section_pages_[^/]*\.wasm$/],
+  ['main', /\/pkg\/upstream\.[^/]*\.wasm$/],
 ] as const) {
-  test(`a section page whose ${which} fails to download twice still hydrates and works`, async ({ browser }) => {
+  test(`a section page whose ${which} module fails to download twice still hydrates and works`, async ({ browser }) => {
     const { context, page } = await loggedInContext(browser, CIVIL);
     const problems = watchForErrors(page);
     try {
