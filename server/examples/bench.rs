@@ -1236,7 +1236,10 @@ async fn main() {
         for (name, what) in [
             ("section page, rendered", "section page (editor, reading)"),
             ("reader page, rendered", "section page (reader)"),
-            ("reader page, rendered, compressed", "section page (reader, compressed)"),
+            (
+                "reader page, rendered, compressed",
+                "section page (reader, compressed)",
+            ),
         ] {
             if let Some(rendered) = results.iter().find(|f| f.name == name) {
                 println!(
