@@ -295,8 +295,8 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
                 .precompressed_gzip(),
         );
     // Pages and server-function answers are compressed as they go out, at levels cheap enough
-    // for every response (brotli 4 costs about what gzip 6 does and compresses better); pages
-    // for browsers taking brotli whole, by `page_compression` just inside this layer.
+    // for every response; pages are compressed whole (gzip, or brotli for a browser taking only
+    // that) by `page_compression` just inside this layer, which this one then leaves alone.
     // Outside the page cache: it keeps pages as rendered, and gives each copy a fresh nonce
     // before it is compressed. Files under /pkg are already compressed.
     let compression = CompressionLayer::new()
