@@ -10,6 +10,18 @@
 //! about MIME types rather than the status). Each rewrite fails the build if the file does not
 //! look as expected (a new wasm-bindgen or splitter), so a build never silently loses them.
 
+/// The retry policy both helpers follow: tries in all, and the first pause in ms (then
+/// doubled at each try). `{TRIES}` and `{PAUSE_MS}` in a helper's text stand for them.
+const TRIES: u32 = 4;
+const PAUSE_MS: u32 = 250;
+
+/// A helper's text with the policy filled in.
+fn with_policy(helper: &str) -> String {
+    helper
+        .replace("{TRIES}", &TRIES.to_string())
+        .replace("{PAUSE_MS}", &PAUSE_MS.to_string())
+}
+
 /// How the splitter's loader (wasm_split_cli_support 0.2) fetches and instantiates a module.
 const FETCH_PREFIX: &str = "const src = fetch(new URL(";
 const FETCH_SUFFIX: &str = ", import.meta.url));";
@@ -28,9 +40,9 @@ async function instantiateRetrying(url, first, imports) {
             if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
             return await WebAssembly.instantiateStreaming(response, imports);
         } catch (e) {
-            if (attempt >= 4) throw e;
+            if (attempt >= {TRIES}) throw e;
             console.warn(`retrying ${url} (${e})`);
-            await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+            await new Promise((resolve) => setTimeout(resolve, {PAUSE_MS} * 2 ** attempt));
             src = fetch(url);
         }
     }
@@ -78,7 +90,7 @@ pub fn add_to_loader(loader: &str) -> Result<String, String> {
         .map(|(i, _)| i + 1)
         .find(|&i| !out[i..].starts_with("import "))
         .unwrap_or(0);
-    out.insert_str(insert_at, HELPER);
+    out.insert_str(insert_at, &with_policy(HELPER));
     Ok(out)
 }
 
@@ -105,9 +117,9 @@ async function __upstream_load_retrying(source, imports) {
         try {
             return await __wbg_load(await (fetched ? fetch(source) : source), imports);
         } catch (e) {
-            if (!fetched || attempt >= 4) throw e;
+            if (!fetched || attempt >= {TRIES}) throw e;
             console.warn(`retrying ${source} (${e})`);
-            await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+            await new Promise((resolve) => setTimeout(resolve, {PAUSE_MS} * 2 ** attempt));
         }
     }
 }
@@ -127,7 +139,7 @@ pub fn add_to_glue(glue: &str) -> Result<String, String> {
     // The helper goes before __wbg_init_once (after the glue's own __wbg_load); the
     // replacement is inside it, so `at` still points where it did.
     let mut out = glue.replacen(GLUE_LOAD, GLUE_LOAD_RETRYING, 1);
-    out.insert_str(at, &format!("{}\n", GLUE_HELPER.trim_start()));
+    out.insert_str(at, &format!("{}\n", with_policy(GLUE_HELPER.trim_start())));
     Ok(out)
 }
 
