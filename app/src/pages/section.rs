@@ -44,6 +44,7 @@ pub fn SectionPage() -> impl IntoView {
     let rename = ServerAction::<RenameSection>::new();
     let tags = ServerAction::<SetSectionTags>::new();
     crate::comments::ui::provide_section_comments(editing.into());
+    crate::reviews::ui::provide_section_review();
     // Others' saves and renames arrive live. For reading, the page is drawn again (after any
     // comment being typed is sent or left); an open editor takes saves in itself.
     let live = use_live();
@@ -135,7 +136,7 @@ fn Section(
                 })}
             </nav>
         })}
-        <crate::reviews::ui::ReviewPanel plan_id section_id=d.id saves=save />
+        <crate::reviews::ui::ReviewPanel saves=save />
         {d.removed.then(|| view! { <p class="alert alert-error">"This section was removed from the plan. Restore it from the plan page to edit it."</p> })}
         {(!d.guidance.is_empty()).then(|| view! {
             <details class="guidance"><summary>"Guidance"</summary><p>{d.guidance.clone()}</p></details>

@@ -19,14 +19,29 @@ struct Actions {
     changes: ServerAction<RequestChanges>,
 }
 
-/// The review panel of section `section_id` of plan `plan_id`. It reloads after each of the
-/// editor's `saves`, since a save returns the section to draft and voids its approvals.
-#[component]
-pub fn ReviewPanel(
-    plan_id: i64,
-    section_id: i64,
-    saves: ServerAction<crate::sections::api::SaveSection>,
-) -> impl IntoView {
+/// What the section page's review panel shows, loaded once for the page.
+#[derive(Clone, Copy)]
+struct PanelState {
+    actions: Actions,
+    refresh: RwSignal<u32>,
+    data: crate::foundation::loaded::Loaded<Result<ReviewView, crate::error::AppError>>,
+}
+
+/// Loads the review of the section in the address (`/plans/:id/sections/:section`) for
+/// [`ReviewPanel`]; call it at the top of the section page. Loaded here rather than in the
+/// panel: the panel is built inside the page's `Transition`, which the server walks more
+/// than once before rendering it, and every walk made (and fetched, and wrote into the page)
+/// a review of its own.
+pub fn provide_section_review() {
+    let params = leptos_router::hooks::use_params_map();
+    let ids = move || {
+        params.with(|p| {
+            Some((
+                p.get("id")?.parse::<i64>().ok()?,
+                p.get("section")?.parse::<i64>().ok()?,
+            ))
+        })
+    };
     let actions = Actions {
         submit: ServerAction::new(),
         approve: ServerAction::new(),
@@ -34,25 +49,57 @@ pub fn ReviewPanel(
     };
     // Others' decisions and saves arrive live (a save returns the section to draft).
     let live = crate::foundation::live::client::use_live();
-    let others = RwSignal::new(0u32);
-    let refresh = move || {
+    let refresh = RwSignal::new(0u32);
+    let again = move || {
         crate::foundation::live::client::when_not_typing_in(".review", move || {
-            others.update(|n| *n += 1)
+            refresh.update(|n| *n += 1)
         })
     };
-    crate::foundation::live::client::on_change(live.reviews(), refresh);
-    crate::foundation::live::client::on_change(live.saved(section_id), refresh);
+    crate::foundation::live::client::on_change(live.reviews(), again);
+    crate::foundation::live::client::on_change(live.saved_of(move || ids().map(|(_, s)| s)), again);
     let data = load(
         move || {
             (
+                ids(),
                 actions.submit.version().get(),
                 actions.approve.version().get(),
                 actions.changes.version().get(),
-                saves.version().get(),
-                others.get(),
+                refresh.get(),
             )
         },
-        move |_| section_review(plan_id, section_id),
+        |(ids, ..)| async move {
+            match ids {
+                Some((plan, section)) => section_review(plan, section).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    provide_context(PanelState {
+        actions,
+        refresh,
+        data,
+    });
+}
+
+/// The review panel of the section page (needs [`provide_section_review`]). It reloads after
+/// each of the editor's `saves`, since a save returns the section to draft and voids its
+/// approvals.
+#[component]
+pub fn ReviewPanel(saves: ServerAction<crate::sections::api::SaveSection>) -> impl IntoView {
+    let Some(PanelState {
+        actions,
+        refresh,
+        data,
+    }) = use_context::<PanelState>()
+    else {
+        return ().into_any();
+    };
+    // The save action lives with the editor, which the page builds again; each build's saves
+    // reload the review kept at the page's top.
+    Effect::watch(
+        move || saves.version().get(),
+        move |_, _, _| refresh.update(|n| *n += 1),
+        false,
     );
     view! {
         <Transition fallback=|| ()>
@@ -61,6 +108,7 @@ pub fn ReviewPanel(
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]

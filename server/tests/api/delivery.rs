@@ -219,6 +219,21 @@ async fn a_reader_gets_the_reading_copy_alone_and_an_editor_the_editor_only_when
 }
 
 #[tokio::test]
+async fn a_section_page_loads_and_carries_its_review_once_for_readers_and_editors() {
+    let app = spawn_app().await;
+    let led = led_with_text(&app).await;
+    let path = format!("/plans/{}/sections/{}", led.plan, led.section);
+    // Each review the page loaded lands in its data for the browser, with this field once.
+    let reviews = |page: &str| page.matches("review_version").count();
+    for asked in [path.clone(), format!("{path}?edit")] {
+        let (status, page) = app.page(&led.lead, &asked).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("id=\"review-heading\""), "{asked}: the review panel");
+        assert_eq!(reviews(&page), 1, "{asked}: reviews in the page's data");
+    }
+}
+
+#[tokio::test]
 async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
     const HASH: &str = "0123456789abcdef012345";
     const CSS_HASH: &str = "fedcba9876543210fedcba";
