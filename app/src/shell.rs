@@ -31,6 +31,22 @@ pub struct StylesheetHref(pub String);
 #[derive(Debug, Clone, Default)]
 pub struct PagePreloads(pub std::sync::Arc<std::collections::HashMap<String, Vec<String>>>);
 
+/// How a page starts the browser bundle, provided by the server: the start script the build
+/// wrote beside its hash file (the bundle step's `retries::start_script`: the script and the
+/// splitter's loader fetched with retries before they are imported) and the addresses it is
+/// called with.
+#[derive(Debug, Clone)]
+pub struct BundleStart {
+    /// A JavaScript function expression taking `(script, loader, mainModule)`.
+    pub script: std::sync::Arc<str>,
+    /// wasm-bindgen's glue (`upstream.<hash>.js`).
+    pub glue: String,
+    /// The splitter's loader, which the glue imports; `None` for a bundle that was not split.
+    pub loader: Option<String>,
+    /// The main module (`upstream.<hash>.wasm`).
+    pub main_module: String,
+}
+
 /// The whole document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let stylesheet = use_context::<StylesheetHref>()
@@ -63,7 +79,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // No icon file: saves every page a request on slow connections.
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=stylesheet />
-                <HydrationScripts options />
+                <StartScripts options />
                 <PageModulePreloads />
                 <FormReturnMeta />
                 <MetaTags />
@@ -73,6 +89,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// What starts the browser bundle: the build's start script when the server has it
+/// ([`BundleStart`]), Leptos' own otherwise (a bundle built without it).
+#[component]
+fn StartScripts(options: LeptosOptions) -> impl IntoView {
+    let Some(start) = use_context::<BundleStart>() else {
+        return view! { <HydrationScripts options /> }.into_any();
+    };
+    let nonce = leptos::nonce::use_nonce();
+    // Addresses the server made from the build's hashes, written as JavaScript strings.
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned());
+    let call = format!(
+        "{}({}, {}, {});",
+        start.script,
+        text(&start.glue),
+        start
+            .loader
+            .as_deref()
+            .map(text)
+            .unwrap_or_else(|| "null".to_owned()),
+        text(&start.main_module),
+    );
+    // Fetched as the start script and the glue fetch them, so each preload is used.
+    let scripts = std::iter::once(start.glue.clone()).chain(start.loader.clone());
+    view! {
+        <link rel="preload" href=start.main_module.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
+        {scripts.map(|href| view! { <link rel="preload" href=href r#as="fetch" crossorigin="" /> }).collect_view()}
+        <script type="module" nonce=nonce>{call}</script>
+    }
+    .into_any()
 }
 
 /// `<link rel="preload">` for the files of the module that shows this address's page, as the

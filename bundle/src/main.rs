@@ -11,7 +11,9 @@
 //!   hash, rewrites the references between them, adds the stylesheet, writes the names to
 //!   `HASH_FILE` in the format Leptos' `HydrationScripts` reads (`hash_files`), and writes a
 //!   brotli and a gzip copy of each file beside it; wasm-bindgen's glue is rewritten to fetch
-//!   the main module again when its download fails (`retries`).
+//!   the main module again when its download fails (`retries`), and the page's start script
+//!   (`start.js`, beside `HASH_FILE`), which the server inlines in every page: it fetches the
+//!   glue and the loader with retries before importing them (`retries::start_script`).
 //!
 //! The JavaScript and WebAssembly files share one hash, taken over all of them: the split
 //! modules only work with the main module they were split from, so they are versioned as one
@@ -34,6 +36,8 @@ const MAIN_JS: &str = "upstream.js";
 const MAIN_WASM: &str = "upstream.wasm";
 const LOADER_STEM: &str = "__wasm_split";
 const MANIFEST: &str = "__wasm_split_manifest.json";
+/// The page's start script (`retries::start_script`), written beside the hash file.
+const START_SCRIPT: &str = "start.js";
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -260,6 +264,9 @@ fn finish(pkg: &Path, css: &Path, hash_file: &Path) -> Result<()> {
         lines.push_str(&format!("manifest: {hash}\nsplit: {hash}\n"));
     }
     fs::write(hash_file, lines).map_err(io(hash_file.display()))?;
+    // Beside the hash file, for the server to inline in every page (it is never fetched).
+    let start = hash_file.with_file_name(START_SCRIPT);
+    fs::write(&start, retries::start_script()).map_err(io(start.display()))?;
     Ok(())
 }
 

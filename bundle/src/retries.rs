@@ -125,6 +125,47 @@ async function __upstream_load_retrying(source, imports) {
 }
 "#;
 
+/// The page's start script, inlined by the server in every page in place of Leptos' own
+/// (`app::shell`), called as `(script, loader, mainModule)`. Leptos' script imports the glue
+/// once, and the glue imports the splitter's loader: a browser remembers a module import that
+/// failed for the rest of the page's life, so one dropped request for either left the page
+/// without scripts. This one fetches both first, trying again like the helpers above (the
+/// files are kept for good, so the import then reads them from the cache), and only then
+/// imports the glue, starts the main module (which the glue fetches with retries) and
+/// hydrates. `loader` is `null` for a bundle that was not split.
+const START: &str = r#"(async (script, loader, mainModule) => {
+    const fetchRetrying = async (url) => {
+        for (let attempt = 1; ; attempt++) {
+            try {
+                const response = await fetch(url);
+                if (response.ok) {
+                    await response.arrayBuffer();
+                    return;
+                }
+                throw new Error(`status ${response.status}`);
+            } catch (e) {
+                if (attempt >= {TRIES}) return;
+                console.warn(`retrying ${url} (${e})`);
+                await new Promise((resolve) => setTimeout(resolve, {PAUSE_MS} * 2 ** attempt));
+            }
+        }
+    };
+    await Promise.all([script, loader].filter((url) => url).map(fetchRetrying));
+    const glue = await import(script);
+    await glue.default({ module_or_path: mainModule });
+    glue.hydrate();
+})"#;
+
+/// The page's start script ([`START`]) with the retry policy filled in and its indentation
+/// left out (it rides in every page).
+pub fn start_script() -> String {
+    with_policy(START)
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// wasm-bindgen's glue with the main module's fetch going through `__upstream_load_retrying`.
 pub fn add_to_glue(glue: &str) -> Result<String, String> {
     if glue.matches(GLUE_LOAD).count() != 1 {
@@ -216,6 +257,19 @@ async function __wbg_init_once(module_or_path) {
             .expect("helper");
         assert!(helper < out.find("async function __wbg_init_once").expect("init"));
         assert!(out.contains("return __wbg_finalize_init(instance, module);"));
+    }
+
+    #[test]
+    fn the_start_script_fetches_the_script_and_loader_with_retries_before_importing() {
+        let out = start_script();
+        assert!(!out.contains("{TRIES}") && !out.contains("{PAUSE_MS}"));
+        assert!(out.contains(&format!("attempt >= {TRIES}")));
+        assert!(out.contains(&format!("{PAUSE_MS} * 2 ** attempt")));
+        let fetched = out.find("map(fetchRetrying)").expect("fetches first");
+        let imported = out.find("import(script)").expect("then imports");
+        assert!(fetched < imported);
+        assert!(out.starts_with("(async (script, loader, mainModule) =>"));
+        assert!(out.trim_end().ends_with(')'));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct Assets {
     pub stylesheet: String,
     /// The files of each group of pages' module, by group (`app::shell::PagePreloads`).
     pub page_modules: HashMap<String, Vec<String>>,
+    /// How pages start the bundle, when the build wrote its start script beside the hash file.
+    pub start: Option<app::shell::BundleStart>,
 }
 
 impl Assets {
@@ -45,6 +47,7 @@ impl Assets {
                 hash_file: None,
                 stylesheet: "/pkg/upstream.css".to_owned(),
                 page_modules: HashMap::new(),
+                start: None,
             };
         };
         let hash_of = |kind: &str| {
@@ -62,6 +65,15 @@ impl Assets {
             })
             .map(|json| page_modules(&json))
             .unwrap_or_default();
+        let start = std::fs::read_to_string(root.join("start.js"))
+            .ok()
+            .zip(hash_of("js").zip(hash_of("wasm")))
+            .map(|(script, (js, wasm))| app::shell::BundleStart {
+                script: script.trim().into(),
+                glue: format!("/pkg/upstream.{js}.js"),
+                loader: hash_of("split").map(|h| format!("/pkg/__wasm_split.{h}.js")),
+                main_module: format!("/pkg/upstream.{wasm}.wasm"),
+            });
         Assets {
             hash_file: Some(path),
             stylesheet: match hash_of("css") {
@@ -69,6 +81,7 @@ impl Assets {
                 None => "/pkg/upstream.css".to_owned(),
             },
             page_modules,
+            start,
         }
     }
 }

@@ -260,6 +260,7 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
     }
     let stylesheet = app::shell::StylesheetHref(assets.stylesheet.clone());
     let page_modules = app::shell::PagePreloads(std::sync::Arc::new(assets.page_modules.clone()));
+    let start = assets.start.clone();
     let state = AppState { db: db.clone() };
     let live_db = db.clone();
     let invitations = InvitationSettings {
@@ -274,6 +275,9 @@ pub fn router(config: &Config, db: Db, addr: SocketAddr, checkpointer: Checkpoin
         provide_context(checkpointer.clone());
         provide_context(stylesheet.clone());
         provide_context(page_modules.clone());
+        if let Some(start) = &start {
+            provide_context(start.clone());
+        }
     };
     let routes = route_list();
 

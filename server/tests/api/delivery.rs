@@ -228,7 +228,10 @@ async fn a_section_page_loads_and_carries_its_review_once_for_readers_and_editor
     for asked in [path.clone(), format!("{path}?edit")] {
         let (status, page) = app.page(&led.lead, &asked).await;
         assert_eq!(status, 200);
-        assert!(page.contains("id=\"review-heading\""), "{asked}: the review panel");
+        assert!(
+            page.contains("id=\"review-heading\""),
+            "{asked}: the review panel"
+        );
         assert_eq!(reviews(&page), 1, "{asked}: reviews in the page's data");
     }
 }
@@ -316,5 +319,56 @@ async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
         page.contains(&format!("href=\"/pkg/upstream.{CSS_HASH}.css\"")),
         "the stylesheet"
     );
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+#[tokio::test]
+async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it_fetches() {
+    const HASH: &str = "00112233445566778899aa";
+    let site = std::env::temp_dir().join(format!("upstream-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).expect("pkg");
+    std::fs::write(
+        site.join("hash.txt"),
+        format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\nsplit: {HASH}\n"),
+    )
+    .expect("hash file");
+    // What `bundle` writes there: a function expression the page calls.
+    std::fs::write(
+        site.join("start.js"),
+        "(async (script, loader, mainModule) => { /* the build's */ })\n",
+    )
+    .expect("start script");
+    let app = spawn_app_with(|c| c.site_root = site.clone()).await;
+    let client = app.client();
+
+    let (status, page) = app.page(&client, "/login").await;
+    assert_eq!(status, 200);
+    let (glue, loader, main) = (
+        format!("/pkg/upstream.{HASH}.js"),
+        format!("/pkg/__wasm_split.{HASH}.js"),
+        format!("/pkg/upstream.{HASH}.wasm"),
+    );
+    assert!(
+        page.contains(&format!(
+            "(async (script, loader, mainModule) => {{ /* the build's */ }})(\"{glue}\", \"{loader}\", \"{main}\");"
+        )),
+        "the start script, called with the bundle's files: {page}"
+    );
+    let nonce = page
+        .split("<script type=\"module\" nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a module script with a nonce");
+    assert!(!nonce.is_empty());
+    for href in [&glue, &loader, &main] {
+        assert!(
+            page.contains(&format!(
+                "<link rel=\"preload\" href=\"{href}\" as=\"fetch\""
+            )),
+            "{href} preloaded as the start script fetches it"
+        );
+    }
+    // A module preload that failed would be remembered, and the import after it fail too.
+    assert!(!page.contains("modulepreload"), "no module preloads");
     let _ = std::fs::remove_dir_all(&site);
 }
