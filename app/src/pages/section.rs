@@ -4,7 +4,7 @@
 use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::foundation::frameworks::{tag_labels, PILLARS, PSGS};
 use crate::foundation::live::client::{on_change, use_live, when_not_typing_in, HereNow};
@@ -17,17 +17,6 @@ use crate::sections::api::{
 use crate::sections::ui::Editor;
 use crate::sections::views::{SaveOutcome, SectionDetail};
 
-fn ids() -> impl Fn() -> Option<(i64, i64)> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params.with(|p| {
-            let plan = p.get("id")?.parse().ok()?;
-            let section = p.get("section")?.parse().ok()?;
-            Some((plan, section))
-        })
-    }
-}
-
 /// Whether the address asks for the editor (`?edit`): the page shows the section for reading
 /// unless asked, so readers and editors who only read get no editor, and the link works
 /// without JavaScript.
@@ -39,7 +28,7 @@ fn editing() -> Memo<bool> {
 /// The section page.
 #[component]
 pub fn SectionPage() -> impl IntoView {
-    let ids = ids();
+    let ids = crate::foundation::ui::address::section_ids();
     let editing = editing();
     let rename = ServerAction::<RenameSection>::new();
     let tags = ServerAction::<SetSectionTags>::new();

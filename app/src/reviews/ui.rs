@@ -33,15 +33,7 @@ struct PanelState {
 /// than once before rendering it, and every walk made (and fetched, and wrote into the page)
 /// a review of its own.
 pub fn provide_section_review() {
-    let params = leptos_router::hooks::use_params_map();
-    let ids = move || {
-        params.with(|p| {
-            Some((
-                p.get("id")?.parse::<i64>().ok()?,
-                p.get("section")?.parse::<i64>().ok()?,
-            ))
-        })
-    };
+    let ids = crate::foundation::ui::address::section_ids();
     let actions = Actions {
         submit: ServerAction::new(),
         approve: ServerAction::new(),

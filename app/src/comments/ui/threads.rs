@@ -138,15 +138,7 @@ struct CommentsState {
 /// shows the section in its editor to those who may edit) they come without the text for
 /// those who may edit.
 pub fn provide_section_comments(editing: Signal<bool>) {
-    let params = leptos_router::hooks::use_params_map();
-    let ids = move || {
-        params.with(|p| {
-            Some((
-                p.get("id")?.parse::<i64>().ok()?,
-                p.get("section")?.parse::<i64>().ok()?,
-            ))
-        })
-    };
+    let ids = crate::foundation::ui::address::section_ids();
     let actions = Actions {
         start: ServerAction::new(),
         reply: ServerAction::new(),

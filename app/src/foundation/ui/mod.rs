@@ -1,6 +1,7 @@
 //! The component kit every feature shares: form fields with their errors, error pages, and
 //! how times and typed text are shown.
 
+pub mod address;
 #[cfg(feature = "hydrate")]
 pub mod before_hydration;
 pub mod confirm;

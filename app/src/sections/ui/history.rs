@@ -3,7 +3,7 @@
 use crate::foundation::loaded::load;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::ActionStatus;
@@ -14,17 +14,9 @@ use crate::sections::views::{Comparison, History};
 /// The history page; `?from=N&to=M` adds a comparison.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
     let restore = ServerAction::<RestoreRevision>::new();
-    let ids = move || {
-        params.with(|p| {
-            Some((
-                p.get("id")?.parse::<i64>().ok()?,
-                p.get("section")?.parse::<i64>().ok()?,
-            ))
-        })
-    };
+    let ids = crate::foundation::ui::address::section_ids();
     let pair = move || {
         query.with(|q| {
             Some((
