@@ -37,14 +37,37 @@ pub struct PagePreloads(pub std::sync::Arc<std::collections::HashMap<String, Vec
 /// called with.
 #[derive(Debug, Clone)]
 pub struct BundleStart {
-    /// A JavaScript function expression taking `(script, loader, mainModule)`.
-    pub script: std::sync::Arc<str>,
-    /// wasm-bindgen's glue (`upstream.<hash>.js`).
-    pub glue: String,
-    /// The splitter's loader, which the glue imports; `None` for a bundle that was not split.
-    pub loader: Option<String>,
-    /// The main module (`upstream.<hash>.wasm`).
-    pub main_module: String,
+    /// The start script called with the addresses, made once at start-up.
+    call: std::sync::Arc<str>,
+    glue: String,
+    loader: Option<String>,
+    main_module: String,
+}
+
+impl BundleStart {
+    /// `script`, a JavaScript function expression taking `(script, loader, mainModule)`, to be
+    /// called with wasm-bindgen's glue (`upstream.<hash>.js`), the splitter's loader, which
+    /// the glue imports (`None` for a bundle that was not split), and the main module
+    /// (`upstream.<hash>.wasm`).
+    pub fn new(script: &str, glue: String, loader: Option<String>, main_module: String) -> Self {
+        // The addresses as JavaScript strings.
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned());
+        let call = format!(
+            "{script}({}, {}, {});",
+            text(&glue),
+            loader
+                .as_deref()
+                .map(text)
+                .unwrap_or_else(|| "null".to_owned()),
+            text(&main_module),
+        );
+        BundleStart {
+            call: call.into(),
+            glue,
+            loader,
+            main_module,
+        }
+    }
 }
 
 /// The whole document, rendered on the server for every page.
@@ -99,19 +122,7 @@ fn StartScripts(options: LeptosOptions) -> impl IntoView {
         return view! { <HydrationScripts options /> }.into_any();
     };
     let nonce = leptos::nonce::use_nonce();
-    // Addresses the server made from the build's hashes, written as JavaScript strings.
-    let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned());
-    let call = format!(
-        "{}({}, {}, {});",
-        start.script,
-        text(&start.glue),
-        start
-            .loader
-            .as_deref()
-            .map(text)
-            .unwrap_or_else(|| "null".to_owned()),
-        text(&start.main_module),
-    );
+    let call = start.call.clone();
     // Fetched as the start script and the glue fetch them, so each preload is used.
     let scripts = std::iter::once(start.glue.clone()).chain(start.loader.clone());
     view! {

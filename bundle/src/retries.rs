@@ -1,4 +1,5 @@
-//! Retries for the WebAssembly modules' downloads.
+//! Retries for the downloads the page's scripts start: the WebAssembly modules, and the two
+//! scripts imported first.
 //!
 //! wasm-bindgen's glue fetches the main module once, and the splitter's loader each lazily
 //! loaded module once. If such a fetch fails (a link that drops for a moment, a proxy that
@@ -9,8 +10,10 @@
 //! not 2xx counts as a failure (instantiateStreaming would reject it anyway, but with a message
 //! about MIME types rather than the status). Each rewrite fails the build if the file does not
 //! look as expected (a new wasm-bindgen or splitter), so a build never silently loses them.
+//! The glue and the loader themselves are fetched the same way by the page's start script
+//! ([`start_script`]).
 
-/// The retry policy both helpers follow: tries in all, and the first pause in ms (then
+/// The retry policy every helper here follows: tries in all, and the first pause in ms (then
 /// doubled at each try). `{TRIES}` and `{PAUSE_MS}` in a helper's text stand for them.
 const TRIES: u32 = 4;
 const PAUSE_MS: u32 = 250;

@@ -68,11 +68,13 @@ impl Assets {
         let start = std::fs::read_to_string(root.join("start.js"))
             .ok()
             .zip(hash_of("js").zip(hash_of("wasm")))
-            .map(|(script, (js, wasm))| app::shell::BundleStart {
-                script: script.trim().into(),
-                glue: format!("/pkg/upstream.{js}.js"),
-                loader: hash_of("split").map(|h| format!("/pkg/__wasm_split.{h}.js")),
-                main_module: format!("/pkg/upstream.{wasm}.wasm"),
+            .map(|(script, (js, wasm))| {
+                app::shell::BundleStart::new(
+                    script.trim(),
+                    format!("/pkg/upstream.{js}.js"),
+                    hash_of("split").map(|h| format!("/pkg/__wasm_split.{h}.js")),
+                    format!("/pkg/upstream.{wasm}.wasm"),
+                )
             });
         Assets {
             hash_file: Some(path),
