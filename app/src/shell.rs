@@ -12,11 +12,10 @@ use crate::foundation::ui::errors::NotFoundPage;
 use crate::inbox::ui::provide_inbox;
 use crate::pages::header::{provide_viewer, Header};
 use crate::pages::routes::{
-    show, AcceptInvitationRoute, AccountRoute, ChecklistRoute, ChecklistTemplateRoute,
-    HistoryRoute, HomeRoute, InboxRoute, ItemRoute, LoginRoute, MembersRoute, NewPlanRoute,
-    OrganisationRoute, OrganisationsRoute, PeopleRoute, PlanAuditRoute, PlanRoute,
-    PlanVersionRoute, PlansRoute, PlatformAuditRoute, ReviewQueueRoute, SectionRoute,
-    TemplateRoute,
+    login_page, show, AcceptInvitationRoute, AccountRoute, ChecklistRoute, ChecklistTemplateRoute,
+    HistoryRoute, HomeRoute, InboxRoute, ItemRoute, MembersRoute, NewPlanRoute, OrganisationRoute,
+    OrganisationsRoute, PeopleRoute, PlanAuditRoute, PlanRoute, PlanVersionRoute, PlansRoute,
+    PlatformAuditRoute, ReviewQueueRoute, SectionRoute, TemplateRoute,
 };
 
 /// The stylesheet's address, provided by the server: its name carries a hash of its content
@@ -213,7 +212,7 @@ fn AppFrame() -> impl IntoView {
             <crate::foundation::live::client::LiveChannel signed_in />
             <Routes fallback=|| show(NotFoundPage)>
                 <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/login") view=login_page ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/organisations") view={Lazy::<OrganisationsRoute>::new()} ssr=SsrMode::Async />

@@ -1275,10 +1275,13 @@ async fn main() {
     );
     if !on_postgres {
         browser(
+            "section page",
             &base,
             &first,
             &[(READER, "reader"), ("bench@example.org", "editor")],
         );
+        // The first page anyone loads, with an empty cache: the login page, not signed in.
+        browser("login page", &base, "/login", &[("-", "newcomer")]);
     }
     // BENCH_RESULTS=FILE: the table again, one line per scenario, for `scripts/bench` to set
     // the runs side by side.
@@ -1363,9 +1366,10 @@ async fn live_scenario(
 }
 
 /// The browser measurement (`end2end/bench/browser.mjs`): Chromium on an emulated slow link
-/// and CPU opens the section page with an empty cache and again with it warm. Runs when
-/// Chromium and the end-to-end packages are installed, unless `BENCH_BROWSER=0`.
-fn browser(base: &str, path: &str, people: &[(&str, &str)]) {
+/// and CPU opens `what` (at `path`) with an empty cache and again with it warm, as each of
+/// `people` (email `-`: not signed in). Runs when Chromium and the end-to-end packages are
+/// installed, unless `BENCH_BROWSER=0`.
+fn browser(what: &str, base: &str, path: &str, people: &[(&str, &str)]) {
     let script = std::path::Path::new("end2end/bench/browser.mjs");
     let ready = std::path::Path::new("/usr/bin/chromium").exists()
         && std::path::Path::new("end2end/node_modules/@playwright/test").exists()
@@ -1382,7 +1386,7 @@ fn browser(base: &str, path: &str, people: &[(&str, &str)]) {
         return;
     }
     println!(
-        "\nsection page in Chromium, 1.6 Mbps down / 750 kbps up / 150 ms, CPU 4x slower:\n\
+        "\n{what} in Chromium, 1.6 Mbps down / 750 kbps up / 150 ms, CPU 4x slower:\n\
          {:<8} {:<6} {:>12} {:>10} {:>14}",
         "who", "cache", "transferred", "requests", "hydrated (ms)"
     );

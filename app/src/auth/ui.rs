@@ -8,15 +8,17 @@ use server_fn::ServerFn;
 use super::api::{ChangePassword, Login};
 use crate::error::AppError;
 use crate::foundation::ui::errors::ErrorPage;
-use crate::foundation::ui::fields::{action_error, ActionStatus, Field, FormStatus};
+use crate::foundation::ui::fields::{
+    action_error, returned_error, ActionStatus, Field, FormStatus,
+};
 use crate::foundation::viewer::use_viewer;
 
 /// The login form. A plain form post, so it works before or without the WebAssembly bundle,
-/// and a successful login reloads the whole page with the new session.
+/// and a successful login reloads the whole page with the new session; a failed one comes
+/// back to this page with its error.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    let errors = action_error(login);
+    let errors = returned_error::<Login>();
     let query = use_query_map();
     let next = move || {
         query

@@ -6,6 +6,16 @@
 //! per page was tried first: the splitter then made a chunk for every set of pages sharing
 //! code (368 files, 188 of them for a section page, each a request).
 //!
+//! The login page is not lazy: it is the first page anyone loads (a signed-out visit to any
+//! page is redirected to it), every day on a shared computer, with an empty cache and often on
+//! a slow link. In the person's group it brought that module and its chunks with it (410 KB on
+//! the wire); in the main module it adds about 12 KB (brotli) to it, which the other pages
+//! get back from smaller shared chunks, since they use the same fields. A group of its own was
+//! tried: the splitter then cut the shared code into more chunks, and a section page fetched
+//! five more files and 12 KB more. Accepting an invitation, a first page once per person,
+//! stays in the person's group: in the main module it would cost every page more (its
+//! action's client, its resource).
+//!
 //! A route must load its group in `preload` as well as in `view`: the router waits for
 //! `preload` before it hydrates the page, and then expects the view at once. A route that only
 //! loaded its code in `view` hydrated an empty placeholder where the server had rendered the
@@ -54,7 +64,6 @@ enum Page {
     Template,
     ChecklistTemplate,
     Home,
-    Login,
     AcceptInvitation,
     Account,
     Plans,
@@ -108,13 +117,11 @@ fn admin_pages(page: Page) -> AnyView {
     }
 }
 
-/// The person's own pages and the ways in: home, login, invitation, account, plans, inbox,
-/// reviews, a new plan.
+/// The person's own pages: home, account, plans, inbox, reviews, a new plan.
 #[lazy]
 fn personal_pages(page: Page) -> AnyView {
     match page {
         Page::Home => show(HomePage),
-        Page::Login => show(LoginPage),
         Page::AcceptInvitation => show(AcceptInvitationPage),
         Page::Account => show(AccountPage),
         Page::Plans => show(PlansPage),
@@ -123,6 +130,11 @@ fn personal_pages(page: Page) -> AnyView {
         Page::NewPlan => show(NewPlanPage),
         _ => show(NotFoundPage),
     }
+}
+
+/// The login page, in the main module (see above).
+pub fn login_page() -> AnyView {
+    show(LoginPage)
 }
 
 /// The routes showing pages from one group's module, each `Route => Page`.
@@ -175,7 +187,6 @@ page_routes!(admin_pages, __preload_admin_pages:
 );
 page_routes!(personal_pages, __preload_personal_pages:
     HomeRoute => Home,
-    LoginRoute => Login,
     AcceptInvitationRoute => AcceptInvitation,
     AccountRoute => Account,
     PlansRoute => Plans,
@@ -185,21 +196,17 @@ page_routes!(personal_pages, __preload_personal_pages:
 );
 
 /// The group whose module shows the page at `path` (an address's path, without its query),
-/// or `None` where no route matches: the server names that group's files in the page so the
-/// browser fetches them beside the main module rather than after it
+/// or `None` where the page is in the main module (login) or no route matches: the server
+/// names that group's files in the page so the browser fetches them beside the main module
+/// rather than after it
 /// (see `shell::PagePreloads`). It follows the routes in `shell::AppFrame`; a test below holds
 /// each route's path to its group.
 pub fn group_of(path: &str) -> Option<&'static str> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let group = match parts.as_slice() {
-        [""]
-        | ["login"]
-        | ["invite", _]
-        | ["account"]
-        | ["plans"]
-        | ["inbox"]
-        | ["reviews"]
-        | ["plans", "new"] => PlansRoute::GROUP,
+        [""] | ["account"] | ["plans"] | ["inbox"] | ["reviews"] | ["plans", "new"] => {
+            PlansRoute::GROUP
+        }
         ["plans", _, "sections", _] | ["plans", _, "sections", _, "history"] => SectionRoute::GROUP,
         ["plans", _]
         | ["plans", _, "members" | "audit" | "checklist"]
@@ -219,8 +226,6 @@ mod tests {
     fn every_route_path_names_the_group_of_its_page() {
         let routes = [
             ("/", HomeRoute::GROUP),
-            ("/login", LoginRoute::GROUP),
-            ("/invite/abc", AcceptInvitationRoute::GROUP),
             ("/account", AccountRoute::GROUP),
             ("/admin/organisations", OrganisationsRoute::GROUP),
             ("/admin/organisations/3", OrganisationRoute::GROUP),
@@ -244,6 +249,12 @@ mod tests {
         for (path, group) in routes {
             assert_eq!(group_of(path), Some(group), "{path}");
         }
+    }
+
+    #[test]
+    fn the_login_page_names_no_group_as_it_is_in_the_main_module() {
+        assert_eq!(group_of("/login"), None);
+        assert_eq!(group_of("/login/"), None);
     }
 
     #[test]

@@ -372,3 +372,55 @@ async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it
     assert!(!page.contains("modulepreload"), "no module preloads");
     let _ = std::fs::remove_dir_all(&site);
 }
+
+#[tokio::test]
+async fn the_login_page_needs_the_main_module_alone_and_other_pages_preload_their_groups() {
+    const HASH: &str = "0a1b2c3d4e5f6a7b8c9d0e";
+    let site = std::env::temp_dir().join(format!("upstream-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).expect("pkg");
+    std::fs::write(
+        site.join("hash.txt"),
+        format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\nsplit: {HASH}\nmanifest: {HASH}\n"),
+    )
+    .expect("hash file");
+    // The splitter's manifest, as `scripts/build` leaves it: each group's chunks and module.
+    std::fs::write(
+        site.join("pkg")
+            .join(format!("__wasm_split_manifest.{HASH}.json")),
+        format!(
+            r#"{{"personal_pages_17": ["chunk_6.{HASH}", "split_personal_pages_17.{HASH}"],
+                "section_pages_42": ["chunk_6.{HASH}", "split_section_pages_42.{HASH}"]}}"#
+        ),
+    )
+    .expect("manifest");
+    let app = spawn_app_with(|c| c.site_root = site.clone()).await;
+    let client = app.client();
+
+    // The first page anyone loads, signed out, with an empty cache: no page module to fetch.
+    let (status, page) = app.page(&client, "/login").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!("/pkg/upstream.{HASH}.wasm")),
+        "the main module"
+    );
+    assert!(
+        !page.contains("split_") && !page.contains("chunk_"),
+        "the login page names no page module: {page}"
+    );
+
+    // A signed-in person's home page names its group's module and chunks.
+    let home = app.admin().await;
+    let (status, page) = app.page(&home, "/").await;
+    assert_eq!(status, 200);
+    for file in [
+        format!("/pkg/chunk_6.{HASH}.wasm"),
+        format!("/pkg/split_personal_pages_17.{HASH}.wasm"),
+    ] {
+        assert!(
+            page.contains(&format!("<link rel=\"preload\" href=\"{file}\"")),
+            "{file} preloaded on the home page"
+        );
+    }
+    assert!(!page.contains("split_section_pages"), "not another group's");
+    let _ = std::fs::remove_dir_all(&site);
+}

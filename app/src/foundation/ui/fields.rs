@@ -14,6 +14,23 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// The error a plain post of `S`'s form came back with (see `foundation::form_return`), for a
+/// form that is only ever posted plainly, such as the login form (a successful login reloads
+/// the whole page). It is what `action_error` gives for a `ServerAction` that never runs,
+/// without building the action: the login page lives in the main module, which every page
+/// loads, and an action's client (encoding its arguments, decoding its answer) is code that
+/// page never runs.
+pub fn returned_error<S>() -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError>,
+{
+    let error = use_context::<leptos::server::ServerActionError>().and_then(|e| {
+        (e.path() == S::PATH)
+            .then(|| server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
+    });
+    Signal::stored(error)
+}
+
 /// True once `action` has succeeded at least once and its last run succeeded.
 pub fn action_succeeded<S>(action: ServerAction<S>) -> Signal<bool>
 where
