@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::foundation::calendar::{midnight_utc, Moment};
 use crate::foundation::frameworks::RISK_FACTOR_COUNT;
 
 /// Where an item stands, without its N/A reason (for storage, filters and menus).
@@ -209,21 +210,16 @@ pub fn parse_due_date(raw: &str) -> Result<Option<i64>, &'static str> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
         return Err(BAD);
     };
-    let month = time::Month::try_from(m).map_err(|_| BAD)?;
-    let date = time::Date::from_calendar_date(y, month, d).map_err(|_| BAD)?;
-    if !(2000..=2100).contains(&date.year()) {
+    let midnight = midnight_utc(i64::from(y), m, d).ok_or(BAD)?;
+    if !(2000..=2100).contains(&y) {
         return Err("Enter a date between 2000 and 2100.");
     }
-    Ok(Some(date.midnight().assume_utc().unix_timestamp()))
+    Ok(Some(midnight))
 }
 
 /// A stored due date as `YYYY-MM-DD`.
 pub fn format_due_date(unix: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.date().format(&format).ok())
-        .unwrap_or_default()
+    Moment::utc(unix).map(|m| m.date()).unwrap_or_default()
 }
 
 /// 00:00 UTC of the day `now` falls in.

@@ -3,6 +3,7 @@
 //! them, never the reverse (a test in `app/tests/floors.rs` checks it).
 
 pub mod audit;
+pub mod calendar;
 pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod cpu;

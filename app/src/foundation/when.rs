@@ -3,8 +3,7 @@
 //! the page has hydrated, rewrites it with these (see `ui::timestamp::Time`), so the server's and
 //! the browser's first renderings are the same text.
 
-use time::macros::format_description;
-use time::{OffsetDateTime, UtcOffset};
+use super::calendar::Moment;
 
 /// How long ago `then` was, seen at `now` (both Unix seconds): "just now", "5 minutes ago",
 /// "3 hours ago", "yesterday", "4 days ago", then the date itself ("2026-11-22") once it is
@@ -68,38 +67,36 @@ fn span(seconds: i64) -> Option<String> {
 
 /// The calendar day of `unix` in UTC, `2026-11-22`.
 fn date(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day]")).ok())
+    Moment::utc(unix)
+        .map(|m| m.date())
         .unwrap_or_else(|| "an unknown day".to_owned())
 }
 
 /// `unix` as the machine-readable `datetime` of a `<time>` element: `2026-11-22T14:05:00Z`.
 pub fn datetime_attr(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-            ))
-            .ok()
-        })
+    Moment::utc(unix)
+        .map(|m| format!("{}T{}:{:02}Z", m.date(), m.hour_minute(), m.second))
         .unwrap_or_default()
 }
 
 /// `unix` in a time zone `offset_minutes` east of UTC (what the browser's clock says), with
 /// the offset named: `2026-11-22 15:05 (UTC+01:00)`. An offset out of range falls back to UTC.
 pub fn local_time(unix: i64, offset_minutes: i32) -> String {
-    let offset =
-        UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60)).unwrap_or(UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .map(|t| t.to_offset(offset))
-        .and_then(|t| {
-            t.format(format_description!(
-                "[year]-[month]-[day] [hour]:[minute] (UTC[offset_hour sign:mandatory]:[offset_minute])"
-            ))
-            .ok()
+    // Offsets of a day or more are no time zone's: read as UTC.
+    let offset = if offset_minutes.unsigned_abs() < 26 * 60 {
+        offset_minutes
+    } else {
+        0
+    };
+    let sign = if offset < 0 { '-' } else { '+' };
+    let (hours, minutes) = (offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
+    Moment::at(unix, i64::from(offset) * 60)
+        .map(|m| {
+            format!(
+                "{} {} (UTC{sign}{hours:02}:{minutes:02})",
+                m.date(),
+                m.hour_minute()
+            )
         })
         .unwrap_or_else(|| "unknown time".to_owned())
 }
@@ -167,5 +164,23 @@ mod tests {
         assert_eq!(local_time(0, 60), "1970-01-01 01:00 (UTC+01:00)");
         assert_eq!(local_time(0, -330), "1969-12-31 18:30 (UTC-05:30)");
         assert_eq!(local_time(0, 100_000), "1970-01-01 00:00 (UTC+00:00)");
+        assert_eq!(local_time(i64::MAX, 60), "unknown time");
+    }
+
+    proptest::proptest! {
+        /// The same text as the `time` crate gave, which wrote these before.
+        #[test]
+        fn local_time_reads_as_the_time_crate_formats_it(unix in 0i64..=4_102_444_800, offset in -1_600i32..=1_600) {
+            use time::macros::format_description;
+            let zone = time::UtcOffset::from_whole_seconds(offset * 60).unwrap_or(time::UtcOffset::UTC);
+            let expected = time::OffsetDateTime::from_unix_timestamp(unix)
+                .expect("in range")
+                .to_offset(zone)
+                .format(format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] (UTC[offset_hour sign:mandatory]:[offset_minute])"
+                ))
+                .expect("formats");
+            proptest::prop_assert_eq!(local_time(unix, offset), expected);
+        }
     }
 }

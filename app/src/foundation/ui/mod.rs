@@ -14,15 +14,8 @@ pub mod typed;
 
 /// A Unix time as `2026-11-22 14:05 UTC`.
 pub fn format_time(unix: i64) -> String {
-    use time::macros::format_description;
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
+    crate::foundation::calendar::Moment::utc(unix)
+        .map(|m| format!("{} {} UTC", m.date(), m.hour_minute()))
         .unwrap_or_else(|| "unknown time".to_owned())
 }
 

@@ -34,13 +34,10 @@ impl AuditFilter {
 /// `YYYY-MM-DD` as unix seconds at midnight UTC.
 pub fn parse_day(raw: &str) -> Option<i64> {
     let mut parts = raw.trim().splitn(3, '-');
-    let year: i32 = parts.next()?.parse().ok()?;
+    let year: i64 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next()?.parse().ok()?;
     let day: u8 = parts.next()?.parse().ok()?;
-    let month = time::Month::try_from(month).ok()?;
-    time::Date::from_calendar_date(year, month, day)
-        .ok()
-        .map(|d| d.midnight().assume_utc().unix_timestamp())
+    crate::foundation::calendar::midnight_utc(year, month, day)
 }
 
 #[cfg(test)]
