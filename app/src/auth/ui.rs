@@ -11,6 +11,7 @@ use crate::foundation::ui::errors::ErrorPage;
 use crate::foundation::ui::fields::{
     action_error, returned_error, ActionStatus, Field, FormStatus,
 };
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use crate::foundation::viewer::use_viewer;
 
 /// The login form. A plain form post, so it works before or without the WebAssembly bundle,
@@ -45,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let viewer = use_viewer();
-    let change = ServerAction::<ChangePassword>::new();
+    let change = FormAction::<ChangePassword>::new();
     let errors = action_error(change);
     view! {
         <Title text="My account" />
@@ -85,13 +86,13 @@ pub fn AccountPage() -> impl IntoView {
         <section class="panel narrow">
             <h2>"Change password"</h2>
             <p class="muted">"Changing your password logs you out everywhere else."</p>
-            <ActionForm action=change>
+            <SubmitForm action=change>
                 <ActionStatus action=change done="password" success="Your password was changed. Your other sessions were logged out." />
                 <Field form="pw" name="current_password" label="Current password" kind="password" errors autocomplete="current-password" required=true />
                 <Field form="pw" name="password" label="New password" kind="password" errors autocomplete="new-password" required=true hint="At least 12 characters; not a common password, and without your name or email address." />
                 <Field form="pw" name="password_confirm" label="New password again" kind="password" errors autocomplete="new-password" required=true />
                 <button type="submit" class="primary">"Change password"</button>
-            </ActionForm>
+            </SubmitForm>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! The inbox page and its link, with the unread count, in the navigation.
 
 use crate::foundation::loaded::{load, Loaded};
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -116,8 +117,8 @@ pub fn InboxLink(unread: i64) -> impl IntoView {
 /// `/inbox`: mentions and replies, newest first.
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let mark = ServerAction::<MarkInboxRead>::new();
-    let all = ServerAction::<MarkAllInboxRead>::new();
+    let mark = FormAction::<MarkInboxRead>::new();
+    let all = FormAction::<MarkAllInboxRead>::new();
     let changed = use_context::<InboxChanged>();
     Effect::new(move |_| {
         let versions = (mark.version().get(), all.version().get());
@@ -148,8 +149,8 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 fn Inbox(
     inbox: InboxView,
-    mark: ServerAction<MarkInboxRead>,
-    all: ServerAction<MarkAllInboxRead>,
+    mark: FormAction<MarkInboxRead>,
+    all: FormAction<MarkAllInboxRead>,
 ) -> impl IntoView {
     view! {
         <section class="panel inbox">
@@ -163,9 +164,9 @@ fn Inbox(
                 }}
             </p>
             {(inbox.unread > 0).then(|| view! {
-                <ActionForm action=all attr:class="inline">
+                <SubmitForm action=all attr:class="inline">
                     <button type="submit">"Mark all read"</button>
-                </ActionForm>
+                </SubmitForm>
             })}
             {inbox.items.is_empty().then(|| view! {
                 <p class="muted">"Mentions of you, replies in threads you take part in and requests for your review will appear here."</p>
@@ -178,7 +179,7 @@ fn Inbox(
 }
 
 #[component]
-fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
+fn Item(item: InboxEntry, mark: FormAction<MarkInboxRead>) -> impl IntoView {
     let who = item.actor.clone().unwrap_or_else(|| "Someone".to_owned());
     let what = match item.kind {
         InboxKind::Mention => format!("{who} mentioned you"),
@@ -209,10 +210,10 @@ fn Item(item: InboxEntry, mark: ServerAction<MarkInboxRead>) -> impl IntoView {
             <div class="inbox-meta muted small">
                 <span><crate::foundation::ui::timestamp::Time unix=item.created_at /></span>
                 {(!item.read).then(|| view! {
-                    <ActionForm action=mark attr:class="inline">
+                    <SubmitForm action=mark attr:class="inline">
                         <input type="hidden" name="item_id" value=item.id.to_string() />
                         <button type="submit" class="small link-button">"Mark read"</button>
-                    </ActionForm>
+                    </SubmitForm>
                 })}
             </div>
         </li>

@@ -6,6 +6,7 @@ pub mod joining;
 pub mod pending;
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -27,7 +28,7 @@ use crate::foundation::ui::timestamp::Time;
 #[component]
 pub fn InviteForm(
     /// The page's invite action.
-    invite: ServerAction<Invite>,
+    invite: FormAction<Invite>,
     /// The invitation made by the last post without JavaScript, kept in the session for this page.
     notice: Option<InvitationCreated>,
     /// Organisations to choose from, when not fixed.
@@ -52,7 +53,7 @@ pub fn InviteForm(
         "invite"
     };
     view! {
-        <ActionForm action=invite attr:class="stacked">
+        <SubmitForm action=invite attr:class="stacked">
             <FormStatus errors />
             <Field form=form.to_owned() name="email" label="Email" kind="email" errors required=true />
             <Field form=form.to_owned() name="display_name" label="Name" errors required=true />
@@ -75,7 +76,7 @@ pub fn InviteForm(
             }}
             <SelectField form=form.to_owned() name="organisation_role" label="Role in the organisation" errors options=org_role_options() />
             <button type="submit" class="primary">"Create invitation link"</button>
-        </ActionForm>
+        </SubmitForm>
         {move || created().map(|c| view! { <InvitationLink created=c /> })}
     }
 }
@@ -92,7 +93,7 @@ fn org_role_options() -> Vec<(String, String)> {
 pub fn PlanInviteForm(
     plan: i64,
     /// The page's invite action.
-    invite: ServerAction<InviteToPlan>,
+    invite: FormAction<InviteToPlan>,
     /// The invitation made by the last post without JavaScript.
     notice: Option<InvitationCreated>,
 ) -> impl IntoView {
@@ -107,14 +108,14 @@ pub fn PlanInviteForm(
         .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
         .collect();
     view! {
-        <ActionForm action=invite>
+        <SubmitForm action=invite>
             <FormStatus errors />
             <input type="hidden" name="plan_id" value=plan.to_string() />
             <Field form="plan-invite" name="email" label="Email" kind="email" errors />
             <Field form="plan-invite" name="display_name" label="Name" errors />
             <SelectField form="plan-invite" name="role" label="Role on this plan" errors options=roles selected="commenter".to_owned() />
             <button type="submit" class="primary">"Create invitation link"</button>
-        </ActionForm>
+        </SubmitForm>
         {move || created().map(|c| view! {
             <div class="alert alert-success invitation-link" role="status">
                 <p>"Invitation created for " <strong>{c.email.clone()}</strong> ". Pass this link on; it works once and expires " <Time unix=c.expires_at ahead=true /> "."</p>
@@ -150,7 +151,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
     let preview = load(token, invitation);
-    let accept = ServerAction::<AcceptInvitation>::new();
+    let accept = FormAction::<AcceptInvitation>::new();
     let errors = action_error(accept);
     view! {
         <Title text="Accept invitation" />

@@ -2,6 +2,7 @@
 //! and inviting.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -28,10 +29,10 @@ fn role_options() -> Vec<(String, String)> {
 
 #[derive(Clone, Copy)]
 struct Actions {
-    change: ServerAction<ChangeGrant>,
-    to_org: ServerAction<GrantToOrganisation>,
-    to_person: ServerAction<GrantToPerson>,
-    invite: ServerAction<InviteToPlan>,
+    change: FormAction<ChangeGrant>,
+    to_org: FormAction<GrantToOrganisation>,
+    to_person: FormAction<GrantToPerson>,
+    invite: FormAction<InviteToPlan>,
     revoke: RevokeActions,
 }
 
@@ -45,10 +46,10 @@ pub fn MembersPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
     };
     let actions = Actions {
-        change: ServerAction::new(),
-        to_org: ServerAction::new(),
-        to_person: ServerAction::new(),
-        invite: ServerAction::new(),
+        change: FormAction::new(),
+        to_org: FormAction::new(),
+        to_person: FormAction::new(),
+        invite: FormAction::new(),
         revoke: RevokeActions::new(),
     };
     let data = load(
@@ -132,23 +133,23 @@ fn Members(
             <div class="columns">
                 <section class="panel">
                     <h2>"Add an organisation"</h2>
-                    <ActionForm action=actions.to_org>
+                    <SubmitForm action=actions.to_org>
                         <ActionStatus action=actions.to_org done="granted" success="Role granted." />
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <SelectField form="grant-org" name="organisation_id" label="Organisation" errors=org_errors options=orgs placeholder="Choose an organisation" />
                         <SelectField form="grant-org" name="role" label="Role" errors=org_errors options=role_options() selected="editor".to_owned() />
                         <button type="submit">"Grant role"</button>
-                    </ActionForm>
+                    </SubmitForm>
                 </section>
                 <section class="panel">
                     <h2>"Add a person"</h2>
-                    <ActionForm action=actions.to_person>
+                    <SubmitForm action=actions.to_person>
                         <ActionStatus action=actions.to_person done="granted" success="Role granted." />
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <Field form="grant-person" name="email" label="Email of an existing account" kind="email" errors=person_errors />
                         <SelectField form="grant-person" name="role" label="Role" errors=person_errors options=role_options() selected="commenter".to_owned() />
                         <button type="submit">"Grant role"</button>
-                    </ActionForm>
+                    </SubmitForm>
                 </section>
             </div>
             <section class="panel narrow">
@@ -169,7 +170,7 @@ fn MemberRow(
     plan: i64,
     member: PlanMember,
     can_manage: bool,
-    change: ServerAction<ChangeGrant>,
+    change: FormAction<ChangeGrant>,
 ) -> impl IntoView {
     let grant = member.grant_id.to_string();
     let role = member.role;
@@ -183,7 +184,7 @@ fn MemberRow(
             <td data-label="Role">{role.label()}</td>
             {can_manage.then(move || view! {
                 <td class="row-actions">
-                    <ActionForm action=change attr:class="inline">
+                    <SubmitForm action=change attr:class="inline">
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <input type="hidden" name="grant_id" value=grant />
                         <label class="visually-hidden" for=select_id.clone()>{new_role_label}</label>
@@ -191,15 +192,15 @@ fn MemberRow(
                             {PlanRole::ALL.iter().rev().map(|r| view! { <option value=r.as_str() selected=*r == role>{r.label()}</option> }).collect_view()}
                         </select>
                         <button type="submit" class="small">"Change"</button>
-                    </ActionForm>
-                    <ActionForm action=change attr:class="inline">
+                    </SubmitForm>
+                    <SubmitForm action=change attr:class="inline">
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <input type="hidden" name="grant_id" value=grant2 />
                         <input type="hidden" name="role" value="" />
                         <crate::foundation::ui::confirm::ConfirmButton label="Revoke" name=revoke_label
                             explain=format!("Revoke {name}'s role on this plan? They lose what it gives them at once; a lead can grant a role again.")
                             confirm="Yes, revoke" />
-                    </ActionForm>
+                    </SubmitForm>
                 </td>
             })}
         </tr>

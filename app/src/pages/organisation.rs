@@ -3,6 +3,7 @@
 //! invitations.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -30,11 +31,11 @@ pub fn OrganisationPage() -> impl IntoView {
             .with(|p| p.get("id"))
             .and_then(|s| s.parse::<i64>().ok())
     };
-    let update = ServerAction::<UpdateOrganisation>::new();
-    let add = ServerAction::<AddMember>::new();
-    let set_role = ServerAction::<SetMemberRole>::new();
-    let remove = ServerAction::<RemoveMember>::new();
-    let invite = ServerAction::<Invite>::new();
+    let update = FormAction::<UpdateOrganisation>::new();
+    let add = FormAction::<AddMember>::new();
+    let set_role = FormAction::<SetMemberRole>::new();
+    let remove = FormAction::<RemoveMember>::new();
+    let invite = FormAction::<Invite>::new();
     let revoke = RevokeActions::new();
     let detail = load(
         move || {
@@ -86,11 +87,11 @@ pub fn OrganisationPage() -> impl IntoView {
 
 #[derive(Clone, Copy)]
 struct MemberActions {
-    update: ServerAction<UpdateOrganisation>,
-    add: ServerAction<AddMember>,
-    set_role: ServerAction<SetMemberRole>,
-    remove: ServerAction<RemoveMember>,
-    invite: ServerAction<Invite>,
+    update: FormAction<UpdateOrganisation>,
+    add: FormAction<AddMember>,
+    set_role: FormAction<SetMemberRole>,
+    remove: FormAction<RemoveMember>,
+    invite: FormAction<Invite>,
     revoke: RevokeActions,
 }
 
@@ -130,13 +131,13 @@ fn OrgView(
                 <section class="panel">
                     <h2>"Invite an existing account"</h2>
                     <p class="muted small">"They join once they accept, when they next log in."</p>
-                    <ActionForm action=actions.add>
+                    <SubmitForm action=actions.add>
                         <ActionStatus action=actions.add done="member-invited" success="Invitation sent: they will see it when they log in." />
                         <input type="hidden" name="org_id" value=org_id.to_string() />
                         <Field form="add" name="email" label="Email" kind="email" errors=add_errors required=true />
                         <SelectField form="add" name="role" label="Role" errors=add_errors options=org_role_options() />
                         <button type="submit">"Invite to join"</button>
-                    </ActionForm>
+                    </SubmitForm>
                 </section>
             </div>
             <section class="panel">
@@ -147,14 +148,14 @@ fn OrgView(
         {detail.can_edit.then(|| view! {
             <section class="panel narrow">
                 <h2>"Edit details"</h2>
-                <ActionForm action=actions.update>
+                <SubmitForm action=actions.update>
                     <ActionStatus action=actions.update done="org-saved" success="Saved." />
                     <input type="hidden" name="id" value=org_id.to_string() />
                     <Field form="org-edit" name="name" label="Name" errors=update_errors value=org.name.clone() required=true />
                     <SelectField form="org-edit" name="kind" label="Kind" errors=update_errors options=kind_options() selected=org.kind.as_str().to_owned() />
                     <SelectField form="org-edit" name="country" label="Country" errors=update_errors options=country_options() selected=org.country.clone() />
                     <button type="submit" class="primary">"Save changes"</button>
-                </ActionForm>
+                </SubmitForm>
             </section>
         }.into_any())}
     }
@@ -198,19 +199,19 @@ fn MemberTable(
                                 <td data-label="Role">{m.role.label()}</td>
                                 {can_manage.then(|| view! {
                                     <td class="row-actions">
-                                        <ActionForm action=actions.set_role attr:class="inline">
+                                        <SubmitForm action=actions.set_role attr:class="inline">
                                             <input type="hidden" name="org_id" value=org_id.to_string() />
                                             <input type="hidden" name="person_id" value=m.person_id.to_string() />
                                             <input type="hidden" name="role" value=other_role.as_str() />
                                             <button type="submit" class="small">{label}</button>
-                                        </ActionForm>
-                                        <ActionForm action=actions.remove attr:class="inline">
+                                        </SubmitForm>
+                                        <SubmitForm action=actions.remove attr:class="inline">
                                             <input type="hidden" name="org_id" value=org_id.to_string() />
                                             <input type="hidden" name="person_id" value=m.person_id.to_string() />
                                             <crate::foundation::ui::confirm::ConfirmButton label="Remove" name=format!("Remove {}", m.display_name)
                                                 explain=format!("Remove {} from the organisation? They lose the roles it gives them on plans at once; they can be invited again.", m.display_name)
                                                 confirm="Yes, remove" />
-                                        </ActionForm>
+                                        </SubmitForm>
                                     </td>
                                 })}
                             </tr>

@@ -2,6 +2,7 @@
 //! (platform administrators).
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::FormAction;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,9 +17,9 @@ use crate::invitations::ui::InviteForm;
 /// The people page (platform administrators).
 #[component]
 pub fn PeoplePage() -> impl IntoView {
-    let set_active = ServerAction::<SetPersonActive>::new();
-    let set_role = ServerAction::<SetPlatformRole>::new();
-    let invite = ServerAction::<Invite>::new();
+    let set_active = FormAction::<SetPersonActive>::new();
+    let set_role = FormAction::<SetPlatformRole>::new();
+    let invite = FormAction::<Invite>::new();
     let revoke = RevokeActions::new();
     let data = load(
         move || {

@@ -2,6 +2,7 @@
 //! checklist at a glance and the plan's approval.
 
 use crate::foundation::loaded::{load, Loaded};
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -22,10 +23,10 @@ use crate::sections::views::SectionListItem;
 /// Actions the overview page runs; the page refetches after each.
 #[derive(Clone, Copy)]
 struct Actions {
-    add: ServerAction<AddSection>,
-    shift: ServerAction<MoveSection>,
-    removal: ServerAction<SetSectionRemoved>,
-    status: ServerAction<SetPlanStatus>,
+    add: FormAction<AddSection>,
+    shift: FormAction<MoveSection>,
+    removal: FormAction<SetSectionRemoved>,
+    status: FormAction<SetPlanStatus>,
 }
 
 /// The plan overview page.
@@ -38,10 +39,10 @@ pub fn PlanPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
     };
     let actions = Actions {
-        add: ServerAction::new(),
-        shift: ServerAction::new(),
-        removal: ServerAction::new(),
-        status: ServerAction::new(),
+        add: FormAction::new(),
+        shift: FormAction::new(),
+        removal: FormAction::new(),
+        status: FormAction::new(),
     };
     crate::comments::ui::provide_open_counts();
     // Others' changes to the list, its review states and its sections' text arrive live.
@@ -113,12 +114,12 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
                 <SectionList plan_id sections=overview.sections.clone() can_edit actions />
                 <crate::foundation::ui::tags::TagLegend />
                 {can_edit.then(|| view! {
-                    <ActionForm action=actions.add attr:class="inline-form">
+                    <SubmitForm action=actions.add attr:class="inline-form">
                         <FormStatus errors=add_errors />
                         <input type="hidden" name="plan_id" value=plan_id.to_string() />
                         <Field form="add-section" name="title" label="New section title" errors=add_errors />
                         <button type="submit">"Add section"</button>
-                    </ActionForm>
+                    </SubmitForm>
                 })}
             </section>
             <section class="panel">
@@ -136,12 +137,12 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
                         <li>
                             <a href=format!("/plans/{plan_id}/sections/{}", s.id)>{s.title.clone()}</a>
                             {can_edit.then(|| view! {
-                                <ActionForm action=actions.removal attr:class="inline">
+                                <SubmitForm action=actions.removal attr:class="inline">
                                     <input type="hidden" name="plan_id" value=plan_id.to_string() />
                                     <input type="hidden" name="section_id" value=s.id.to_string() />
                                     <input type="hidden" name="remove" value="false" />
                                     <button type="submit" class="small">"Restore"</button>
-                                </ActionForm>
+                                </SubmitForm>
                             })}
                         </li>
                     }).collect_view()}
@@ -151,7 +152,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
         {overview.can_manage.then(|| view! {
             <section class="panel narrow">
                 <h2>"Plan status"</h2>
-                <ActionForm action=actions.status>
+                <SubmitForm action=actions.status>
                     <FormStatus errors=status_errors />
                     <input type="hidden" name="plan_id" value=plan_id.to_string() />
                     <div class="field">
@@ -161,7 +162,7 @@ fn Overview(overview: PlanOverview, actions: Actions) -> impl IntoView {
                         </select>
                     </div>
                     <button type="submit">"Set status"</button>
-                </ActionForm>
+                </SubmitForm>
             </section>
         })}
     }
@@ -202,14 +203,14 @@ fn SectionList(
                             <span class="row-actions">
                                 {(i > 0).then(|| view! { <MoveButton plan_id section_id=sid.clone() direction="up" action=actions.shift /> })}
                                 {(i + 1 < count).then(|| view! { <MoveButton plan_id section_id=sid.clone() direction="down" action=actions.shift /> })}
-                                <ActionForm action=actions.removal attr:class="inline">
+                                <SubmitForm action=actions.removal attr:class="inline">
                                     <input type="hidden" name="plan_id" value=plan_id.to_string() />
                                     <input type="hidden" name="section_id" value=sid.clone() />
                                     <input type="hidden" name="remove" value="true" />
                                     <crate::foundation::ui::confirm::ConfirmButton label="Remove" name=format!("Remove {}", s.title)
                                         explain=format!("Remove \u{201c}{}\u{201d} from the plan? Its text, history and comments are kept, and it can be restored from this page.", s.title)
                                         confirm="Yes, remove it" />
-                                </ActionForm>
+                                </SubmitForm>
                             </span>
                         })}
                     </li>
@@ -225,7 +226,7 @@ fn MoveButton(
     plan_id: i64,
     section_id: String,
     direction: &'static str,
-    action: ServerAction<MoveSection>,
+    action: FormAction<MoveSection>,
 ) -> impl IntoView {
     let label = if direction == "up" { "↑" } else { "↓" };
     let aria = if direction == "up" {
@@ -234,12 +235,12 @@ fn MoveButton(
         "Move down"
     };
     view! {
-        <ActionForm action attr:class="inline">
+        <SubmitForm action attr:class="inline">
             <input type="hidden" name="plan_id" value=plan_id.to_string() />
             <input type="hidden" name="section_id" value=section_id />
             <input type="hidden" name="direction" value=direction />
             <button type="submit" class="small" aria-label=aria title=aria>{label}</button>
-        </ActionForm>
+        </SubmitForm>
     }
 }
 

@@ -2,6 +2,7 @@
 //! its comment threads.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -30,8 +31,8 @@ fn editing() -> Memo<bool> {
 pub fn SectionPage() -> impl IntoView {
     let ids = crate::foundation::ui::address::section_ids();
     let editing = editing();
-    let rename = ServerAction::<RenameSection>::new();
-    let tags = ServerAction::<SetSectionTags>::new();
+    let rename = FormAction::<RenameSection>::new();
+    let tags = FormAction::<SetSectionTags>::new();
     crate::comments::ui::provide_section_comments(editing.into());
     crate::reviews::ui::provide_section_review();
     // Others' saves and renames arrive live. For reading, the page is drawn again (after any
@@ -86,14 +87,14 @@ fn Section(
     detail: SectionDetail,
     notice: Option<SaveOutcome>,
     editing: bool,
-    rename: ServerAction<RenameSection>,
-    tags: ServerAction<SetSectionTags>,
+    rename: FormAction<RenameSection>,
+    tags: FormAction<SetSectionTags>,
 ) -> impl IntoView {
     let d = detail.clone();
     let plan_id = d.plan_id;
     let page = format!("/plans/{plan_id}/sections/{}", d.id);
     // Shared by the editor and the review panel: a save puts the section back in draft.
-    let save = ServerAction::<SaveSection>::new();
+    let save = FormAction::<SaveSection>::new();
     let last_change = match (&d.updated_by, &d.updated_by_org) {
         (Some(who), Some(org)) => format!("Last changed by {who} ({org}), "),
         (Some(who), None) => format!("Last changed by {who}, "),
@@ -155,8 +156,8 @@ fn Section(
 #[component]
 fn SectionSettings(
     detail: SectionDetail,
-    rename: ServerAction<RenameSection>,
-    tags: ServerAction<SetSectionTags>,
+    rename: FormAction<RenameSection>,
+    tags: FormAction<SetSectionTags>,
 ) -> impl IntoView {
     let rename_errors = action_error(rename);
     let (plan, sid) = (detail.plan_id.to_string(), detail.id.to_string());
@@ -165,14 +166,14 @@ fn SectionSettings(
         <details class="panel">
             <summary>"Section settings: title and tags"</summary>
             <div class="columns">
-                <ActionForm action=rename>
+                <SubmitForm action=rename>
                     <ActionStatus action=rename done="renamed" success="Renamed." />
                     <input type="hidden" name="plan_id" value=plan2 />
                     <input type="hidden" name="section_id" value=sid2 />
                     <Field form="rename" name="title" label="Title" errors=rename_errors value=detail.title.clone() required=true />
                     <button type="submit">"Rename"</button>
-                </ActionForm>
-                <ActionForm action=tags>
+                </SubmitForm>
+                <SubmitForm action=tags>
                     <ActionStatus action=tags done="tags" success="Tags saved." />
                     <input type="hidden" name="plan_id" value=plan />
                     <input type="hidden" name="section_id" value=sid />
@@ -201,7 +202,7 @@ fn SectionSettings(
                         }).collect_view()}
                     </fieldset>
                     <button type="submit">"Save tags"</button>
-                </ActionForm>
+                </SubmitForm>
             </div>
         </details>
     }

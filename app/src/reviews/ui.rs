@@ -3,6 +3,7 @@
 //! approve and request-changes forms (plain posts without JavaScript, actions with it).
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 
 use super::api::{section_review, ApproveSection, RequestChanges, ReviewView, SubmitForReview};
@@ -14,9 +15,9 @@ use crate::foundation::ui::timestamp::Time;
 
 #[derive(Clone, Copy)]
 struct Actions {
-    submit: ServerAction<SubmitForReview>,
-    approve: ServerAction<ApproveSection>,
-    changes: ServerAction<RequestChanges>,
+    submit: FormAction<SubmitForReview>,
+    approve: FormAction<ApproveSection>,
+    changes: FormAction<RequestChanges>,
 }
 
 /// What the section page's review panel shows, loaded once for the page.
@@ -35,9 +36,9 @@ struct PanelState {
 pub fn provide_section_review() {
     let ids = crate::foundation::ui::address::section_ids();
     let actions = Actions {
-        submit: ServerAction::new(),
-        approve: ServerAction::new(),
-        changes: ServerAction::new(),
+        submit: FormAction::new(),
+        approve: FormAction::new(),
+        changes: FormAction::new(),
     };
     // Others' decisions and saves arrive live (a save returns the section to draft).
     let live = crate::foundation::live::client::use_live();
@@ -77,7 +78,7 @@ pub fn provide_section_review() {
 /// each of the editor's `saves`, since a save returns the section to draft and voids its
 /// approvals.
 #[component]
-pub fn ReviewPanel(saves: ServerAction<crate::sections::api::SaveSection>) -> impl IntoView {
+pub fn ReviewPanel(saves: FormAction<crate::sections::api::SaveSection>) -> impl IntoView {
     let Some(PanelState {
         actions,
         refresh,
@@ -159,13 +160,13 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
                 <FormStatus errors=change_errors />
             })}
             {can_submit.then(|| view! {
-                <ActionForm action=actions.submit>
+                <SubmitForm action=actions.submit>
                     <ActionStatus action=actions.submit done="submitted" success="Submitted for review." />
                     <input type="hidden" name="plan_id" value=plan.clone() />
                     <input type="hidden" name="section_id" value=sid.clone() />
                     <input type="hidden" name="version" value=current />
                     <button type="submit" class="primary">"Submit for review"</button>
-                </ActionForm>
+                </SubmitForm>
             })}
             {(in_review && view.can_review).then(move || view! {
                 <div class="columns">
@@ -194,25 +195,25 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
                                 }.into_any(),
                             };
                             view! {
-                                <ActionForm action=actions.approve>
+                                <SubmitForm action=actions.approve>
                                     <ActionStatus action=actions.approve done="approved" success="Approval recorded." />
                                     <input type="hidden" name="plan_id" value=plan2 />
                                     <input type="hidden" name="section_id" value=sid2 />
                                     <input type="hidden" name="version" value=version />
                                     {kind_field}
                                     <button type="submit" class="primary">"Approve this version"</button>
-                                </ActionForm>
+                                </SubmitForm>
                             }.into_any()
                         }
                     }}
-                    <ActionForm action=actions.changes>
+                    <SubmitForm action=actions.changes>
                         <ActionStatus action=actions.changes done="changes-requested" success="Changes requested." />
                         <input type="hidden" name="plan_id" value=plan3 />
                         <input type="hidden" name="section_id" value=sid3 />
                         <input type="hidden" name="version" value=version2 />
                         <TextArea form="review" name="reason" label="What needs to change" errors=change_errors rows=3 />
                         <button type="submit">"Request changes"</button>
-                    </ActionForm>
+                    </SubmitForm>
                 </div>
             })}
         </section>
@@ -223,8 +224,8 @@ fn Panel(view: ReviewView, actions: Actions) -> impl IntoView {
 /// approving the plan.
 #[component]
 pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
-    let set_rule = ServerAction::<super::api::SetApprovalRule>::new();
-    let approve = ServerAction::<super::api::ApprovePlan>::new();
+    let set_rule = FormAction::<super::api::SetApprovalRule>::new();
+    let approve = FormAction::<super::api::ApprovePlan>::new();
     let live = crate::foundation::live::client::use_live();
     let others = RwSignal::new(0u32);
     let refresh = move || {
@@ -257,8 +258,8 @@ pub fn PlanApprovalPanel(plan_id: i64) -> impl IntoView {
 #[component]
 fn ApprovalPanel(
     a: super::api::PlanApprovalView,
-    set_rule: ServerAction<super::api::SetApprovalRule>,
-    approve: ServerAction<super::api::ApprovePlan>,
+    set_rule: FormAction<super::api::SetApprovalRule>,
+    approve: FormAction<super::api::ApprovePlan>,
 ) -> impl IntoView {
     use crate::foundation::ui::fields::Field;
     let plan = a.plan_id;
@@ -311,22 +312,22 @@ fn ApprovalPanel(
             })}
             {a.can_manage.then(|| view! {
                 <div class="columns">
-                    <ActionForm action=set_rule>
+                    <SubmitForm action=set_rule>
                         <ActionStatus action=set_rule done="rule" success="Approval rule saved." />
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <Field form="rule" name="government" label="Government approvals" errors=rule_errors value=rule.government.to_string() />
                         <Field form="rule" name="civil_society" label="Civil-society approvals" errors=rule_errors value=rule.civil_society.to_string() />
                         <Field form="rule" name="donor" label="Donor approvals" errors=rule_errors value=rule.donor.to_string() />
                         <button type="submit">"Save rule"</button>
-                    </ActionForm>
+                    </SubmitForm>
                     {if ready {
                         view! {
-                            <ActionForm action=approve>
+                            <SubmitForm action=approve>
                                 <ActionStatus action=approve done="plan-approved" success="Plan approved as a new version." />
                                 <input type="hidden" name="plan_id" value=plan.to_string() />
                                 <p class="muted small">"Every section is approved. Approving the plan freezes it as a numbered version; work goes on in the draft."</p>
                                 <button type="submit" class="primary">"Approve the plan"</button>
-                            </ActionForm>
+                            </SubmitForm>
                         }.into_any()
                     } else {
                         view! {

@@ -1,6 +1,7 @@
 //! The organisation list and creating one.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -17,7 +18,7 @@ use crate::foundation::viewer::use_viewer;
 /// admins who are not platform administrators see their own organisations.
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
-    let create = ServerAction::<CreateOrganisation>::new();
+    let create = FormAction::<CreateOrganisation>::new();
     let errors = action_error(create);
     let list = load(move || create.version().get(), |_| organisations());
     let viewer = use_viewer();
@@ -33,13 +34,13 @@ pub fn OrganisationsPage() -> impl IntoView {
                         </section>
                         <section class="panel narrow">
                             <h2>"Create an organisation"</h2>
-                            <ActionForm action=create>
+                            <SubmitForm action=create>
                                 <FormStatus errors />
                                 <Field form="org-new" name="name" label="Name" errors required=true />
                                 <SelectField form="org-new" name="kind" label="Kind" errors options=kind_options() placeholder="Choose a kind" />
                                 <SelectField form="org-new" name="country" label="Country" errors options=country_options() placeholder="Choose a country" />
                                 <button type="submit" class="primary">"Create organisation"</button>
-                            </ActionForm>
+                            </SubmitForm>
                         </section>
                     }
                     .into_any(),

@@ -6,14 +6,15 @@ use crate::admin::api::{SetPersonActive, SetPlatformRole};
 use crate::admin::views::PeopleOverview;
 use crate::foundation::people::PlatformRole;
 use crate::foundation::ui::fields::{action_error, FormStatus};
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 
 /// Everyone on the platform, with buttons to deactivate, reactivate and change their
 /// platform role (never for the viewer themselves).
 #[component]
 pub fn PeopleTable(
     overview: PeopleOverview,
-    set_active: ServerAction<SetPersonActive>,
-    set_role: ServerAction<SetPlatformRole>,
+    set_active: FormAction<SetPersonActive>,
+    set_role: FormAction<SetPlatformRole>,
 ) -> impl IntoView {
     let active_errors = action_error(set_active);
     let role_errors = action_error(set_role);
@@ -51,7 +52,7 @@ pub fn PeopleTable(
                                     <td data-label="Status">{if p.active { "Active" } else { "Deactivated" }}</td>
                                     <td class="row-actions">
                                         {(p.id != me).then(|| view! {
-                                            <ActionForm action=set_active attr:class="inline">
+                                            <SubmitForm action=set_active attr:class="inline">
                                                 <input type="hidden" name="person_id" value=p.id.to_string() />
                                                 <input type="hidden" name="active" value=next_active />
                                                 {if p.active {
@@ -63,12 +64,12 @@ pub fn PeopleTable(
                                                 } else {
                                                     view! { <button type="submit" class="small">{active_label}</button> }.into_any()
                                                 }}
-                                            </ActionForm>
-                                            <ActionForm action=set_role attr:class="inline">
+                                            </SubmitForm>
+                                            <SubmitForm action=set_role attr:class="inline">
                                                 <input type="hidden" name="person_id" value=p.id.to_string() />
                                                 <input type="hidden" name="role" value=other_role.as_str() />
                                                 <button type="submit" class="small">{role_label}</button>
-                                            </ActionForm>
+                                            </SubmitForm>
                                         })}
                                     </td>
                                 </tr>

@@ -2,6 +2,7 @@
 //! sections; leads also reword, re-tag and retire it.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 
 use crate::foundation::live::client::{refetch_on, use_live};
@@ -26,11 +27,11 @@ use crate::foundation::ui::fields::{
 
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdateChecklistItem>,
-    edit: ServerAction<EditChecklistItem>,
-    retire: ServerAction<SetChecklistItemRetired>,
-    evidence: ServerAction<AddEvidence>,
-    link: ServerAction<LinkChecklistSection>,
+    update: FormAction<UpdateChecklistItem>,
+    edit: FormAction<EditChecklistItem>,
+    retire: FormAction<SetChecklistItemRetired>,
+    evidence: FormAction<AddEvidence>,
+    link: FormAction<LinkChecklistSection>,
 }
 
 /// One item's page.
@@ -46,11 +47,11 @@ pub fn ItemPage() -> impl IntoView {
         })
     };
     let actions = Actions {
-        update: ServerAction::new(),
-        edit: ServerAction::new(),
-        retire: ServerAction::new(),
-        evidence: ServerAction::new(),
-        link: ServerAction::new(),
+        update: FormAction::new(),
+        edit: FormAction::new(),
+        retire: FormAction::new(),
+        evidence: FormAction::new(),
+        link: FormAction::new(),
     };
     // Others' changes to the checklist arrive live.
     let others = refetch_on("main", use_live().checklist());
@@ -157,7 +158,7 @@ fn Progress(detail: ItemDetail, actions: Actions) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Progress"</h2>
-            <ActionForm action=actions.update attr:class="item-form">
+            <SubmitForm action=actions.update attr:class="item-form">
                 <input type="hidden" name="plan_id" value=plan.to_string() />
                 <input type="hidden" name="item_id" value=id.to_string() />
                 <input type="hidden" name="base_version" value=item.version.to_string() />
@@ -170,14 +171,14 @@ fn Progress(detail: ItemDetail, actions: Actions) -> impl IntoView {
                     value=item.due_date.map(format_due_date).unwrap_or_default() />
                 {item.overdue.then(|| view! { <p><span class="badge overdue-badge">"Overdue"</span></p> })}
                 <button type="submit" class="primary">"Save"</button>
-            </ActionForm>
+            </SubmitForm>
         </section>
     }
     .into_any()
 }
 
 #[component]
-fn EvidenceList(detail: ItemDetail, action: ServerAction<AddEvidence>) -> impl IntoView {
+fn EvidenceList(detail: ItemDetail, action: FormAction<AddEvidence>) -> impl IntoView {
     let errors = action_error(action);
     let (plan, id) = (detail.plan_id, detail.item.id);
     view! {
@@ -193,14 +194,14 @@ fn EvidenceList(detail: ItemDetail, action: ServerAction<AddEvidence>) -> impl I
                 }.into_any()
             }}
             {(detail.can_edit).then(|| view! {
-                <ActionForm action attr:class="evidence-form">
+                <SubmitForm action attr:class="evidence-form">
                     <ActionStatus action=action done="evidence" success="Evidence added." />
                     <input type="hidden" name="plan_id" value=plan.to_string() />
                     <input type="hidden" name="item_id" value=id.to_string() />
                     <TextArea form="evidence" name="note" label="What shows progress" errors rows=3 />
                     <Field form="evidence" name="url" label="Link (optional)" errors hint="A web address starting with https:// or http://" />
                     <button type="submit">"Add evidence"</button>
-                </ActionForm>
+                </SubmitForm>
             })}
         </section>
     }
@@ -225,7 +226,7 @@ fn EvidenceEntry(evidence: Evidence) -> impl IntoView {
 }
 
 #[component]
-fn Sections(detail: ItemDetail, action: ServerAction<LinkChecklistSection>) -> impl IntoView {
+fn Sections(detail: ItemDetail, action: FormAction<LinkChecklistSection>) -> impl IntoView {
     let errors = action_error(action);
     let (plan, id) = (detail.plan_id, detail.item.id);
     let unlinked: Vec<(String, String)> = detail
@@ -248,13 +249,13 @@ fn Sections(detail: ItemDetail, action: ServerAction<LinkChecklistSection>) -> i
                             <li>
                                 <a href=format!("/plans/{plan}/sections/{s}")>{title.clone()}</a>
                                 {can_edit.then(|| view! {
-                                    <ActionForm action attr:class="inline">
+                                    <SubmitForm action attr:class="inline">
                                         <input type="hidden" name="plan_id" value=plan.to_string() />
                                         <input type="hidden" name="item_id" value=id.to_string() />
                                         <input type="hidden" name="section_id" value=s.to_string() />
                                         <input type="hidden" name="link" value="false" />
                                         <button type="submit" class="small" aria-label=format!("Unlink {title}")>"Unlink"</button>
-                                    </ActionForm>
+                                    </SubmitForm>
                                 })}
                             </li>
                         }).collect_view()}
@@ -262,13 +263,13 @@ fn Sections(detail: ItemDetail, action: ServerAction<LinkChecklistSection>) -> i
                 }.into_any()
             }}
             {(can_edit && !unlinked.is_empty()).then(|| view! {
-                <ActionForm action attr:class="inline-form">
+                <SubmitForm action attr:class="inline-form">
                     <input type="hidden" name="plan_id" value=plan.to_string() />
                     <input type="hidden" name="item_id" value=id.to_string() />
                     <input type="hidden" name="link" value="true" />
                     <SelectField form="link" name="section_id" label="Section" errors options=unlinked />
                     <button type="submit">"Link section"</button>
-                </ActionForm>
+                </SubmitForm>
             })}
         </section>
     }
@@ -284,7 +285,7 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
         <section class="panel narrow">
             <h2>"Item definition (leads)"</h2>
             {(!retired).then(|| view! {
-                <ActionForm action=actions.edit>
+                <SubmitForm action=actions.edit>
                     <input type="hidden" name="plan_id" value=plan.to_string() />
                     <input type="hidden" name="item_id" value=id.to_string() />
                     <input type="hidden" name="base_version" value=item.version.to_string() />
@@ -293,9 +294,9 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
                     <SelectField form="def" name="pillar" label="R2P pillar" errors options=pillar_options() selected=item.pillar.to_string() />
                     <Field form="def" name="risk_factors" label="Risk factors addressed" errors value=risk_list(&item) hint="Numbers from 1 to 14, separated by commas." />
                     <button type="submit">"Save definition"</button>
-                </ActionForm>
+                </SubmitForm>
             })}
-            <ActionForm action=actions.retire attr:class="inline-form">
+            <SubmitForm action=actions.retire attr:class="inline-form">
                 <ActionStatus action=actions.retire done=if retired { "restored" } else { "retired" }
                     success=if retired { "Item brought back." } else { "Item retired." } />
                 <input type="hidden" name="plan_id" value=plan.to_string() />
@@ -311,7 +312,7 @@ fn Definition(detail: ItemDetail, actions: Actions) -> impl IntoView {
                             confirm="Yes, retire it" />
                     }.into_any()
                 }}
-            </ActionForm>
+            </SubmitForm>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 //! status form folded away for editors, and item management for leads.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 
 use crate::foundation::live::client::{refetch_on, use_live};
@@ -27,9 +28,9 @@ use crate::foundation::ui::fields::{action_error, ActionStatus, Field, FormStatu
 
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdateChecklistItem>,
-    add: ServerAction<AddChecklistItem>,
-    retire: ServerAction<SetChecklistItemRetired>,
+    update: FormAction<UpdateChecklistItem>,
+    add: FormAction<AddChecklistItem>,
+    retire: FormAction<SetChecklistItemRetired>,
 }
 
 /// The checklist page.
@@ -43,9 +44,9 @@ pub fn ChecklistPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
     };
     let actions = Actions {
-        update: ServerAction::new(),
-        add: ServerAction::new(),
-        retire: ServerAction::new(),
+        update: FormAction::new(),
+        add: FormAction::new(),
+        retire: FormAction::new(),
     };
     // Others' changes to the checklist arrive live.
     let others = refetch_on("main", use_live().checklist());
@@ -196,7 +197,7 @@ fn ItemRow(
     plan: i64,
     item: ChecklistItem,
     can_edit: bool,
-    update: ServerAction<UpdateChecklistItem>,
+    update: FormAction<UpdateChecklistItem>,
 ) -> impl IntoView {
     let id = item.id;
     let errors = errors_for(action_error(update), id);
@@ -247,7 +248,7 @@ fn ItemRow(
             {can_edit.then(|| view! {
                 <details class="item-edit" open=move || errors.with(Option::is_some)>
                     <summary>"Change status" <span class="visually-hidden">{format!(" of {}", item.text)}</span></summary>
-                    <ActionForm action=update attr:class="item-status-form">
+                    <SubmitForm action=update attr:class="item-status-form">
                         <input type="hidden" name="plan_id" value=plan.to_string() />
                         <input type="hidden" name="item_id" value=id.to_string() />
                         <input type="hidden" name="base_version" value=item.version.to_string() />
@@ -256,7 +257,7 @@ fn ItemRow(
                         <button type="submit" class="small" aria-label=format!("Save status of item {id}")>"Save status"</button>
                         " "
                         <a class="small" href=format!("/plans/{plan}/checklist/{id}")>"Owner, due date, evidence…"</a>
-                    </ActionForm>
+                    </SubmitForm>
                 </details>
             })}
             {reason.map(|r| view! { <p class="item-reason small muted">{format!("Not applicable: {r}")}</p> })}
@@ -270,7 +271,7 @@ fn ManageItems(plan: i64, retired: Vec<ChecklistItem>, actions: Actions) -> impl
     view! {
         <section class="panel narrow">
             <h2>"Add an item"</h2>
-            <ActionForm action=actions.add>
+            <SubmitForm action=actions.add>
                 <ActionStatus action=actions.add done="item-added" success="Item added." />
                 <input type="hidden" name="plan_id" value=plan.to_string() />
                 <Field form="new-item" name="text" label="Item" errors=add_errors required=true />
@@ -278,7 +279,7 @@ fn ManageItems(plan: i64, retired: Vec<ChecklistItem>, actions: Actions) -> impl
                 <SelectField form="new-item" name="pillar" label="R2P pillar" errors=add_errors options=pillar_options() />
                 <Field form="new-item" name="risk_factors" label="Risk factors addressed" errors=add_errors hint="Numbers from 1 to 14, separated by commas, e.g. 3, 9." />
                 <button type="submit" class="primary">"Add item"</button>
-            </ActionForm>
+            </SubmitForm>
         </section>
         {(!retired.is_empty()).then(|| view! {
             <section class="panel">
@@ -288,12 +289,12 @@ fn ManageItems(plan: i64, retired: Vec<ChecklistItem>, actions: Actions) -> impl
                     {retired.into_iter().map(|i| view! {
                         <li class="retired-item">
                             <a href=format!("/plans/{plan}/checklist/{}", i.id)>{i.text.clone()}</a>
-                            <ActionForm action=actions.retire attr:class="inline">
+                            <SubmitForm action=actions.retire attr:class="inline">
                                 <input type="hidden" name="plan_id" value=plan.to_string() />
                                 <input type="hidden" name="item_id" value=i.id.to_string() />
                                 <input type="hidden" name="retired" value="false" />
                                 <button type="submit" class="small">"Bring back"</button>
-                            </ActionForm>
+                            </SubmitForm>
                         </li>
                     }).collect_view()}
                 </ul>

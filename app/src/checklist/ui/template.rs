@@ -1,6 +1,7 @@
 //! `/admin/checklist-template`: the checklist new plans copy (platform administrators).
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,8 +16,8 @@ use crate::foundation::ui::fields::{action_error, ActionStatus, Field, SelectFie
 /// Lists and edits the checklist template.
 #[component]
 pub fn ChecklistTemplatePage() -> impl IntoView {
-    let add = ServerAction::<AddChecklistTemplateItem>::new();
-    let update = ServerAction::<UpdateChecklistTemplateItem>::new();
+    let add = FormAction::<AddChecklistTemplateItem>::new();
+    let update = FormAction::<UpdateChecklistTemplateItem>::new();
     let data = load(
         move || (add.version().get(), update.version().get()),
         |_| checklist_template(),
@@ -40,14 +41,14 @@ pub fn ChecklistTemplatePage() -> impl IntoView {
         </Suspense>
         <section class="panel narrow">
             <h2>"Add an item"</h2>
-            <ActionForm action=add>
+            <SubmitForm action=add>
                 <ActionStatus action=add done="template-added" success="Item added to the template." />
                 <Field form="ctpl-new" name="text" label="Item" errors=add_errors required=true />
                 <SelectField form="ctpl-new" name="psg" label="New Deal goal" errors=add_errors options=psg_options() />
                 <SelectField form="ctpl-new" name="pillar" label="R2P pillar" errors=add_errors options=pillar_options() />
                 <Field form="ctpl-new" name="risk_factors" label="Risk factors" errors=add_errors />
                 <button type="submit" class="primary">"Add to template"</button>
-            </ActionForm>
+            </SubmitForm>
         </section>
     }
 }
@@ -55,7 +56,7 @@ pub fn ChecklistTemplatePage() -> impl IntoView {
 #[component]
 fn TemplateRow(
     item: TemplateItem,
-    update: ServerAction<UpdateChecklistTemplateItem>,
+    update: FormAction<UpdateChecklistTemplateItem>,
 ) -> impl IntoView {
     let errors = action_error(update);
     let form = format!("ctpl-{}", item.id);
@@ -72,7 +73,7 @@ fn TemplateRow(
                 <span class="muted small">{format!(" PSG {} · Pillar {} · RF {}", item.psg, item.pillar, if risks.is_empty() { "-" } else { &risks })}</span>
                 {item.retired.then_some(" (retired)")}
             </summary>
-            <ActionForm action=update>
+            <SubmitForm action=update>
                 <ActionStatus action=update done="template-saved" success="Saved." />
                 <input type="hidden" name="id" value=item.id.to_string() />
                 <Field form=form.clone() name="text" label="Item" errors value=item.text.clone() required=true />
@@ -84,7 +85,7 @@ fn TemplateRow(
                     <label for=format!("{form}-retired")>"Retired (not copied into new plans)"</label>
                 </div>
                 <button type="submit">"Save"</button>
-            </ActionForm>
+            </SubmitForm>
         </details>
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::foundation::loaded::{load_shown, LoadedShown};
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 
 use super::browser::Selected;
@@ -24,12 +25,12 @@ use crate::foundation::ui::typed::keep_typed;
 /// The actions of the comment forms; the threads refetch after each.
 #[derive(Clone, Copy)]
 struct Actions {
-    start: ServerAction<StartThread>,
-    reply: ServerAction<ReplyToThread>,
-    edit: ServerAction<EditComment>,
-    delete: ServerAction<DeleteComment>,
-    resolve: ServerAction<ResolveThread>,
-    reopen: ServerAction<ReopenThread>,
+    start: FormAction<StartThread>,
+    reply: FormAction<ReplyToThread>,
+    edit: FormAction<EditComment>,
+    delete: FormAction<DeleteComment>,
+    resolve: FormAction<ResolveThread>,
+    reopen: FormAction<ReopenThread>,
 }
 
 /// Text being typed, kept outside the list so a refresh of the threads loses none of it (and
@@ -140,12 +141,12 @@ struct CommentsState {
 pub fn provide_section_comments(editing: Signal<bool>) {
     let ids = crate::foundation::ui::address::section_ids();
     let actions = Actions {
-        start: ServerAction::new(),
-        reply: ServerAction::new(),
-        edit: ServerAction::new(),
-        delete: ServerAction::new(),
-        resolve: ServerAction::new(),
-        reopen: ServerAction::new(),
+        start: FormAction::new(),
+        reply: FormAction::new(),
+        edit: FormAction::new(),
+        delete: FormAction::new(),
+        resolve: FormAction::new(),
+        reopen: FormAction::new(),
     };
     let refresh = RwSignal::new(0u32);
     // The text rides in the page once, as HTML; the page's data carries the threads alone.
@@ -234,7 +235,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
     let replying = StoredValue::new(None::<i64>);
     Effect::new(move |_| {
         if let Some(r) = actions.reply.input().get() {
-            replying.set_value(Some(r.thread_id));
+            replying.set_value(r.value("thread_id").and_then(|t| t.parse().ok()));
         }
     });
     Effect::new(move |_| {
@@ -250,7 +251,7 @@ pub fn SectionComments(plan_id: i64, section_id: i64, person: i64) -> impl IntoV
     let editing = StoredValue::new(None::<i64>);
     Effect::new(move |_| {
         if let Some(e) = actions.edit.input().get() {
-            editing.set_value(Some(e.comment_id));
+            editing.set_value(e.value("comment_id").and_then(|c| c.parse().ok()));
         }
     });
     Effect::new(move |_| {
@@ -436,7 +437,7 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
     view! {
         <details class="panel new-thread" open=true>
             <summary>"Start a thread"</summary>
-            <ActionForm action=actions.start attr:id="new-thread">
+            <SubmitForm action=actions.start attr:id="new-thread">
                 <ActionStatus action=actions.start done="commented" success="Comment added." />
                 <input type="hidden" name="plan_id" value=ids.0.to_string() />
                 <input type="hidden" name="section_id" value=ids.1.to_string() />
@@ -466,7 +467,7 @@ fn NewThread(ids: (i64, i64), actions: Actions, drafts: Drafts) -> impl IntoView
                 </div>
                 <CommentBox id="new-thread-body".to_owned() label="Comment" plan_id=ids.0 text=drafts.body error=body_error draft=drafts.new_thread_key(ids.1) />
                 <button type="submit" class="primary">"Comment"</button>
-            </ActionForm>
+            </SubmitForm>
         </details>
     }
 }
@@ -519,25 +520,25 @@ fn Thread(
             {can_comment.then(|| view! {
                 <div class="thread-actions">
                     {(!resolved).then(|| view! {
-                        <ActionForm action=actions.reply attr:class="reply">
+                        <SubmitForm action=actions.reply attr:class="reply">
                             {hidden()}
                             <CommentBox id=format!("reply-{id}") label="Reply" plan_id=ids.0 text=reply_text error=reply_message rows=2 draft=drafts.reply_key(id) />
                             <button type="submit">"Reply"</button>
-                        </ActionForm>
+                        </SubmitForm>
                     })}
                     {if resolved {
                         view! {
-                            <ActionForm action=actions.reopen attr:class="inline">
+                            <SubmitForm action=actions.reopen attr:class="inline">
                                 {hidden()}
                                 <button type="submit" class="small">"Reopen"</button>
-                            </ActionForm>
+                            </SubmitForm>
                         }.into_any()
                     } else {
                         view! {
-                            <ActionForm action=actions.resolve attr:class="inline">
+                            <SubmitForm action=actions.resolve attr:class="inline">
                                 {hidden()}
                                 <button type="submit" class="small">"Resolve"</button>
-                            </ActionForm>
+                            </SubmitForm>
                         }.into_any()
                     }}
                 </div>
@@ -605,18 +606,18 @@ fn Comment(
                 {comment.can_edit.then(|| view! {
                     <details class="edit-comment" open=edit_message.get_untracked().is_some() node_ref=edit_form>
                         <summary class="small">"Edit"</summary>
-                        <ActionForm action=actions.edit>
+                        <SubmitForm action=actions.edit>
                             {hidden()}
                             <CommentBox id=format!("edit-{id}") label="Edit your comment" plan_id=ids.0 text=edit_text error=edit_message rows=3 draft=drafts.edit_key(id) on_restored=unfold />
                             <button type="submit" class="small">"Save comment"</button>
-                        </ActionForm>
+                        </SubmitForm>
                     </details>
                 })}
                 {comment.can_delete.then(|| view! {
-                    <ActionForm action=actions.delete attr:class="inline">
+                    <SubmitForm action=actions.delete attr:class="inline">
                         {hidden()}
                         <ConfirmButton label="Delete" explain=confirm confirm="Yes, delete it" />
-                    </ActionForm>
+                    </SubmitForm>
                 })}
             </div>
         </div>

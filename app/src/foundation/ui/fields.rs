@@ -1,43 +1,47 @@
 //! Form fields that show their validation message beside them and keep what was typed.
 
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 use server_fn::ServerFn;
 
+use super::form_action::FormAction;
 use crate::error::AppError;
 
 /// The error of the last run of `action`, as a signal fields can read.
-pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(|r| r.err()))
-}
-
-/// The error a plain post of `S`'s form came back with (see `foundation::form_return`), for a
-/// form that is only ever posted plainly, such as the login form (a successful login reloads
-/// the whole page). It is what `action_error` gives for a `ServerAction` that never runs,
-/// without building the action: the login page lives in the main module, which every page
-/// loads, and an action's client (encoding its arguments, decoding its answer) is code that
-/// page never runs.
-pub fn returned_error<S>() -> Signal<Option<AppError>>
+pub fn action_error<S>(action: FormAction<S>) -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError>,
+    S::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    let error = use_context::<leptos::server::ServerActionError>().and_then(|e| {
+    let value = action.value();
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// The error a plain post of `S`'s form came back with (see `foundation::form_return`), if
+/// this page is where it came back to.
+pub fn returned<S: ServerFn<Error = AppError>>() -> Option<AppError> {
+    use_context::<leptos::server::ServerActionError>().and_then(|e| {
         (e.path() == S::PATH)
             .then(|| server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
-    });
-    Signal::stored(error)
+    })
+}
+
+/// [`returned`] as a signal, for a form that is only ever posted plainly, such as the login
+/// form (a successful login reloads the whole page): what `action_error` gives for an action
+/// that never runs, without building one. The login page lives in the main module, which
+/// every page loads.
+pub fn returned_error<S: ServerFn<Error = AppError>>() -> Signal<Option<AppError>> {
+    Signal::stored(returned::<S>())
 }
 
 /// True once `action` has succeeded at least once and its last run succeeded.
-pub fn action_succeeded<S>(action: ServerAction<S>) -> Signal<bool>
+pub fn action_succeeded<S>(action: FormAction<S>) -> Signal<bool>
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError>,
+    S::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
+    let value = action.value();
+    Signal::derive(move || matches!(value.get(), Some(Ok(_))))
 }
 
 fn message_for(
@@ -208,15 +212,15 @@ pub fn FormStatus(
 #[component]
 pub fn ActionStatus<S>(
     /// The form's action.
-    action: ServerAction<S>,
+    action: FormAction<S>,
     /// The `done` query value a plain post of this form comes back with.
     done: &'static str,
     /// What to say on success.
     success: &'static str,
 ) -> impl IntoView
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError>,
+    S::Output: DeserializeOwned + Clone + Send + Sync + 'static,
 {
     outcome(
         action_error(action),

@@ -7,6 +7,7 @@ pub mod before_hydration;
 pub mod confirm;
 pub mod errors;
 pub mod fields;
+pub mod form_action;
 pub mod reclick;
 pub mod tags;
 pub mod timestamp;

@@ -2,6 +2,7 @@
 //! decline buttons (plain posts without JavaScript).
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
@@ -14,8 +15,8 @@ use crate::invitations::views::MembershipOffer;
 /// The logged-in person's invitations to join organisations; nothing when there are none.
 #[component]
 pub fn MembershipInvitations() -> impl IntoView {
-    let accept = ServerAction::<AcceptMembership>::new();
-    let decline = ServerAction::<DeclineMembership>::new();
+    let accept = FormAction::<AcceptMembership>::new();
+    let decline = FormAction::<DeclineMembership>::new();
     let offers = load(
         move || (accept.version().get(), decline.version().get()),
         |_| membership_invitations(),
@@ -44,8 +45,8 @@ pub fn MembershipInvitations() -> impl IntoView {
 #[component]
 fn Offer(
     offer: MembershipOffer,
-    accept: ServerAction<AcceptMembership>,
-    decline: ServerAction<DeclineMembership>,
+    accept: FormAction<AcceptMembership>,
+    decline: FormAction<DeclineMembership>,
 ) -> impl IntoView {
     let id = offer.id.to_string();
     let id2 = id.clone();
@@ -59,14 +60,14 @@ fn Offer(
                 {format!("{} invites you as {}. The invitation expires ", offer.invited_by, offer.role.label().to_lowercase())}
                 <Time unix=offer.expires_at ahead=true /> "."
             </p>
-            <ActionForm action=accept attr:class="inline">
+            <SubmitForm action=accept attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id />
                 <button type="submit" class="primary small">{format!("Join {}", offer.org_name)}</button>
-            </ActionForm>
-            <ActionForm action=decline attr:class="inline">
+            </SubmitForm>
+            <SubmitForm action=decline attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id2 />
                 <button type="submit" class="small">"Decline"</button>
-            </ActionForm>
+            </SubmitForm>
         </li>
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::foundation::ui::confirm::ConfirmButton;
 use crate::foundation::ui::fields::{action_error, ActionStatus, FormStatus};
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use crate::foundation::ui::timestamp::Time;
 use crate::invitations::api::pending::{RevokeInvitation, RevokeMembershipInvitation};
 use crate::invitations::views::{PendingInvitation, PendingKind};
@@ -12,17 +13,17 @@ use crate::invitations::views::{PendingInvitation, PendingKind};
 #[derive(Clone, Copy)]
 pub struct RevokeActions {
     /// Withdraws an invitation link.
-    pub link: ServerAction<RevokeInvitation>,
+    pub link: FormAction<RevokeInvitation>,
     /// Withdraws an invitation of an existing account to join an organisation.
-    pub membership: ServerAction<RevokeMembershipInvitation>,
+    pub membership: FormAction<RevokeMembershipInvitation>,
 }
 
 impl RevokeActions {
     /// New actions, made where the page makes its other actions.
     pub fn new() -> Self {
         RevokeActions {
-            link: ServerAction::new(),
-            membership: ServerAction::new(),
+            link: FormAction::new(),
+            membership: FormAction::new(),
         }
     }
 
@@ -81,17 +82,17 @@ fn Pending(invitation: PendingInvitation, revoke: RevokeActions) -> impl IntoVie
     };
     let button = i.can_revoke.then(move || match i.kind {
         PendingKind::Link => view! {
-            <ActionForm action=revoke.link attr:class="inline">
+            <SubmitForm action=revoke.link attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id />
                 <ConfirmButton label="Withdraw" name=label explain confirm="Yes, withdraw it" />
-            </ActionForm>
+            </SubmitForm>
         }
         .into_any(),
         PendingKind::Membership => view! {
-            <ActionForm action=revoke.membership attr:class="inline">
+            <SubmitForm action=revoke.membership attr:class="inline">
                 <input type="hidden" name="invitation_id" value=id />
                 <ConfirmButton label="Withdraw" name=label explain confirm="Yes, withdraw it" />
-            </ActionForm>
+            </SubmitForm>
         }
         .into_any(),
     });

@@ -1,6 +1,7 @@
 //! Creating a plan.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,7 +14,7 @@ use crate::plans::domain::FRAGILITY_STAGES;
 /// The new-plan form.
 #[component]
 pub fn NewPlanPage() -> impl IntoView {
-    let create = ServerAction::<CreatePlan>::new();
+    let create = FormAction::<CreatePlan>::new();
     let errors = action_error(create);
     let options = load(|| (), |_| plan_form_options());
     view! {
@@ -32,7 +33,7 @@ pub fn NewPlanPage() -> impl IntoView {
                 let first_org = orgs.first().map(|o| o.0.clone());
                 view! {
                     <section class="panel narrow">
-                        <ActionForm action=create>
+                        <SubmitForm action=create>
                             <FormStatus errors />
                             <Field form="plan" name="title" label="Title" errors required=true />
                             <SelectField form="plan" name="country" label="Country" errors options=countries placeholder="Choose a country" />
@@ -51,7 +52,7 @@ pub fn NewPlanPage() -> impl IntoView {
                                 </ul>
                             </div>
                             <button type="submit" class="primary">"Create plan"</button>
-                        </ActionForm>
+                        </SubmitForm>
                     </section>
                 }
                 .into_any()

@@ -1,6 +1,7 @@
 //! The section template new plans start from (platform administrators).
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,8 +13,8 @@ use crate::plans::views::TemplateSection;
 /// Lists and edits the template.
 #[component]
 pub fn TemplatePage() -> impl IntoView {
-    let add = ServerAction::<AddTemplateSection>::new();
-    let update = ServerAction::<UpdateTemplateSection>::new();
+    let add = FormAction::<AddTemplateSection>::new();
+    let update = FormAction::<UpdateTemplateSection>::new();
     let data = load(
         move || (add.version().get(), update.version().get()),
         |_| template(),
@@ -33,29 +34,26 @@ pub fn TemplatePage() -> impl IntoView {
         </Suspense>
         <section class="panel narrow">
             <h2>"Add a section"</h2>
-            <ActionForm action=add>
+            <SubmitForm action=add>
                 <ActionStatus action=add done="template-added" success="Section added to the template." />
                 <Field form="tpl-new" name="title" label="Title" errors=add_errors required=true />
                 <TextArea form="tpl-new" name="guidance" label="Guidance for authors" errors=add_errors />
                 <Field form="tpl-new" name="psgs" label="PSGs" errors=add_errors />
                 <Field form="tpl-new" name="pillars" label="Pillars" errors=add_errors />
                 <button type="submit" class="primary">"Add to template"</button>
-            </ActionForm>
+            </SubmitForm>
         </section>
     }
 }
 
 #[component]
-fn TemplateItem(
-    item: TemplateSection,
-    update: ServerAction<UpdateTemplateSection>,
-) -> impl IntoView {
+fn TemplateItem(item: TemplateSection, update: FormAction<UpdateTemplateSection>) -> impl IntoView {
     let errors = action_error(update);
     let form = format!("tpl-{}", item.id);
     view! {
         <details class="panel" class:inactive=item.retired>
             <summary>{format!("{}. {}", item.position, item.title)} {item.retired.then_some(" (retired)")}</summary>
-            <ActionForm action=update>
+            <SubmitForm action=update>
                 <ActionStatus action=update done="template-saved" success="Saved." />
                 <input type="hidden" name="id" value=item.id.to_string() />
                 <Field form=form.clone() name="title" label="Title" errors value=item.title.clone() required=true />
@@ -67,7 +65,7 @@ fn TemplateItem(
                     <label for=format!("{form}-retired")>"Retired (not copied into new plans)"</label>
                 </div>
                 <button type="submit">"Save"</button>
-            </ActionForm>
+            </SubmitForm>
         </details>
     }
 }

@@ -7,6 +7,7 @@ use super::drafts::{self, Draft, OnOpen};
 use super::incoming::{bring_in, Arrived, OpenEditor};
 use super::preview::preview_of;
 use crate::foundation::ui::fields::{action_error, FormStatus};
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use crate::foundation::ui::typed::keep_typed;
 use crate::sections::api::SaveSection;
 use crate::sections::views::{EditConflict, SaveOutcome, SectionDetail};
@@ -17,7 +18,7 @@ use crate::sections::views::{EditConflict, SaveOutcome, SectionDetail};
 pub fn Editor(
     detail: SectionDetail,
     notice: Option<SaveOutcome>,
-    save: ServerAction<SaveSection>,
+    save: FormAction<SaveSection>,
 ) -> impl IntoView {
     let errors = action_error(save);
     let section = detail.id;
@@ -200,7 +201,7 @@ pub fn Editor(
         body.set(text);
     };
     view! {
-        <ActionForm action=save attr:class="editor">
+        <SubmitForm action=save attr:class="editor">
             <FormStatus errors />
             <OutcomeNotice outcome />
             <ArrivedNotice arrived />
@@ -255,7 +256,7 @@ pub fn Editor(
                     }}
                 </span>
             </div>
-        </ActionForm>
+        </SubmitForm>
     }
 }
 

@@ -1,6 +1,7 @@
 //! A section's history: every revision, any two compared word by word, old ones restored.
 
 use crate::foundation::loaded::load;
+use crate::foundation::ui::form_action::{FormAction, SubmitForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,7 +16,7 @@ use crate::sections::views::{Comparison, History};
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
-    let restore = ServerAction::<RestoreRevision>::new();
+    let restore = FormAction::<RestoreRevision>::new();
     let ids = crate::foundation::ui::address::section_ids();
     let pair = move || {
         query.with(|q| {
@@ -55,7 +56,7 @@ pub fn HistoryPage() -> impl IntoView {
 fn HistoryView(
     history: History,
     comparison: Option<Comparison>,
-    restore: ServerAction<RestoreRevision>,
+    restore: FormAction<RestoreRevision>,
 ) -> impl IntoView {
     let (plan, sid) = (history.plan_id, history.section_id);
     let newest = history.revisions.first().map(|r| r.number).unwrap_or(1);
@@ -115,11 +116,11 @@ fn HistoryView(
             </form>
             // One small form per restorable revision (forms cannot nest inside the compare form).
             {history.can_edit.then(move || history.revisions.into_iter().filter(|r| r.number != newest).map(|r| view! {
-                <ActionForm action=restore attr:id=format!("restore-{}", r.number) attr:class="hidden-form">
+                <SubmitForm action=restore attr:id=format!("restore-{}", r.number) attr:class="hidden-form">
                     <input type="hidden" name="plan_id" value=plan.to_string() />
                     <input type="hidden" name="section_id" value=sid.to_string() />
                     <input type="hidden" name="number" value=r.number.to_string() />
-                </ActionForm>
+                </SubmitForm>
             }).collect_view())}
         </section>
     }

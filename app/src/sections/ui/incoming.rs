@@ -99,7 +99,7 @@ pub struct OpenEditor {
     pub base: RwSignal<i64>,
     /// The text saved at that version.
     pub saved: RwSignal<String>,
-    pub saving: Memo<bool>,
+    pub saving: Signal<bool>,
     pub field: NodeRef<leptos::html::Textarea>,
     pub arrived: RwSignal<Option<Arrived>>,
     /// Keeps the editor's text as a draft in this browser.
