@@ -21,6 +21,9 @@ for (const [which, pattern, exactly] of [
     const problems = watchForErrors(page);
     try {
       await page.goto(`/plans/${DEMO_PLAN.id}`);
+      // Started for good before the routes below drop files: the plan page's own start
+      // (its import of the glue, which imports the loader) may still be under way at `load`.
+      await waitForHydration(page);
       const href = await page
         .locator('ol.sections li.section-item > a')
         .filter({ hasText: /^International assistance/ })

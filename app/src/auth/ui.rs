@@ -8,10 +8,8 @@ use server_fn::ServerFn;
 use super::api::{ChangePassword, Login};
 use crate::error::AppError;
 use crate::foundation::ui::errors::ErrorPage;
-use crate::foundation::ui::fields::{
-    action_error, returned_error, ActionStatus, Field, FormStatus,
-};
-use crate::foundation::ui::form_action::{FormAction, SubmitForm};
+use crate::foundation::ui::fields::{action_error, ActionStatus, Field, FormStatus};
+use crate::foundation::ui::form_action::{returned_error, FormAction, SubmitForm};
 use crate::foundation::viewer::use_viewer;
 
 /// The login form. A plain form post, so it works before or without the WebAssembly bundle,

@@ -322,16 +322,20 @@ async fn built_files_with_a_hash_are_kept_for_good_and_served_compressed() {
     let _ = std::fs::remove_dir_all(&site);
 }
 
+/// A built site in a fresh temporary folder whose hash file names every kind of file with
+/// `hash` (`kinds`: `js`, `wasm`, `css`, `split`, `manifest`), with `pkg/` empty.
+fn built_site(hash: &str, kinds: &[&str]) -> std::path::PathBuf {
+    let site = std::env::temp_dir().join(format!("upstream-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(site.join("pkg")).expect("pkg");
+    let lines: String = kinds.iter().map(|k| format!("{k}: {hash}\n")).collect();
+    std::fs::write(site.join("hash.txt"), lines).expect("hash file");
+    site
+}
+
 #[tokio::test]
 async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it_fetches() {
     const HASH: &str = "00112233445566778899aa";
-    let site = std::env::temp_dir().join(format!("upstream-site-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(site.join("pkg")).expect("pkg");
-    std::fs::write(
-        site.join("hash.txt"),
-        format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\nsplit: {HASH}\n"),
-    )
-    .expect("hash file");
+    let site = built_site(HASH, &["js", "wasm", "css", "split"]);
     // What `bundle` writes there: a function expression the page calls.
     std::fs::write(
         site.join("start.js"),
@@ -376,13 +380,7 @@ async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it
 #[tokio::test]
 async fn the_login_page_needs_the_main_module_alone_and_other_pages_preload_their_groups() {
     const HASH: &str = "0a1b2c3d4e5f6a7b8c9d0e";
-    let site = std::env::temp_dir().join(format!("upstream-site-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(site.join("pkg")).expect("pkg");
-    std::fs::write(
-        site.join("hash.txt"),
-        format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\nsplit: {HASH}\nmanifest: {HASH}\n"),
-    )
-    .expect("hash file");
+    let site = built_site(HASH, &["js", "wasm", "css", "split", "manifest"]);
     // The splitter's manifest, as `scripts/build` leaves it: each group's chunks and module.
     std::fs::write(
         site.join("pkg")

@@ -17,23 +17,6 @@ where
     Signal::derive(move || value.get().and_then(|r| r.err()))
 }
 
-/// The error a plain post of `S`'s form came back with (see `foundation::form_return`), if
-/// this page is where it came back to.
-pub fn returned<S: ServerFn<Error = AppError>>() -> Option<AppError> {
-    use_context::<leptos::server::ServerActionError>().and_then(|e| {
-        (e.path() == S::PATH)
-            .then(|| server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
-    })
-}
-
-/// [`returned`] as a signal, for a form that is only ever posted plainly, such as the login
-/// form (a successful login reloads the whole page): what `action_error` gives for an action
-/// that never runs, without building one. The login page lives in the main module, which
-/// every page loads.
-pub fn returned_error<S: ServerFn<Error = AppError>>() -> Signal<Option<AppError>> {
-    Signal::stored(returned::<S>())
-}
-
 /// True once `action` has succeeded at least once and its last run succeeded.
 pub fn action_succeeded<S>(action: FormAction<S>) -> Signal<bool>
 where

@@ -60,7 +60,7 @@ where
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         FormAction {
-            value: RwSignal::new(super::fields::returned::<S>().map(Err)),
+            value: RwSignal::new(returned::<S>().map(Err)),
             version: RwSignal::new(0),
             in_flight: RwSignal::new(0),
             input: RwSignal::new(None),
@@ -88,6 +88,23 @@ where
     pub fn input(&self) -> RwSignal<Option<Submitted>> {
         self.input
     }
+}
+
+/// The error a plain post of `S`'s form came back with (see `foundation::form_return`), if
+/// this page is where it came back to.
+pub fn returned<S: ServerFn<Error = AppError>>() -> Option<AppError> {
+    use_context::<leptos::server::ServerActionError>().and_then(|e| {
+        (e.path() == S::PATH)
+            .then(|| server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
+    })
+}
+
+/// [`returned`] as a signal, for a form that is only ever posted plainly, such as the login
+/// form (a successful login reloads the whole page): what `action_error` gives for an action
+/// that never runs, without building one. The login page lives in the main module, which
+/// every page loads.
+pub fn returned_error<S: ServerFn<Error = AppError>>() -> Signal<Option<AppError>> {
+    Signal::stored(returned::<S>())
 }
 
 /// Reads a successful answer's body as a server function's output.
