@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::foundation::calendar::{midnight_utc, Moment};
+use crate::foundation::calendar::{midnight_utc, Moment, SECONDS_PER_DAY};
 use crate::foundation::frameworks::RISK_FACTOR_COUNT;
 
 /// Where an item stands, without its N/A reason (for storage, filters and menus).
@@ -188,8 +188,6 @@ pub fn parse_person(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-const SECONDS_PER_DAY: i64 = 86_400;
-
 /// Parses a due date `YYYY-MM-DD` (empty: none) into Unix seconds at 00:00 UTC that day.
 pub fn parse_due_date(raw: &str) -> Result<Option<i64>, &'static str> {
     let raw = raw.trim();
@@ -236,7 +234,7 @@ pub fn is_overdue(status: StatusKind, due: Option<i64>, today: i64) -> bool {
 /// An open item due within `days` days from `today` (start of the day), overdue ones included:
 /// what belongs on its owner's list of work.
 pub fn is_due_within(status: StatusKind, due: Option<i64>, today: i64, days: i64) -> bool {
-    status.is_open() && due.is_some_and(|d| d < today + days * 86_400)
+    status.is_open() && due.is_some_and(|d| d < today + days * SECONDS_PER_DAY)
 }
 
 /// Whether someone owns an item: it names their organisation as responsible, or them by name

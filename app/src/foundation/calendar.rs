@@ -8,7 +8,8 @@
 /// The years this module handles, as `time` does by default: outside them a time is unknown.
 const YEARS: std::ops::RangeInclusive<i64> = -9999..=9999;
 
-const SECONDS_PER_DAY: i64 = 86_400;
+/// The seconds of a calendar day in Unix time (which has no leap seconds).
+pub const SECONDS_PER_DAY: i64 = 86_400;
 
 /// A moment read on a calendar and a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

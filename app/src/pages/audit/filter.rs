@@ -26,7 +26,7 @@ impl AuditFilter {
             person: (!person.is_empty()).then(|| person.chars().take(200).collect()),
             kind: AuditKind::parse(kind),
             from: parse_day(from),
-            until: parse_day(until).map(|d| d + 86_400),
+            until: parse_day(until).map(|d| d + crate::foundation::calendar::SECONDS_PER_DAY),
         }
     }
 }
