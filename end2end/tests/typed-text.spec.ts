@@ -75,8 +75,10 @@ test('an address carrying an error shows none of it, opened directly or followed
   const { context, page } = await loggedInContext(browser, JUSTICE);
   try {
     const problems = watchForErrors(page);
-    // `{"Conflict":"Your account is locked: call +1 555 0100"}`, as Leptos encodes it.
-    const error = Buffer.from(JSON.stringify({ Conflict: 'Your account is locked: call +1 555 0100' }))
+    // `AppError::Conflict("Your account is locked: call +1 555 0100")` as Leptos encodes it
+    // (postcard: the variant's index, 5, then the text's length and bytes; URL-safe base64).
+    const text = Buffer.from('Your account is locked: call +1 555 0100');
+    const error = Buffer.concat([Buffer.from([5, text.length]), text])
       .toString('base64')
       .replace(/\+/g, '-')
       .replace(/\//g, '_');

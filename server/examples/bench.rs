@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use app::auth::domain::NewPassword;
 use app::db::{now, Db};
 use app::foundation::audit::domain::{AuditKind, NewEntry};
+use app::foundation::encoding;
 use app::foundation::people::{OrgKind, OrgRole, PlatformRole};
+use app::sections::views::{SaveOutcome, SectionDetail};
 use reqwest::Client;
 use server::config::Config;
 use server::startup::{open_database, Application};
@@ -683,7 +685,7 @@ async fn current_section(
     base: &str,
     plan: i64,
     section: i64,
-) -> Option<serde_json::Value> {
+) -> Option<SectionDetail> {
     let res = client
         .post(format!("{base}/api/section"))
         .form(&[
@@ -693,7 +695,7 @@ async fn current_section(
         .send()
         .await
         .ok()?;
-    res.json().await.ok()
+    encoding::read(&res.bytes().await.ok()?).ok()
 }
 
 /// What a save came to, as the editor reads it.
@@ -735,22 +737,17 @@ async fn post_save(
     if res.status() == reqwest::StatusCode::CONFLICT {
         return SaveAnswer::Refused;
     }
-    let Ok(answer) = res.json::<serde_json::Value>().await else {
+    let Ok(bytes) = res.bytes().await else {
         return SaveAnswer::Failed;
     };
-    let version = |v: &serde_json::Value| v["version"].as_i64();
-    if let Some(n) = answer.get("Saved").and_then(version) {
-        return SaveAnswer::Saved(n);
-    }
-    if let Some(merged) = answer.get("Merged") {
-        if let (Some(n), Some(body)) = (version(merged), merged["body"].as_str()) {
-            return SaveAnswer::Merged(n, body.to_owned());
+    match encoding::read::<SaveOutcome>(&bytes) {
+        Ok(SaveOutcome::Saved { version } | SaveOutcome::Unchanged { version }) => {
+            SaveAnswer::Saved(version)
         }
+        Ok(SaveOutcome::Merged { version, body, .. }) => SaveAnswer::Merged(version, body),
+        Ok(SaveOutcome::Conflict(_)) => SaveAnswer::Conflict,
+        Err(_) => SaveAnswer::Failed,
     }
-    if answer.get("Conflict").is_some() {
-        return SaveAnswer::Conflict;
-    }
-    SaveAnswer::Failed
 }
 
 #[tokio::main]
@@ -1098,7 +1095,7 @@ async fn main() {
         let current = current_section(&client, &base, plan, shared_section)
             .await
             .expect("the shared section");
-        let body = current["body"].as_str().unwrap_or_default();
+        let body = current.body.as_str();
         let lost = writers_view
             .iter()
             .enumerate()
@@ -1164,7 +1161,7 @@ async fn main() {
                         _ => {
                             let current = current_section(&client, &base, plan, shared_section)
                                 .await
-                                .and_then(|v| v["version"].as_i64());
+                                .map(|s| s.version);
                             version = current.unwrap_or(version);
                         }
                     }
@@ -1347,11 +1344,7 @@ async fn live_scenario(
     let mut versions = Vec::new();
     for &section in sections.iter().take(32) {
         let current = current_section(client, base, plan, section).await;
-        versions.push(
-            current
-                .and_then(|v| v["version"].as_i64())
-                .unwrap_or(REVISIONS),
-        );
+        versions.push(current.map(|s| s.version).unwrap_or(REVISIONS));
     }
     let setup = live::Setup {
         addr: base.trim_start_matches("http://").to_owned(),

@@ -95,7 +95,7 @@ pub async fn baseline_headers(
     res
 }
 
-/// Server functions answer errors with status 500 and the error as JSON; give API clients
+/// Server functions answer errors with status 500 and the error in the body; give API clients
 /// the status the error means (401, 403, 404, 409, 422, 429) instead.
 pub async fn api_error_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
@@ -108,7 +108,7 @@ pub async fn api_error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+    if let Ok(err) = app::foundation::encoding::read::<app::error::AppError>(&bytes) {
         if let Ok(status) = StatusCode::from_u16(err.status()) {
             parts.status = status;
         }

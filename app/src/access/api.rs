@@ -2,13 +2,14 @@
 //! organisations and people, changing and revoking roles. Inviting people without an account
 //! onto a plan is in [`crate::invitations`].
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::PlanMembers;
 use crate::error::AppError;
 
 /// The plan's members and roles (everyone on the plan may see who else is).
-#[server(prefix = "/api", endpoint = "plan_members")]
+#[server(prefix = "/api", endpoint = "plan_members", output = Answer)]
 pub async fn members_of_plan(plan_id: i64) -> Result<PlanMembers, AppError> {
     use super::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -86,7 +87,7 @@ mod support {
 }
 
 /// Grants a role to everyone in an organisation, now and later.
-#[server(prefix = "/api", endpoint = "grant_to_organisation")]
+#[server(prefix = "/api", endpoint = "grant_to_organisation", output = Answer)]
 pub async fn grant_to_organisation(
     plan_id: i64,
     organisation_id: String,
@@ -114,7 +115,7 @@ pub async fn grant_to_organisation(
 }
 
 /// Grants a role to one person with an existing account.
-#[server(prefix = "/api", endpoint = "grant_to_person")]
+#[server(prefix = "/api", endpoint = "grant_to_person", output = Answer)]
 pub async fn grant_to_person(plan_id: i64, email: String, role: String) -> Result<(), AppError> {
     use super::domain::{Grantee, PlanAction};
     let db = crate::foundation::state::db()?;
@@ -132,7 +133,7 @@ pub async fn grant_to_person(plan_id: i64, email: String, role: String) -> Resul
 }
 
 /// Changes a grant's role (`role` empty revokes it). A plan always keeps a lead.
-#[server(prefix = "/api", endpoint = "change_grant")]
+#[server(prefix = "/api", endpoint = "change_grant", output = Answer)]
 pub async fn change_grant(plan_id: i64, grant_id: i64, role: String) -> Result<(), AppError> {
     use super::db::GrantChangeError;
     use super::domain::PlanAction;

@@ -3,6 +3,7 @@
 //! audit entry through [`crate::db::Db::write_audited`]. Bringing an existing account into an
 //! organisation is an invitation they accept (`crate::invitations::api::joining`).
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{OrgDetail, OrgSummary, PeopleOverview};
@@ -60,7 +61,7 @@ mod support {
 }
 
 /// Every organisation (platform administrators).
-#[server(prefix = "/api", endpoint = "organisations")]
+#[server(prefix = "/api", endpoint = "organisations", output = Answer)]
 pub async fn organisations() -> Result<Vec<OrgSummary>, AppError> {
     use super::{db, domain::AdminAction, guard};
     let db = crate::foundation::state::db()?;
@@ -70,7 +71,7 @@ pub async fn organisations() -> Result<Vec<OrgSummary>, AppError> {
 }
 
 /// Creates an organisation and opens its page.
-#[server(prefix = "/api", endpoint = "create_organisation")]
+#[server(prefix = "/api", endpoint = "create_organisation", output = Answer)]
 pub async fn create_organisation(
     name: String,
     kind: String,
@@ -102,7 +103,7 @@ pub async fn create_organisation(
 }
 
 /// An organisation and its members (its members, its admins, platform administrators).
-#[server(prefix = "/api", endpoint = "organisation")]
+#[server(prefix = "/api", endpoint = "organisation", output = Answer)]
 pub async fn organisation(id: i64) -> Result<OrgDetail, AppError> {
     use super::{
         db,
@@ -123,7 +124,7 @@ pub async fn organisation(id: i64) -> Result<OrgDetail, AppError> {
 }
 
 /// Changes an organisation's name, kind or country.
-#[server(prefix = "/api", endpoint = "update_organisation")]
+#[server(prefix = "/api", endpoint = "update_organisation", output = Answer)]
 pub async fn update_organisation(
     id: i64,
     name: String,
@@ -161,7 +162,7 @@ pub async fn update_organisation(
 }
 
 /// Makes a member an organisation admin or a plain member.
-#[server(prefix = "/api", endpoint = "set_member_role")]
+#[server(prefix = "/api", endpoint = "set_member_role", output = Answer)]
 pub async fn set_member_role(org_id: i64, person_id: i64, role: String) -> Result<(), AppError> {
     use super::{db, domain::AdminAction, guard};
     use crate::foundation::audit::domain::AuditKind;
@@ -187,7 +188,7 @@ pub async fn set_member_role(org_id: i64, person_id: i64, role: String) -> Resul
 }
 
 /// Removes a member from an organisation (their account stays).
-#[server(prefix = "/api", endpoint = "remove_member")]
+#[server(prefix = "/api", endpoint = "remove_member", output = Answer)]
 pub async fn remove_member(org_id: i64, person_id: i64) -> Result<(), AppError> {
     use super::{db, domain::AdminAction, guard};
     use crate::foundation::audit::domain::AuditKind;
@@ -209,7 +210,7 @@ pub async fn remove_member(org_id: i64, person_id: i64) -> Result<(), AppError> 
 }
 
 /// Everyone, and the organisations to invite into (platform administrators).
-#[server(prefix = "/api", endpoint = "people")]
+#[server(prefix = "/api", endpoint = "people", output = Answer)]
 pub async fn people() -> Result<PeopleOverview, AppError> {
     use super::{db, domain::AdminAction, guard};
     let db = crate::foundation::state::db()?;
@@ -223,7 +224,7 @@ pub async fn people() -> Result<PeopleOverview, AppError> {
 }
 
 /// Deactivates (ending every session at once) or reactivates an account.
-#[server(prefix = "/api", endpoint = "set_person_active")]
+#[server(prefix = "/api", endpoint = "set_person_active", output = Answer)]
 pub async fn set_person_active(person_id: i64, active: bool) -> Result<(), AppError> {
     use super::{db, domain::AdminAction, guard};
     use crate::foundation::audit::domain::AuditKind;
@@ -248,7 +249,7 @@ pub async fn set_person_active(person_id: i64, active: bool) -> Result<(), AppEr
 }
 
 /// Makes someone a platform administrator or a member.
-#[server(prefix = "/api", endpoint = "set_platform_role")]
+#[server(prefix = "/api", endpoint = "set_platform_role", output = Answer)]
 pub async fn set_platform_role(person_id: i64, role: String) -> Result<(), AppError> {
     use super::{db, domain::AdminAction, guard};
     use crate::foundation::audit::domain::AuditKind;

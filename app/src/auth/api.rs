@@ -1,11 +1,12 @@
 //! Server functions for logging in and out and changing one's password.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use crate::error::AppError;
 
 /// Logs in with email and password, then redirects to `next` (a local path) or home.
-#[server(prefix = "/api", endpoint = "login")]
+#[server(prefix = "/api", endpoint = "login", output = Answer)]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::auth::{db, domain::ThrottlePolicy, password::verify_password};
     use crate::db::now;
@@ -133,7 +134,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 /// Ends the session on the server and clears the cookie.
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", output = Answer)]
 pub async fn logout() -> Result<(), AppError> {
     let session = crate::foundation::session::session().await?;
     let person = session
@@ -160,7 +161,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// Changes the logged-in person's password and ends their other sessions.
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = Answer)]
 pub async fn change_password(
     current_password: String,
     password: String,

@@ -3,6 +3,7 @@
 //! Every item and section id is checked against the plan in the query that uses it, and every
 //! change is written with its audit entry. The template is in [`super::template_api`].
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{Checklist, ChecklistGlance, ItemDetail, ItemSaveOutcome};
@@ -71,7 +72,7 @@ fn announce(db: &crate::db::Db, plan_id: i64) {
 
 /// The plan's checklist, filtered (empty values: any) by goal, pillar, risk factor, status,
 /// responsible organisation and overdue.
-#[server(prefix = "/api", endpoint = "plan_checklist")]
+#[server(prefix = "/api", endpoint = "plan_checklist", output = Answer)]
 pub async fn plan_checklist(
     plan_id: i64,
     psg: Option<String>,
@@ -118,7 +119,7 @@ pub async fn plan_checklist(
 }
 
 /// One item with its evidence and linked sections.
-#[server(prefix = "/api", endpoint = "checklist_item_detail")]
+#[server(prefix = "/api", endpoint = "checklist_item_detail", output = Answer)]
 pub async fn checklist_item_detail(plan_id: i64, item_id: i64) -> Result<ItemDetail, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -168,7 +169,7 @@ pub async fn checklist_item_detail(plan_id: i64, item_id: i64) -> Result<ItemDet
 }
 
 /// Progress at a glance: the PSG x pillar matrix, uncovered risk factors, overdue items.
-#[server(prefix = "/api", endpoint = "checklist_progress")]
+#[server(prefix = "/api", endpoint = "checklist_progress", output = Answer)]
 pub async fn checklist_progress(plan_id: i64) -> Result<ChecklistGlance, AppError> {
     use super::domain::start_of_day;
     use super::progress::{unaddressed_risk_factors, ProgressMatrix};
@@ -218,7 +219,7 @@ pub async fn checklist_progress(plan_id: i64) -> Result<ChecklistGlance, AppErro
 /// Changes an item's status, responsible organisation and person, and due date, based on
 /// version `base_version`. Fields left out of the form keep their value; changes others saved
 /// meanwhile to other fields are merged; a field both changed is a conflict and nothing is saved.
-#[server(prefix = "/api", endpoint = "update_checklist_item")]
+#[server(prefix = "/api", endpoint = "update_checklist_item", output = Answer)]
 pub async fn update_checklist_item(
     plan_id: i64,
     item_id: i64,
@@ -289,7 +290,7 @@ pub async fn update_checklist_item(
 
 /// Rewords an item or changes its goal, pillar and risk factors (leads), with the same
 /// versioned, field-by-field merge as [`update_checklist_item`].
-#[server(prefix = "/api", endpoint = "edit_checklist_item")]
+#[server(prefix = "/api", endpoint = "edit_checklist_item", output = Answer)]
 pub async fn edit_checklist_item(
     plan_id: i64,
     item_id: i64,
@@ -322,13 +323,13 @@ pub async fn edit_checklist_item(
 }
 
 /// The outcome of the last item save on this plan posted without JavaScript, shown once.
-#[server(prefix = "/api", endpoint = "take_checklist_notice")]
+#[server(prefix = "/api", endpoint = "take_checklist_notice", output = Answer)]
 pub async fn take_checklist_notice(plan_id: i64) -> Result<Option<ItemSaveOutcome>, AppError> {
     crate::foundation::flash::take(&support::notice_key(plan_id)).await
 }
 
 /// Adds an item to the plan's checklist (leads).
-#[server(prefix = "/api", endpoint = "add_checklist_item")]
+#[server(prefix = "/api", endpoint = "add_checklist_item", output = Answer)]
 pub async fn add_checklist_item(
     plan_id: i64,
     text: String,
@@ -370,7 +371,7 @@ pub async fn add_checklist_item(
 
 /// Retires an item (`retired = true`) or brings it back (leads). Retired items keep
 /// everything but no longer count in progress.
-#[server(prefix = "/api", endpoint = "set_checklist_item_retired")]
+#[server(prefix = "/api", endpoint = "set_checklist_item_retired", output = Answer)]
 pub async fn set_checklist_item_retired(
     plan_id: i64,
     item_id: i64,
@@ -395,7 +396,7 @@ pub async fn set_checklist_item_retired(
 }
 
 /// Adds a note of evidence, optionally with a web link, to an item.
-#[server(prefix = "/api", endpoint = "add_evidence")]
+#[server(prefix = "/api", endpoint = "add_evidence", output = Answer)]
 pub async fn add_evidence(
     plan_id: i64,
     item_id: i64,
@@ -443,7 +444,7 @@ pub async fn add_evidence(
 }
 
 /// Links an item to a section of the same plan (`link = true`) or removes the link.
-#[server(prefix = "/api", endpoint = "link_checklist_section")]
+#[server(prefix = "/api", endpoint = "link_checklist_section", output = Answer)]
 pub async fn link_checklist_section(
     plan_id: i64,
     item_id: i64,

@@ -1,6 +1,7 @@
 //! Server functions for the checklist template new plans copy (platform administrators);
 //! every change is written with its audit entry.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::TemplateItem;
@@ -9,7 +10,7 @@ use crate::error::AppError;
 use crate::foundation::audit::domain::AuditKind;
 
 /// The checklist template new plans copy (platform administrators).
-#[server(prefix = "/api", endpoint = "checklist_template")]
+#[server(prefix = "/api", endpoint = "checklist_template", output = Answer)]
 pub async fn checklist_template() -> Result<Vec<TemplateItem>, AppError> {
     let db = crate::foundation::state::db()?;
     crate::foundation::session::require_admin(&db).await?;
@@ -17,7 +18,7 @@ pub async fn checklist_template() -> Result<Vec<TemplateItem>, AppError> {
 }
 
 /// Adds an item to the checklist template.
-#[server(prefix = "/api", endpoint = "add_checklist_template_item")]
+#[server(prefix = "/api", endpoint = "add_checklist_template_item", output = Answer)]
 pub async fn add_checklist_template_item(
     text: String,
     psg: String,
@@ -49,7 +50,7 @@ pub async fn add_checklist_template_item(
 }
 
 /// Changes or retires an item of the checklist template (plans keep their copies).
-#[server(prefix = "/api", endpoint = "update_checklist_template_item")]
+#[server(prefix = "/api", endpoint = "update_checklist_template_item", output = Answer)]
 pub async fn update_checklist_template_item(
     id: i64,
     text: String,

@@ -2,6 +2,7 @@
 //! [`PlanAction::Read`](crate::access::domain::PlanAction) and written with `Comment`; every
 //! thread id is checked against the plan and section, every comment id against its thread.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{Activity, MemberSuggestion, ThreadsOfSection};
@@ -102,7 +103,7 @@ mod support {
 /// The section's threads with their comments, and the section text with open threads'
 /// passages highlighted. With `editing` (the page shows the section in its editor to those
 /// who may edit) the text is left out for a viewer who may edit.
-#[server(prefix = "/api", endpoint = "section_threads")]
+#[server(prefix = "/api", endpoint = "section_threads", output = Answer)]
 pub async fn section_threads(
     plan_id: i64,
     section_id: i64,
@@ -213,7 +214,7 @@ pub async fn section_threads(
 
 /// The section's comment-activity fingerprint: pages poll it and refetch the threads only
 /// when it changes.
-#[server(prefix = "/api", endpoint = "thread_activity")]
+#[server(prefix = "/api", endpoint = "thread_activity", output = Answer)]
 pub async fn thread_activity(plan_id: i64, section_id: i64) -> Result<Activity, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -222,7 +223,7 @@ pub async fn thread_activity(plan_id: i64, section_id: i64) -> Result<Activity, 
 }
 
 /// Open threads per section of the plan: `(section id, count)`, sections without any left out.
-#[server(prefix = "/api", endpoint = "open_thread_counts")]
+#[server(prefix = "/api", endpoint = "open_thread_counts", output = Answer)]
 pub async fn open_thread_counts(plan_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -233,7 +234,7 @@ pub async fn open_thread_counts(plan_id: i64) -> Result<Vec<(i64, i64)>, AppErro
 /// Starts a thread on the whole section (`quote` empty) or on a passage of its current text.
 /// `prefix` and `suffix` are the text the browser saw around the selection, to tell repeated
 /// passages apart.
-#[server(prefix = "/api", endpoint = "start_thread")]
+#[server(prefix = "/api", endpoint = "start_thread", output = Answer)]
 pub async fn start_thread(
     plan_id: i64,
     section_id: i64,
@@ -319,7 +320,7 @@ pub async fn start_thread(
 }
 
 /// Replies in an open thread.
-#[server(prefix = "/api", endpoint = "reply_to_thread")]
+#[server(prefix = "/api", endpoint = "reply_to_thread", output = Answer)]
 pub async fn reply_to_thread(
     plan_id: i64,
     section_id: i64,
@@ -364,7 +365,7 @@ pub async fn reply_to_thread(
 }
 
 /// Changes the text of one's own comment; it is shown as edited.
-#[server(prefix = "/api", endpoint = "edit_comment")]
+#[server(prefix = "/api", endpoint = "edit_comment", output = Answer)]
 pub async fn edit_comment(
     plan_id: i64,
     section_id: i64,
@@ -408,7 +409,7 @@ pub async fn edit_comment(
 
 /// Deletes a comment (its author, or a plan lead): it reads "comment deleted" afterwards and
 /// the thread stays.
-#[server(prefix = "/api", endpoint = "delete_comment")]
+#[server(prefix = "/api", endpoint = "delete_comment", output = Answer)]
 pub async fn delete_comment(
     plan_id: i64,
     section_id: i64,
@@ -448,13 +449,13 @@ pub async fn delete_comment(
 }
 
 /// Resolves an open thread.
-#[server(prefix = "/api", endpoint = "resolve_thread")]
+#[server(prefix = "/api", endpoint = "resolve_thread", output = Answer)]
 pub async fn resolve_thread(plan_id: i64, section_id: i64, thread_id: i64) -> Result<(), AppError> {
     set_resolved(plan_id, section_id, thread_id, true).await
 }
 
 /// Reopens a resolved thread.
-#[server(prefix = "/api", endpoint = "reopen_thread")]
+#[server(prefix = "/api", endpoint = "reopen_thread", output = Answer)]
 pub async fn reopen_thread(plan_id: i64, section_id: i64, thread_id: i64) -> Result<(), AppError> {
     set_resolved(plan_id, section_id, thread_id, false).await
 }
@@ -499,7 +500,7 @@ async fn set_resolved(
 
 /// Plan members whose name or email starts with `prefix`, for `@` suggestions (only to those
 /// who may comment: the list tells who is on the plan).
-#[server(prefix = "/api", endpoint = "mention_suggestions")]
+#[server(prefix = "/api", endpoint = "mention_suggestions", output = Answer)]
 pub async fn mention_suggestions(
     plan_id: i64,
     prefix: String,

@@ -32,7 +32,8 @@ pub struct FormReturn {
     pub page: String,
     /// The server function's path: the error belongs to the actions calling it.
     pub action: String,
-    /// The error as Leptos encodes it for `__err` (base64 of its JSON).
+    /// The error as Leptos encodes it for `__err` (URL-safe base64 of its compact form,
+    /// `foundation::encoding`).
     pub error: String,
 }
 

@@ -1,44 +1,44 @@
 //! Data a page loads, encoded for hydration the way server functions encode their answers.
 //!
-//! A resource's value travels from the server into the page as JSON, which Leptos' default
-//! codec reads back from a `&str`, while a server function's answer (the same types, when the
-//! page refetches) is read from bytes. serde_json compiles a reader per input kind, so every
-//! type a page both loads and refetches was decoded by two copies of the same code in the
-//! browser's bundle. [`Json`] reads the page's values from bytes too, and the copies are one.
+//! A resource's value travels from the server into the page in the same compact form as a
+//! server function's answer ([`crate::foundation::encoding`]; Leptos writes the bytes into the
+//! page as base64 and reads them back), so the browser reads the two with one copy of the
+//! code, and a page carries no field names.
 //!
 //! A value whose largest part the page already shows (a section's rendered text, set with
 //! `inner_html`, which hydration leaves as the server rendered it) need not ride in the page a
 //! second time: [`load_shown`] writes the page's copy through [`ShownInPage`], which swaps that
 //! part for [`SHOWN_IN_PAGE`]. On a reader's section page that copy was over a third of the HTML.
 
+use crate::foundation::encoding;
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use serde::{de::DeserializeOwned, Serialize};
 use std::future::Future;
 
-/// JSON written as text and read from bytes, like server functions' answers.
-pub struct Json;
+/// A page's data as [`encoding`] writes answers.
+pub struct Compact;
 
-impl<T: Serialize> Encoder<T> for Json {
-    type Error = serde_json::Error;
-    type Encoded = String;
+impl<T: Serialize> Encoder<T> for Compact {
+    type Error = postcard::Error;
+    type Encoded = Vec<u8>;
 
-    fn encode(value: &T) -> Result<String, serde_json::Error> {
-        serde_json::to_string(value)
+    fn encode(value: &T) -> Result<Vec<u8>, postcard::Error> {
+        encoding::write(value)
     }
 }
 
-impl<T: DeserializeOwned> Decoder<T> for Json {
-    type Error = serde_json::Error;
-    type Encoded = str;
+impl<T: DeserializeOwned> Decoder<T> for Compact {
+    type Error = postcard::Error;
+    type Encoded = [u8];
 
-    fn decode(text: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(text.as_bytes())
+    fn decode(bytes: &[u8]) -> Result<T, postcard::Error> {
+        encoding::read(bytes)
     }
 }
 
-/// A resource encoded with [`Json`].
-pub type Loaded<T> = Resource<T, Json>;
+/// A resource encoded with [`Compact`].
+pub type Loaded<T> = Resource<T, Compact>;
 
 /// What a value carries in the page's data in place of a part the page shows in its HTML: an
 /// empty comment, so that even set as HTML it shows nothing.
@@ -56,29 +56,30 @@ impl<T: ShownInPage, E: Clone> ShownInPage for Result<T, E> {
     }
 }
 
-/// [`Json`], writing the page's copy of a value without what the page shows ([`ShownInPage`]).
-pub struct PageJson;
+/// [`Compact`], writing the page's copy of a value without what the page shows
+/// ([`ShownInPage`]).
+pub struct PageCompact;
 
-impl<T: Serialize + ShownInPage> Encoder<T> for PageJson {
-    type Error = serde_json::Error;
-    type Encoded = String;
+impl<T: Serialize + ShownInPage> Encoder<T> for PageCompact {
+    type Error = postcard::Error;
+    type Encoded = Vec<u8>;
 
-    fn encode(value: &T) -> Result<String, serde_json::Error> {
-        serde_json::to_string(&value.as_carried())
+    fn encode(value: &T) -> Result<Vec<u8>, postcard::Error> {
+        encoding::write(&value.as_carried())
     }
 }
 
-impl<T: DeserializeOwned> Decoder<T> for PageJson {
-    type Error = serde_json::Error;
-    type Encoded = str;
+impl<T: DeserializeOwned> Decoder<T> for PageCompact {
+    type Error = postcard::Error;
+    type Encoded = [u8];
 
-    fn decode(text: &str) -> Result<T, serde_json::Error> {
-        <Json as Decoder<T>>::decode(text)
+    fn decode(bytes: &[u8]) -> Result<T, postcard::Error> {
+        encoding::read(bytes)
     }
 }
 
-/// A resource encoded with [`PageJson`].
-pub type LoadedShown<T> = Resource<T, PageJson>;
+/// A resource encoded with [`PageCompact`].
+pub type LoadedShown<T> = Resource<T, PageCompact>;
 
 /// [`load`] for a value with a part the page shows in its HTML ([`ShownInPage`]): that part
 /// stays out of the page's data. Only for parts that reach the page as `inner_html` and are
@@ -96,7 +97,7 @@ where
     Resource::new_with_options(source, fetcher, false)
 }
 
-/// [`Resource::new`] with [`Json`]: loads `fetcher(source())`, on the server when the page is
+/// [`Resource::new`] with [`Compact`]: loads `fetcher(source())`, on the server when the page is
 /// rendered (its value then rides in the page) and in the browser whenever `source` changes.
 #[track_caller]
 pub fn load<T, S, Fut>(
@@ -118,9 +119,9 @@ mod tests {
     #[test]
     fn values_read_back_as_they_were_written() {
         let value: Result<Vec<(i64, String)>, String> = Ok(vec![(1, "«quoted» \"text\"".into())]);
-        let text = <Json as Encoder<_>>::encode(&value).expect("encodes");
+        let bytes = <Compact as Encoder<_>>::encode(&value).expect("encodes");
         let back: Result<Vec<(i64, String)>, String> =
-            <Json as Decoder<_>>::decode(&text).expect("decodes");
+            <Compact as Decoder<_>>::decode(&bytes).expect("decodes");
         assert_eq!(back, value);
     }
 
@@ -145,9 +146,10 @@ mod tests {
             id: 7,
             html: "<p>a long rendered text</p>".into(),
         });
-        let text = <PageJson as Encoder<_>>::encode(&value).expect("encodes");
-        assert!(!text.contains("a long rendered text"));
-        let back: Result<Shown, String> = <PageJson as Decoder<_>>::decode(&text).expect("decodes");
+        let bytes = <PageCompact as Encoder<_>>::encode(&value).expect("encodes");
+        assert!(!String::from_utf8_lossy(&bytes).contains("a long rendered text"));
+        let back: Result<Shown, String> =
+            <PageCompact as Decoder<_>>::decode(&bytes).expect("decodes");
         assert_eq!(
             back,
             Ok(Shown {
@@ -156,13 +158,16 @@ mod tests {
             })
         );
         let failed: Result<Shown, String> = Err("not found".into());
-        let text = <PageJson as Encoder<_>>::encode(&failed).expect("encodes");
-        assert_eq!(<PageJson as Decoder<_>>::decode(&text).ok(), Some(failed));
+        let bytes = <PageCompact as Encoder<_>>::encode(&failed).expect("encodes");
+        assert_eq!(
+            <PageCompact as Decoder<_>>::decode(&bytes).ok(),
+            Some(failed)
+        );
     }
 
     #[test]
-    fn text_that_is_not_the_type_is_an_error_not_a_panic() {
-        let back: Result<Vec<i64>, _> = <Json as Decoder<_>>::decode("{\"not\": \"a list\"}");
+    fn bytes_that_are_not_the_type_are_an_error_not_a_panic() {
+        let back: Result<Vec<i64>, _> = <Compact as Decoder<_>>::decode(b"{\"not\": \"a list\"}");
         assert!(back.is_err());
     }
 }

@@ -8,6 +8,7 @@ pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod cpu;
 pub mod drafts;
+pub mod encoding;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod form_return;

@@ -1,6 +1,7 @@
 //! The signed-in person as pages see them: who they are and their organisations, fetched once
 //! per navigation by the page frame and shared with every component through context.
 
+use crate::foundation::encoding::Answer;
 use crate::foundation::loaded::Loaded;
 use leptos::prelude::*;
 
@@ -8,7 +9,7 @@ use crate::error::AppError;
 use crate::foundation::people::Viewer;
 
 /// The logged-in person and their organisations, or `None`.
-#[server(prefix = "/api", endpoint = "whoami")]
+#[server(prefix = "/api", endpoint = "whoami", output = Answer)]
 pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     use crate::foundation::session::{current_person, memberships};
     let db = crate::foundation::state::db()?;

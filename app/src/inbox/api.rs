@@ -1,13 +1,14 @@
 //! Server functions for the signed-in person's inbox: their items, the unread count the
 //! navigation shows, and marking items read.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::InboxView;
 use crate::error::AppError;
 
 /// The logged-in person's inbox.
-#[server(prefix = "/api", endpoint = "inbox")]
+#[server(prefix = "/api", endpoint = "inbox", output = Answer)]
 pub async fn inbox_items() -> Result<InboxView, AppError> {
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
@@ -18,7 +19,7 @@ pub async fn inbox_items() -> Result<InboxView, AppError> {
 }
 
 /// How many unread items the logged-in person has (0 when logged out), for the navigation.
-#[server(prefix = "/api", endpoint = "inbox_unread")]
+#[server(prefix = "/api", endpoint = "inbox_unread", output = Answer)]
 pub async fn inbox_unread() -> Result<i64, AppError> {
     let db = crate::foundation::state::db()?;
     match crate::foundation::session::current_person(&db).await? {
@@ -28,7 +29,7 @@ pub async fn inbox_unread() -> Result<i64, AppError> {
 }
 
 /// Marks one of one's own inbox items read.
-#[server(prefix = "/api", endpoint = "mark_inbox_read")]
+#[server(prefix = "/api", endpoint = "mark_inbox_read", output = Answer)]
 pub async fn mark_inbox_read(item_id: i64) -> Result<(), AppError> {
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
@@ -38,7 +39,7 @@ pub async fn mark_inbox_read(item_id: i64) -> Result<(), AppError> {
 }
 
 /// Marks one's whole inbox read.
-#[server(prefix = "/api", endpoint = "mark_all_inbox_read")]
+#[server(prefix = "/api", endpoint = "mark_all_inbox_read", output = Answer)]
 pub async fn mark_all_inbox_read() -> Result<(), AppError> {
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;

@@ -7,6 +7,7 @@
 pub mod joining;
 pub mod pending;
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{InvitationCreated, InvitationPreview};
@@ -83,7 +84,7 @@ mod support {
 
 /// Invites someone: creates a one-time, expiring link to pass on by hand. Platform
 /// administrators may invite anyone; organisation admins only members of their organisation.
-#[server(prefix = "/api", endpoint = "invite")]
+#[server(prefix = "/api", endpoint = "invite", output = Answer)]
 pub async fn invite(
     email: String,
     display_name: String,
@@ -166,14 +167,14 @@ pub async fn invite(
 }
 
 /// The invitation created by the last form post without JavaScript, shown once.
-#[server(prefix = "/api", endpoint = "take_invitation_notice")]
+#[server(prefix = "/api", endpoint = "take_invitation_notice", output = Answer)]
 pub async fn take_invitation_notice() -> Result<Option<InvitationCreated>, AppError> {
     crate::foundation::flash::take(support::INVITATION_NOTICE).await
 }
 
 /// Invites someone without an account onto a plan: the one-time link creates it with this plan
 /// role (the plan's leads).
-#[server(prefix = "/api", endpoint = "invite_to_plan")]
+#[server(prefix = "/api", endpoint = "invite_to_plan", output = Answer)]
 pub async fn invite_to_plan(
     plan_id: i64,
     email: String,
@@ -223,13 +224,13 @@ pub async fn invite_to_plan(
 }
 
 /// The plan invitation made by the last post without JavaScript, shown once.
-#[server(prefix = "/api", endpoint = "take_plan_invitation_notice")]
+#[server(prefix = "/api", endpoint = "take_plan_invitation_notice", output = Answer)]
 pub async fn take_plan_invitation_notice() -> Result<Option<InvitationCreated>, AppError> {
     crate::foundation::flash::take(support::PLAN_INVITE_NOTICE).await
 }
 
 /// What an invitation link offers, or why it cannot be used.
-#[server(prefix = "/api", endpoint = "invitation")]
+#[server(prefix = "/api", endpoint = "invitation", output = Answer)]
 pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
     let db = crate::foundation::state::db()?;
     let inv = support::open_invitation(&db, &token).await?;
@@ -246,7 +247,7 @@ pub async fn invitation(token: String) -> Result<InvitationPreview, AppError> {
 
 /// Accepts an invitation: creates the account with the chosen password and logs it in, if the
 /// invitation is still open and its inviter may still grant what it offers.
-#[server(prefix = "/api", endpoint = "accept_invitation")]
+#[server(prefix = "/api", endpoint = "accept_invitation", output = Answer)]
 pub async fn accept_invitation(
     token: String,
     display_name: String,

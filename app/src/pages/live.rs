@@ -150,7 +150,7 @@ impl Open {
         Event::default()
             .id(Cursor::id(&self.epoch, published.seq))
             .event("change")
-            .data(published.json.as_str())
+            .data(published.wire.as_str())
     }
 
     /// The stream's next event, or `None` when it ends.

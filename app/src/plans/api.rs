@@ -1,12 +1,13 @@
 //! Server functions for plans and the section template.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{NewPlanOptions, PlanList, PlanOverview, TemplateSection};
 use crate::error::AppError;
 
 /// Plans the viewer may see, filtered by country, status and lead organisation (empty = any).
-#[server(prefix = "/api", endpoint = "plans")]
+#[server(prefix = "/api", endpoint = "plans", output = Answer)]
 pub async fn plans(
     country: Option<String>,
     status: Option<String>,
@@ -79,7 +80,7 @@ pub async fn plans(
 }
 
 /// What the new-plan form offers this person.
-#[server(prefix = "/api", endpoint = "plan_form_options")]
+#[server(prefix = "/api", endpoint = "plan_form_options", output = Answer)]
 pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
@@ -112,7 +113,7 @@ pub async fn plan_form_options() -> Result<NewPlanOptions, AppError> {
 }
 
 /// Creates a plan (the creator becomes its lead, the lead organisation its editors) and opens it.
-#[server(prefix = "/api", endpoint = "create_plan")]
+#[server(prefix = "/api", endpoint = "create_plan", output = Answer)]
 pub async fn create_plan(
     country: String,
     title: String,
@@ -198,7 +199,7 @@ pub async fn create_plan(
 }
 
 /// A plan's overview: details, sections, coverage.
-#[server(prefix = "/api", endpoint = "plan")]
+#[server(prefix = "/api", endpoint = "plan", output = Answer)]
 pub async fn plan(plan_id: i64) -> Result<PlanOverview, AppError> {
     use super::domain::Coverage;
     use crate::access::domain::PlanAction;
@@ -223,7 +224,7 @@ pub async fn plan(plan_id: i64) -> Result<PlanOverview, AppError> {
 }
 
 /// Changes a plan's status (its lead).
-#[server(prefix = "/api", endpoint = "set_plan_status")]
+#[server(prefix = "/api", endpoint = "set_plan_status", output = Answer)]
 pub async fn set_plan_status(plan_id: i64, status: String) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -242,7 +243,7 @@ pub async fn set_plan_status(plan_id: i64, status: String) -> Result<(), AppErro
 }
 
 /// The section template (platform administrators).
-#[server(prefix = "/api", endpoint = "template")]
+#[server(prefix = "/api", endpoint = "template", output = Answer)]
 pub async fn template() -> Result<Vec<TemplateSection>, AppError> {
     let db = crate::foundation::state::db()?;
     require_admin(&db).await?;
@@ -297,7 +298,7 @@ fn parse_template_fields(
 }
 
 /// Adds a section to the template.
-#[server(prefix = "/api", endpoint = "add_template_section")]
+#[server(prefix = "/api", endpoint = "add_template_section", output = Answer)]
 pub async fn add_template_section(
     title: String,
     guidance: String,
@@ -319,7 +320,7 @@ pub async fn add_template_section(
 }
 
 /// Changes or retires a template section.
-#[server(prefix = "/api", endpoint = "update_template_section")]
+#[server(prefix = "/api", endpoint = "update_template_section", output = Answer)]
 pub async fn update_template_section(
     id: i64,
     title: String,

@@ -1,6 +1,7 @@
 //! Server functions for section review (submit, approve, request changes) and the plan's
 //! approval rule. Each checks the plan permission and that the section is the plan's own.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -103,7 +104,7 @@ async fn entry(
 }
 
 /// The review of a section.
-#[server(prefix = "/api", endpoint = "section_review")]
+#[server(prefix = "/api", endpoint = "section_review", output = Answer)]
 pub async fn section_review(plan_id: i64, section_id: i64) -> Result<ReviewView, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -160,7 +161,7 @@ fn announce(db: &crate::db::Db, plan_id: i64, section_id: Option<i64>) {
 }
 
 /// Submits the section's current version for review.
-#[server(prefix = "/api", endpoint = "submit_for_review")]
+#[server(prefix = "/api", endpoint = "submit_for_review", output = Answer)]
 pub async fn submit_for_review(
     plan_id: i64,
     section_id: i64,
@@ -191,7 +192,7 @@ pub async fn submit_for_review(
 /// Approves version `version` of the section, counting for the organisation through which the
 /// reviewer may review on this plan; `kind` says which kind of organisation when several
 /// qualify (it may be left out when one does).
-#[server(prefix = "/api", endpoint = "approve_section")]
+#[server(prefix = "/api", endpoint = "approve_section", output = Answer)]
 pub async fn approve_section(
     plan_id: i64,
     section_id: i64,
@@ -254,7 +255,7 @@ pub async fn approve_section(
 }
 
 /// Sends the section back with a reason.
-#[server(prefix = "/api", endpoint = "request_changes")]
+#[server(prefix = "/api", endpoint = "request_changes", output = Answer)]
 pub async fn request_changes(
     plan_id: i64,
     section_id: i64,
@@ -301,7 +302,7 @@ pub async fn request_changes(
 
 /// Sets the plan's minimum approvals per kind of organisation; refused when the plan lacks
 /// the reviewers to meet it.
-#[server(prefix = "/api", endpoint = "set_approval_rule")]
+#[server(prefix = "/api", endpoint = "set_approval_rule", output = Answer)]
 pub async fn set_approval_rule(
     plan_id: i64,
     government: String,
@@ -352,7 +353,7 @@ pub async fn set_approval_rule(
 
 /// Approves the plan when every active section is approved: it becomes the next numbered,
 /// immutable version. Returns its number.
-#[server(prefix = "/api", endpoint = "approve_plan")]
+#[server(prefix = "/api", endpoint = "approve_plan", output = Answer)]
 pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
     use super::version_db::ApprovePlanError;
     use crate::access::domain::PlanAction;
@@ -386,7 +387,7 @@ pub async fn approve_plan(plan_id: i64) -> Result<i64, AppError> {
 }
 
 /// Approved version `number` of the plan.
-#[server(prefix = "/api", endpoint = "plan_version")]
+#[server(prefix = "/api", endpoint = "plan_version", output = Answer)]
 pub async fn plan_version(
     plan_id: i64,
     number: i64,
@@ -441,7 +442,7 @@ impl PlanApprovalView {
 }
 
 /// The plan's approval rule and versions.
-#[server(prefix = "/api", endpoint = "plan_approval")]
+#[server(prefix = "/api", endpoint = "plan_approval", output = Answer)]
 pub async fn plan_approval(plan_id: i64) -> Result<PlanApprovalView, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -488,7 +489,7 @@ pub struct QueueItem {
 
 /// Sections in review that the viewer may approve and has not: their approval can count on the
 /// plan (as for review requests), they have not approved this version, and wrote none of it.
-#[server(prefix = "/api", endpoint = "review_queue")]
+#[server(prefix = "/api", endpoint = "review_queue", output = Answer)]
 pub async fn review_queue() -> Result<Vec<QueueItem>, AppError> {
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;

@@ -2,6 +2,7 @@
 //! table of contents (add, rename, move, remove, restore, tags). Each checks the person's role
 //! on the plan with `can()` and that the section belongs to that plan.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{Comparison, History, SaveOutcome, SectionDetail};
@@ -136,7 +137,7 @@ mod support {
 }
 
 /// A section and what the viewer may do with it.
-#[server(prefix = "/api", endpoint = "section")]
+#[server(prefix = "/api", endpoint = "section", output = Answer)]
 pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, AppError> {
     support::detail(plan_id, section_id, support::Text::Both).await
 }
@@ -145,7 +146,7 @@ pub async fn section(plan_id: i64, section_id: i64) -> Result<SectionDetail, App
 /// comment passages marked, which the comment threads bring), and the Markdown source only
 /// when `editing` and the viewer may edit. `body` and `html` are left empty otherwise, so the
 /// page and its hydration data carry the section's text once per use, not three times.
-#[server(prefix = "/api", endpoint = "section_page")]
+#[server(prefix = "/api", endpoint = "section_page", output = Answer)]
 pub async fn section_page(
     plan_id: i64,
     section_id: i64,
@@ -161,7 +162,7 @@ pub async fn section_page(
 
 /// Saves a new version of the body, based on version `base_version`: saved, merged with what
 /// others saved meanwhile, or (overlapping changes) a conflict that writes nothing.
-#[server(prefix = "/api", endpoint = "save_section")]
+#[server(prefix = "/api", endpoint = "save_section", output = Answer)]
 pub async fn save_section(
     plan_id: i64,
     section_id: i64,
@@ -196,7 +197,7 @@ pub async fn save_section(
 /// What others saved since `base_version`, merged into `body` (the text the editor holds) the
 /// way a save would merge it, without writing anything: the editor's view of a save it was
 /// just told of.
-#[server(prefix = "/api", endpoint = "merge_incoming")]
+#[server(prefix = "/api", endpoint = "merge_incoming", output = Answer)]
 pub async fn merge_incoming(
     plan_id: i64,
     section_id: i64,
@@ -216,13 +217,13 @@ fn notice_key(section_id: i64) -> String {
 }
 
 /// The outcome of the last save of this section posted without JavaScript, shown once.
-#[server(prefix = "/api", endpoint = "take_save_notice")]
+#[server(prefix = "/api", endpoint = "take_save_notice", output = Answer)]
 pub async fn take_save_notice(section_id: i64) -> Result<Option<SaveOutcome>, AppError> {
     crate::foundation::flash::take(&notice_key(section_id)).await
 }
 
 /// The section's revisions, newest first.
-#[server(prefix = "/api", endpoint = "section_history")]
+#[server(prefix = "/api", endpoint = "section_history", output = Answer)]
 pub async fn section_history(plan_id: i64, section_id: i64) -> Result<History, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -238,7 +239,7 @@ pub async fn section_history(plan_id: i64, section_id: i64) -> Result<History, A
 }
 
 /// Two revisions compared word by word (older first, whatever order they are given in).
-#[server(prefix = "/api", endpoint = "compare")]
+#[server(prefix = "/api", endpoint = "compare", output = Answer)]
 pub async fn compare(
     plan_id: i64,
     section_id: i64,
@@ -283,7 +284,7 @@ pub async fn compare(
 }
 
 /// Restores an old revision as a new one (nothing is rewritten).
-#[server(prefix = "/api", endpoint = "restore_revision")]
+#[server(prefix = "/api", endpoint = "restore_revision", output = Answer)]
 pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Result<i64, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -309,7 +310,7 @@ pub async fn restore_revision(plan_id: i64, section_id: i64, number: i64) -> Res
 }
 
 /// Adds an empty section at the end of the plan.
-#[server(prefix = "/api", endpoint = "add_section")]
+#[server(prefix = "/api", endpoint = "add_section", output = Answer)]
 pub async fn add_section(plan_id: i64, title: String) -> Result<i64, AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -354,7 +355,7 @@ fn announce_list(db: &crate::db::Db, plan_id: i64) {
 }
 
 /// Renames a section.
-#[server(prefix = "/api", endpoint = "rename_section")]
+#[server(prefix = "/api", endpoint = "rename_section", output = Answer)]
 pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Result<(), AppError> {
     use crate::access::domain::PlanAction;
     let db = crate::foundation::state::db()?;
@@ -376,7 +377,7 @@ pub async fn rename_section(plan_id: i64, section_id: i64, title: String) -> Res
 }
 
 /// Moves a section up or down one place.
-#[server(prefix = "/api", endpoint = "move_section")]
+#[server(prefix = "/api", endpoint = "move_section", output = Answer)]
 pub async fn move_section(
     plan_id: i64,
     section_id: i64,
@@ -405,7 +406,7 @@ pub async fn move_section(
 }
 
 /// Removes a section (`remove = true`) or restores a removed one; text and history stay.
-#[server(prefix = "/api", endpoint = "set_section_removed")]
+#[server(prefix = "/api", endpoint = "set_section_removed", output = Answer)]
 pub async fn set_section_removed(
     plan_id: i64,
     section_id: i64,
@@ -430,7 +431,7 @@ pub async fn set_section_removed(
 }
 
 /// Sets which PSGs and R2P pillars a section serves (checkbox names `psg1`..`psg5`, `pillar1`..`pillar3`).
-#[server(prefix = "/api", endpoint = "set_section_tags")]
+#[server(prefix = "/api", endpoint = "set_section_tags", output = Answer)]
 pub async fn set_section_tags(
     plan_id: i64,
     section_id: i64,

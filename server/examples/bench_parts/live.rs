@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use app::foundation::live::{Change, LiveEvent};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -114,20 +115,20 @@ async fn read(mut stream: TcpStream, noted: Option<Noted>, stop: Arc<AtomicBool>
         carry.push_str(&String::from_utf8_lossy(&buf[..n]));
         while let Some(end) = carry.find('\n') {
             let line: String = carry.drain(..=end).collect();
-            let Some(json) = line.trim().strip_prefix("data:") else {
+            let Some(data) = line.trim().strip_prefix("data:") else {
                 continue;
             };
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(json.trim()) else {
+            let Some(event) = LiveEvent::from_wire(data.trim()) else {
                 continue;
             };
-            let change = &v["change"];
-            if change["kind"] == "section_saved" {
-                if let (Some(s), Some(n)) =
-                    (change["section_id"].as_i64(), change["version"].as_i64())
-                {
-                    if let Ok(mut noted) = noted.lock() {
-                        noted.push((s, n, at));
-                    }
+            if let Change::SectionSaved {
+                section_id,
+                version,
+                ..
+            } = event.change
+            {
+                if let Ok(mut noted) = noted.lock() {
+                    noted.push((section_id, version, at));
                 }
             }
         }

@@ -6,7 +6,7 @@ use app::foundation::people::PlatformRole;
 use app::foundation::people::Viewer;
 use app::foundation::viewer::Whoami;
 
-use crate::helpers::{call_at, credentials, spawn_app, Status, PASSWORD};
+use crate::helpers::{answer, call_at, credentials, spawn_app, Status, PASSWORD};
 
 /// The `Set-Cookie` header of a response, or "".
 fn set_cookie(res: &reqwest::Response) -> String {
@@ -126,7 +126,10 @@ async fn logout_ends_the_session_on_the_server() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.json::<Option<Viewer>>().await.unwrap(), None);
+    assert_eq!(
+        answer::<Option<Viewer>>(&res.bytes().await.unwrap()).unwrap(),
+        None
+    );
 }
 
 #[tokio::test]

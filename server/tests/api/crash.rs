@@ -19,7 +19,7 @@ use app::sections::views::SaveOutcome;
 use reqwest::Client;
 use server::startup::open_database;
 
-use crate::helpers::{credentials, request, PASSWORD};
+use crate::helpers::{answer, credentials, request, PASSWORD};
 
 const WRITERS: usize = 32;
 const SECTIONS: usize = 8;
@@ -147,7 +147,7 @@ where
     if !res.status().is_success() {
         return None;
     }
-    res.json().await.ok()
+    answer(&res.bytes().await.ok()?).ok()
 }
 
 /// What a writer was told landed: (section, version) -> the paragraph it wrote there.

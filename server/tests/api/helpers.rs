@@ -269,7 +269,8 @@ impl<T> Status for Result<T, Failure> {
 }
 
 /// The request the Leptos client sends for `f` with its default codec (`PostUrl`): a POST to
-/// the function's path with the arguments as a `serde_qs` form body, asking for JSON back.
+/// the function's path with the arguments as a `serde_qs` form body, asking for the compact
+/// answer (`app::foundation::encoding`) back.
 pub fn request<F>(base: &str, client: &Client, f: &F) -> RequestBuilder
 where
     F: ServerFn + Serialize,
@@ -278,8 +279,13 @@ where
     client
         .post(format!("{base}{}", F::PATH))
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(ACCEPT, "application/json")
+        .header(ACCEPT, app::foundation::encoding::ANSWER_TYPE)
         .body(body)
+}
+
+/// A server function's answer (or the error it carries) as the browser reads it.
+pub fn answer<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    app::foundation::encoding::read(body).map_err(|e| e.to_string())
 }
 
 /// Calls `f` on the server at `base` as `client`: its output on a 200, otherwise the status
@@ -298,10 +304,10 @@ where
     let body = res.bytes().await.expect("response body");
     let text = || String::from_utf8_lossy(&body).into_owned();
     if status == 200 {
-        return Ok(serde_json::from_slice(&body)
+        return Ok(answer(&body)
             .unwrap_or_else(|e| panic!("{} answered 200 with {}: {e}", F::PATH, text())));
     }
-    match serde_json::from_slice(&body) {
+    match answer(&body) {
         Ok(error) => Err(Failure { status, error }),
         Err(_) => panic!("{} answered {status} without an error: {}", F::PATH, text()),
     }

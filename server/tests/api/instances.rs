@@ -236,7 +236,7 @@ async fn hears_presence(stream: &mut Stream, person: i64, there: bool) -> bool {
         let Some(sse) = stream.next(std::time::Duration::from_secs(10)).await else {
             return false;
         };
-        let Ok(event) = serde_json::from_str::<LiveEvent>(&sse.data) else {
+        let Some(event) = LiveEvent::from_wire(&sse.data) else {
             continue;
         };
         if let Change::Presence { present } = event.change {

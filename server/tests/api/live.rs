@@ -21,6 +21,14 @@ pub(crate) struct Sse {
     pub(crate) data: String,
 }
 
+impl Sse {
+    /// Whether this is a list of who is present (which arrives whenever someone comes or goes).
+    fn is_presence(&self) -> bool {
+        LiveEvent::from_wire(&self.data)
+            .is_some_and(|e| matches!(e.change, Change::Presence { .. }))
+    }
+}
+
 /// An open event stream, read a chunk at a time.
 pub(crate) struct Stream {
     response: reqwest::Response,
@@ -109,7 +117,7 @@ impl Stream {
             if sse.event != "change" {
                 panic!("expected a change, got {sse:?}");
             }
-            let event: LiveEvent = serde_json::from_str(&sse.data).expect("an event");
+            let event = LiveEvent::from_wire(&sse.data).expect("an event");
             if !matches!(event.change, Change::Presence { .. }) {
                 return Some((sse.id.unwrap_or_default(), event));
             }
@@ -123,7 +131,7 @@ impl Stream {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             match self.next(left).await {
                 None => return true,
-                Some(sse) if sse.data.contains("\"presence\"") => continue,
+                Some(sse) if sse.is_presence() => continue,
                 Some(_) => return false,
             }
         }
@@ -366,7 +374,7 @@ async fn a_viewer_whose_role_is_revoked_stops_receiving_events_at_once() {
             .next(Duration::from_secs(5))
             .await
             .expect("the stream says it ended");
-        if !sse.data.contains("\"presence\"") {
+        if !sse.is_presence() {
             break sse;
         }
     };
@@ -463,7 +471,7 @@ async fn presence_shows_who_has_the_section_open_editing_only_if_they_may_and_go
         .await
         .expect("the viewer on the section");
     let present = |sse: &Sse| -> Option<Vec<Place>> {
-        let event: LiveEvent = serde_json::from_str(&sse.data).ok()?;
+        let event = LiveEvent::from_wire(&sse.data)?;
         match event.change {
             Change::Presence { present } => Some(
                 present

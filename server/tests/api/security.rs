@@ -8,7 +8,7 @@ use app::foundation::viewer::Whoami;
 use app::invitations::api::Invite;
 use app::invitations::views::InvitationCreated;
 
-use crate::helpers::{credentials, spawn_app, spawn_app_with, PASSWORD};
+use crate::helpers::{answer, credentials, spawn_app, spawn_app_with, PASSWORD};
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
@@ -203,7 +203,7 @@ async fn invitation_links_use_the_configured_address_never_the_host_header() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let created: InvitationCreated = res.json().await.unwrap();
+    let created: InvitationCreated = answer(&res.bytes().await.unwrap()).unwrap();
     assert!(
         created.link.starts_with(&format!("{}/invite/", app.base)),
         "the listening address: {}",
@@ -218,7 +218,7 @@ async fn invitation_links_use_the_configured_address_never_the_host_header() {
         .send()
         .await
         .unwrap();
-    let created: InvitationCreated = res.json().await.unwrap();
+    let created: InvitationCreated = answer(&res.bytes().await.unwrap()).unwrap();
     assert!(
         created
             .link

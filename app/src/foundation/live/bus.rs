@@ -20,12 +20,13 @@ pub const REPLAY: usize = 1024;
 /// slow to take them, or a stalled connection): memory stays bounded whatever a reader does.
 const BACKLOG: usize = 1024;
 
-/// An event as published: numbered, and serialised once for every stream that sends it.
+/// An event as published: numbered, and encoded once for every stream that sends it.
 #[derive(Debug)]
 pub struct Published {
     pub seq: u64,
     pub event: LiveEvent,
-    pub json: String,
+    /// As streams send it ([`LiveEvent::to_wire`]).
+    pub wire: String,
 }
 
 /// Where a reconnecting browser left off, from its `Last-Event-ID`.
@@ -115,8 +116,8 @@ impl Default for LocalBus {
 
 impl EventBus for LocalBus {
     fn publish(&self, event: LiveEvent) {
-        let json = match serde_json::to_string(&event) {
-            Ok(json) => json,
+        let wire = match event.to_wire() {
+            Ok(wire) => wire,
             Err(e) => {
                 tracing::error!(error = %e, "an event could not be serialised");
                 return;
@@ -129,7 +130,7 @@ impl EventBus for LocalBus {
         let published = Arc::new(Published {
             seq: self.next.fetch_add(1, Ordering::Relaxed),
             event,
-            json,
+            wire,
         });
         if recent.len() == REPLAY {
             recent.pop_front();

@@ -365,7 +365,7 @@ mod browser {
                     else {
                         return;
                     };
-                    if let Ok(event) = serde_json::from_str::<LiveEvent>(&text) {
+                    if let Some(event) = LiveEvent::from_wire(&text) {
                         live.take(event);
                     }
                 }),

@@ -12,9 +12,23 @@ pub struct LiveEvent {
     pub change: Change,
 }
 
+impl LiveEvent {
+    /// The event as a stream carries it to the browser ([`crate::foundation::encoding`]).
+    pub fn to_wire(&self) -> Result<String, postcard::Error> {
+        crate::foundation::encoding::write_text(self)
+    }
+
+    /// An event [`LiveEvent::to_wire`] wrote; `None` for anything else.
+    pub fn from_wire(text: &str) -> Option<LiveEvent> {
+        crate::foundation::encoding::read_text(text)
+    }
+}
+
 /// What changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// Tagged by serde's default (the variant, then its fields) rather than by a field inside: the
+// compact form streams use cannot read a tag from inside the variant.
+#[serde(rename_all = "snake_case")]
 pub enum Change {
     /// A section's comment threads: a comment posted, edited or deleted, a thread resolved or
     /// reopened.
@@ -197,6 +211,8 @@ mod tests {
             serde_json::from_str::<LiveEvent>(&text).expect("parses"),
             event
         );
+        let wire = event.to_wire().expect("encodes");
+        assert_eq!(LiveEvent::from_wire(&wire), Some(event));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! admins (or platform administrators) invite, and the membership exists only once the person
 //! accepts, logged in; they may decline. Each step is audited.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -9,7 +10,7 @@ use crate::invitations::views::MembershipOffer;
 
 /// Invites the existing account with `email` to join organisation `org_id` with `role`: they
 /// see the invitation when they log in and become a member only if they accept it.
-#[server(prefix = "/api", endpoint = "add_member")]
+#[server(prefix = "/api", endpoint = "add_member", output = Answer)]
 pub async fn add_member(org_id: i64, email: String, role: String) -> Result<(), AppError> {
     use crate::admin::{db, domain::AdminAction, guard};
     use crate::foundation::audit::domain::AuditKind;
@@ -76,7 +77,7 @@ pub async fn add_member(org_id: i64, email: String, role: String) -> Result<(), 
 }
 
 /// The invitations to join an organisation waiting for the logged-in person's answer.
-#[server(prefix = "/api", endpoint = "membership_invitations")]
+#[server(prefix = "/api", endpoint = "membership_invitations", output = Answer)]
 pub async fn membership_invitations() -> Result<Vec<MembershipOffer>, AppError> {
     let db = crate::foundation::state::db()?;
     let person = crate::foundation::session::require_person(&db).await?;
@@ -120,7 +121,7 @@ mod support {
 
 /// Accepts invitation `invitation_id` to join an organisation: the logged-in person becomes a
 /// member, if the person who invited them may still add members there.
-#[server(prefix = "/api", endpoint = "accept_membership")]
+#[server(prefix = "/api", endpoint = "accept_membership", output = Answer)]
 pub async fn accept_membership(invitation_id: i64) -> Result<(), AppError> {
     use crate::foundation::audit::domain::AuditKind;
     use crate::invitations::db::{inviter, joining};
@@ -168,7 +169,7 @@ pub async fn accept_membership(invitation_id: i64) -> Result<(), AppError> {
 }
 
 /// Declines invitation `invitation_id` to join an organisation.
-#[server(prefix = "/api", endpoint = "decline_membership")]
+#[server(prefix = "/api", endpoint = "decline_membership", output = Answer)]
 pub async fn decline_membership(invitation_id: i64) -> Result<(), AppError> {
     use crate::foundation::audit::domain::AuditKind;
     use crate::invitations::db::joining;

@@ -3,6 +3,7 @@
 //! invitation may withdraw it ([`crate::invitations::domain::may_offer`]), and only they see
 //! the button.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -90,7 +91,7 @@ mod support {
 }
 
 /// Invitations still open on the whole platform (platform administrators).
-#[server(prefix = "/api", endpoint = "pending_invitations")]
+#[server(prefix = "/api", endpoint = "pending_invitations", output = Answer)]
 pub async fn pending_invitations() -> Result<Vec<PendingInvitation>, AppError> {
     use crate::admin::{domain::AdminAction, guard};
     use crate::invitations::db::{joining, pending_invitations, Scope};
@@ -104,7 +105,7 @@ pub async fn pending_invitations() -> Result<Vec<PendingInvitation>, AppError> {
 }
 
 /// Invitations still open into organisation `org_id` (those who manage its members).
-#[server(prefix = "/api", endpoint = "organisation_invitations")]
+#[server(prefix = "/api", endpoint = "organisation_invitations", output = Answer)]
 pub async fn organisation_invitations(org_id: i64) -> Result<Vec<PendingInvitation>, AppError> {
     use crate::admin::{domain::AdminAction, guard};
     use crate::invitations::db::{joining, pending_invitations, Scope};
@@ -118,7 +119,7 @@ pub async fn organisation_invitations(org_id: i64) -> Result<Vec<PendingInvitati
 }
 
 /// Invitations still open onto plan `plan_id` (its leads).
-#[server(prefix = "/api", endpoint = "plan_invitations")]
+#[server(prefix = "/api", endpoint = "plan_invitations", output = Answer)]
 pub async fn plan_invitations(plan_id: i64) -> Result<Vec<PendingInvitation>, AppError> {
     use crate::access::domain::PlanAction;
     use crate::invitations::db::{pending_invitations, Scope};
@@ -130,7 +131,7 @@ pub async fn plan_invitations(plan_id: i64) -> Result<Vec<PendingInvitation>, Ap
 }
 
 /// Withdraws invitation link `invitation_id`, so it can no longer be accepted.
-#[server(prefix = "/api", endpoint = "revoke_invitation")]
+#[server(prefix = "/api", endpoint = "revoke_invitation", output = Answer)]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
     use crate::foundation::audit::domain::AuditKind;
     let db = crate::foundation::state::db()?;
@@ -170,7 +171,7 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 }
 
 /// Withdraws the invitation to join an organisation `invitation_id`.
-#[server(prefix = "/api", endpoint = "revoke_membership_invitation")]
+#[server(prefix = "/api", endpoint = "revoke_membership_invitation", output = Answer)]
 pub async fn revoke_membership_invitation(invitation_id: i64) -> Result<(), AppError> {
     use crate::foundation::audit::domain::AuditKind;
     use crate::invitations::db::joining;

@@ -1,6 +1,7 @@
 //! Server functions for reading the trail: a plan's, for its leads, and the platform's, for
 //! administrators.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +64,7 @@ fn lines(rows: Vec<super::db::ShownRow>, names: &super::about::Names) -> Vec<Aud
 }
 
 /// The plan's trail, for its leads (filtered by person, kind and dates `YYYY-MM-DD`).
-#[server(prefix = "/api", endpoint = "plan_audit")]
+#[server(prefix = "/api", endpoint = "plan_audit", output = Answer)]
 pub async fn plan_audit(
     plan_id: i64,
     person: String,
@@ -140,7 +141,7 @@ pub async fn plan_audit_export(
 
 /// The platform's whole trail, for administrators; entries about plans they may not read
 /// show that something happened, not what (see [`super::withhold`]).
-#[server(prefix = "/api", endpoint = "platform_audit")]
+#[server(prefix = "/api", endpoint = "platform_audit", output = Answer)]
 pub async fn platform_audit(
     person: String,
     kind: String,

@@ -2,6 +2,7 @@
 //! sections to review, unread mentions and replies, checklist items they own that are due,
 //! their sections sent back, and what others changed on their plans.
 
+use crate::foundation::encoding::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +60,7 @@ const DUE_DAYS: i64 = 14;
 const MOST: usize = 10;
 
 /// The signed-in person's work.
-#[server(prefix = "/api", endpoint = "my_work")]
+#[server(prefix = "/api", endpoint = "my_work", output = Answer)]
 pub async fn my_work() -> Result<Work, AppError> {
     use crate::checklist::domain::{is_due_within, is_owned_by, start_of_day};
     use crate::foundation::session::{memberships, require_person};
