@@ -148,7 +148,9 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = crate::foundation::encoding::ErrorEncoding;
+    // The compact form of every answer (`foundation::encoding`, which this floor does not
+    // import): errors travel in answers' bodies and in the address a plain form returns to.
+    type Encoder = server_fn::codec::PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())

@@ -20,12 +20,9 @@ use serde::{de::DeserializeOwned, Serialize};
 /// arguments still go as form fields (`PostUrl`), so the same functions serve plain forms.
 pub type Answer = server_fn::codec::Postcard;
 
-/// The encoding of [`crate::error::AppError`] in answers and in the address a plain form's
-/// error comes back to.
-pub type ErrorEncoding = server_fn::codec::PostcardEncoding;
-
 /// The media type of an [`Answer`], which the browser asks for.
-pub const ANSWER_TYPE: &str = "application/x-postcard";
+pub const ANSWER_TYPE: &str =
+    <server_fn::codec::PostcardEncoding as server_fn::ContentType>::CONTENT_TYPE;
 
 /// A value as [`read`] reads it back.
 pub fn write<T: Serialize>(value: &T) -> Result<Vec<u8>, postcard::Error> {
@@ -61,20 +58,15 @@ mod tests {
     use super::*;
     use crate::error::AppError;
     use proptest::prelude::*;
-    use server_fn::ContentType;
 
     #[test]
-    fn the_answer_type_is_the_encodings_own() {
-        assert_eq!(ANSWER_TYPE, ErrorEncoding::CONTENT_TYPE);
-    }
-
-    #[test]
-    fn an_error_reads_back_as_it_was_written() {
+    fn an_error_is_written_as_answers_are_and_reads_back() {
         use server_fn::error::FromServerFnError;
+        let conflict = AppError::Conflict("Saved by someone else".into());
+        assert_eq!(conflict.ser().to_vec(), write(&conflict).expect("writes"));
+        assert_eq!(AppError::de(conflict.ser()), conflict);
         let error = AppError::field("title", "A title is needed «here».");
         assert_eq!(AppError::de(error.ser()), error);
-        let conflict = AppError::Conflict("Saved by someone else".into());
-        assert_eq!(AppError::de(conflict.ser()), conflict);
     }
 
     #[test]
