@@ -229,6 +229,33 @@ async fn a_page_open_on_one_instance_hears_of_a_save_made_on_the_other() {
     );
 }
 
+#[tokio::test]
+async fn an_event_from_another_instance_that_cannot_be_read_makes_open_pages_read_again() {
+    if test_postgres().is_none() {
+        eprintln!("events between instances need PostgreSQL: set UPSTREAM_TEST_POSTGRES");
+        return;
+    }
+    let a = spawn_app().await;
+    let led = a.led_plan("Ministry", "lead@example.org", "Plan").await;
+    let query = format!("plan={}&section={}", led.plan, led.section);
+    let mut page = Stream::open_at(&a.base, &led.lead, &query, None)
+        .await
+        .expect("a stream");
+    // As an instance of the previous version wrote a save (the change tagged inside).
+    let old = format!(
+        r#"{{"plan_id":{},"change":{{"kind":"section_saved","section_id":{},"version":2,"by":1}}}}"#,
+        led.plan, led.section
+    );
+    let sent = a
+        .count(&format!(
+            "SELECT COUNT(*) FROM (SELECT pg_notify('upstream_live', '{old}')) AS n"
+        ))
+        .await;
+    assert_eq!(sent, 1);
+    let (_, event) = page.next_change().await.expect("the page hears something");
+    assert_eq!(event.change, Change::Missed);
+}
+
 /// Whether a presence list naming `person` (and only if `there`) arrives on `stream` in time.
 async fn hears_presence(stream: &mut Stream, person: i64, there: bool) -> bool {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);

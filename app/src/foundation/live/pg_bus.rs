@@ -150,7 +150,13 @@ impl PgBus {
                     Ok(Some(notification)) => {
                         match serde_json::from_str::<LiveEvent>(notification.payload()) {
                             Ok(event) => local.publish(event),
-                            Err(e) => tracing::warn!(error = %e, "an unreadable live event"),
+                            // From an instance of another version (while a deploy rolls over
+                            // them) or cut short: what it announced is lost, so this
+                            // instance's pages read what they show again.
+                            Err(e) => {
+                                tracing::warn!(error = %e, "an unreadable live event");
+                                local.publish(missed());
+                            }
                         }
                     }
                     // Reconnected on the next call.
