@@ -5,7 +5,7 @@
 //! reads, a body that matches field names, skips unknown keys and whitespace and reports
 //! positions; that was an eighth of a section page's module, and the JSON reader itself sat in
 //! the module every page loads. Postcard reads a struct as its fields in order, with no names:
-//! the section page's files are 38 KB smaller (brotli), the main module 21 KB, which is what a
+//! the section page's files are 37 KB smaller (brotli), the main module 21 KB, which is what a
 //! slow link waits for. The answers are smaller too (no field names).
 //!
 //! What people and other programs read stays JSON: the audit trail's export, the details in
