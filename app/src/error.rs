@@ -114,6 +114,11 @@ pub enum AppError {
         "The server could not be reached, or could not read what was sent. Check your connection and try again: what you typed is still here."
     )]
     Transport(String),
+    /// The answer was written by a server built from other sources than this page's bundle
+    /// (`encoding::Unreadable::OtherCode`): Upstream was updated while the page was open. Only
+    /// ever made in the browser, never sent.
+    #[error("{}", crate::encoding::OTHER_CODE)]
+    Outdated,
 }
 
 impl AppError {
@@ -135,6 +140,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
+            AppError::Outdated => 409,
         }
     }
 
@@ -148,18 +154,95 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    // The compact form of every answer (`foundation::encoding`, which this floor does not
-    // import): errors travel in answers' bodies and in the address a plain form returns to.
-    type Encoder = server_fn::codec::PostcardEncoding;
+    // The compact form of every answer: errors travel in answers' bodies and in the address a
+    // plain form returns to, and are read by the one reader answers have.
+    type Encoder = crate::encoding::Compact;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // server_fn passes the codec's reason on as its text alone.
+            ServerFnErrorErr::Deserialization(reason) if reason == crate::encoding::OTHER_CODE => {
+                AppError::Outdated
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+
+    fn de(data: server_fn::Bytes) -> Self {
+        match crate::encoding::read(&data) {
+            Ok(error) => error,
+            Err(crate::encoding::Unreadable::OtherCode) => AppError::Outdated,
+            Err(reason) => AppError::Transport(
+                ServerFnErrorErr::Deserialization(reason.to_string()).to_string(),
+            ),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoding::{read, write, Unreadable, CODE, MARK, OTHER_CODE};
+
+    #[test]
+    fn an_error_is_written_as_answers_are_and_reads_back() {
+        let conflict = AppError::Conflict("Saved by someone else".into());
+        assert_eq!(conflict.ser().to_vec(), write(&conflict).expect("writes"));
+        assert_eq!(AppError::de(conflict.ser()), conflict);
+        let error = AppError::field("title", "A title is needed «here».");
+        assert_eq!(AppError::de(error.ser()), error);
+    }
+
+    #[test]
+    fn an_error_is_the_fingerprint_then_its_variants_index_then_its_fields() {
+        // The browser test of addresses carrying an error writes one by hand this way.
+        let conflict = AppError::Conflict("abc".into());
+        let bytes = write(&conflict).expect("writes");
+        assert_eq!(bytes[..2], MARK);
+        assert_eq!(bytes[2..10], CODE);
+        assert_eq!(bytes[10..], [5, 3, b'a', b'b', b'c']);
+    }
+
+    #[test]
+    fn an_error_or_an_answer_from_a_build_of_other_sources_says_to_reload() {
+        let mut bytes = write(&AppError::Conflict("abc".into())).expect("writes");
+        bytes[2] ^= 0xff;
+        assert_eq!(AppError::de(bytes.into()), AppError::Outdated);
+        // Text is not ours at all: a transport error, not a reason to reload.
+        assert!(matches!(
+            AppError::de(b"Payload Too Large".to_vec().into()),
+            AppError::Transport(_)
+        ));
+        // A successful answer's decoding error comes through server_fn as its text.
+        let from_client = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            Unreadable::OtherCode.to_string(),
+        ));
+        assert_eq!(from_client, AppError::Outdated);
+        assert_eq!(AppError::Outdated.to_string(), OTHER_CODE);
+        let other = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "Hit the end of buffer".into(),
+        ));
+        assert!(matches!(other, AppError::Transport(_)));
+    }
+
+    #[test]
+    fn an_error_followed_by_more_bytes_is_read_as_answers_are_refused() {
+        let mut bytes = write(&AppError::Conflict("abc".into())).expect("writes");
+        bytes.push(0);
+        assert!(read::<AppError>(&bytes).is_err());
+        assert!(matches!(
+            AppError::de(bytes.into()),
+            AppError::Transport(message) if message.contains("deserializing")
+        ));
+    }
+
+    #[test]
+    fn any_bytes_are_read_as_an_error_without_a_panic() {
+        let shapes: [&[u8]; 5] = [&[], &[5], &[5, 9, b'a'], &[200, 1], br#"{"Conflict":"x"}"#];
+        for bytes in shapes {
+            let _ = AppError::de(bytes.to_vec().into());
+        }
+    }
 
     #[test]
     fn throttled_message_rounds_minutes_up() {

@@ -1,7 +1,7 @@
 //! Upstream: co-authored country atrocity-prevention plans.
 //!
 //! Three floors, each importing only from the floors below it (`app/tests/floors.rs` checks):
-//! - the foundation: [`db`], [`error`] and [`foundation`] (the signed-in person, the frameworks
+//! - the foundation: [`db`], [`error`], [`encoding`] and [`foundation`] (the signed-in person, the frameworks
 //!   vocabulary, the audit trail's recording, the component kit);
 //! - features, each split the same way: `domain` (pure rules and types), `db` (queries, server
 //!   only), `api` (server functions) and `ui` (components); a feature imports only the features
@@ -21,6 +21,7 @@ compile_error!(
 
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod encoding;
 pub mod error;
 pub mod foundation;
 

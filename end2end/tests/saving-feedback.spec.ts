@@ -6,6 +6,7 @@ import {
   editor,
   loggedInContext,
   openSection,
+  settle,
   startEditing,
   typeInEditor,
   watchForErrors,
@@ -68,6 +69,48 @@ test('a save in flight says so and cannot be sent twice; a failed one says the t
     await expect(e.alert.filter({ hasText: /Saved as version \d+\./ })).toBeVisible();
     await expect(failure).toHaveCount(0);
     await expect(e.state).toHaveText('All changes saved');
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a save answered by a server of another version says to reload the page, and the text survives the reload', async ({
+  browser,
+}) => {
+  const { context, page } = await loggedInContext(browser, JUSTICE);
+  try {
+    const problems = watchForErrors(page);
+    const stamp = Date.now();
+    await openSection(page, DEMO_PLAN.id, SECTION);
+    await startEditing(page);
+    const e = editor(page);
+    const saved = await e.body.inputValue();
+    const button = e.form.locator('.editor-bar button[type=submit]');
+
+    // Upstream is updated while the page is open: the answer comes from a build of other
+    // sources (its fingerprint, after the two-byte mark, differs from the page's bundle).
+    await page.route('**/api/save_section', async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      expect(body[0]).toBe(0xff);
+      body[2] ^= 0xff;
+      await route.fulfill({ response, body });
+    });
+    const text = `${saved}\n\nWritten across a deploy (${stamp}).`;
+    await typeInEditor(page, text, `Written across a deploy (${stamp})`);
+    await button.click();
+    const failure = e.form.locator('p.alert-error');
+    await expect(failure).toContainText('Upstream has been updated since this page was opened. Reload the page to continue.');
+    await expect(e.alert.filter({ hasText: /Saved as version/ })).toHaveCount(0);
+    await expect(e.body).toHaveValue(text);
+    await page.unroute('**/api/save_section');
+
+    // Reloaded (still editing: the address says so), the page runs the current bundle, and
+    // the text is there.
+    await page.reload();
+    await settle(page);
+    await expect(editor(page).body).toHaveValue(text);
     expect(problems).toEqual([]);
   } finally {
     await context.close();

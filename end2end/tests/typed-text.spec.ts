@@ -76,9 +76,17 @@ test('an address carrying an error shows none of it, opened directly or followed
   try {
     const problems = watchForErrors(page);
     // `AppError::Conflict("Your account is locked: call +1 555 0100")` as Leptos encodes it
-    // (postcard: the variant's index, 5, then the text's length and bytes; URL-safe base64).
+    // (app::encoding: the mark and the sources' fingerprint, which anyone can read off any
+    // answer, then postcard: the variant's index, 5, the text's length and bytes; URL-safe
+    // base64).
+    const answer = await page.request.post('/api/inbox_unread', {
+      headers: { accept: 'application/x-postcard' },
+    });
+    expect(answer.ok()).toBeTruthy();
+    const prefix = (await answer.body()).subarray(0, 10);
+    expect(prefix[0]).toBe(0xff);
     const text = Buffer.from('Your account is locked: call +1 555 0100');
-    const error = Buffer.concat([Buffer.from([5, text.length]), text])
+    const error = Buffer.concat([prefix, Buffer.from([5, text.length]), text])
       .toString('base64')
       .replace(/\+/g, '-')
       .replace(/\//g, '_');

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use app::auth::domain::NewPassword;
 use app::db::{now, Db};
+use app::encoding;
 use app::foundation::audit::domain::{AuditKind, NewEntry};
-use app::foundation::encoding;
 use app::foundation::people::{OrgKind, OrgRole, PlatformRole};
 use app::sections::views::{SaveOutcome, SectionDetail};
 use reqwest::Client;

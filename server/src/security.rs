@@ -108,7 +108,7 @@ pub async fn api_error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    if let Ok(err) = app::foundation::encoding::read::<app::error::AppError>(&bytes) {
+    if let Ok(err) = app::encoding::read::<app::error::AppError>(&bytes) {
         if let Ok(status) = StatusCode::from_u16(err.status()) {
             parts.status = status;
         }

@@ -2,7 +2,7 @@
 //! organisations and people, changing and revoking roles. Inviting people without an account
 //! onto a plan is in [`crate::invitations`].
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::PlanMembers;

@@ -3,7 +3,7 @@
 //! audit entry through [`crate::db::Db::write_audited`]. Bringing an existing account into an
 //! organisation is an invitation they accept (`crate::invitations::api::joining`).
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{OrgDetail, OrgSummary, PeopleOverview};

@@ -1,6 +1,6 @@
 //! Server functions for logging in and out and changing one's password.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use crate::error::AppError;

@@ -3,7 +3,7 @@
 //! Every item and section id is checked against the plan in the query that uses it, and every
 //! change is written with its audit entry. The template is in [`super::template_api`].
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{Checklist, ChecklistGlance, ItemDetail, ItemSaveOutcome};

@@ -1,7 +1,7 @@
 //! Server functions for the checklist template new plans copy (platform administrators);
 //! every change is written with its audit entry.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::TemplateItem;

@@ -2,7 +2,7 @@
 //! [`PlanAction::Read`](crate::access::domain::PlanAction) and written with `Comment`; every
 //! thread id is checked against the plan and section, every comment id against its thread.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{Activity, MemberSuggestion, ThreadsOfSection};

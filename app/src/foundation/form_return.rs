@@ -33,7 +33,7 @@ pub struct FormReturn {
     /// The server function's path: the error belongs to the actions calling it.
     pub action: String,
     /// The error as Leptos encodes it for `__err` (URL-safe base64 of its compact form,
-    /// `foundation::encoding`).
+    /// `encoding`).
     pub error: String,
 }
 

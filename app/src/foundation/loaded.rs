@@ -1,7 +1,7 @@
 //! Data a page loads, encoded for hydration the way server functions encode their answers.
 //!
 //! A resource's value travels from the server into the page in the same compact form as a
-//! server function's answer ([`crate::foundation::encoding`]; Leptos writes the bytes into the
+//! server function's answer ([`crate::encoding`]; Leptos writes the bytes into the
 //! page as base64 and reads them back), so the browser reads the two with one copy of the
 //! code, and a page carries no field names.
 //!
@@ -10,7 +10,7 @@
 //! second time: [`load_shown`] writes the page's copy through [`ShownInPage`], which swaps that
 //! part for [`SHOWN_IN_PAGE`]. On a reader's section page that copy was over a third of the HTML.
 
-use crate::foundation::encoding;
+use crate::encoding;
 use leptos::prelude::*;
 use leptos::server::codee::{Decoder, Encoder};
 use serde::{de::DeserializeOwned, Serialize};
@@ -29,10 +29,10 @@ impl<T: Serialize> Encoder<T> for Compact {
 }
 
 impl<T: DeserializeOwned> Decoder<T> for Compact {
-    type Error = postcard::Error;
+    type Error = encoding::Unreadable;
     type Encoded = [u8];
 
-    fn decode(bytes: &[u8]) -> Result<T, postcard::Error> {
+    fn decode(bytes: &[u8]) -> Result<T, encoding::Unreadable> {
         encoding::read(bytes)
     }
 }
@@ -70,10 +70,10 @@ impl<T: Serialize + ShownInPage> Encoder<T> for PageCompact {
 }
 
 impl<T: DeserializeOwned> Decoder<T> for PageCompact {
-    type Error = postcard::Error;
+    type Error = encoding::Unreadable;
     type Encoded = [u8];
 
-    fn decode(bytes: &[u8]) -> Result<T, postcard::Error> {
+    fn decode(bytes: &[u8]) -> Result<T, encoding::Unreadable> {
         encoding::read(bytes)
     }
 }

@@ -8,7 +8,6 @@ pub mod countries;
 #[cfg(feature = "ssr")]
 pub mod cpu;
 pub mod drafts;
-pub mod encoding;
 #[cfg(feature = "ssr")]
 pub mod flash;
 pub mod form_return;

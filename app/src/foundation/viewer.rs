@@ -1,7 +1,7 @@
 //! The signed-in person as pages see them: who they are and their organisations, fetched once
 //! per navigation by the page frame and shared with every component through context.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use crate::foundation::loaded::Loaded;
 use leptos::prelude::*;
 

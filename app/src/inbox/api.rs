@@ -1,7 +1,7 @@
 //! Server functions for the signed-in person's inbox: their items, the unread count the
 //! navigation shows, and marking items read.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::InboxView;

@@ -7,7 +7,7 @@
 pub mod joining;
 pub mod pending;
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{InvitationCreated, InvitationPreview};

@@ -1,6 +1,6 @@
 //! Server functions for plans and the section template.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{NewPlanOptions, PlanList, PlanOverview, TemplateSection};

@@ -1,7 +1,7 @@
 //! Server functions for section review (submit, approve, request changes) and the plan's
 //! approval rule. Each checks the plan permission and that the section is the plan's own.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! table of contents (add, rename, move, remove, restore, tags). Each checks the person's role
 //! on the plan with `can()` and that the section belongs to that plan.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use super::views::{Comparison, History, SaveOutcome, SectionDetail};

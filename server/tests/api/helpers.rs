@@ -270,7 +270,7 @@ impl<T> Status for Result<T, Failure> {
 
 /// The request the Leptos client sends for `f` with its default codec (`PostUrl`): a POST to
 /// the function's path with the arguments as a `serde_qs` form body, asking for the compact
-/// answer (`app::foundation::encoding`) back.
+/// answer (`app::encoding`) back.
 pub fn request<F>(base: &str, client: &Client, f: &F) -> RequestBuilder
 where
     F: ServerFn + Serialize,
@@ -279,13 +279,13 @@ where
     client
         .post(format!("{base}{}", F::PATH))
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(ACCEPT, app::foundation::encoding::ANSWER_TYPE)
+        .header(ACCEPT, app::encoding::ANSWER_TYPE)
         .body(body)
 }
 
 /// A server function's answer (or the error it carries) as the browser reads it.
 pub fn answer<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    app::foundation::encoding::read(body).map_err(|e| e.to_string())
+    app::encoding::read(body).map_err(|e| e.to_string())
 }
 
 /// Calls `f` on the server at `base` as `client`: its output on a 200, otherwise the status

@@ -121,7 +121,7 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
 }
 
 /// The tags of the hostile strings `html` shows (as text). The page's data for the browser is
-/// base64 (`app::foundation::encoding`), so what only rides there is not found.
+/// base64 (`app::encoding`), so what only rides there is not found.
 fn shown(html: &str) -> String {
     let mut tags: Vec<char> = html
         .split(MARK)

@@ -365,8 +365,15 @@ mod browser {
                     else {
                         return;
                     };
-                    if let Some(event) = LiveEvent::from_wire(&text) {
-                        live.take(event);
+                    match LiveEvent::from_wire(&text) {
+                        Some(event) => live.take(event),
+                        // Only a server built from other sources (Upstream updated while the
+                        // page was open) sends what this page cannot read: an event it missed,
+                        // so the page reads what it shows again, and the answers then say to
+                        // reload.
+                        None => {
+                            live.ticks.try_update(|t| t.everything += 1);
+                        }
                     }
                 }),
             );

@@ -13,14 +13,14 @@ pub struct LiveEvent {
 }
 
 impl LiveEvent {
-    /// The event as a stream carries it to the browser ([`crate::foundation::encoding`]).
+    /// The event as a stream carries it to the browser ([`crate::encoding`]).
     pub fn to_wire(&self) -> Result<String, postcard::Error> {
-        crate::foundation::encoding::write_text(self)
+        crate::encoding::write_text(self)
     }
 
     /// An event [`LiveEvent::to_wire`] wrote; `None` for anything else.
     pub fn from_wire(text: &str) -> Option<LiveEvent> {
-        crate::foundation::encoding::read_text(text)
+        crate::encoding::read_text(text)
     }
 }
 

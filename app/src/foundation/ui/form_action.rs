@@ -109,7 +109,10 @@ pub fn returned_error<S: ServerFn<Error = AppError>>() -> Signal<Option<AppError
 
 /// Reads a successful answer's body as a server function's output.
 fn read_output<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    crate::foundation::encoding::read(body).map_err(|e| AppError::Transport(e.to_string()))
+    crate::encoding::read(body).map_err(|e| match e {
+        crate::encoding::Unreadable::OtherCode => AppError::Outdated,
+        malformed => AppError::Transport(malformed.to_string()),
+    })
 }
 
 /// A form's action with its server function's type gone: what [`SubmitForm`] needs.
@@ -249,7 +252,7 @@ mod browser {
         let req = <BrowserRequest as ClientReq<AppError>>::try_new_post(
             path,
             "application/x-www-form-urlencoded",
-            crate::foundation::encoding::ANSWER_TYPE,
+            crate::encoding::ANSWER_TYPE,
             body,
         )?;
         let res = <BrowserClient as Client<AppError>>::send(req).await?;
@@ -285,13 +288,22 @@ mod tests {
 
     #[test]
     fn an_answer_of_the_wrong_shape_is_an_error_not_a_panic() {
-        let written = crate::foundation::encoding::write(&Some(42_i64)).expect("writes");
+        let written = crate::encoding::write(&Some(42_i64)).expect("writes");
         assert_eq!(read_output::<Option<i64>>(&written).ok(), Some(Some(42)));
-        assert_eq!(read_output::<()>(b"").ok(), Some(()));
+        let nothing = crate::encoding::write(&()).expect("writes");
+        assert_eq!(read_output::<()>(&nothing).ok(), Some(()));
+        let mut other_build = written.clone();
+        other_build[2] ^= 0xff;
+        assert_eq!(
+            read_output::<Option<i64>>(&other_build).err(),
+            Some(AppError::Outdated)
+        );
         // Nothing, an unknown tag, a value cut short, a number that never ends.
-        for body in [&b""[..], b"\x02", b"\x01", b"\x01\xff\xff"] {
+        for value in [&b""[..], b"\x02", b"\x01", b"\x01\xff\xff"] {
+            let mut body = nothing.clone();
+            body.extend_from_slice(value);
             assert!(matches!(
-                read_output::<Option<i64>>(body),
+                read_output::<Option<i64>>(&body),
                 Err(AppError::Transport(_))
             ));
         }

@@ -2,7 +2,7 @@
 //! admins (or platform administrators) invite, and the membership exists only once the person
 //! accepts, logged in; they may decline. Each step is audited.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use crate::error::AppError;

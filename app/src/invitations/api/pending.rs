@@ -3,7 +3,7 @@
 //! invitation may withdraw it ([`crate::invitations::domain::may_offer`]), and only they see
 //! the button.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 
 use crate::error::AppError;

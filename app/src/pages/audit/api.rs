@@ -1,7 +1,7 @@
 //! Server functions for reading the trail: a plan's, for its leads, and the platform's, for
 //! administrators.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

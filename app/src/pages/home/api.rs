@@ -2,7 +2,7 @@
 //! sections to review, unread mentions and replies, checklist items they own that are due,
 //! their sections sent back, and what others changed on their plans.
 
-use crate::foundation::encoding::Answer;
+use crate::encoding::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
