@@ -129,14 +129,18 @@ async function __upstream_load_retrying(source, imports) {
 "#;
 
 /// The page's start script, inlined by the server in every page in place of Leptos' own
-/// (`app::shell`), called as `(script, loader, mainModule)`. Leptos' script imports the glue
-/// once, and the glue imports the splitter's loader: a browser remembers a module import that
-/// failed for the rest of the page's life, so one dropped request for either left the page
-/// without scripts. This one fetches both first, trying again like the helpers above (the
-/// files are kept for good, so the import then reads them from the cache), and only then
-/// imports the glue, starts the main module (which the glue fetches with retries) and
-/// hydrates. `loader` is `null` for a bundle that was not split.
-const START: &str = r#"(async (script, loader, mainModule) => {
+/// (`app::shell`), called as `(script, loader, mainModule, pageModules)`. Leptos' script
+/// imports the glue once, and the glue imports the splitter's loader: a browser remembers a
+/// module import that failed for the rest of the page's life, so one dropped request for
+/// either left the page without scripts. This one fetches both first, trying again like the
+/// helpers above (the files are kept for good, so the import then reads them from the cache),
+/// and only then imports the glue, asks for the files of the page's module (`pageModules`, as
+/// the loader will fetch them; empty for a page in the main module), starts the main module
+/// (which the glue fetches with retries) and hydrates. `loader` is `null` for a bundle that
+/// was not split. The page's module is asked for here rather than from the page's head so
+/// that, on a slow link, it does not hold back the scripts and the main module (`app::shell`
+/// has the figures).
+const START: &str = r#"(async (script, loader, mainModule, pageModules) => {
     const fetchRetrying = async (url) => {
         for (let attempt = 1; ; attempt++) {
             try {
@@ -155,6 +159,15 @@ const START: &str = r#"(async (script, loader, mainModule) => {
     };
     await Promise.all([script, loader].filter((url) => url).map(fetchRetrying));
     const glue = await import(script);
+    for (const href of pageModules || []) {
+        const preload = document.createElement("link");
+        preload.rel = "preload";
+        preload.as = "fetch";
+        preload.type = "application/wasm";
+        preload.crossOrigin = "";
+        preload.href = href;
+        document.head.append(preload);
+    }
     await glue.default({ module_or_path: mainModule });
     glue.hydrate();
 })"#;
@@ -271,8 +284,27 @@ async function __wbg_init_once(module_or_path) {
         let fetched = out.find("map(fetchRetrying)").expect("fetches first");
         let imported = out.find("import(script)").expect("then imports");
         assert!(fetched < imported);
-        assert!(out.starts_with("(async (script, loader, mainModule) =>"));
+        assert!(out.starts_with("(async (script, loader, mainModule, pageModules) =>"));
         assert!(out.trim_end().ends_with(')'));
+    }
+
+    #[test]
+    fn the_start_script_asks_for_the_pages_module_after_the_scripts_and_before_starting() {
+        let out = start_script();
+        let imported = out.find("import(script)").expect("imports the glue");
+        let asked = out
+            .find("for (const href of pageModules")
+            .expect("asks for the page's module");
+        let started = out.find("glue.default(").expect("starts the main module");
+        assert!(imported < asked && asked < started);
+        // As the loader fetches them, so the preloads are used.
+        for attribute in [
+            r#"rel = "preload""#,
+            r#"as = "fetch""#,
+            r#"crossOrigin = """#,
+        ] {
+            assert!(out.contains(attribute), "{attribute}");
+        }
     }
 
     #[test]

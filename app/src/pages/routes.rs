@@ -197,9 +197,8 @@ page_routes!(personal_pages, __preload_personal_pages:
 
 /// The group whose module shows the page at `path` (an address's path, without its query),
 /// or `None` where the page is in the main module (login) or no route matches: the server
-/// names that group's files in the page so the browser fetches them beside the main module
-/// rather than after it
-/// (see `shell::PagePreloads`). It follows the routes in `shell::AppFrame`; a test below holds
+/// names that group's files in the page so the browser fetches them while the main module
+/// downloads rather than after it has run (see `shell::PagePreloads`). It follows the routes in `shell::AppFrame`; a test below holds
 /// each route's path to its group.
 pub fn group_of(path: &str) -> Option<&'static str> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();

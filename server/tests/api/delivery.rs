@@ -374,7 +374,7 @@ async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it
     // What `bundle` writes there: a function expression the page calls.
     std::fs::write(
         site.join("start.js"),
-        "(async (script, loader, mainModule) => { /* the build's */ })\n",
+        "(async (script, loader, mainModule, pageModules) => { /* the build's */ })\n",
     )
     .expect("start script");
     let app = spawn_app_with(|c| c.site_root = site.clone()).await;
@@ -389,9 +389,10 @@ async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it
     );
     assert!(
         page.contains(&format!(
-            "(async (script, loader, mainModule) => {{ /* the build's */ }})(\"{glue}\", \"{loader}\", \"{main}\");"
+            "(async (script, loader, mainModule, pageModules) => {{ /* the build's */ }})(\"{glue}\", \"{loader}\", \"{main}\", []);"
         )),
-        "the start script, called with the bundle's files: {page}"
+        "the start script, called with the bundle's files (and no page module: the login page \
+         is in the main module): {page}"
     );
     let nonce = page
         .split("<script type=\"module\" nonce=\"")
@@ -413,7 +414,8 @@ async fn pages_start_the_bundle_with_the_builds_start_script_and_preload_what_it
 }
 
 #[tokio::test]
-async fn the_login_page_needs_the_main_module_alone_and_other_pages_preload_their_groups() {
+async fn the_login_page_needs_the_main_module_alone_and_other_pages_ask_for_their_group_once_the_scripts_are_in(
+) {
     const HASH: &str = "0a1b2c3d4e5f6a7b8c9d0e";
     let site = built_site(HASH, &["js", "wasm", "css", "split", "manifest"]);
     // The splitter's manifest, as `scripts/build` leaves it: each group's chunks and module.
@@ -426,6 +428,11 @@ async fn the_login_page_needs_the_main_module_alone_and_other_pages_preload_thei
         ),
     )
     .expect("manifest");
+    std::fs::write(
+        site.join("start.js"),
+        "(async (script, loader, mainModule, pageModules) => {})\n",
+    )
+    .expect("start script");
     let app = spawn_app_with(|c| c.site_root = site.clone()).await;
     let client = app.client();
 
@@ -441,17 +448,24 @@ async fn the_login_page_needs_the_main_module_alone_and_other_pages_preload_thei
         "the login page names no page module: {page}"
     );
 
-    // A signed-in person's home page names its group's module and chunks.
+    // A signed-in person's home page has its start script ask for its group's module and
+    // chunks once it has the scripts, and the head does not preload them beside the main module
+    // (on a slow link they held back what the page needs first).
     let home = app.admin().await;
     let (status, page) = app.page(&home, "/").await;
     assert_eq!(status, 200);
-    for file in [
+    let files = [
         format!("/pkg/chunk_6.{HASH}.wasm"),
         format!("/pkg/split_personal_pages_17.{HASH}.wasm"),
-    ] {
+    ];
+    assert!(
+        page.contains(&format!("[\"{}\", \"{}\"]);", files[0], files[1])),
+        "the home page's start script is given its group's files: {page}"
+    );
+    for file in &files {
         assert!(
-            page.contains(&format!("<link rel=\"preload\" href=\"{file}\"")),
-            "{file} preloaded on the home page"
+            !page.contains(&format!("<link rel=\"preload\" href=\"{file}\"")),
+            "{file} not preloaded from the head"
         );
     }
     assert!(!page.contains("split_section_pages"), "not another group's");
