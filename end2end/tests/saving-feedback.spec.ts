@@ -1,4 +1,4 @@
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { test } from './helpers';
 import {
   DEMO_PLAN,
@@ -17,6 +17,16 @@ import {
 
 const SECTION = 'PSG 3';
 
+/** Opens the section's editor: its parts, the text it holds and its save button. */
+async function editTheSection(page: Page) {
+  await openSection(page, DEMO_PLAN.id, SECTION);
+  await startEditing(page);
+  const e = editor(page);
+  const saved = await e.body.inputValue();
+  const button = e.form.locator('.editor-bar button[type=submit]');
+  return { e, saved, button };
+}
+
 test('a save in flight says so and cannot be sent twice; a failed one says the text is kept, and saving again works', async ({
   browser,
 }) => {
@@ -24,11 +34,7 @@ test('a save in flight says so and cannot be sent twice; a failed one says the t
   try {
     const problems = watchForErrors(page);
     const stamp = Date.now();
-    await openSection(page, DEMO_PLAN.id, SECTION);
-    await startEditing(page);
-    const e = editor(page);
-    const saved = await e.body.inputValue();
-    const button = e.form.locator('.editor-bar button[type=submit]');
+    const { e, saved, button } = await editTheSection(page);
 
     // A slow link: every save takes two seconds to leave.
     let sent = 0;
@@ -82,11 +88,7 @@ test('a save answered by a server of another version says to reload the page, an
   try {
     const problems = watchForErrors(page);
     const stamp = Date.now();
-    await openSection(page, DEMO_PLAN.id, SECTION);
-    await startEditing(page);
-    const e = editor(page);
-    const saved = await e.body.inputValue();
-    const button = e.form.locator('.editor-bar button[type=submit]');
+    const { e, saved, button } = await editTheSection(page);
 
     // Upstream is updated while the page is open: the answer comes from a build of other
     // sources (its fingerprint, after the two-byte mark, differs from the page's bundle).
