@@ -169,11 +169,18 @@ impl FromServerFnError for AppError {
     }
 
     fn de(data: server_fn::Bytes) -> Self {
-        match crate::encoding::read(&data) {
-            Ok(error) => error,
-            Err(crate::encoding::Unreadable::OtherCode) => AppError::Outdated,
-            Err(reason) => AppError::Transport(
-                ServerFnErrorErr::Deserialization(reason.to_string()).to_string(),
+        crate::encoding::read(&data).unwrap_or_else(AppError::from)
+    }
+}
+
+/// Bytes that are not an answer: another build's ([`AppError::Outdated`]), or not ours at all,
+/// which the person is told as a transport failure. Every reader of answers maps them so.
+impl From<crate::encoding::Unreadable> for AppError {
+    fn from(reason: crate::encoding::Unreadable) -> Self {
+        match reason {
+            crate::encoding::Unreadable::OtherCode => AppError::Outdated,
+            malformed => AppError::Transport(
+                ServerFnErrorErr::Deserialization(malformed.to_string()).to_string(),
             ),
         }
     }

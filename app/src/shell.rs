@@ -161,16 +161,18 @@ fn StartScripts(options: LeptosOptions) -> impl IntoView {
 /// The files of the module that shows this address's page, as the split loader fetches them
 /// (`fetch`, same-origin credentials: `crossorigin` anonymous); none in the browser, which
 /// never renders the head.
+#[cfg(feature = "ssr")]
 fn page_modules() -> Vec<String> {
-    #[cfg(feature = "ssr")]
-    let files: Vec<String> = use_context::<http::request::Parts>()
+    use_context::<http::request::Parts>()
         .and_then(|parts| crate::pages::routes::group_of(parts.uri.path()))
         .zip(use_context::<PagePreloads>())
         .and_then(|(group, preloads)| preloads.0.get(group).cloned())
-        .unwrap_or_default();
-    #[cfg(not(feature = "ssr"))]
-    let files: Vec<String> = Vec::new();
-    files
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_modules() -> Vec<String> {
+    Vec::new()
 }
 
 /// The error of a form posted without JavaScript that came back to this page, for the browser

@@ -109,10 +109,7 @@ pub fn returned_error<S: ServerFn<Error = AppError>>() -> Signal<Option<AppError
 
 /// Reads a successful answer's body as a server function's output.
 fn read_output<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    crate::encoding::read(body).map_err(|e| match e {
-        crate::encoding::Unreadable::OtherCode => AppError::Outdated,
-        malformed => AppError::Transport(malformed.to_string()),
-    })
+    crate::encoding::read(body).map_err(AppError::from)
 }
 
 /// A form's action with its server function's type gone: what [`SubmitForm`] needs.
